@@ -1,0 +1,68 @@
+/** The typed socket.io event map shared by the server and the web. */
+import type { HqCurrency, IncidentView, LostRevenueToday, StoreSummary, TicketEventType, TicketView, TillView } from './state.js';
+
+export interface FleetSnapshot {
+  at: string;
+  stores: StoreSummary[];
+}
+
+export interface TillStateEvent {
+  storeId: string;
+  till: TillView;
+}
+
+export interface ServerToClientEvents {
+  /** Sent on every (re)connection, so a client never stays stale after a blip. */
+  snapshot: (snapshot: FleetSnapshot) => void;
+  'store:state': (store: StoreSummary) => void;
+  'till:state': (event: TillStateEvent) => void;
+  /** Open incidents and today's lost revenue the client may see: on every (re)connection. */
+  'incidents:snapshot': (snapshot: IncidentsSnapshot) => void;
+  'incident:opened': (incident: IncidentView) => void;
+  /** Figures, tills or kind changed; sent at least every minute while open (the live running total). */
+  'incident:updated': (incident: IncidentView) => void;
+  'incident:closed': (incident: IncidentView) => void;
+  /** Today's lost revenue per currency for what the client may see, after every incident change. */
+  'lostRevenue:today': (totals: LostRevenueTodayEvent) => void;
+  /** The tickets the client may see (live ones: active, or ended within the reopen window): on every (re)connection. */
+  'tickets:snapshot': (snapshot: TicketsSnapshot) => void;
+  /** A ticket opened, moved, escalated, warned, breached or closed, or its live figures changed (`notify: false`). */
+  'ticket:changed': (event: TicketChangedEvent) => void;
+}
+
+export interface TicketsSnapshot {
+  at: string;
+  tickets: TicketView[];
+}
+
+export interface TicketChangedEvent {
+  type: TicketEventType;
+  at: string;
+  /** False for a quiet refresh (footfall, lost revenue) that sent no webhook. */
+  notify: boolean;
+  /** SLA target and threshold, escalation step, or what changed (status, recovered, reopened, recurred, priority, incident). */
+  detail: { change?: string; target?: 'response' | 'onSite' | 'resolve'; percent?: 50 | 75; step?: number; notify?: string };
+  ticket: TicketView;
+}
+
+export interface IncidentsSnapshot {
+  at: string;
+  open: IncidentView[];
+  today: LostRevenueToday[];
+  /** HQ's currency and rates from the config file; null when HQ configured none. */
+  hq: HqCurrency | null;
+}
+
+export interface LostRevenueTodayEvent {
+  at: string;
+  today: LostRevenueToday[];
+}
+
+export interface ClientToServerEvents {
+  /** Asks for a full snapshot again, e.g. after the tab wakes up. */
+  sync: (ack: (snapshot: FleetSnapshot) => void) => void;
+}
+
+/** Roles of API tokens. */
+export const ROLES = ['hq-admin', 'hq-viewer', 'provider', 'agent'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,8 @@
+export * from './ids.js';
+export * from './topics.js';
+export * from './components.js';
+// Payload types only: the TypeBox schemas themselves are in '@storepulse/protocol/schemas', so importing
+// topics or types never loads TypeBox (the web bundle and the till agent's memory stay small).
+export type * from './schemas.js';
+export * from './state.js';
+export * from './events.js';

@@ -1,0 +1,200 @@
+import type { Components } from './schemas.js';
+
+/** Till state derived on the server from its components and its agent's presence. */
+export const TILL_STATES = ['up', 'degraded', 'down', 'offline', 'unknown'] as const;
+export type TillState = (typeof TILL_STATES)[number];
+
+/** Store state: `offline` means every agent is gone at once (most likely the store's network), not that it cannot sell. */
+export const STORE_STATES = ['ok', 'degraded', 'down', 'offline', 'closed'] as const;
+export type StoreState = (typeof STORE_STATES)[number];
+
+/** Worst first: the order of tiles on the wall. */
+export const STORE_STATE_SEVERITY: Record<StoreState, number> = { down: 0, offline: 1, degraded: 2, ok: 3, closed: 4 };
+
+export type TillCounts = { total: number } & Record<TillState, number>;
+
+export interface TillView {
+  id: string;
+  state: TillState;
+  online: boolean;
+  components: Components | null;
+  /** Last time anything was heard from this till's agent (ISO UTC), null if never. */
+  lastSeen: string | null;
+  /** When the till entered its current state (ISO UTC). */
+  since: string;
+  agentVersion: string | null;
+}
+
+export interface StoreSummary {
+  id: string;
+  name: string;
+  city: string;
+  timezone: string;
+  currency: string;
+  state: StoreState;
+  since: string;
+  tills: TillCounts;
+}
+
+export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
+  tillCounts: TillCounts;
+  tills: TillView[];
+  hours: WeekHours;
+  provider: string | null;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** "HH:MM-HH:MM" local time per weekday, or null when closed all day. */
+export type WeekHours = Record<Weekday, string | null>;
+
+/** Incident kinds, worst first. */
+export const INCIDENT_KINDS = ['store_down', 'store_offline', 'till_down', 'silent_till', 'till_degraded'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+export const INCIDENT_SEVERITIES = ['critical', 'major', 'minor'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+/** Estimated lost sales in the store's currency: net takes away customers who came back; low/high is the band. */
+export interface LostRevenue {
+  gross: number;
+  net: number;
+  low: number;
+  high: number;
+  currency: string;
+}
+
+export interface IncidentTimelineEntry {
+  at: string;
+  event: 'fault' | 'opened' | 'till' | 'flap' | 'recovered' | 'kind' | 'backup' | 'closed' | 'settled';
+  tillId?: string;
+  state?: TillState | 'silent';
+  detail?: string;
+}
+
+/** An incident as the API and the live events carry it. */
+export interface IncidentView {
+  id: string;
+  storeId: string;
+  tillIds: string[];
+  kind: IncidentKind;
+  severity: IncidentSeverity;
+  status: 'open' | 'closed';
+  /** When the fault began (ISO UTC); losses count from here. */
+  startedAt: string;
+  endedAt: string | null;
+  /** Visitors who came in during the incident (measured, or the baseline where the counter was silent). */
+  visitors: number;
+  lostRevenue: LostRevenue;
+  /** 0.1–1, lowered by each data-quality flag. */
+  confidence: number;
+  flags: string[];
+  timeline: IncidentTimelineEntry[];
+  timeToBackupSec: number | null;
+  method: 'gap' | 'capacity' | 'full' | 'mixed' | 'none';
+  /** True once net has taken in the hour after recovery: the figures will not change again. */
+  final: boolean;
+  updatedAt: string;
+}
+
+/**
+ * HQ's reporting currency and what one unit of each other currency is worth in it (configured by HQ), so the wall
+ * can add losses in several currencies into one total. Without a rate for a currency no total is made up.
+ */
+export interface HqCurrency {
+  currency: string;
+  rates: Record<string, number>;
+}
+
+/** Lost revenue of incidents that started today (each store's local day), per currency. */
+export interface LostRevenueToday {
+  currency: string;
+  gross: number;
+  net: number;
+  incidents: number;
+}
+
+/** SLA tickets: what the tickets API and live ticket events carry. */
+export const TICKET_STATUSES = ['open', 'acknowledged', 'waiting_store', 'on_site', 'resolved', 'closed', 'cancelled'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type TicketPriority = 'P1' | 'P2' | 'P3';
+export type TicketCategory = 'pos' | 'printer' | 'payment' | 'network';
+export type TicketEventType = 'ticket.opened' | 'ticket.updated' | 'ticket.escalated' | 'sla.warning' | 'sla.breached' | 'ticket.closed';
+
+export interface TicketSlaTarget {
+  goalMs: number;
+  dueAt: string | null;
+  elapsedMs: number;
+  remainingMs: number;
+  /** Share of the goal used, 0–100+ with one decimal. */
+  percent: number;
+  /** Met, or the ticket ended. */
+  stopped: boolean;
+  paused: boolean;
+  breached: boolean;
+}
+
+export interface TicketSla {
+  clock: '24x7' | 'store_hours' | null;
+  responseDueAt: string | null;
+  onSiteDueAt: string | null;
+  resolveDueAt: string | null;
+  paused: boolean;
+  breached: boolean;
+  targets: { response: TicketSlaTarget | null; onSite: TicketSlaTarget | null; resolve: TicketSlaTarget | null };
+}
+
+export interface TicketAuditEntry {
+  at: string;
+  actor: { role: 'provider' | 'hq' | 'store' | 'system'; id: string };
+  from: TicketStatus | null;
+  to: TicketStatus;
+  reason: string | null;
+  note: string | null;
+  location?: { lat: number; lon: number; accuracyM?: number };
+}
+
+/** One notification of a ticket (webhook, chat or e-mail) as the ticket detail shows it; URLs show their origin only. */
+export interface TicketDelivery {
+  id: string;
+  eventType: TicketEventType;
+  channel: 'webhook' | 'slack' | 'teams' | 'email';
+  target: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: number | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  lastError: string | null;
+}
+
+/** A ticket with its live SLA view (computed when sent). `providerId` null: HQ's unassigned queue. */
+export interface TicketView {
+  id: string;
+  incidentId: string;
+  incidentIds: string[];
+  storeId: string;
+  tillIds: string[];
+  kind: string;
+  category: TicketCategory;
+  components: Record<string, { state: string; detail?: string }> | null;
+  details: string | null;
+  providerId: string | null;
+  priority: TicketPriority;
+  status: TicketStatus;
+  startedAt: string;
+  openedAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  onSiteAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  recoveredAt: string | null;
+  resolutionProposedAt: string | null;
+  visitors: number | null;
+  lostRevenue: LostRevenue | null;
+  pauses: { start: string; end: string | null }[];
+  onSiteLocation: { lat: number; lon: number; accuracyM?: number } | null;
+  audit: TicketAuditEntry[];
+  sla: TicketSla;
+}

@@ -1,0 +1,82 @@
+/**
+ * Compiled validators for every protocol v1 payload. Kept apart from the index so that the
+ * web bundle, which only needs types and topic names, never pulls in ajv.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { MAX_BIN_SECONDS, MAX_PAYLOAD_BYTES, MIN_BIN_SECONDS } from './ids.js';
+import { FootfallPayload, OnlinePayload, SalesPayload, StatusPayload } from './schemas.js';
+import type { TopicKind } from './topics.js';
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+
+const validators = {
+  online: ajv.compile<OnlinePayload>(OnlinePayload),
+  status: ajv.compile<StatusPayload>(StatusPayload),
+  footfall: ajv.compile<FootfallPayload>(FootfallPayload),
+  sales: ajv.compile<SalesPayload>(SalesPayload),
+};
+
+export interface PayloadByKind {
+  online: OnlinePayload;
+  status: StatusPayload;
+  footfall: FootfallPayload;
+  sales: SalesPayload;
+}
+
+/** Why a payload was refused; each reason is a label of the rejection counter. */
+export type PayloadRejection = 'oversize' | 'malformed_json' | 'schema' | 'topic_mismatch' | 'bad_bin';
+
+export type DecodeResult<K extends TopicKind> =
+  | { ok: true; payload: PayloadByKind[K] }
+  | { ok: false; reason: PayloadRejection; message: string };
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  const e = errors?.[0];
+  if (!e) return 'does not match the schema';
+  const where = e.instancePath || '(root)';
+  return `${where} ${e.message ?? 'is invalid'}`;
+}
+
+/** Checks the bin's own consistency: end after start, width inside the accepted range. */
+function binProblem(p: { binStart: string; binEnd: string }): string | null {
+  const width = (Date.parse(p.binEnd) - Date.parse(p.binStart)) / 1000;
+  if (!Number.isFinite(width)) return 'binStart or binEnd is not a real date';
+  if (width < MIN_BIN_SECONDS || width > MAX_BIN_SECONDS) {
+    return `bin is ${width}s wide; it must be ${MIN_BIN_SECONDS}s to ${MAX_BIN_SECONDS}s`;
+  }
+  return null;
+}
+
+/** Parses and validates one raw MQTT payload for a topic kind. Never throws. */
+export function decodePayload<K extends TopicKind>(kind: K, raw: Uint8Array | string): DecodeResult<K> {
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
+  if (size > MAX_PAYLOAD_BYTES) {
+    return { ok: false, reason: 'oversize', message: `payload is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: 'malformed_json', message: (err as Error).message };
+  }
+  const validate = validators[kind];
+  if (!validate(data)) {
+    const message = describe(validate.errors);
+    const fits = (Object.keys(validators) as TopicKind[]).find((k) => k !== kind && validators[k](data));
+    return fits
+      ? { ok: false, reason: 'topic_mismatch', message: `a ${fits} payload on a ${kind} topic` }
+      : { ok: false, reason: 'schema', message };
+  }
+  const payload = data as PayloadByKind[K];
+  if (kind === 'footfall' || kind === 'sales') {
+    const problem = binProblem(payload as FootfallPayload | SalesPayload);
+    if (problem) return { ok: false, reason: 'bad_bin', message: problem };
+  }
+  return { ok: true, payload };
+}
+
+/** Throws unless `payload` is valid for `kind`; for publishers that want to catch their own bugs. */
+export function assertPayload<K extends TopicKind>(kind: K, payload: unknown): asserts payload is PayloadByKind[K] {
+  const validate = validators[kind];
+  if (!validate(payload)) throw new Error(`invalid ${kind} payload: ${describe(validate.errors)}`);
+}
