@@ -1,0 +1,115 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { ClientToServerEvents, FleetSnapshot, ServerToClientEvents } from '@storepulse/protocol';
+import { storeSummary, tillView, type Fleet, type FleetChange, type StoreRecord, type TillRecord } from '../../domain/fleet.js';
+import type { EventBus } from '../../event-bus.js';
+import type { StoreAccess } from '../../services/access.js';
+import type { AuthService, Principal } from '../../services/auth-service.js';
+import { sessionTokenFromHeader } from '../../http/session-cookie.js';
+
+interface SocketData {
+  principal: Principal;
+}
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const HQ_ROOM = 'hq';
+const providerRoom = (id: string) => `provider:${id}`;
+
+export interface LiveGatewayOptions {
+  httpServer: HttpServer;
+  fleet: Fleet;
+  bus: EventBus;
+  auth: AuthService;
+  access: StoreAccess;
+  log: Logger;
+  /** Changes are coalesced and sent at most this often, so a burst costs one message per till or store. */
+  flushMs?: number;
+  onAuthFailure?: () => void;
+}
+
+/**
+ * socket.io for the web: authenticated by the session cookie or `auth.token`, each socket in a room for what it may
+ * see (HQ everything, a provider its own stores). Every (re)connection starts with a full snapshot.
+ */
+export class LiveGateway {
+  readonly io: LiveServer;
+  private readonly pendingStores = new Map<string, StoreRecord>();
+  private readonly pendingTills = new Map<string, { store: StoreRecord; till: TillRecord }>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onChanges = (changes: FleetChange[]) => this.collect(changes);
+
+  constructor(private readonly opts: LiveGatewayOptions) {
+    this.io = new Server(opts.httpServer, { serveClient: false, connectionStateRecovery: undefined });
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      const principal = opts.auth.authenticate(typeof token === 'string' ? token : sessionTokenFromHeader(socket.handshake.headers.cookie));
+      if (!principal || principal.role === 'agent') {
+        opts.onAuthFailure?.();
+        return next(new Error('unauthorized'));
+      }
+      socket.data.principal = principal;
+      next();
+    });
+    this.io.on('connection', (socket) => this.onConnection(socket));
+    opts.bus.on('fleet:changes', this.onChanges);
+    this.timer = setInterval(() => this.flush(), opts.flushMs ?? 100);
+    this.timer.unref();
+  }
+
+  private onConnection(socket: Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
+    const who = socket.data.principal;
+    void socket.join(who.role === 'provider' ? providerRoom(who.providerId ?? '-') : HQ_ROOM);
+    socket.emit('snapshot', this.snapshot(who));
+    socket.on('sync', (ack) => {
+      if (typeof ack === 'function') ack(this.snapshot(who));
+    });
+  }
+
+  snapshot(who: Principal): FleetSnapshot {
+    const stores = [...this.opts.fleet.stores.values()].filter((s) => this.opts.access.canSee(who, s.config)).map(storeSummary);
+    return { at: new Date().toISOString(), stores };
+  }
+
+  private collect(changes: FleetChange[]): void {
+    for (const c of changes) {
+      if (c.type === 'store') this.pendingStores.set(c.store.config.id, c.store);
+      else {
+        this.pendingTills.set(`${c.store.config.id}/${c.till.id}`, { store: c.store, till: c.till });
+        // Till counts on the store tile move with every till change.
+        this.pendingStores.set(c.store.config.id, c.store);
+      }
+    }
+  }
+
+  /** Rooms that have someone in them: nothing is encoded for a store nobody watches. */
+  private rooms(store: StoreRecord): string[] {
+    const rooms = this.io.sockets.adapter.rooms;
+    const out: string[] = [];
+    if (rooms.get(HQ_ROOM)?.size) out.push(HQ_ROOM);
+    for (const id of this.opts.access.providerIdsOf(store.config)) {
+      if (rooms.get(providerRoom(id))?.size) out.push(providerRoom(id));
+    }
+    return out;
+  }
+
+  flush(): void {
+    for (const { store, till } of this.pendingTills.values()) {
+      const rooms = this.rooms(store);
+      if (rooms.length > 0) this.io.to(rooms).emit('till:state', { storeId: store.config.id, till: tillView(till) });
+    }
+    for (const store of this.pendingStores.values()) {
+      const rooms = this.rooms(store);
+      if (rooms.length > 0) this.io.to(rooms).emit('store:state', storeSummary(store));
+    }
+    this.pendingTills.clear();
+    this.pendingStores.clear();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.opts.bus.off('fleet:changes', this.onChanges);
+    await this.io.close();
+  }
+}

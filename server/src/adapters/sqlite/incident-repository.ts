@@ -1,0 +1,109 @@
+import type { EngineState, Incident, MaintenanceWindow } from '../../domain/incidents/index.js';
+import type { Db } from './database.js';
+
+export interface IncidentQuery {
+  storeId?: string;
+  /** Only these stores (a provider's); every store when absent. */
+  storeIds?: readonly string[];
+  status?: 'open' | 'closed';
+  /** Incidents that overlap [from, to) (ISO UTC). */
+  from?: string;
+  to?: string;
+  limit: number;
+}
+
+/** Incident records, the engine's snapshot and the maintenance windows created through the API. */
+export class IncidentRepository {
+  private readonly upsertStmt;
+  private readonly getStmt;
+  private readonly saveStateStmt;
+  private readonly loadStateStmt;
+  private readonly putWindowStmt;
+  private readonly deleteWindowStmt;
+  private readonly windowsStmt;
+
+  constructor(private readonly db: Db) {
+    this.upsertStmt = db.prepare(
+      `INSERT INTO incidents (id, store_id, status, started_at, ended_at, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, body = excluded.body, updated_at = excluded.updated_at`,
+    );
+    this.getStmt = db.prepare<[string], { body: string }>('SELECT body FROM incidents WHERE id = ?');
+    this.saveStateStmt = db.prepare(
+      `INSERT INTO incident_engine (id, body, saved_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at`,
+    );
+    this.loadStateStmt = db.prepare<[], { body: string }>('SELECT body FROM incident_engine WHERE id = 1');
+    this.putWindowStmt = db.prepare(
+      `INSERT INTO maintenance_windows (id, body, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+    );
+    this.deleteWindowStmt = db.prepare('DELETE FROM maintenance_windows WHERE id = ?');
+    this.windowsStmt = db.prepare<[], { body: string }>('SELECT body FROM maintenance_windows ORDER BY id');
+  }
+
+  /** Saves an incident; the same id again (an update, or a replay after a restart) replaces it. */
+  upsert(inc: Incident): void {
+    this.upsertStmt.run(inc.id, inc.storeId, inc.status, inc.startedAt, inc.endedAt, JSON.stringify(inc), inc.updatedAt);
+  }
+
+  upsertMany(list: readonly Incident[]): void {
+    if (list.length === 0) return;
+    this.db.transaction(() => {
+      for (const inc of list) this.upsert(inc);
+    })();
+  }
+
+  get(id: string): Incident | null {
+    const row = this.getStmt.get(id);
+    return row ? (JSON.parse(row.body) as Incident) : null;
+  }
+
+  /** Newest first. */
+  list(q: IncidentQuery): Incident[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.storeId !== undefined) {
+      where.push('store_id = ?');
+      args.push(q.storeId);
+    }
+    if (q.storeIds !== undefined) {
+      where.push('store_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(q.storeIds));
+    }
+    if (q.status !== undefined) {
+      where.push('status = ?');
+      args.push(q.status);
+    }
+    if (q.to !== undefined) {
+      where.push('started_at < ?');
+      args.push(q.to);
+    }
+    if (q.from !== undefined) {
+      where.push('(ended_at IS NULL OR ended_at >= ?)');
+      args.push(q.from);
+    }
+    const sql = `SELECT body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`;
+    const rows = this.db.prepare<(string | number)[], { body: string }>(sql).all(...args, q.limit);
+    return rows.map((r) => JSON.parse(r.body) as Incident);
+  }
+
+  saveState(state: EngineState, at: string): void {
+    this.saveStateStmt.run(JSON.stringify(state), at);
+  }
+
+  loadState(): EngineState | null {
+    const row = this.loadStateStmt.get();
+    return row ? (JSON.parse(row.body) as EngineState) : null;
+  }
+
+  putWindow(w: MaintenanceWindow, at: string): void {
+    this.putWindowStmt.run(w.id, JSON.stringify(w), at);
+  }
+
+  deleteWindow(id: string): boolean {
+    return this.deleteWindowStmt.run(id).changes > 0;
+  }
+
+  windows(): MaintenanceWindow[] {
+    return this.windowsStmt.all().map((r) => JSON.parse(r.body) as MaintenanceWindow);
+  }
+}

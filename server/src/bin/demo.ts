@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { dump } from 'js-yaml';
+import { generateFleet, startSimulator } from '@storepulse/agents';
+import { ConfigError } from '../config/config-error.js';
+import { startServer } from '../server.js';
+
+/**
+ * `npm run demo`: the whole product in one process — embedded broker, SQLite, the server, and a simulated fleet of
+ * stores in several time zones and currencies with faults injected every few minutes.
+ */
+const DEMO_STORES = Number(process.env.DEMO_STORES ?? 24);
+const DEMO_TILLS = Number(process.env.DEMO_TILLS ?? 4);
+const dataDir = resolve(process.env.STOREPULSE_DATA_DIR ?? 'data/demo');
+const DEMO_LABELS = { agent: 'demo simulator', viewer: 'demo wall link', provider: 'demo provider (Pilot Service)' };
+
+/** HQ reports in euros; the rates are illustrative, for the wall's cross-currency total. */
+const DEMO_HQ = { currency: 'EUR', rates: { GBP: 1.17, RUB: 0.0105, USD: 0.92, MXN: 0.05 } };
+
+/**
+ * Two service providers by region, so tickets open and route in the demo; stores of the other regions stay with
+ * HQ's unassigned queue, as they would before a chain signs a contract there.
+ */
+function demoProviders(fleet: { city: string; currency: string }[]) {
+  const cities = (currencies: string[]) => [...new Set(fleet.filter((s) => currencies.includes(s.currency)).map((s) => s.city))];
+  const sla = {
+    P1: { response: '15m', onSite: '4h', resolve: '8h', clock: '24x7' },
+    P2: { response: '1h', onSite: '8h', resolve: '1d', clock: 'store_hours' },
+    P3: { response: '4h', resolve: '2d', clock: 'store_hours' },
+  };
+  return [
+    { id: 'pilot', name: 'Pilot Service', categories: ['all'], stores: cities(['EUR', 'GBP']), sla, escalation: [{ after: '15m', notify: 'duty-manager@pilot.example' }] },
+    { id: 'nord', name: 'Nord Retail Tech', categories: ['pos', 'printer'], stores: cities(['RUB']), sla },
+  ];
+}
+
+try {
+  mkdirSync(dataDir, { recursive: true });
+  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: 42 });
+  const configPath = join(dataDir, 'storepulse.demo.yaml');
+  writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump({ stores: fleet, providers: demoProviders(fleet), hq: DEMO_HQ }, { flowLevel: 3 })}`);
+
+  const server = await startServer({ env: { ...process.env, STOREPULSE_CONFIG: configPath, STOREPULSE_DATA_DIR: dataDir } });
+  const { auth, log } = server;
+  // Each demo start issues fresh demo tokens; the previous run's are revoked so they don't pile up.
+  for (const t of auth.list()) if (!t.revokedAt && Object.values(DEMO_LABELS).includes(t.label)) auth.revoke(t.id);
+  const agentToken = auth.issue({ role: 'agent', label: DEMO_LABELS.agent }).token;
+  const viewerToken = auth.issue({ role: 'hq-viewer', label: DEMO_LABELS.viewer }).token;
+  const providerToken = auth.issue({ role: 'provider', providerId: 'pilot', label: DEMO_LABELS.provider }).token;
+
+  const sim = await startSimulator({
+    brokerUrl: server.mqttUrl,
+    username: 'demo-simulator',
+    password: agentToken,
+    fleet,
+    speed: 1,
+    seed: 42,
+    faults: 'random',
+    faultEveryMin: 2,
+    connections: 'per-till',
+    logger: log.child({ component: 'simulator' }),
+  });
+
+  const wall = `${server.url.replace('127.0.0.1', 'localhost')}/wall?token=${viewerToken}`;
+  process.stdout.write(
+    [
+      '',
+      `storepulse demo: ${fleet.length} simulated stores × ${DEMO_TILLS} tills, a fault every ~2 minutes`,
+      `  wall (open in a browser):       ${wall}`,
+      `  provider view (Pilot, phone):   ${server.url.replace('127.0.0.1', 'localhost')}/wall?token=${providerToken}`,
+      `  API docs:                       ${server.url}/api/docs`,
+      `  MQTT (embedded broker):         ${server.mqttUrl}${server.mqttPortFellBack ? '  (port 1883 was taken; set MQTT_PORT to choose)' : ''}`,
+      server.generatedAdminToken ? `  hq-admin token (first start only, keep it): ${server.generatedAdminToken}` : '',
+      '',
+    ].join('\n') + '\n',
+  );
+
+  const stop = async () => {
+    await sim.stop();
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`storepulse: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

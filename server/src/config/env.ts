@@ -1,0 +1,97 @@
+import Type, { type Static } from 'typebox';
+import envSchema from 'env-schema';
+import type { ErrorObject } from 'ajv';
+import { ConfigError, formatAjvErrors } from './config-error.js';
+import { telemetryConfigFromEnv, type TelemetryConfig } from '../telemetry/index.js';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+/** Environment variables of the server. Everything else lives in the YAML file named by STOREPULSE_CONFIG. */
+export const EnvSchema = Type.Object({
+  PORT: Type.Optional(Port),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  STOREPULSE_CONFIG: Type.Optional(Type.String({ minLength: 1 })),
+  STOREPULSE_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  STOREPULSE_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 24, maxLength: 256 })),
+  STOREPULSE_WEB_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtt|mqtts|tcp|tls|ws|wss)://' })),
+  MQTT_USERNAME: Type.Optional(Type.String()),
+  MQTT_PASSWORD: Type.Optional(Type.String()),
+  MQTT_CLIENT_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+  MQTT_PORT: Type.Optional(Port),
+  MQTT_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  LOG_LEVEL: Type.Optional(Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  RATE_LIMIT_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
+  // InfluxDB telemetry (read by telemetryConfigFromEnv); without INFLUX_URL the embedded SQLite store serves.
+  INFLUX_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  INFLUX_DB: Type.Optional(Type.String({ minLength: 1 })),
+  INFLUX_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  INFLUX_USER: Type.Optional(Type.String({ minLength: 1 })),
+  INFLUX_PASSWORD: Type.Optional(Type.String()),
+  INFLUX_RAW_RP: Type.Optional(Type.String({ minLength: 1 })),
+  INFLUX_ROLLUP_RP: Type.Optional(Type.String({ minLength: 1 })),
+  INFLUX_MANAGE_SCHEMA: Type.Optional(Type.Enum(['true', 'false'])),
+  INFLUX_SPOOL_MAX_MB: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  // Email for ticket notifications; the URL may carry credentials, so it is never echoed.
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  SMTP_FROM: Type.Optional(Type.String({ minLength: 3 })),
+});
+
+type RawEnv = Static<typeof EnvSchema>;
+
+export interface Env {
+  port: number;
+  host: string;
+  configPath: string;
+  dataDir: string;
+  adminToken: string | undefined;
+  webDir: string | undefined;
+  mqtt:
+    | { mode: 'external'; url: string; username: string | undefined; password: string | undefined; clientId: string }
+    | { mode: 'embedded'; host: string; port: number; portExplicit: boolean; clientId: string };
+  logLevel: string;
+  rateLimitMax: number;
+  telemetry: TelemetryConfig;
+  smtp: { url: string; from: string } | null;
+}
+
+const NAMES = new Set(Object.keys(EnvSchema.properties));
+
+/** Validates the environment; throws a ConfigError naming every bad variable. */
+export function loadEnv(source: Record<string, string | undefined>): Env {
+  const data = Object.fromEntries(Object.entries(source).filter(([k, v]) => NAMES.has(k) && v !== undefined && v !== ''));
+  let raw: RawEnv;
+  try {
+    raw = envSchema<RawEnv>({ schema: EnvSchema, data, env: false, dotenv: false });
+  } catch (err) {
+    const errors = (err as { errors?: ErrorObject[] }).errors;
+    if (!errors) throw err;
+    throw new ConfigError('environment', formatAjvErrors(errors, '', (e) => {
+      const name = e.instancePath.split('/')[1];
+      return name && !/TOKEN|PASSWORD|INFLUX_URL|SMTP_URL/.test(name) ? data[name] : undefined;
+    }));
+  }
+  const clientId = raw.MQTT_CLIENT_ID ?? 'storepulse-server';
+  const dataDir = raw.STOREPULSE_DATA_DIR ?? './data';
+  let telemetry: TelemetryConfig;
+  try {
+    telemetry = telemetryConfigFromEnv(data, dataDir);
+  } catch (err) {
+    throw new ConfigError('environment', [(err as Error).message]);
+  }
+  return {
+    port: raw.PORT ?? 8080,
+    host: raw.HOST ?? '0.0.0.0',
+    configPath: raw.STOREPULSE_CONFIG ?? 'config/storepulse.yaml',
+    dataDir,
+    adminToken: raw.STOREPULSE_ADMIN_TOKEN,
+    webDir: raw.STOREPULSE_WEB_DIR,
+    mqtt: raw.MQTT_URL
+      ? { mode: 'external', url: raw.MQTT_URL, username: raw.MQTT_USERNAME, password: raw.MQTT_PASSWORD, clientId }
+      : { mode: 'embedded', host: raw.MQTT_HOST ?? '0.0.0.0', port: raw.MQTT_PORT ?? 1883, portExplicit: raw.MQTT_PORT !== undefined, clientId },
+    logLevel: raw.LOG_LEVEL ?? 'info',
+    rateLimitMax: raw.RATE_LIMIT_MAX ?? 1200,
+    telemetry,
+    smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, from: raw.SMTP_FROM ?? 'storepulse@localhost' } : null,
+  };
+}

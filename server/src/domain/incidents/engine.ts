@@ -1,0 +1,339 @@
+import type { Components, TillState } from '@storepulse/protocol';
+import { isOpenAt } from '../opening-hours.js';
+import { toIso, toMs, MINUTE_MS, type Interval } from '../revenue/time.js';
+import { normalTills, higher, severityOf, storeCondition, worse } from './condition.js';
+import { incidentId } from './incident-id.js';
+import { ingestFootfall, ingestSales, trimRuntime } from './ingest.js';
+import { activeMaintenance } from './maintenance.js';
+import { activeIntervals, pushTimeline, refreshIncident, type RecordContext } from './record.js';
+import { silentTills } from './silent-till.js';
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type EngineConfig,
+  type EngineEffect,
+  type EngineInput,
+  type EngineOptions,
+  type EngineState,
+  type Incident,
+  type IncidentStore,
+  type StoreRuntime,
+} from './types.js';
+
+const DAY_MS = 24 * 3600_000;
+const LOOKBACK_MS = 8 * DAY_MS;
+
+/** Late bins can still change a closed incident's figures for this long after its net window. */
+const SETTLE_GRACE_MS = 5 * MINUTE_MS;
+
+export function initialEngineState(): EngineState {
+  return { version: 1, now: 0, stores: {} };
+}
+
+function newRuntime(): StoreRuntime {
+  return {
+    tills: {},
+    base: {},
+    baseAt: 0,
+    changes: [],
+    footfall: [],
+    sales: [],
+    sensorsSeen: {},
+    salesFeeds: {},
+    silent: [],
+    quality: [],
+    fault: null,
+    open: null,
+    lastUpdate: 0,
+    settling: [],
+  };
+}
+
+/**
+ * The incident engine: a deterministic state machine over plain JSON state. Feed it every input with
+ * the server's time; it returns what happened. Same inputs, same effects, same incident ids.
+ */
+export class IncidentEngine {
+  private state: EngineState;
+  private config: EngineConfig;
+  private options: EngineOptions;
+  private activeCache = new Map<string, { from: number; to: number; intervals: Interval[] }>();
+
+  constructor(config: EngineConfig, state: EngineState = initialEngineState()) {
+    this.config = config;
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
+    this.state = structuredClone(state);
+  }
+
+  /** Stores, windows, models or timings changed (config file, API, nightly learning). */
+  setConfig(config: EngineConfig): void {
+    this.config = config;
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
+    this.activeCache.clear();
+  }
+
+  /** A copy of the state, to persist. */
+  snapshot(): EngineState {
+    return structuredClone(this.state);
+  }
+
+  openIncidents(): Incident[] {
+    return Object.values(this.state.stores).flatMap((rt) => (rt.open ? [structuredClone(rt.open)] : []));
+  }
+
+  apply(input: EngineInput): EngineEffect[] {
+    const at = toMs(input.at);
+    if (!Number.isFinite(at)) return [this.rejected(input, this.state.now, 'unparsable time')];
+    // Time never runs backwards inside the engine: a late message is applied now.
+    const now = Math.max(this.state.now, at);
+    this.state.now = now;
+    if (input.type === 'tick') {
+      const effects: EngineEffect[] = [];
+      for (const [storeId, rt] of Object.entries(this.state.stores)) {
+        const store = this.config.stores[storeId];
+        if (store) effects.push(...this.evaluate(storeId, store, rt, now, true));
+      }
+      return effects;
+    }
+    const store = this.config.stores[input.storeId];
+    if (!store) return [this.rejected(input, now, 'unknown store')];
+    const rt = (this.state.stores[input.storeId] ??= newRuntime());
+    const effects: EngineEffect[] = [];
+    switch (input.type) {
+      case 'till':
+      case 'agent': {
+        if (!store.tills.includes(input.tillId) && !(store.backupTills ?? []).includes(input.tillId)) {
+          return [this.rejected(input, now, 'unknown till')];
+        }
+        const prev = rt.tills[input.tillId]?.state;
+        const state: TillState =
+          input.type === 'till' ? input.state : !input.online ? 'offline' : prev === 'offline' ? 'unknown' : (prev ?? 'unknown');
+        this.setTill(rt, store, input.tillId, state, now, input.type === 'till' ? input.components : undefined);
+        break;
+      }
+      case 'footfall':
+        effects.push(...ingestFootfall(rt, input, now, this.options.limits));
+        break;
+      case 'sales':
+        effects.push(...ingestSales(rt, store, input, now, this.options.limits));
+        break;
+    }
+    effects.push(...this.evaluate(input.storeId, store, rt, now, false));
+    return effects;
+  }
+
+  private rejected(input: EngineInput, now: number, reason: string): EngineEffect {
+    const sourceId = input.type === 'footfall' ? input.sensorId : 'tillId' in input ? input.tillId : null;
+    return {
+      type: 'input.quality',
+      at: toIso(now),
+      storeId: 'storeId' in input ? input.storeId : '',
+      source: input.type,
+      sourceId,
+      action: 'rejected',
+      flag: null,
+      reason,
+    };
+  }
+
+  private setTill(
+    rt: StoreRuntime,
+    store: IncidentStore,
+    tillId: string,
+    state: TillState,
+    now: number,
+    components: Components | null | undefined,
+  ) {
+    const track = (rt.tills[tillId] ??= { state: 'unknown', known: 'up', since: now, components: null });
+    if (components !== undefined) track.components = components;
+    if (track.state === state) return;
+    track.state = state;
+    rt.changes.push({ at: now, tillId, state });
+    if (state === 'unknown' || state === track.known) return;
+    track.known = state;
+    track.since = now;
+    if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'till', tillId, state }, this.options.maxTimeline);
+    if (rt.open && (store.backupTills ?? []).includes(tillId) && state === 'up') {
+      pushTimeline(rt.open, { at: toIso(now), event: 'backup', tillId }, this.options.maxTimeline);
+    }
+  }
+
+  private context(storeId: string, store: IncidentStore, now: number): RecordContext {
+    return { store, model: this.config.models?.[storeId], maintenance: this.config.maintenance, options: this.options, now };
+  }
+
+  /** Start of the stretch of opening time (outside maintenance) that holds `now`, or null when closed. */
+  private activeSince(storeId: string, store: IncidentStore, now: number): number | null {
+    // Opening hours are walked day by day in the store's zone: do it once a day per store, not every tick.
+    let cached = this.activeCache.get(storeId);
+    if (!cached || now < cached.from + LOOKBACK_MS || now >= cached.to) {
+      const from = now - LOOKBACK_MS;
+      cached = { from, to: now + DAY_MS, intervals: activeIntervals(store, this.config.maintenance, from, now + DAY_MS) };
+      this.activeCache.set(storeId, cached);
+    }
+    const current = cached.intervals.find((i) => i.start <= now && now < i.end);
+    // An interval cut at the cache's start may have begun earlier: only an incident older than a week notices.
+    return current ? current.start : null;
+  }
+
+  private evaluate(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, tick: boolean): EngineEffect[] {
+    const effects: EngineEffect[] = [];
+    const timings = this.config.incidents;
+    const max = this.options.maxTimeline;
+    let since: number | null | undefined;
+    const openSince = () => (since === undefined ? (since = this.activeSince(storeId, store, now)) : since);
+
+    const silent = silentTills(rt, store, now, openSince, this.options);
+    for (const t of Object.keys(silent)) {
+      if (!rt.silent.includes(t) && rt.open) pushTimeline(rt.open, { at: toIso(silent[t]!), event: 'till', tillId: t, state: 'silent' }, max);
+    }
+    rt.silent = Object.keys(silent);
+    const cond = storeCondition(rt, store, silent);
+
+    if (cond.kind) {
+      if (!rt.fault) {
+        rt.fault = { since: cond.since, recoveringSince: null, kind: cond.kind, tills: cond.tills, suppressed: null };
+      } else {
+        if (rt.fault.recoveringSince !== null) {
+          rt.fault.recoveringSince = null;
+          if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'flap' }, max);
+        }
+        rt.fault.since = Math.min(rt.fault.since, cond.since);
+        rt.fault.kind = rt.open ? worse(rt.fault.kind, cond.kind) : cond.kind;
+        rt.fault.tills = [...new Set([...rt.fault.tills, ...cond.tills])];
+      }
+    } else if (rt.fault && rt.fault.recoveringSince === null) {
+      rt.fault.recoveringSince = now;
+      if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'recovered' }, max);
+    }
+
+    const fault = rt.fault;
+    if (fault && !rt.open && fault.recoveringSince === null && now - fault.since >= timings.pendingSec * 1000) {
+      const activeStart = openSince();
+      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, Math.max(fault.since, activeStart)));
+      else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
+    } else if (rt.open && fault) {
+      const changed = this.sync(rt.open, store, fault.kind, fault.tills, rt, now);
+      if (changed) effects.push(this.update(storeId, store, rt, now));
+    }
+
+    if (fault && fault.recoveringSince !== null && now - fault.recoveringSince >= timings.recoverSec * 1000) {
+      if (rt.open) effects.push(this.closeIncident(storeId, store, rt, fault.recoveringSince, now));
+      else if (fault.suppressed) {
+        effects.push({
+          type: 'fault.recorded',
+          at: toIso(now),
+          storeId,
+          kind: fault.kind,
+          tillIds: fault.tills,
+          start: toIso(fault.since),
+          end: toIso(fault.recoveringSince),
+          reason: fault.suppressed,
+        });
+      }
+      rt.fault = null;
+    }
+
+    if (rt.open && now - rt.lastUpdate >= this.options.updateEverySec * 1000) effects.push(this.update(storeId, store, rt, now));
+    if (tick) effects.push(...this.settle(storeId, store, rt, now));
+    if (tick) this.trim(rt, now);
+    return effects;
+  }
+
+  /** Brings the open incident's tills, kind and severity up to date; true when something changed. */
+  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], rt: StoreRuntime, now: number): boolean {
+    const before = `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}`;
+    const tillIds = [...new Set([...inc.tillIds, ...tills])].sort();
+    const newKind = worse(inc.kind, kind);
+    if (newKind !== inc.kind) pushTimeline(inc, { at: toIso(now), event: 'kind', detail: newKind }, this.options.maxTimeline);
+    inc.kind = newKind;
+    inc.tillIds = tillIds;
+    inc.severity = higher(inc.severity, severityOf(newKind, tillIds.length, normalTills(store).length));
+    inc.components = Object.fromEntries(tillIds.map((t) => [t, rt.tills[t]?.components ?? null]));
+    return before !== `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}`;
+  }
+
+  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, start: number): EngineEffect {
+    const fault = rt.fault!;
+    const max = this.options.maxTimeline;
+    const tillIds = [...fault.tills].sort();
+    const inc: Incident = {
+      id: incidentId(storeId, fault.kind, start),
+      storeId,
+      tillIds,
+      kind: fault.kind,
+      severity: severityOf(fault.kind, tillIds.length, normalTills(store).length),
+      status: 'open',
+      startedAt: toIso(start),
+      endedAt: null,
+      visitors: 0,
+      lostRevenue: { gross: 0, net: 0, low: 0, high: 0, currency: store.currency },
+      confidence: 1,
+      flags: [],
+      timeline: [],
+      timeToBackupSec: null,
+      method: 'none',
+      components: Object.fromEntries(tillIds.map((t) => [t, rt.tills[t]?.components ?? null])),
+      final: false,
+      updatedAt: toIso(now),
+    };
+    pushTimeline(inc, { at: toIso(fault.since), event: 'fault', detail: fault.kind }, max);
+    if (fault.since < start) {
+      const before = isOpenAt(store.hours, store.timezone, fault.since, store.holidays);
+      inc.flags.push(before ? 'began_in_maintenance' : 'began_before_opening');
+    }
+    for (const c of rt.changes) {
+      if (c.at >= fault.since && c.at <= now && c.state !== 'unknown') {
+        pushTimeline(inc, { at: toIso(c.at), event: 'till', tillId: c.tillId, state: c.state }, max);
+      }
+    }
+    pushTimeline(inc, { at: toIso(now), event: 'opened' }, max);
+    rt.open = refreshIncident(inc, rt, this.context(storeId, store, now), false);
+    rt.lastUpdate = now;
+    return { type: 'incident.opened', at: toIso(now), incident: structuredClone(rt.open) };
+  }
+
+  private update(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number): EngineEffect {
+    rt.open = refreshIncident(rt.open!, rt, this.context(storeId, store, now), false);
+    rt.lastUpdate = now;
+    return { type: 'incident.updated', at: toIso(now), incident: structuredClone(rt.open) };
+  }
+
+  private closeIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, endedAt: number, now: number): EngineEffect {
+    const inc = rt.open!;
+    inc.status = 'closed';
+    inc.endedAt = toIso(endedAt);
+    pushTimeline(inc, { at: toIso(now), event: 'closed' }, this.options.maxTimeline);
+    const closed = refreshIncident(inc, rt, this.context(storeId, store, now), false);
+    rt.open = null;
+    rt.settling.push(closed);
+    return { type: 'incident.closed', at: toIso(now), incident: structuredClone(closed) };
+  }
+
+  /** Closed incidents whose after-recovery window has passed get their final net. */
+  private settle(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number): EngineEffect[] {
+    const effects: EngineEffect[] = [];
+    const windowMs = this.options.recaptureMin * MINUTE_MS;
+    rt.settling = rt.settling.filter((inc) => {
+      if (now < toMs(inc.endedAt!) + windowMs + SETTLE_GRACE_MS) return true;
+      pushTimeline(inc, { at: toIso(now), event: 'settled' }, this.options.maxTimeline);
+      const final = refreshIncident(inc, rt, this.context(storeId, store, now), true);
+      effects.push({ type: 'incident.updated', at: toIso(now), incident: final });
+      return false;
+    });
+    return effects;
+  }
+
+  private trim(rt: StoreRuntime, now: number): void {
+    const starts = [now, ...rt.settling.map((i) => toMs(i.startedAt))];
+    if (rt.open) starts.push(toMs(rt.open.startedAt));
+    if (rt.fault) starts.push(rt.fault.since);
+    trimRuntime(rt, Math.min(...starts) - this.options.keepMs, now);
+  }
+}
+
+/** The engine as a pure reducer: (state, input, config) → { state, effects }, leaving `state` untouched. */
+export function reduceIncidents(state: EngineState, input: EngineInput, config: EngineConfig): { state: EngineState; effects: EngineEffect[] } {
+  const engine = new IncidentEngine(config, state);
+  const effects = engine.apply(input);
+  return { state: engine.snapshot(), effects };
+}

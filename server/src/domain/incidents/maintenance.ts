@@ -1,0 +1,96 @@
+import { DateTime } from 'luxon';
+import { WEEKDAYS, type Weekday } from '@storepulse/protocol';
+import { isValidHours, type Interval } from '../opening-hours.js';
+import { mergeIntervals } from '../revenue/time.js';
+
+/**
+ * A planned window in which faults do not become incidents. Times are the store's local wall time,
+ * so one chain-wide window ("every Sunday 02:00-04:00") lands at 02:00 in every store, DST or not.
+ */
+export interface MaintenanceWindow {
+  id: string;
+  /** Stores covered; a store matching `storeIds` or `groups` is covered. */
+  storeIds?: string[];
+  groups?: string[];
+  /** One-off: "YYYY-MM-DDTHH:MM" local to each store, or an instant with Z or an offset. */
+  start?: string;
+  end?: string;
+  /** Recurring: these weekdays, "HH:MM-HH:MM" local; an end at or before the start runs past midnight. */
+  recurrence?: { weekdays: Weekday[]; hours: string };
+}
+
+/** What a window needs to know about a store. */
+export interface MaintenanceTarget {
+  id: string;
+  timezone: string;
+  groups?: readonly string[];
+}
+
+/** Why a window is unusable, or null when it is fine: the config loader and the API reject such windows. */
+export function maintenanceProblem(w: MaintenanceWindow): string | null {
+  if (!w.storeIds?.length && !w.groups?.length) return 'a maintenance window needs storeIds or groups';
+  const oneOff = w.start !== undefined || w.end !== undefined;
+  if (oneOff === (w.recurrence !== undefined)) return 'a maintenance window is either one-off (start, end) or recurring';
+  if (w.recurrence) {
+    if (w.recurrence.weekdays.length === 0 || w.recurrence.weekdays.some((d) => !WEEKDAYS.includes(d))) {
+      return 'recurrence weekdays must be mon..sun';
+    }
+    return isValidHours(w.recurrence.hours) ? null : 'recurrence hours must be HH:MM-HH:MM';
+  }
+  const start = DateTime.fromISO(w.start ?? '', { zone: 'UTC' });
+  const end = DateTime.fromISO(w.end ?? '', { zone: 'UTC' });
+  if (!start.isValid || !end.isValid) return 'start and end must be ISO date-times';
+  return null;
+}
+
+export function coversStore(w: MaintenanceWindow, store: MaintenanceTarget): boolean {
+  return (w.storeIds?.includes(store.id) ?? false) || (w.groups?.some((g) => store.groups?.includes(g)) ?? false);
+}
+
+function wallClock(date: DateTime, hhmm: string, zone: string): DateTime {
+  const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+  if (hour === 24) return date.plus({ days: 1 }).startOf('day');
+  // From calendar fields, not "midnight + minutes": on a DST day those differ by an hour.
+  return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour, minute }, { zone });
+}
+
+function windowIntervals(w: MaintenanceWindow, zone: string, from: number, to: number): Interval[] {
+  if (!w.recurrence) {
+    const start = DateTime.fromISO(w.start ?? '', { zone }).toMillis();
+    const end = DateTime.fromISO(w.end ?? '', { zone }).toMillis();
+    return start < end && start < to && end > from ? [{ start, end }] : [];
+  }
+  const [fromHm, toHm] = w.recurrence.hours.split('-') as [string, string];
+  const out: Interval[] = [];
+  // A day early: last night's window can run past midnight into the range.
+  let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
+  const last = DateTime.fromMillis(to, { zone }).startOf('day');
+  while (day <= last) {
+    if (w.recurrence.weekdays.includes(WEEKDAYS[day.weekday - 1]!)) {
+      const start = wallClock(day, fromHm, zone);
+      let end = wallClock(day, toHm, zone);
+      if (end <= start) end = wallClock(day.plus({ days: 1 }), toHm, zone);
+      if (start.toMillis() < to && end.toMillis() > from) out.push({ start: start.toMillis(), end: end.toMillis() });
+    }
+    day = day.plus({ days: 1 });
+  }
+  return out;
+}
+
+/** The maintenance intervals (epoch ms, merged) of a store that overlap [from, to). */
+export function maintenanceIntervals(
+  windows: readonly MaintenanceWindow[],
+  store: MaintenanceTarget,
+  from: number,
+  to: number,
+): Interval[] {
+  return mergeIntervals(windows.filter((w) => coversStore(w, store)).flatMap((w) => windowIntervals(w, store.timezone, from, to)));
+}
+
+/** The window a store is in at `at`, or null. */
+export function activeMaintenance(windows: readonly MaintenanceWindow[], store: MaintenanceTarget, at: number): MaintenanceWindow | null {
+  for (const w of windows) {
+    if (coversStore(w, store) && windowIntervals(w, store.timezone, at, at + 1).some((i) => i.start <= at && at < i.end)) return w;
+  }
+  return null;
+}

@@ -1,0 +1,90 @@
+import { openIntervals } from '../opening-hours.js';
+import { todayLevel } from '../revenue/baseline.js';
+import { estimateLoss } from '../revenue/estimator.js';
+import { confidenceOf } from '../revenue/flags.js';
+import { subtract, toIso, toMs, MINUTE_MS, QUARTER_MS } from '../revenue/time.js';
+import { backupOpenedAt, capacitySegments, normalTills } from './condition.js';
+import { maintenanceIntervals, type MaintenanceWindow } from './maintenance.js';
+import type { EngineOptions, Incident, IncidentStore, StoreModel, StoreRuntime, TimelineEntry } from './types.js';
+
+/** Counter bins arrive after they close: missing data younger than this is late, not a gap. */
+const DATA_LAG_MS = QUARTER_MS + MINUTE_MS;
+
+export interface RecordContext {
+  store: IncidentStore;
+  model: StoreModel | undefined;
+  maintenance: readonly MaintenanceWindow[];
+  options: EngineOptions;
+  now: number;
+}
+
+/** When the store can lose sales over [from, to): open, not a holiday, not in maintenance. */
+export function activeIntervals(store: IncidentStore, maintenance: readonly MaintenanceWindow[], from: number, to: number) {
+  const open = openIntervals(store.hours, store.timezone, from, to, store.holidays);
+  return subtract(open, maintenanceIntervals(maintenance, store, from, to));
+}
+
+/**
+ * Recomputes an incident's figures from the runtime: visitors, lost revenue (gross, net and band),
+ * flags and confidence. `settle` takes in the after-recovery window for net and marks it final.
+ */
+export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordContext, settle: boolean): Incident {
+  const { store, model, options, now } = ctx;
+  const start = toMs(inc.startedAt);
+  const end = inc.endedAt ? toMs(inc.endedAt) : now;
+  const recaptureUntil = inc.endedAt && settle ? end + options.recaptureMin * MINUTE_MS : null;
+  const active = activeIntervals(store, ctx.maintenance, start, recaptureUntil ?? end);
+  // Customers come in a while before they pay, maintenance or not: entries are read from one purchase lag back.
+  const lagMs = model?.rates?.purchaseLagMs ?? 0;
+  const open = openIntervals(store.hours, store.timezone, start - lagMs, recaptureUntil ?? end, store.holidays);
+  const feeds = Object.values(rt.salesFeeds).filter((f) => f.lastBinEnd >= start - options.keepMs);
+  const latestFootfall = rt.footfall.reduce((m, b) => Math.max(m, b.binEnd), 0);
+  const estimate = estimateLoss({
+    range: { start, end },
+    active,
+    open,
+    footfall: rt.footfall,
+    sensors: Object.keys(rt.sensorsSeen),
+    sales: feeds.length > 0 ? rt.sales : null,
+    salesUntil: Math.max(...feeds.map((f) => f.lastBinEnd), 0),
+    footfallUntil: Math.max(latestFootfall, now - DATA_LAG_MS),
+    capacity: capacitySegments(rt, store, start, recaptureUntil ?? end, options.degradedCapacity),
+    normalTills: normalTills(store).length,
+    baseline: model?.baseline ?? null,
+    level: model?.baseline ? todayLevel(model.baseline, rt.footfall, start).k : 1,
+    rates: model?.rates ?? null,
+    store,
+    recaptureUntil,
+    options: options.estimator,
+  });
+  const to = (recaptureUntil ?? end) + MINUTE_MS;
+  const quality = rt.quality.filter((q) => q.at >= start - QUARTER_MS && q.at <= to).map((q) => q.flag);
+  const flags = [...new Set([...inc.flags.filter(isSticky), ...estimate.flags, ...quality])];
+  const backupAt = backupOpenedAt(rt, store, start, end);
+  return {
+    ...inc,
+    visitors: estimate.visitors,
+    lostRevenue: { gross: estimate.gross, net: estimate.net, low: estimate.low, high: estimate.high, currency: estimate.currency },
+    method: estimate.method,
+    flags,
+    confidence: confidenceOf(flags),
+    timeToBackupSec: backupAt === null ? null : Math.round((backupAt - start) / 1000),
+    final: settle,
+    updatedAt: toIso(now),
+  };
+}
+
+/** Flags about the incident itself rather than the data, which a recomputation must keep. */
+const STICKY = new Set(['began_before_opening', 'began_in_maintenance', 'timeline_truncated']);
+const isSticky = (f: string) => STICKY.has(f);
+
+/** Appends to a timeline, keeping it bounded: a flapping till must not grow the record without limit. */
+export function pushTimeline(inc: Incident, entry: TimelineEntry, max: number): void {
+  if (inc.timeline.length < max) {
+    inc.timeline.push(entry);
+    return;
+  }
+  if (!inc.flags.includes('timeline_truncated')) inc.flags.push('timeline_truncated');
+  // keep the beginning and the latest entry
+  inc.timeline[max - 1] = entry;
+}

@@ -1,0 +1,33 @@
+import { footfallIn } from '../revenue/bins.js';
+import { MINUTE_MS, QUARTER_MS } from '../revenue/time.js';
+import { normalTills } from './condition.js';
+import type { EngineOptions, IncidentStore, StoreRuntime } from './types.js';
+
+/**
+ * Tills that are up yet have sold nothing for `silentMinutes` of opening time while the store was busy,
+ * with when their silence began. Only tills with a live sales feed are judged: without the sales topic
+ * this detection is off. `openSince` is when the current opening began (null: the store is closed).
+ */
+export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number, openSince: () => number | null, options: EngineOptions) {
+  const out: Record<string, number> = {};
+  const windowMs = options.silentMinutes * MINUTE_MS;
+  const normal = normalTills(store);
+  const working = normal.filter((t) => rt.tills[t]?.known === 'up' || rt.tills[t]?.known === 'degraded').length;
+  let busy: boolean | null = null;
+  for (const tillId of normal) {
+    const feed = rt.salesFeeds[tillId];
+    if (!feed || rt.tills[tillId]?.known !== 'up') continue;
+    // A feed that stopped is a feed problem, not proof of a silent till (15-min bins arrive late).
+    if (feed.lastBinEnd < now - QUARTER_MS - MINUTE_MS) continue;
+    if (now - feed.lastSaleEnd < windowMs) continue;
+    const opened = openSince();
+    if (opened === null) return {};
+    // Silence counts from the last sale, the opening, or the till coming back up, whichever is latest.
+    const since = Math.max(feed.lastSaleEnd, opened, rt.tills[tillId]!.since);
+    if (now - since < windowMs) continue;
+    busy ??= footfallIn(rt.footfall, { start: now - windowMs, end: now }).visitors >= options.silentVisitorsPerTill * working;
+    if (!busy) return {};
+    out[tillId] = since;
+  }
+  return out;
+}

@@ -1,0 +1,386 @@
+import { expectedVisitors, type BaselineProfile } from './baseline.js';
+import { footfallIn, salesIn, type FootfallBin, type SalesBin } from './bins.js';
+import { capacityLevels, capacityLoss, type CapacityLevel, type CapacitySegment } from './capacity.js';
+import { confidenceOf, type QualityFlag } from './flags.js';
+import { ratesAt, type RateTable } from './rates.js';
+import { roundMoney } from './stats.js';
+import { clipTo, MINUTE_MS, quarters, QUARTER_MS, type Interval } from './time.js';
+
+export interface EstimatorOptions {
+  /** Relative error of a door counter (typical 2D video counters are 90–95 % accurate). */
+  counterAccuracy: number;
+  /** Share of a till's P90 throughput it sustains for a whole bin. */
+  capacityEfficiency: number;
+  /** Transactions one till handles in 15 min when none were learned. */
+  defaultTillPerQuarter: number;
+  /** Largest share of customers who give up at a long queue. */
+  maxBalking: number;
+  /** Share of tills assumed to keep selling when the store is offline and their state is unknown. */
+  offlineCapacityShare: number;
+  /** A stretch the counter covers less than this is a gap. */
+  minCoverage: number;
+  /** Returners count only beyond this many standard deviations of the after-recovery window's noise. */
+  recaptureSigma: number;
+  /** Minutes after recovery in which the queue left at the tills that kept working is served. */
+  backlogMin: number;
+}
+
+export const DEFAULT_ESTIMATOR_OPTIONS: EstimatorOptions = {
+  counterAccuracy: 0.05,
+  capacityEfficiency: 0.85,
+  defaultTillPerQuarter: 12,
+  maxBalking: 0.1,
+  offlineCapacityShare: 0.5,
+  minCoverage: 0.9,
+  recaptureSigma: 1,
+  backlogMin: 15,
+};
+
+export interface StoreRates {
+  conversion: number;
+  avgBasket: number;
+  currency: string;
+  /** Visitors per hour to assume where there is neither a counter nor history; null if none is configured. */
+  defaultVisitorsPerHour?: number | null;
+}
+
+export interface LossInput {
+  /** The incident, [start, end); `end` is now while it is open. */
+  range: Interval;
+  /** When the store could lose sales: opening hours minus maintenance, sorted and disjoint. */
+  active: readonly Interval[];
+  /**
+   * When customers could come in (opening hours, maintenance included), from at least the purchase lag
+   * before the range; defaults to `active`. Nobody enters a closed store, counted or not.
+   */
+  open?: readonly Interval[];
+  footfall: readonly FootfallBin[];
+  /** The store's door sensors; defaults to those present in `footfall`. */
+  sensors?: readonly string[];
+  /** Every till's sales bins, or null when the store has no sales feed. */
+  sales: readonly SalesBin[] | null;
+  capacity: readonly CapacitySegment[];
+  /** Tills that normally sell (backup tills excluded). */
+  normalTills: number;
+  baseline: BaselineProfile | null;
+  /** Today's level factor for the baseline. */
+  level: number;
+  rates: RateTable | null;
+  store: StoreRates;
+  /** Data is complete up to these moments (live: the newest bins lag); defaults to the end of the range. */
+  footfallUntil?: number;
+  salesUntil?: number;
+  /** End of the after-recovery window used for net; omit while the incident is open. */
+  recaptureUntil?: number | null;
+  options?: Partial<EstimatorOptions>;
+}
+
+export type LossMethod = 'gap' | 'capacity' | 'full';
+
+/** One stretch of the incident inside a 15-min bin: what the chart and the backtest look at. */
+export interface LossPiece {
+  start: number;
+  end: number;
+  visitors: number;
+  /** Share of the visitors the counter measured (the rest is baseline). */
+  measuredShare: number;
+  expectedTransactions: number;
+  actualTransactions: number | null;
+  workingTills: number;
+  method: LossMethod;
+  /** Lost transactions; for the gap method before the incident-wide floor at zero. */
+  lostTransactions: number;
+  lostRevenue: number;
+}
+
+export interface LossEstimate {
+  gross: number;
+  net: number;
+  low: number;
+  high: number;
+  currency: string;
+  visitors: number;
+  lostTransactions: number;
+  recaptured: number;
+  method: LossMethod | 'mixed' | 'none';
+  flags: QualityFlag[];
+  confidence: number;
+  pieces: LossPiece[];
+}
+
+interface Sums {
+  revenue: number;
+  low: number;
+  high: number;
+  tx: number;
+}
+
+const zero = (): Sums => ({ revenue: 0, low: 0, high: 0, tx: 0 });
+
+/**
+ * Lost revenue of one incident, per 15-min bin (bins partly inside count pro rata):
+ * expected transactions E = visitors × conversion, measured visitors where the counter reported and
+ * baseline × level where it did not. With a sales feed, lost = Σ(E − actual) floored at zero (the gap);
+ * without one, a capacity model over the tills still working; with none working, all of E.
+ * Revenue = lost transactions × basket; net removes the excess bought in the window after recovery.
+ */
+export function estimateLoss(input: LossInput): LossEstimate {
+  const opts = { ...DEFAULT_ESTIMATOR_OPTIONS, ...input.options };
+  const flags = new Set<QualityFlag>();
+  const mu = (input.rates?.tillPerQuarterP90 ?? opts.defaultTillPerQuarter) * opts.capacityEfficiency;
+  const footfallUntil = input.footfallUntil ?? input.range.end;
+  const salesUntil = input.salesUntil ?? input.range.end;
+  const defaultVph = input.store.defaultVisitorsPerHour ?? null;
+  const lag = input.rates?.purchaseLagMs ?? 0;
+  const cap = zero();
+  const gap = zero();
+  const pieces: LossPiece[] = [];
+  const methods = new Set<LossMethod>();
+  let visitors = 0;
+  let coveredMs = 0;
+  let pastMs = 0;
+
+  for (const q of quarters(input.range)) {
+    for (const p of clipTo(q, input.active)) {
+      const width = p.end - p.start;
+      // Buyers pay a while after coming in: a stretch without tills loses those who came in one lag earlier.
+      const w = entriesBefore(input, p, lag, defaultVph);
+      if (w.end <= footfallUntil) {
+        pastMs += width;
+        coveredMs += w.coverage * width;
+        if (w.coverage < opts.minCoverage) flags.add('counter_gap');
+        if (w.fallback) flags.add('baseline_fallback');
+        if (w.noData) flags.add('no_visitor_data');
+      }
+      const v = w.visitors;
+      const vLow = w.measured * (1 - opts.counterAccuracy) + w.fill.low;
+      const vHigh = w.measured * (1 + opts.counterAccuracy) + w.fill.high;
+      visitors += v;
+
+      const r = ratesAt(input.rates, p.start, input.store);
+      if (r.source === 'config') flags.add('rates_fallback');
+      const e = v * r.conversion;
+      const eLow = vLow * r.conversion * (1 - r.relError);
+      const eHigh = vHigh * r.conversion * (1 + r.relError);
+      const normal = input.normalTills;
+      const levels = capacityLevels(input.capacity, p, normal);
+      const capUnit = (mu * width) / QUARTER_MS;
+
+      if (input.sales && p.end <= salesUntil) {
+        const t = salesIn(input.sales, p);
+        methods.add('gap');
+        gap.tx += e - t.transactions;
+        gap.revenue += (e - t.transactions) * r.basket;
+        gap.low += (eLow - t.transactions) * r.basket;
+        gap.high += (eHigh - t.transactions) * r.basket;
+        pieces.push(piece(p, v, w.measured, e, t.transactions, meanTills(levels, normal * opts.offlineCapacityShare), 'gap', e - t.transactions, r.basket));
+        continue;
+      }
+      // Each capacity level is charged on its own share of the demand: averaging the tills over the bin
+      // would let a till that worked for a moment turn a full outage into a mild shortage.
+      let lost = 0;
+      let mainShare = 0;
+      let method: LossMethod = 'capacity';
+      for (const level of levels) {
+        // Unknown capacity (store offline) is taken as a share of the tills, with a band from "all still selling" to "none selling".
+        const tills = level.tills ?? normal * opts.offlineCapacityShare;
+        const best = level.tills ?? normal;
+        const worst = level.tills ?? 0;
+        if (level.tills === null) flags.add('capacity_assumed');
+        const s = level.share;
+        const normalCap = normal * capUnit * s;
+        lost += capacityLoss(e * s, tills * capUnit * s, normalCap, opts.maxBalking);
+        cap.low += capacityLoss(eLow * s, best * capUnit * s, normalCap, opts.maxBalking) * r.basket;
+        cap.high += capacityLoss(eHigh * s, worst * capUnit * s, normalCap, opts.maxBalking) * r.basket;
+        if (s > mainShare) {
+          mainShare = s;
+          method = tills <= 0 ? 'full' : 'capacity';
+        }
+      }
+      methods.add(method);
+      cap.tx += lost;
+      cap.revenue += lost * r.basket;
+      pieces.push(piece(p, v, w.measured, e, null, meanTills(levels, normal * opts.offlineCapacityShare), method, lost, r.basket));
+    }
+  }
+  if (pastMs > 0 && coveredMs === 0) flags.add('counter_silent');
+  const end = input.range.end;
+  const lastTills = meanTills(capacityLevels(input.capacity, { start: end - MINUTE_MS, end }, input.normalTills), 0);
+  // Customers queueing at the tills still working are served late, not lost: the backlog (a queue of
+  // 10–15 people at most, where customers give up) is served in the minutes after recovery. Net's
+  // returners are looked for after that.
+  const catchUp = input.sales && methods.has('gap') && lastTills > 0 ? opts.backlogMin * MINUTE_MS : 0;
+  // A sales bin straddling the start or the end is compared whole: its sales were made before the
+  // outage or after recovery, and pro rata would credit part of them to the outage.
+  if (input.sales && methods.has('gap')) {
+    for (const edge of salesEdges(input.sales, input.range, catchUp)) {
+      for (const whole of clipTo(edge, input.active)) {
+        const p = { start: whole.start, end: Math.min(whole.end, salesUntil) };
+        if (p.end <= p.start) continue;
+        const w = entriesBefore(input, p, lag, defaultVph);
+        const r = ratesAt(input.rates, p.start, input.store);
+        const t = salesIn(input.sales, p).transactions;
+        const e = w.visitors * r.conversion;
+        gap.tx += e - t;
+        gap.revenue += (e - t) * r.basket;
+        gap.low += (e - t) * r.basket;
+        gap.high += (e - t) * r.basket;
+      }
+    }
+  }
+
+  const gross = cap.revenue + Math.max(0, gap.revenue);
+  const low = cap.low + Math.max(0, gap.low);
+  const high = cap.high + Math.max(0, gap.high);
+  const recaptured = Math.min(gross, recapture(input, end + catchUp, opts, flags));
+  const net = gross - recaptured;
+  const method = methods.size === 0 ? 'none' : methods.size === 1 ? [...methods][0]! : 'mixed';
+  return {
+    gross: roundMoney(gross),
+    net: roundMoney(net),
+    low: roundMoney(Math.min(net, Math.max(0, low - recaptured))),
+    high: roundMoney(Math.max(net, high - recaptured)),
+    currency: input.store.currency,
+    visitors: Math.round(visitors * 10) / 10,
+    lostTransactions: Math.round((cap.tx + Math.max(0, gap.tx)) * 10) / 10,
+    recaptured: roundMoney(recaptured),
+    method,
+    flags: [...flags],
+    confidence: confidenceOf(flags),
+    pieces,
+  };
+}
+
+/** The parts of the sales bins straddling the range's start or end that lie outside it, and at least `afterMs` after it. */
+function salesEdges(sales: readonly SalesBin[], range: Interval, afterMs: number): Interval[] {
+  let before = range.start;
+  let after = range.end + afterMs;
+  for (const b of sales) {
+    if (b.binStart < range.start && b.binEnd > range.start) before = Math.min(before, b.binStart);
+    if (b.binStart < range.end && b.binEnd > range.end) after = Math.max(after, b.binEnd);
+  }
+  return [
+    { start: before, end: range.start },
+    { start: range.end, end: after },
+  ].filter((i) => i.end > i.start);
+}
+
+interface Entries {
+  end: number;
+  /** Measured where the counter covered, baseline × level elsewhere. */
+  visitors: number;
+  measured: number;
+  /** The baseline's share of `visitors` (where the counter was missing), with its band. */
+  fill: { visitors: number; low: number; high: number };
+  /** Baseline × level over the whole stretch, and whether every part of it had one. */
+  baseline: number;
+  hasBaseline: boolean;
+  /** Share of the open part the counter covered (1 when the store was closed throughout). */
+  coverage: number;
+  fallback: boolean;
+  noData: boolean;
+}
+
+/**
+ * Entries over `p` moved `lagMs` earlier, counting only while the store was open: the customers whose
+ * purchases would have fallen in `p`.
+ */
+function entriesBefore(input: LossInput, p: Interval, lagMs: number, defaultVph: number | null): Entries {
+  const shifted = { start: p.start - lagMs, end: p.end - lagMs };
+  const out: Entries = {
+    end: shifted.end, visitors: 0, measured: 0, fill: { visitors: 0, low: 0, high: 0 }, baseline: 0, hasBaseline: true,
+    coverage: 0, fallback: false, noData: false,
+  };
+  let openMs = 0;
+  for (const part of clipTo(shifted, input.open ?? input.active)) {
+    const width = part.end - part.start;
+    const seen = footfallIn(input.footfall, part, input.sensors);
+    const exp = expectedVisitors(input.baseline, part, input.level, defaultVph);
+    const missing = 1 - seen.coverage;
+    openMs += width;
+    out.coverage += seen.coverage * width;
+    out.measured += seen.visitors;
+    out.fill.visitors += missing * exp.visitors;
+    out.fill.low += missing * exp.low;
+    out.fill.high += missing * exp.high;
+    out.baseline += exp.visitors;
+    if (exp.missingShare > 0) out.hasBaseline = false;
+    if (missing > 0 && exp.fallbackShare > 0) out.fallback = true;
+    if (missing > 0 && exp.missingShare > 0) out.noData = true;
+  }
+  out.visitors = out.measured + out.fill.visitors;
+  out.coverage = openMs > 0 ? out.coverage / openMs : 1;
+  return out;
+}
+
+/** Time-weighted working tills, unknown stretches taken at `unknownAs`. */
+function meanTills(levels: readonly CapacityLevel[], unknownAs: number): number {
+  return levels.reduce((n, l) => n + (l.tills ?? unknownAs) * l.share, 0);
+}
+
+function piece(
+  p: Interval,
+  visitors: number,
+  measured: number,
+  expected: number,
+  actual: number | null,
+  workingTills: number,
+  method: LossMethod,
+  lost: number,
+  basket: number,
+): LossPiece {
+  return {
+    start: p.start,
+    end: p.end,
+    visitors,
+    measuredShare: visitors > 0 ? Math.min(1, measured / visitors) : 0,
+    expectedTransactions: expected,
+    actualTransactions: actual,
+    workingTills,
+    method,
+    lostTransactions: lost,
+    lostRevenue: lost * basket,
+  };
+}
+
+/**
+ * Revenue bought after recovery by customers who came back. Returners come to buy, so with a sales
+ * feed and a working counter each one adds a sale where an ordinary visitor adds only CR of one:
+ * returners R = (T − CR·V) / (1 − CR), using the entries measured in the window (they include the
+ * returners). Without the counter, actual sales are compared with baseline visitors × CR; without
+ * sales, the extra entries over the baseline are taken as returners. Needs a baseline or a sales feed.
+ * An hour's sales swing more than a few returners, so only the excess beyond that noise is taken.
+ */
+function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags: Set<QualityFlag>): number {
+  const until = input.recaptureUntil;
+  if (until === undefined || until === null || until <= from) return 0;
+  const window = clipTo({ start: from, end: until }, input.active);
+  if (window.length === 0) return 0;
+  let extra = 0;
+  let variance = 0;
+  let measurable = true;
+  for (const w of window) {
+    for (const p of quarters(w)) {
+      const r = ratesAt(input.rates, p.start, input.store);
+      const w = entriesBefore(input, p, input.rates?.purchaseLagMs ?? 0, null);
+      const seen = { visitors: w.measured };
+      const counted = w.coverage >= opts.minCoverage;
+      const exp = { visitors: w.baseline };
+      const hasBaseline = w.hasBaseline;
+      if (input.sales && counted && r.conversion < 1) {
+        const sold = salesIn(input.sales, p);
+        extra += ((sold.transactions - seen.visitors * r.conversion) / (1 - r.conversion)) * r.basket;
+        variance += (seen.visitors * r.conversion * (1 - r.conversion) * r.basket ** 2) / (1 - r.conversion) ** 2;
+      } else if (input.sales && hasBaseline) {
+        extra += salesIn(input.sales, p).revenue - exp.visitors * r.conversion * r.basket;
+        variance += exp.visitors * r.conversion * r.basket ** 2;
+      } else if (!input.sales && hasBaseline && counted) {
+        extra += (seen.visitors - exp.visitors) * r.basket;
+        variance += exp.visitors * r.basket ** 2;
+      } else measurable = false;
+    }
+  }
+  if (!measurable) flags.add('recapture_unmeasured');
+  // Only what stands out of the window's everyday noise counts as customers coming back.
+  return Math.max(0, extra - opts.recaptureSigma * Math.sqrt(variance));
+}

@@ -1,0 +1,503 @@
+import { createHash } from 'node:crypto';
+import type { Provider } from '../sla/providers.js';
+import { elapsedMs } from '../sla/clock.js';
+import { thresholdAt } from '../sla/status.js';
+import type { StoreConfig } from '../store.js';
+import type { TicketsConfig } from './config.js';
+import { dueEscalations, nextEscalationAt } from './escalation.js';
+import { faultKey, incidentCategory, type TicketIncident } from './incident.js';
+import { higherPriority, priorityFor } from './priority.js';
+import { ticketVisibleTo } from './requests.js';
+import { routeTicket } from './routing.js';
+import { ticketCalendar, ticketTargets } from './sla-view.js';
+import { SYSTEM_REASONS, checkTransition, isActive, type AllowedTransition } from './transitions.js';
+import {
+  SLA_TARGETS,
+  type Actor,
+  type GeoLocation,
+  type Priority,
+  type SlaTargetName,
+  type Ticket,
+  type TicketEventType,
+  type TicketSlaPolicy,
+  type TicketStatus,
+} from './types.js';
+
+export interface TicketContext {
+  stores: ReadonlyMap<string, StoreConfig>;
+  providers: readonly Provider[];
+  config: TicketsConfig;
+}
+
+/** A P3 fault waiting out its self-fix grace. */
+export interface PendingTicket {
+  incident: TicketIncident;
+  openAt: number;
+}
+
+/** Everything the engine knows; plain JSON, so the server can persist it and restore it after a restart. */
+export interface TicketsState {
+  tickets: Record<string, Ticket>;
+  /** incident id → ticket id: one ticket per incident, however often the incident is replayed. */
+  byIncident: Record<string, string>;
+  /** fault key → the latest ticket for that fault: where a recurrence looks for a ticket to reopen. */
+  byFault: Record<string, string>;
+  pending: Record<string, PendingTicket>;
+}
+
+export function emptyTicketsState(): TicketsState {
+  return { tickets: {}, byIncident: {}, byFault: {}, pending: {} };
+}
+
+export type IncidentInputType = 'incident.opened' | 'incident.updated' | 'incident.closed';
+
+export type TicketInput =
+  | { type: IncidentInputType; at: number; incident: TicketIncident }
+  | {
+      type: 'transition';
+      at: number;
+      ticketId: string;
+      actor: Actor;
+      to: TicketStatus;
+      reason?: string | null;
+      note?: string | null;
+      location?: GeoLocation | null;
+    }
+  | { type: 'tick'; at: number };
+
+export interface EffectDetail {
+  /** What changed, for ticket.updated: status, recovered, reopened, recurred, priority, incident. */
+  change?: string;
+  target?: SlaTargetName;
+  percent?: 50 | 75;
+  step?: number;
+  notify?: string;
+}
+
+/**
+ * Something that happened to a ticket. `notify: false` marks a quiet refresh (live lost revenue,
+ * footfall) that the web should show but that is not worth a webhook.
+ */
+export interface TicketEffect {
+  type: TicketEventType;
+  at: number;
+  ticket: Ticket;
+  notify: boolean;
+  detail: EffectDetail;
+}
+
+export interface TicketRejection {
+  code: 'not_found' | 'invalid_transition' | 'invalid_reason' | 'unknown_store' | 'bad_incident';
+  message: string;
+  allowed?: AllowedTransition[];
+}
+
+export interface TicketResult {
+  effects: TicketEffect[];
+  rejection: TicketRejection | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const SYSTEM: Actor = { role: 'system', id: 'storepulse' };
+
+/** Deterministic from the incident, so a replay after a restart lands on the same ticket. */
+export function ticketIdFor(incidentId: string): string {
+  return 'T-' + createHash('sha256').update(incidentId).digest('hex').slice(0, 12);
+}
+
+function incidentProblem(i: TicketIncident | undefined): string | null {
+  if (!i || typeof i !== 'object') return 'incident is missing';
+  if (typeof i.id !== 'string' || i.id === '') return 'incident.id must be a non-empty string';
+  if (typeof i.storeId !== 'string') return 'incident.storeId must be a string';
+  if (typeof i.kind !== 'string') return 'incident.kind must be a string';
+  if (!Array.isArray(i.tillIds) || i.tillIds.some((t) => typeof t !== 'string')) return 'incident.tillIds must be strings';
+  if (typeof i.startedAt !== 'string' || Number.isNaN(Date.parse(i.startedAt))) return 'incident.startedAt must be an ISO time';
+  return null;
+}
+
+/**
+ * The ticket lifecycle as a small class over plain state: feed it incident effects, people's
+ * transitions and periodic ticks (time always comes in with the input); it answers with effects to
+ * notify and push live. It never reads the clock or does I/O.
+ */
+export class TicketEngine {
+  constructor(
+    private ctx: TicketContext,
+    readonly state: TicketsState = emptyTicketsState(),
+  ) {}
+
+  /** New stores, providers or settings (config reload); open tickets keep the SLA they opened with. */
+  setContext(ctx: TicketContext): void {
+    this.ctx = ctx;
+  }
+
+  apply(input: TicketInput): TicketResult {
+    switch (input.type) {
+      case 'tick':
+        return this.tick(input.at);
+      case 'transition':
+        return this.transition(input);
+      default:
+        return this.onIncident(input.type, input.at, input.incident);
+    }
+  }
+
+  /** The ticket an incident opened or was attached to, if any. */
+  ticketForIncident(incidentId: string): Ticket | undefined {
+    const id = this.state.byIncident[incidentId];
+    return id ? this.state.tickets[id] : undefined;
+  }
+
+  /**
+   * Drops closed and cancelled tickets that can no longer be reopened, with their incident keys, and
+   * returns them so the server can archive them: keeps the live state small.
+   */
+  prune(at: number): Ticket[] {
+    const gone: Ticket[] = [];
+    for (const t of Object.values(this.state.tickets)) {
+      const ended = t.closedAt ?? t.cancelledAt;
+      if (ended && at - Date.parse(ended) > this.ctx.config.reopenWindowMs) {
+        gone.push(t);
+        delete this.state.tickets[t.id];
+        for (const id of t.incidentIds) delete this.state.byIncident[id];
+        if (this.state.byFault[t.faultKey] === t.id) delete this.state.byFault[t.faultKey];
+      }
+    }
+    return gone;
+  }
+
+  // ---- incidents -------------------------------------------------------------------------------
+
+  private onIncident(type: IncidentInputType, at: number, incident: TicketIncident): TicketResult {
+    const problem = incidentProblem(incident);
+    if (problem) return reject('bad_incident', problem);
+    const store = this.ctx.stores.get(incident.storeId);
+    if (!store) return reject('unknown_store', `store ${incident.storeId} is not configured`);
+    if (incident.suppressed) return { effects: [], rejection: null };
+    const over = type === 'incident.closed' || Boolean(incident.endedAt);
+
+    const existing = this.ticketForIncident(incident.id);
+    if (existing) return { effects: this.updateFromIncident(existing, incident, over, at, store), rejection: null };
+
+    const pending = this.state.pending[incident.id];
+    if (pending) {
+      delete this.state.pending[incident.id];
+      // Fixed within the grace (staff changed the paper): no ticket at all.
+      if (over) return { effects: [], rejection: null };
+      const priority = this.priorityOf(incident, store);
+      if (priority !== 'P3') return { effects: this.openOrReopen(incident, priority, at, store), rejection: null };
+      this.state.pending[incident.id] = { ...pending, incident };
+      return { effects: [], rejection: null };
+    }
+    if (over) return { effects: [], rejection: null };
+
+    const priority = this.priorityOf(incident, store);
+    const graceEnd = Date.parse(incident.startedAt) + this.ctx.config.selfFixGraceMs;
+    if (priority === 'P3' && graceEnd > at) {
+      this.state.pending[incident.id] = { incident, openAt: graceEnd };
+      return { effects: [], rejection: null };
+    }
+    return { effects: this.openOrReopen(incident, priority, at, store), rejection: null };
+  }
+
+  private priorityOf(incident: TicketIncident, store: StoreConfig): Priority {
+    return priorityFor(
+      {
+        kind: incident.kind,
+        category: incidentCategory(incident),
+        tillsAffected: incident.tillIds.length,
+        tillsTotal: store.tills.length,
+      },
+      this.ctx.config.priorityMatrix,
+    );
+  }
+
+  private openOrReopen(incident: TicketIncident, priority: Priority, at: number, store: StoreConfig): TicketEffect[] {
+    const previousId = this.state.byFault[faultKey(incident)];
+    const previous = previousId ? this.state.tickets[previousId] : undefined;
+    if (previous && (isActive(previous.status) || this.withinReopenWindow(previous, at))) {
+      this.state.byIncident[incident.id] = previous.id;
+      previous.incidentIds.push(incident.id);
+      if (isActive(previous.status)) {
+        // The fault came back before the ticket closed: the same ticket simply carries on.
+        previous.recoveredAt = null;
+        previous.resolutionProposedAt = null;
+        this.copyIncident(previous, incident);
+        this.raisePriority(previous, priority);
+        return [this.touch(previous, at, 'ticket.updated', true, { change: 'recurred' })];
+      }
+      this.reopen(previous, at, SYSTEM, SYSTEM_REASONS.recurred, null);
+      this.copyIncident(previous, incident);
+      this.raisePriority(previous, priority);
+      return [this.touch(previous, at, 'ticket.updated', true, { change: 'reopened' })];
+    }
+    return [this.open(incident, priority, at, store)];
+  }
+
+  private withinReopenWindow(t: Ticket, at: number): boolean {
+    if (t.status !== 'resolved' && t.status !== 'closed') return false;
+    const ended = Date.parse(t.closedAt ?? t.resolvedAt!);
+    return at - ended <= this.ctx.config.reopenWindowMs;
+  }
+
+  private open(incident: TicketIncident, priority: Priority, at: number, store: StoreConfig): TicketEffect {
+    const category = incidentCategory(incident);
+    const provider = routeTicket(this.ctx.providers, store, category);
+    const now = iso(at);
+    const t: Ticket = {
+      id: ticketIdFor(incident.id),
+      incidentId: incident.id,
+      incidentIds: [incident.id],
+      faultKey: faultKey(incident),
+      storeId: incident.storeId,
+      tillIds: [...incident.tillIds],
+      kind: incident.kind,
+      category,
+      components: null,
+      details: null,
+      providerId: provider?.id ?? null,
+      priority,
+      status: 'open',
+      startedAt: new Date(Date.parse(incident.startedAt)).toISOString(),
+      openedAt: now,
+      updatedAt: now,
+      acknowledgedAt: null,
+      onSiteAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      cancelledAt: null,
+      recoveredAt: null,
+      resolutionProposedAt: null,
+      visitors: null,
+      lostRevenue: null,
+      sla: slaPolicy(provider, priority),
+      pauses: [],
+      slaMarks: {
+        response: { warned50: false, warned75: false, breached: false },
+        onSite: { warned50: false, warned75: false, breached: false },
+        resolve: { warned50: false, warned75: false, breached: false },
+      },
+      escalationsSent: [],
+      onSiteLocation: null,
+      audit: [{ at: now, actor: SYSTEM, from: null, to: 'open', reason: 'incident', note: null }],
+      wakeAt: null,
+    };
+    this.copyIncident(t, incident);
+    this.state.tickets[t.id] = t;
+    this.state.byIncident[incident.id] = t.id;
+    this.state.byFault[t.faultKey] = t.id;
+    return this.touch(t, at, 'ticket.opened', true, {});
+  }
+
+  /** More tills went down: the ticket moves up and takes that priority's targets. It never moves down on its own. */
+  private raisePriority(t: Ticket, priority: Priority): boolean {
+    const raised = higherPriority(t.priority, priority);
+    if (raised === t.priority) return false;
+    t.priority = raised;
+    t.sla = slaPolicy(this.providerOf(t), raised) ?? t.sla;
+    return true;
+  }
+
+  private copyIncident(t: Ticket, incident: TicketIncident): void {
+    t.tillIds = [...incident.tillIds];
+    if (incident.components !== undefined) t.components = incident.components;
+    if (incident.details !== undefined) t.details = incident.details;
+    if (incident.visitors !== undefined) t.visitors = incident.visitors;
+    if (incident.lostRevenue !== undefined) t.lostRevenue = incident.lostRevenue;
+  }
+
+  private updateFromIncident(t: Ticket, incident: TicketIncident, over: boolean, at: number, store: StoreConfig): TicketEffect[] {
+    if (incident.id !== t.incidentIds[t.incidentIds.length - 1]) {
+      // A replay of an older incident of this ticket: it must not undo what the newer one says.
+      return [];
+    }
+    this.copyIncident(t, incident);
+    if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
+    if (this.raisePriority(t, this.priorityOf(incident, store))) {
+      return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
+    }
+    if (over && t.recoveredAt === null) {
+      t.recoveredAt = iso(at);
+      t.resolutionProposedAt = iso(at);
+      return [this.touch(t, at, 'ticket.updated', true, { change: 'recovered' })];
+    }
+    return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
+  }
+
+  // ---- people ----------------------------------------------------------------------------------
+
+  private transition(input: Extract<TicketInput, { type: 'transition' }>): TicketResult {
+    const t = this.state.tickets[input.ticketId];
+    // Another provider's ticket does not exist as far as a provider can tell.
+    if (!t || !ticketVisibleTo(t, input.actor)) {
+      return reject('not_found', `ticket ${input.ticketId} not found`);
+    }
+    const check = checkTransition(t.status, input.to, input.actor.role, input.reason);
+    if (!check.ok) return { effects: [], rejection: { code: check.code, message: check.message, allowed: check.allowed } };
+
+    const { at, actor, to } = input;
+    const reason = input.reason ?? null;
+    const note = input.note ?? null;
+    const location = input.location ?? null;
+    if (to === 'open') {
+      this.reopen(t, at, actor, reason, note);
+      return { effects: [this.touch(t, at, 'ticket.updated', true, { change: 'reopened' })], rejection: null };
+    }
+    this.setStatus(t, to, at, actor, reason, note, location);
+    if (to === 'resolved') {
+      // A resolution on a recovered incident starts the quiet period before auto-close.
+      t.resolutionProposedAt = t.recoveredAt ? iso(at) : null;
+    } else if (actor.role === 'provider' || actor.role === 'hq') {
+      // They are acting on it: recovery no longer closes it on its own.
+      t.resolutionProposedAt = null;
+    }
+    const type: TicketEventType = to === 'closed' || to === 'cancelled' ? 'ticket.closed' : 'ticket.updated';
+    return { effects: [this.touch(t, at, type, true, { change: 'status' })], rejection: null };
+  }
+
+  private setStatus(t: Ticket, to: TicketStatus, at: number, actor: Actor, reason: string | null, note: string | null, location: GeoLocation | null): void {
+    const now = iso(at);
+    const from = t.status;
+    if (from === 'waiting_store') {
+      const open = t.pauses.find((p) => p.end === null);
+      if (open) open.end = now;
+    }
+    if (to === 'waiting_store') t.pauses.push({ start: now, end: null });
+    // Any hands-on move by the provider or HQ counts as the response.
+    if (actor.role === 'provider' || actor.role === 'hq') {
+      if (to === 'acknowledged' || to === 'waiting_store' || to === 'on_site') t.acknowledgedAt ??= now;
+    }
+    if (to === 'on_site') {
+      t.onSiteAt ??= now;
+      if (location) t.onSiteLocation = location;
+    }
+    if (to === 'resolved') t.resolvedAt = now;
+    if (to === 'closed') t.closedAt = now;
+    if (to === 'cancelled') t.cancelledAt = now;
+    t.status = to;
+    t.audit.push({ at: now, actor, from, to, reason, note, ...(location ? { location } : {}) });
+  }
+
+  private reopen(t: Ticket, at: number, actor: Actor, reason: string | null, note: string | null): void {
+    const now = iso(at);
+    const endedAt = t.closedAt ?? t.resolvedAt;
+    // The time it stood resolved is not the provider's: the resolve clock resumes where it stopped.
+    if (endedAt) t.pauses.push({ start: endedAt, end: now });
+    t.audit.push({ at: now, actor, from: t.status, to: 'open', reason, note });
+    t.status = 'open';
+    t.resolvedAt = null;
+    t.closedAt = null;
+    t.recoveredAt = null;
+    t.resolutionProposedAt = null;
+  }
+
+  // ---- time ------------------------------------------------------------------------------------
+
+  private tick(at: number): TicketResult {
+    const effects: TicketEffect[] = [];
+    for (const [incidentId, p] of Object.entries(this.state.pending)) {
+      if (p.openAt > at) continue;
+      delete this.state.pending[incidentId];
+      const store = this.ctx.stores.get(p.incident.storeId);
+      if (store) effects.push(...this.openOrReopen(p.incident, this.priorityOf(p.incident, store), at, store));
+    }
+    for (const t of Object.values(this.state.tickets)) {
+      if (t.wakeAt !== null && t.wakeAt <= at) effects.push(...this.wake(t, at));
+    }
+    return { effects, rejection: null };
+  }
+
+  private wake(t: Ticket, at: number): TicketEffect[] {
+    const store = this.ctx.stores.get(t.storeId);
+    if (!store) return [];
+    if (t.resolutionProposedAt && Date.parse(t.resolutionProposedAt) + this.ctx.config.autoCloseAfterMs <= at) {
+      this.setStatus(t, 'closed', at, SYSTEM, SYSTEM_REASONS.recovered, null, null);
+      return [this.touch(t, at, 'ticket.closed', true, { change: 'status' })];
+    }
+    const effects: TicketEffect[] = [];
+    const targets = ticketTargets(t);
+    const cal = ticketCalendar(t, store);
+    for (const name of SLA_TARGETS) {
+      const input = targets[name];
+      if (!input || input.stopMs !== null || input.pauses.some((p) => p.end === null)) continue;
+      const marks = t.slaMarks[name];
+      const used = elapsedMs(cal, input.startMs, at, input.pauses);
+      // The same rounding as thresholdAt, so a mark fires exactly at the moment scheduled for it.
+      const reached = (f: number) => used >= Math.ceil(input.goalMs * f);
+      if (!marks.warned50 && reached(0.5)) {
+        marks.warned50 = true;
+        effects.push(this.snapshot(t, at, 'sla.warning', { target: name, percent: 50 }));
+      }
+      if (!marks.warned75 && reached(0.75)) {
+        marks.warned75 = true;
+        effects.push(this.snapshot(t, at, 'sla.warning', { target: name, percent: 75 }));
+      }
+      if (!marks.breached && reached(1)) {
+        marks.breached = true;
+        effects.push(this.snapshot(t, at, 'sla.breached', { target: name }));
+      }
+    }
+    if (t.status === 'open' && t.acknowledgedAt === null) {
+      const steps = this.providerOf(t)?.escalation ?? [];
+      for (const due of dueEscalations(Date.parse(t.openedAt), steps, t.escalationsSent, at)) {
+        t.escalationsSent[due.step] = due.count;
+        effects.push(this.snapshot(t, at, 'ticket.escalated', { step: due.step, notify: due.notify }));
+      }
+    }
+    this.refreshWake(t, store);
+    return effects;
+  }
+
+  /** The earliest moment something may happen to this ticket on its own. */
+  private refreshWake(t: Ticket, store: StoreConfig): void {
+    if (t.status === 'closed' || t.status === 'cancelled') {
+      t.wakeAt = null;
+      return;
+    }
+    const times: number[] = [];
+    if (t.resolutionProposedAt) times.push(Date.parse(t.resolutionProposedAt) + this.ctx.config.autoCloseAfterMs);
+    const cal = ticketCalendar(t, store);
+    const targets = ticketTargets(t);
+    for (const name of SLA_TARGETS) {
+      const input = targets[name];
+      if (!input) continue;
+      const m = t.slaMarks[name];
+      const next = !m.warned50 ? 0.5 : !m.warned75 ? 0.75 : !m.breached ? 1 : null;
+      const when = next === null ? null : thresholdAt(cal, input, next);
+      if (when !== null) times.push(when);
+    }
+    if (t.status === 'open' && t.acknowledgedAt === null) {
+      (this.providerOf(t)?.escalation ?? []).forEach((step, i) => {
+        const when = nextEscalationAt(Date.parse(t.openedAt), step, t.escalationsSent[i] ?? 0);
+        if (when !== null) times.push(when);
+      });
+    }
+    t.wakeAt = times.length ? Math.min(...times) : null;
+  }
+
+  private providerOf(t: Ticket): Provider | undefined {
+    return this.ctx.providers.find((p) => p.id === t.providerId);
+  }
+
+  /** Stamps a change, reschedules the ticket and returns the effect announcing it. */
+  private touch(t: Ticket, at: number, type: TicketEventType, notify: boolean, detail: EffectDetail): TicketEffect {
+    t.updatedAt = iso(at);
+    const store = this.ctx.stores.get(t.storeId);
+    if (store) this.refreshWake(t, store);
+    return { type, at, ticket: structuredClone(t), notify, detail };
+  }
+
+  private snapshot(t: Ticket, at: number, type: TicketEventType, detail: EffectDetail): TicketEffect {
+    return { type, at, ticket: structuredClone(t), notify: true, detail };
+  }
+}
+
+function slaPolicy(provider: Provider | null | undefined, priority: Priority): TicketSlaPolicy | null {
+  const p = provider?.sla[priority];
+  if (!p) return null;
+  return { clock: p.clock, goalsMs: { response: p.responseMs, onSite: p.onSiteMs, resolve: p.resolveMs } };
+}
+
+function reject(code: TicketRejection['code'], message: string): TicketResult {
+  return { effects: [], rejection: { code, message } };
+}

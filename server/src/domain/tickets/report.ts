@@ -1,0 +1,125 @@
+import { DateTime } from 'luxon';
+import type { StoreConfig } from '../store.js';
+import { ticketSla } from './sla-view.js';
+import { PRIORITIES, SLA_TARGETS, type Priority, type SlaTargetName, type Ticket } from './types.js';
+
+export interface SlaReportRow {
+  /** Null: the unassigned queue. */
+  providerId: string | null;
+  tickets: Record<Priority, number> & { total: number };
+  /** Mean wall-clock times from opening, over the tickets that reached the step; null if none did. */
+  mttaMs: number | null;
+  mttoMs: number | null;
+  mttrMs: number | null;
+  breaches: Record<SlaTargetName, number> & { total: number };
+  /** Lost revenue during these tickets, per currency. */
+  lostRevenue: Record<string, { gross: number; net: number }>;
+}
+
+const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+const since = (t: Ticket, iso: string | null) => (iso === null ? null : Date.parse(iso) - Date.parse(t.openedAt));
+
+/** The [start, end) of a `YYYY-MM` month in a time zone, in epoch ms; null for a malformed month. */
+export function monthRange(month: string, timezone = 'UTC'): { start: number; end: number } | null {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return null;
+  const start = DateTime.fromISO(`${month}-01`, { zone: timezone });
+  if (!start.isValid) return null;
+  return { start: start.toMillis(), end: start.plus({ months: 1 }).toMillis() };
+}
+
+/** Widest gap between UTC and a local clock, for fetching every ticket a local month could hold. */
+export const MAX_ZONE_OFFSET_MS = 14 * 3600_000;
+
+/**
+ * The monthly SLA report: per provider, the tickets opened in `month` (YYYY-MM) — each in its own store's local
+ * month, so a Vladivostok ticket of 1 December 01:00 local counts in December — by priority, mean time to
+ * acknowledge, to be on site and to resolve, breaches per target, and lost revenue. Cancelled tickets (false
+ * alarms, duplicates) are left out. Null for a malformed month.
+ */
+export function slaReport(
+  tickets: Iterable<Ticket>,
+  stores: ReadonlyMap<string, Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>>,
+  month: string,
+  nowMs: number,
+  providerId?: string | null,
+): SlaReportRow[] | null {
+  if (!monthRange(month)) return null;
+  const ranges = new Map<string, { start: number; end: number } | null>();
+  const rangeIn = (timezone: string) => {
+    if (!ranges.has(timezone)) ranges.set(timezone, monthRange(month, timezone));
+    return ranges.get(timezone)!;
+  };
+  const groups = new Map<string | null, Ticket[]>();
+  for (const t of tickets) {
+    const opened = Date.parse(t.openedAt);
+    const range = rangeIn(stores.get(t.storeId)?.timezone ?? 'UTC');
+    if (!range || opened < range.start || opened >= range.end || t.status === 'cancelled') continue;
+    if (providerId !== undefined && t.providerId !== providerId) continue;
+    groups.set(t.providerId, [...(groups.get(t.providerId) ?? []), t]);
+  }
+  const rows: SlaReportRow[] = [];
+  for (const [pid, list] of groups) {
+    const row: SlaReportRow = {
+      providerId: pid,
+      tickets: { P1: 0, P2: 0, P3: 0, total: list.length },
+      mttaMs: mean(list.map((t) => since(t, t.acknowledgedAt)).filter((x): x is number => x !== null)),
+      mttoMs: mean(list.map((t) => since(t, t.onSiteAt)).filter((x): x is number => x !== null)),
+      mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter((x): x is number => x !== null)),
+      breaches: { response: 0, onSite: 0, resolve: 0, total: 0 },
+      lostRevenue: {},
+    };
+    for (const t of list) {
+      row.tickets[t.priority]++;
+      const store = stores.get(t.storeId);
+      if (store) {
+        const sla = ticketSla(t, store, nowMs);
+        for (const name of SLA_TARGETS) {
+          if (sla.targets[name]?.breached) {
+            row.breaches[name]++;
+            row.breaches.total++;
+          }
+        }
+      }
+      if (t.lostRevenue) {
+        const sum = (row.lostRevenue[t.lostRevenue.currency] ??= { gross: 0, net: 0 });
+        sum.gross += t.lostRevenue.gross;
+        sum.net += t.lostRevenue.net;
+      }
+    }
+    rows.push(row);
+  }
+  return rows.sort((a, b) => (a.providerId ?? '').localeCompare(b.providerId ?? ''));
+}
+
+const minutes = (ms: number | null) => (ms === null ? '' : (ms / 60_000).toFixed(1));
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** The report as CSV: one line per provider and currency, times in minutes. */
+export function slaReportCsv(rows: readonly SlaReportRow[]): string {
+  const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',
+    'breaches_response', 'breaches_onsite', 'breaches_resolve', 'breaches_total', 'currency', 'lost_revenue_gross', 'lost_revenue_net'];
+  const lines = [head.join(',')];
+  for (const r of rows) {
+    const money = Object.entries(r.lostRevenue);
+    for (const [currency, sum] of money.length ? money : [['', null] as const]) {
+      lines.push(
+        [
+          r.providerId ?? 'unassigned',
+          ...PRIORITIES.map((p) => String(r.tickets[p])),
+          String(r.tickets.total),
+          minutes(r.mttaMs),
+          minutes(r.mttoMs),
+          minutes(r.mttrMs),
+          String(r.breaches.response),
+          String(r.breaches.onSite),
+          String(r.breaches.resolve),
+          String(r.breaches.total),
+          currency,
+          sum ? sum.gross.toFixed(2) : '',
+          sum ? sum.net.toFixed(2) : '',
+        ].map(csvCell).join(','),
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}

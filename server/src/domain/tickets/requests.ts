@@ -1,0 +1,31 @@
+import Type, { type Static } from 'typebox';
+import { TICKET_STATUSES, type Actor, type Ticket } from './types.js';
+
+/** Body of `POST /api/tickets/:id/status`. */
+export const TransitionRequestSchema = Type.Object(
+  {
+    status: Type.Enum([...TICKET_STATUSES]),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** Where the engineer checked in on site; optional. */
+    location: Type.Optional(
+      Type.Object(
+        {
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          lon: Type.Number({ minimum: -180, maximum: 180 }),
+          accuracyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TransitionRequest = Static<typeof TransitionRequestSchema>;
+
+/** A provider sees its own tickets only, a store its own store's; to them, any other ticket does not exist. */
+export function ticketVisibleTo(t: Pick<Ticket, 'providerId' | 'storeId'>, actor: Actor): boolean {
+  if (actor.role === 'provider') return t.providerId === actor.id;
+  if (actor.role === 'store') return t.storeId === actor.id;
+  return true;
+}

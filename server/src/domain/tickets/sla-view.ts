@@ -1,0 +1,89 @@
+import type { TicketSla, TicketSlaTarget } from '@storepulse/protocol';
+import { calendarFor, type Pause, type SlaCalendar } from '../sla/clock.js';
+import { targetStatus, type TargetInput } from '../sla/status.js';
+import type { StoreConfig } from '../store.js';
+import { SLA_TARGETS, type SlaTargetName, type Ticket } from './types.js';
+
+const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+export function ticketPauses(t: Ticket): Pause[] {
+  return t.pauses.map((p) => ({ start: Date.parse(p.start), end: ms(p.end) }));
+}
+
+export function ticketCalendar(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>): SlaCalendar {
+  return calendarFor(t.sla?.clock ?? '24x7', store);
+}
+
+/** When each target stops counting: met, or the ticket ended. */
+function stopOf(t: Ticket, target: SlaTargetName): number | null {
+  const end = t.resolvedAt ?? t.closedAt ?? t.cancelledAt;
+  if (target === 'response') return ms(t.acknowledgedAt ?? t.onSiteAt ?? end);
+  if (target === 'onSite') return ms(t.onSiteAt ?? end);
+  return ms(end);
+}
+
+/** The clock inputs of each target the ticket's policy sets; null where it sets none. */
+export function ticketTargets(t: Ticket): Record<SlaTargetName, TargetInput | null> {
+  const pauses = ticketPauses(t);
+  const out = {} as Record<SlaTargetName, TargetInput | null>;
+  for (const name of SLA_TARGETS) {
+    const goalMs = t.sla?.goalsMs[name] ?? null;
+    out[name] = goalMs === null ? null : { goalMs, startMs: Date.parse(t.openedAt), stopMs: stopOf(t, name), pauses };
+  }
+  return out;
+}
+
+/** One SLA target and the `sla` object of the API, as the protocol defines them for the web. */
+export type TargetView = TicketSlaTarget;
+export type TicketSlaView = TicketSla;
+
+export function ticketSla(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>, nowMs: number): TicketSlaView {
+  const cal = ticketCalendar(t, store);
+  const inputs = ticketTargets(t);
+  const targets = {} as Record<SlaTargetName, TargetView | null>;
+  for (const name of SLA_TARGETS) {
+    const input = inputs[name];
+    if (!input) {
+      targets[name] = null;
+      continue;
+    }
+    const s = targetStatus(cal, input, nowMs);
+    targets[name] = {
+      goalMs: s.goalMs,
+      dueAt: iso(s.dueAt),
+      elapsedMs: s.elapsedMs,
+      remainingMs: s.remainingMs,
+      percent: Math.round(s.fraction * 1000) / 10,
+      stopped: s.stopped,
+      paused: s.paused,
+      breached: s.breached,
+    };
+  }
+  const all = Object.values(targets).filter((v): v is TargetView => v !== null);
+  return {
+    clock: t.sla?.clock ?? null,
+    responseDueAt: targets.response?.dueAt ?? null,
+    onSiteDueAt: targets.onSite?.dueAt ?? null,
+    resolveDueAt: targets.resolve?.dueAt ?? null,
+    paused: all.some((v) => v.paused),
+    breached: all.some((v) => v.breached),
+    targets,
+  };
+}
+
+/** The list shape of the tickets API. */
+export function ticketSummary(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>, nowMs: number) {
+  return {
+    id: t.id,
+    incidentId: t.incidentId,
+    storeId: t.storeId,
+    providerId: t.providerId,
+    category: t.category,
+    priority: t.priority,
+    status: t.status,
+    openedAt: t.openedAt,
+    sla: ticketSla(t, store, nowMs),
+    lostRevenue: t.lostRevenue,
+  };
+}

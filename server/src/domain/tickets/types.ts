@@ -1,0 +1,108 @@
+import type { LostRevenue } from '@storepulse/protocol';
+import type { SlaClock } from '../sla/clock.js';
+
+export const PRIORITIES = ['P1', 'P2', 'P3'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** What a ticket is about; a provider covers some of these (or all). */
+export const CATEGORIES = ['pos', 'printer', 'payment', 'network'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const TICKET_STATUSES = ['open', 'acknowledged', 'waiting_store', 'on_site', 'resolved', 'closed', 'cancelled'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Notification types, also the `type` of a webhook body. */
+export const TICKET_EVENT_TYPES = [
+  'ticket.opened',
+  'ticket.updated',
+  'ticket.escalated',
+  'sla.warning',
+  'sla.breached',
+  'ticket.closed',
+] as const;
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
+/** Who acts on a ticket. `system` is storepulse itself (auto-open, reopen, auto-close). */
+export type ActorRole = 'provider' | 'hq' | 'store' | 'system';
+export interface Actor {
+  role: ActorRole;
+  /** Provider id, user name or store id; `storepulse` for the system. */
+  id: string;
+}
+
+export interface GeoLocation {
+  lat: number;
+  lon: number;
+  accuracyM?: number;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: Actor;
+  from: TicketStatus | null;
+  to: TicketStatus;
+  reason: string | null;
+  note: string | null;
+  location?: GeoLocation;
+}
+
+export type SlaTargetName = 'response' | 'onSite' | 'resolve';
+export const SLA_TARGETS: readonly SlaTargetName[] = ['response', 'onSite', 'resolve'];
+
+/** The policy copied onto the ticket when it opens, so later config edits never move its clock. */
+export interface TicketSlaPolicy {
+  clock: SlaClock;
+  goalsMs: Record<SlaTargetName, number | null>;
+}
+
+/** Which threshold notifications were already sent, per target. */
+export interface SlaMarks {
+  warned50: boolean;
+  warned75: boolean;
+  breached: boolean;
+}
+
+export type { LostRevenue } from '@storepulse/protocol';
+
+export interface Ticket {
+  id: string;
+  /** The incident that opened it, and every incident attached later by recurrence. */
+  incidentId: string;
+  incidentIds: string[];
+  /** Same store, kind and tills: what a recurrence must match to reopen this ticket. */
+  faultKey: string;
+  storeId: string;
+  tillIds: string[];
+  kind: string;
+  category: Category;
+  components: Record<string, { state: string; detail?: string }> | null;
+  details: string | null;
+  /** Null: nobody covers this store and category, so it sits in HQ's unassigned queue. */
+  providerId: string | null;
+  priority: Priority;
+  status: TicketStatus;
+  /** When the fault began (the incident's start). */
+  startedAt: string;
+  openedAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  onSiteAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  /** Set while the incident is over; cleared by a recurrence. */
+  recoveredAt: string | null;
+  /** Recovery proposes resolution; auto-close counts its quiet period from here. */
+  resolutionProposedAt: string | null;
+  visitors: number | null;
+  lostRevenue: LostRevenue | null;
+  sla: TicketSlaPolicy | null;
+  pauses: { start: string; end: string | null }[];
+  slaMarks: Record<SlaTargetName, SlaMarks>;
+  /** Escalation notifications sent so far, per step index. */
+  escalationsSent: number[];
+  onSiteLocation: GeoLocation | null;
+  audit: AuditEntry[];
+  /** Earliest moment a tick may change something (epoch ms), or null: lets tick skip idle tickets. */
+  wakeAt: number | null;
+}

@@ -1,0 +1,28 @@
+import { EventEmitter } from 'node:events';
+import type { FootfallPayload, OnlinePayload, SalesPayload, StatusPayload } from '@storepulse/protocol';
+import type { FleetChange } from './domain/fleet.js';
+import type { Incident } from './domain/incidents/index.js';
+
+/** What happens inside the server; adapters (socket.io, telemetry, incidents…) listen here. */
+export interface ServerEvents {
+  /** Derived state moved: a till's state, presence or components, or a store's state. */
+  'fleet:changes': [changes: FleetChange[]];
+  'store:removed': [storeId: string];
+  /** Accepted messages, for telemetry and the incident engine. `at` is the receive time (epoch ms). */
+  'ingest:online': [msg: { storeId: string; tillId: string; payload: OnlinePayload; at: number }];
+  'ingest:status': [msg: { storeId: string; tillId: string; payload: StatusPayload; at: number }];
+  'ingest:footfall': [msg: { storeId: string; sensorId: string; payload: FootfallPayload; at: number }];
+  'ingest:sales': [msg: { storeId: string; tillId: string; payload: SalesPayload; at: number }];
+  /** Incidents as the engine moves them (already saved): tickets and notifications subscribe here. */
+  'incident:opened': [incident: Incident];
+  /** Figures, tills, kind or severity changed; also the final net after the hour following recovery. */
+  'incident:updated': [incident: Incident];
+  'incident:closed': [incident: Incident];
+}
+
+export class EventBus extends EventEmitter<ServerEvents> {
+  constructor() {
+    super({ captureRejections: true });
+    this.setMaxListeners(50);
+  }
+}

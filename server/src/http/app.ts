@@ -1,0 +1,102 @@
+import Fastify, { LogController } from 'fastify';
+import type { HqCurrency } from '@storepulse/protocol';
+import type { Logger } from 'pino';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySensible from '@fastify/sensible';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
+import type { AuthService } from '../services/auth-service.js';
+import type { IncidentService } from '../services/incidents/incident-service.js';
+import type { StoreService } from '../services/store-service.js';
+import type { TelemetryStore } from '../telemetry/index.js';
+import type { TicketService } from '../services/tickets/index.js';
+import { authPlugin } from './plugins/auth.js';
+import { webPlugin } from './plugins/web.js';
+import { healthRoutes, type HealthProbe } from './routes/api/health.js';
+import { incidentRoutes } from './routes/api/incidents.js';
+import { maintenanceRoutes } from './routes/api/maintenance.js';
+import { sessionRoutes } from './routes/api/session.js';
+import { storeRoutes } from './routes/api/stores.js';
+import { summaryRoutes } from './routes/api/summary.js';
+import { tokenRoutes } from './routes/api/tokens.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { providerRoutes } from './routes/api/providers.js';
+import { reportRoutes } from './routes/api/reports.js';
+import { ticketRoutes } from './routes/api/tickets.js';
+import type { App } from './types.js';
+
+export interface HttpDeps {
+  hq: HqCurrency | null;
+  log: Logger;
+  auth: AuthService;
+  stores: StoreService;
+  incidents: IncidentService;
+  tickets: TicketService;
+  telemetry: TelemetryStore;
+  registry: Registry;
+  health: HealthProbe;
+  webDir: string;
+  rateLimitMax: number;
+  onAuthFailure(): void;
+  version: string;
+}
+
+/** The Fastify app: security plugins, OpenAPI, every route, and the web app. */
+export async function buildHttpApp(deps: HttpDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    // Request logging is ours (below): it logs paths without query strings, which can carry a wall token.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onResponse', async (req, reply) => {
+    const line = { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) req.log.error(line, 'request failed');
+    else req.log.debug(line, 'request');
+  });
+  await app.register(fastifySensible);
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // SvelteKit boots the app with one inline script.
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+      },
+    },
+  });
+  await app.register(fastifyRateLimit, { max: deps.rateLimitMax, timeWindow: '1 minute' });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'storepulse API', version: deps.version, description: 'Real-time monitoring for retail chains' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin, { auth: deps.auth, onFailure: deps.onAuthFailure });
+  await app.register(webPlugin, { webDir: deps.webDir });
+
+  await app.register(healthRoutes, { probe: deps.health });
+  await app.register(storeRoutes, { stores: deps.stores });
+  await app.register(incidentRoutes, { incidents: deps.incidents, stores: deps.stores, telemetry: deps.telemetry });
+  await app.register(summaryRoutes, { incidents: deps.incidents, stores: deps.stores, hq: deps.hq });
+  await app.register(maintenanceRoutes, { incidents: deps.incidents });
+  await app.register(tokenRoutes, { auth: deps.auth });
+  await app.register(sessionRoutes, { auth: deps.auth });
+  await app.register(ticketRoutes, { tickets: deps.tickets });
+  await app.register(reportRoutes, { tickets: deps.tickets });
+  await app.register(providerRoutes, { tickets: deps.tickets });
+  await app.register(metricsRoutes, { registry: deps.registry });
+  return app;
+}

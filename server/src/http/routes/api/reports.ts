@@ -1,0 +1,49 @@
+import Type from 'typebox';
+import { ID_PATTERN } from '@storepulse/protocol';
+import { slaReportCsv } from '../../../domain/tickets/report.js';
+import type { TicketService } from '../../../services/tickets/index.js';
+import { PEOPLE, type App } from '../../types.js';
+
+const Ms = Type.Union([Type.Number(), Type.Null()]);
+const Row = Type.Object({
+  providerId: Type.Union([Type.String(), Type.Null()], { description: 'null: the unassigned queue' }),
+  tickets: Type.Object({ P1: Type.Integer(), P2: Type.Integer(), P3: Type.Integer(), total: Type.Integer() }),
+  mttaMs: Ms,
+  mttoMs: Ms,
+  mttrMs: Ms,
+  breaches: Type.Object({ response: Type.Integer(), onSite: Type.Integer(), resolve: Type.Integer(), total: Type.Integer() }),
+  lostRevenue: Type.Record(Type.String(), Type.Object({ gross: Type.Number(), net: Type.Number() })),
+});
+const Query = Type.Object(
+  {
+    month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (UTC month)' }),
+    providerId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
+    format: Type.Optional(Type.Enum(['json', 'csv'])),
+  },
+  { additionalProperties: false },
+);
+
+export async function reportRoutes(app: App, opts: { tickets: TicketService }) {
+  app.get('/api/reports/sla', {
+    config: { roles: PEOPLE },
+    schema: {
+      tags: ['reports'],
+      summary: 'Monthly SLA report per provider: tickets by priority, MTTA, mean time to on-site, MTTR, breaches, lost revenue (a provider gets its own row)',
+      querystring: Query,
+      response: {
+        200: {
+          description: 'JSON rows, or CSV with format=csv (times in minutes)',
+          content: { 'application/json': { schema: Type.Array(Row) }, 'text/csv': { schema: Type.String() } },
+        },
+      },
+    },
+  }, async (req, reply) => {
+    const rows = opts.tickets.report(req.principal!, req.query);
+    if (!rows) return reply.badRequest(`month ${req.query.month} is not a valid YYYY-MM`);
+    if (req.query.format !== 'csv') return rows;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="sla-report-${req.query.month}.csv"`)
+      .send(slaReportCsv(rows));
+  });
+}

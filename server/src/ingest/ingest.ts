@@ -1,0 +1,128 @@
+import { decodePayload } from '@storepulse/protocol/validate';
+import { parseTopic, type FootfallPayload, type OnlinePayload, type SalesPayload, type StatusPayload, type TopicKind } from '@storepulse/protocol';
+import { applyOnline, applyStatus, touchTill, type Fleet, type FleetChange } from '../domain/fleet.js';
+import type { EventBus } from '../event-bus.js';
+import type { Metrics } from '../metrics.js';
+import type { RejectionLog } from './rejection-log.js';
+import { SeqGuard } from './seq-guard.js';
+
+/** Sensors one store may report; a cap so a broken or hostile agent cannot grow server memory without bound. */
+export const MAX_SENSORS_PER_STORE = 64;
+
+export type IngestOutcome = 'accepted' | 'duplicate' | 'rejected';
+
+export interface IngestDeps {
+  fleet: Fleet;
+  bus: EventBus;
+  metrics: Metrics;
+  rejections: RejectionLog;
+  now?: () => number;
+}
+
+/**
+ * The ingest pipeline for one MQTT message: topic → size → JSON → schema → known store/till → seq → state.
+ * Never throws: every refusal is counted by reason and logged.
+ */
+export class Ingest {
+  private readonly seq = new SeqGuard();
+  private readonly sensors = new Map<string, Set<string>>();
+  private readonly now: () => number;
+  /** Labelled counters resolved once: label lookups per message are measurable at fleet rates. */
+  private readonly acceptedBy: Record<TopicKind, { inc(): void }>;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.now = deps.now ?? Date.now;
+    const a = deps.metrics.accepted;
+    this.acceptedBy = { online: a.labels('online'), status: a.labels('status'), footfall: a.labels('footfall'), sales: a.labels('sales') };
+  }
+
+  handle(topic: string, raw: Uint8Array): IngestOutcome {
+    const now = this.now();
+    const parsed = parseTopic(topic);
+    if (!parsed) return this.reject('topic', topic, 'not a storepulse/v1 topic or an id outside [A-Za-z0-9_-]{1,64}', now);
+    const store = this.deps.fleet.stores.get(parsed.storeId);
+    if (!store) return this.reject('unknown_store', topic, `store ${parsed.storeId} is not configured`, now);
+
+    const decoded = decodePayload(parsed.kind, raw);
+    if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.message, now);
+    const { bus, fleet } = this.deps;
+
+    if (parsed.kind === 'footfall') {
+      const p = decoded.payload as FootfallPayload;
+      if (!this.admitSensor(parsed.storeId, parsed.sensorId)) {
+        return this.reject('too_many_sensors', topic, `store already has ${MAX_SENSORS_PER_STORE} sensors`, now);
+      }
+      if (!this.fresh('footfall', `${parsed.storeId}/${parsed.sensorId}`, p.seq, Date.parse(p.binStart))) return 'duplicate';
+      bus.emit('ingest:footfall', { storeId: parsed.storeId, sensorId: parsed.sensorId, payload: p, at: now });
+      this.acceptedBy.footfall.inc();
+      return 'accepted';
+    }
+
+    const till = store.tills.get(parsed.tillId);
+    if (!till) return this.reject('unknown_till', topic, `till ${parsed.tillId} is not configured for store ${parsed.storeId}`, now);
+    const key = `${parsed.storeId}/${parsed.tillId}`;
+
+    switch (parsed.kind) {
+      case 'online': {
+        const p = decoded.payload as OnlinePayload;
+        emitChanges(bus, applyOnline(fleet, store, till, p, now));
+        bus.emit('ingest:online', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
+        break;
+      }
+      case 'status': {
+        const p = decoded.payload as StatusPayload;
+        if (!this.fresh('status', key, p.seq, Date.parse(p.ts))) return 'duplicate';
+        emitChanges(bus, applyStatus(fleet, store, till, p.components, now));
+        bus.emit('ingest:status', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
+        break;
+      }
+      case 'sales': {
+        const p = decoded.payload as SalesPayload;
+        if (p.currency !== store.config.currency) {
+          return this.reject('currency_mismatch', topic, `sales in ${p.currency}; store ${store.config.id} sells in ${store.config.currency}`, now);
+        }
+        if (!this.fresh('sales', key, p.seq, Date.parse(p.binStart))) return 'duplicate';
+        touchTill(till, now);
+        bus.emit('ingest:sales', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
+        break;
+      }
+    }
+    this.acceptedBy[parsed.kind].inc();
+    return 'accepted';
+  }
+
+  /** Drops what the guard remembers of a store, when the store is removed. */
+  forgetStore(storeId: string): void {
+    this.seq.forgetPrefix(`${storeId}/`);
+    this.sensors.delete(storeId);
+  }
+
+  private fresh(kind: TopicKind, key: string, seq: number, at: number): boolean {
+    const verdict = this.seq.check(`${key}/${kind}`, seq, at);
+    if (verdict === 'duplicate') {
+      this.deps.metrics.duplicates.inc({ kind });
+      return false;
+    }
+    if (verdict === 'restarted') this.deps.metrics.seqRestarts.inc();
+    return true;
+  }
+
+  private admitSensor(storeId: string, sensorId: string): boolean {
+    let set = this.sensors.get(storeId);
+    if (!set) this.sensors.set(storeId, (set = new Set()));
+    if (set.has(sensorId)) return true;
+    if (set.size >= MAX_SENSORS_PER_STORE) return false;
+    set.add(sensorId);
+    return true;
+  }
+
+  private reject(reason: string, topic: string, detail: string, now: number): IngestOutcome {
+    this.deps.metrics.rejected.inc({ reason });
+    this.deps.rejections.record(reason, topic, detail, now);
+    return 'rejected';
+  }
+}
+
+function emitChanges(bus: EventBus, changes: FleetChange[]): void {
+  if (changes.length > 0) bus.emit('fleet:changes', changes);
+}

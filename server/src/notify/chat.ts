@@ -1,0 +1,54 @@
+import type { WebhookBody } from './payload.js';
+
+const HEADLINES: Record<WebhookBody['type'], string> = {
+  'ticket.opened': 'New ticket',
+  'ticket.updated': 'Ticket updated',
+  'ticket.escalated': 'Ticket escalated',
+  'sla.warning': 'SLA warning',
+  'sla.breached': 'SLA breached',
+  'ticket.closed': 'Ticket closed',
+};
+
+/** One plain line for chats and email subjects, e.g. "SLA breached: T-… P2 pos at S001 (response)". */
+export function summaryLine(body: WebhookBody): string {
+  const t = body.ticket;
+  const d = body.detail;
+  const extra = d?.target ? ` (${d.target}${d.percent ? ` ${d.percent} %` : ''})` : d?.notify ? ` (to ${d.notify})` : '';
+  return `${HEADLINES[body.type]}: ${t.id} ${t.priority} ${t.category} at ${t.storeId}, ${t.status}${extra}`;
+}
+
+/** A few lines of detail for chats and email bodies. */
+export function detailLines(body: WebhookBody): string[] {
+  const t = body.ticket;
+  const lines = [`Tills: ${t.tillIds.join(', ') || 'whole store'}`, `Started: ${t.startedAt}`];
+  if (t.details) lines.push(`Details: ${t.details}`);
+  if (t.sla.resolveDueAt) lines.push(`Resolve due: ${t.sla.resolveDueAt}`);
+  if (t.lostRevenue) lines.push(`Lost revenue so far: ${t.lostRevenue.net.toFixed(2)} ${t.lostRevenue.currency}`);
+  return lines;
+}
+
+/** Slack incoming-webhook message. */
+export function slackMessage(body: WebhookBody): { text: string } {
+  return { text: [`*${summaryLine(body)}*`, ...detailLines(body)].join('\n') };
+}
+
+/** Teams message with an Adaptive Card, which Teams incoming webhooks and Workflows both accept. */
+export function teamsMessage(body: WebhookBody) {
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            { type: 'TextBlock', text: summaryLine(body), weight: 'Bolder', wrap: true },
+            ...detailLines(body).map((text) => ({ type: 'TextBlock', text, wrap: true, spacing: 'None' })),
+          ],
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,58 @@
+import type { Provider } from '../domain/sla/providers.js';
+import type { StoreConfig } from '../domain/store.js';
+import type { TicketEffect } from '../domain/tickets/engine.js';
+import type { TicketEventType } from '../domain/tickets/types.js';
+import { detailLines, slackMessage, summaryLine, teamsMessage } from './chat.js';
+import type { Delivery, OutboxEntry } from './outbox.js';
+import { webhookBody } from './payload.js';
+import type { EmailBody } from './senders.js';
+
+export interface DispatchContext {
+  providers: readonly Provider[];
+  stores: ReadonlyMap<string, StoreConfig>;
+  /** True when an SMTP transport is configured. */
+  email: boolean;
+}
+
+/** Email is for what needs a person: new tickets, breaches, closure; escalations go to their own address. */
+const EMAIL_EVENTS: readonly TicketEventType[] = ['ticket.opened', 'sla.breached', 'ticket.closed'];
+
+function escalationAddress(provider: Provider, notify: string): string | null {
+  if (notify.includes('@')) return notify;
+  return provider.contacts.find((c) => c.name === notify)?.email ?? null;
+}
+
+/** The outbox entries one ticket effect calls for: the provider's subscribed webhooks and chats, and email. */
+export function notificationsFor(effect: TicketEffect, ctx: DispatchContext): OutboxEntry[] {
+  if (!effect.notify) return [];
+  const provider = ctx.providers.find((p) => p.id === effect.ticket.providerId);
+  const store = ctx.stores.get(effect.ticket.storeId);
+  if (!provider || !store) return [];
+  const body = webhookBody(effect, store);
+  const base = { eventId: body.id, eventType: effect.type, ticketId: effect.ticket.id, providerId: provider.id };
+  const out: OutboxEntry[] = [];
+  for (const w of provider.webhooks) {
+    if (!w.events.includes(effect.type)) continue;
+    const payload = w.format === 'slack' ? slackMessage(body) : w.format === 'teams' ? teamsMessage(body) : body;
+    out.push({ ...base, channel: w.format === 'storepulse' ? 'webhook' : w.format, target: w.url, body: JSON.stringify(payload) });
+  }
+  if (ctx.email) {
+    const mail: EmailBody = { subject: `[storepulse] ${summaryLine(body)}`, text: detailLines(body).join('\n') + '\n' };
+    const to = new Set<string>();
+    if (provider.email && EMAIL_EVENTS.includes(effect.type)) to.add(provider.email);
+    if (effect.type === 'ticket.escalated' && effect.detail.notify) {
+      const addr = escalationAddress(provider, effect.detail.notify);
+      if (addr) to.add(addr);
+    }
+    for (const target of to) out.push({ ...base, channel: 'email', target, body: JSON.stringify(mail) });
+  }
+  return out;
+}
+
+/** Looks up the current secrets of the signed endpoint a delivery goes to (for httpSender). */
+export function secretsFromProviders(providers: () => readonly Provider[]): (d: Delivery) => string[] {
+  return (d) =>
+    providers()
+      .find((p) => p.id === d.providerId)
+      ?.webhooks.find((w) => w.url === d.target && w.format === 'storepulse')?.secrets ?? [];
+}

@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { openDatabase } from './adapters/sqlite/database.js';
+import { IncidentRepository } from './adapters/sqlite/incident-repository.js';
+import { StoreRepository } from './adapters/sqlite/store-repository.js';
+import { TokenRepository } from './adapters/sqlite/token-repository.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
+import { connectIngestClient } from './adapters/mqtt/mqtt-ingest-client.js';
+import { LiveGateway } from './adapters/socketio/live-gateway.js';
+import { TelemetrySink } from './adapters/telemetry/telemetry-sink.js';
+import { openTelemetryStore, type TelemetryStore } from './telemetry/index.js';
+import { loadEnv } from './config/env.js';
+import { loadConfigFile } from './config/file.js';
+import { createFleet, tick, type Fleet } from './domain/fleet.js';
+import { EventBus } from './event-bus.js';
+import { buildHttpApp } from './http/app.js';
+import { Ingest } from './ingest/ingest.js';
+import { RejectionLog } from './ingest/rejection-log.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { AuthService } from './services/auth-service.js';
+import { IncidentBroadcaster } from './services/incidents/incident-broadcaster.js';
+import { IncidentService } from './services/incidents/incident-service.js';
+import { StoreService } from './services/store-service.js';
+import { StoreAccess } from './services/access.js';
+import { StoreConfigView, TicketService, attachTicketLive } from './services/tickets/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const VERSION = (JSON.parse(readFileSync(resolve(here, '../package.json'), 'utf8')) as { version: string }).version;
+const DEFAULT_WEB_DIR = resolve(here, '../../web/build');
+const TICK_MS = 5_000;
+
+export interface StartOptions {
+  /** Environment variables (process.env in production; explicit values in tests). */
+  env: Record<string, string | undefined>;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** Where agents publish: the embedded broker's address, or MQTT_URL. */
+  mqttUrl: string;
+  /** Set when the embedded broker could not take the asked-for default port and took another. */
+  mqttPortFellBack: boolean;
+  /** An admin token generated at first start (no STOREPULSE_ADMIN_TOKEN and no admin yet); null otherwise. */
+  generatedAdminToken: string | null;
+  auth: AuthService;
+  fleet: Fleet;
+  bus: EventBus;
+  metrics: Metrics;
+  telemetry: TelemetryStore;
+  incidents: IncidentService;
+  tickets: TicketService;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+
+/** The composition root: validates config, wires every adapter to the domain, and starts listening. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const env = loadEnv(options.env);
+  const file = loadConfigFile(env.configPath);
+  const log = options.logger ?? createLogger(env.logLevel);
+
+  const db = openDatabase(env.dataDir);
+  const auth = new AuthService(new TokenRepository(db));
+  const { generated } = auth.ensureAdmin(env.adminToken);
+
+  const bus = new EventBus();
+  const fleet = createFleet(file.tillRules, file.staleAfterMs);
+  const metrics = createMetrics(fleet);
+  const access = new StoreAccess();
+  const stores = new StoreService(fleet, new StoreRepository(db), bus, access);
+  stores.load(file.stores);
+
+  const ingest = new Ingest({ fleet, bus, metrics, rejections: new RejectionLog(log.child({ component: 'ingest' })) });
+  bus.on('store:removed', (id) => ingest.forgetStore(id));
+
+  const cleanups: (() => Promise<void> | void)[] = [() => void db.close()];
+  const close = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  };
+
+  try {
+    const telemetry = await openTelemetryStore(env.telemetry, {
+      cityOf: (id) => fleet.stores.get(id)?.config.city,
+      log: log.child({ component: 'telemetry' }),
+    });
+    const sink = new TelemetrySink(telemetry, fleet, bus, log.child({ component: 'telemetry' }));
+    cleanups.push(() => sink.close());
+    TelemetrySink.registerMetrics(metrics.registry, () => telemetry.stats());
+
+    // Listening before the incident service starts, so incidents it replays at start reach the tickets.
+    const tickets = new TicketService({
+      db,
+      stores: new StoreConfigView(fleet.stores),
+      providers: file.providers,
+      config: file.tickets,
+      log: log.child({ component: 'tickets' }),
+      registry: metrics.registry,
+      smtp: env.smtp,
+    });
+    bus.on('incident:opened', (incident) => tickets.onIncident('incident.opened', { incident }));
+    bus.on('incident:updated', (incident) => tickets.onIncident('incident.updated', { incident }));
+    bus.on('incident:closed', (incident) => tickets.onIncident('incident.closed', { incident }));
+    cleanups.push(() => tickets.stop());
+    tickets.start();
+    access.useProviders(() => tickets.providerCoverage());
+
+    // Before the MQTT client connects: retained till states replayed at start must reach the engine.
+    const incidents = new IncidentService({
+      bus,
+      fleet,
+      access,
+      repo: new IncidentRepository(db),
+      telemetry,
+      metrics,
+      log: log.child({ component: 'incidents' }),
+      timings: file.incidents,
+      fileWindows: file.maintenance,
+      storeExtras: file.storeExtras,
+    });
+    cleanups.push(() => incidents.close());
+    incidents.start();
+
+    let broker: EmbeddedBroker | null = null;
+    let mqttUrl: string;
+    let ingestCredentials: { username?: string | undefined; password?: string | undefined };
+    if (env.mqtt.mode === 'embedded') {
+      const serverUser = { username: 'storepulse-server', password: randomBytes(24).toString('base64url') };
+      broker = await startEmbeddedBroker({
+        host: env.mqtt.host,
+        port: env.mqtt.port,
+        portExplicit: env.mqtt.portExplicit,
+        auth,
+        serverUser,
+        log: log.child({ component: 'broker' }),
+        onAuthFailure: () => metrics.authFailures.inc({ channel: 'mqtt' }),
+        onPublishDenied: () => metrics.publishDenied.inc(),
+      });
+      const b = broker;
+      cleanups.push(() => b.close());
+      mqttUrl = `mqtt://${loopback(env.mqtt.host)}:${broker.port}`;
+      ingestCredentials = serverUser;
+      if (broker.fellBack) {
+        log.warn({ asked: env.mqtt.port, port: broker.port }, `MQTT port ${env.mqtt.port} is taken; the embedded broker listens on ${broker.port} instead (set MQTT_PORT to choose)`);
+      }
+    } else {
+      mqttUrl = env.mqtt.url;
+      ingestCredentials = { username: env.mqtt.username, password: env.mqtt.password };
+    }
+
+    const client = await connectIngestClient({
+      url: mqttUrl,
+      clientId: env.mqtt.clientId,
+      ...ingestCredentials,
+      log: log.child({ component: 'mqtt' }),
+      onMessage: (topic, payload) => ingest.handle(topic, payload),
+    });
+    cleanups.push(() => client.close());
+
+    const http = await buildHttpApp({
+      log,
+      auth,
+      stores,
+      incidents,
+      tickets,
+      telemetry,
+      hq: file.hq,
+      registry: metrics.registry,
+      health: { mqttConnected: () => client.connected() },
+      webDir: env.webDir ?? DEFAULT_WEB_DIR,
+      rateLimitMax: env.rateLimitMax,
+      onAuthFailure: () => metrics.authFailures.inc({ channel: 'http' }),
+      version: VERSION,
+    });
+    await http.ready();
+    const live = new LiveGateway({
+      httpServer: http.server,
+      fleet,
+      bus,
+      auth,
+      access,
+      log: log.child({ component: 'live' }),
+      onAuthFailure: () => metrics.authFailures.inc({ channel: 'socket' }),
+    });
+    const broadcaster = new IncidentBroadcaster(live.io, bus, fleet, incidents, access, file.hq);
+    cleanups.push(attachTicketLive(live.io, tickets));
+    cleanups.push(() => http.close());
+    cleanups.push(() => live.close());
+    cleanups.push(() => broadcaster.close());
+    await http.listen({ port: env.port, host: env.host });
+    const port = (http.server.address() as { port: number }).port;
+
+    const ticker = setInterval(() => {
+      const changes = tick(fleet, Date.now());
+      if (changes.length > 0) bus.emit('fleet:changes', changes);
+    }, TICK_MS);
+    ticker.unref();
+    cleanups.push(() => clearInterval(ticker));
+
+    return {
+      url: `http://${loopback(env.host)}:${port}`,
+      mqttUrl,
+      mqttPortFellBack: broker?.fellBack ?? false,
+      generatedAdminToken: generated,
+      auth,
+      fleet,
+      bus,
+      metrics,
+      telemetry,
+      incidents,
+      tickets,
+      log,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,44 @@
+import type { StoreConfig } from '../domain/store.js';
+import type { Principal } from './auth-service.js';
+
+/** The part of a provider that says which stores it serves: ids or city names. */
+export interface ProviderCoverage {
+  id: string;
+  stores: readonly string[];
+}
+
+/**
+ * Who may see a store. HQ sees every store; a provider sees the stores it serves — those its contract lists by id
+ * or city, and those whose config names it; agents see none through the API. The same rule scopes the API, the
+ * socket rooms and incidents, so a provider never sees a store its tickets could not come from.
+ */
+export class StoreAccess {
+  private providers: () => readonly ProviderCoverage[] = () => [];
+
+  /** Providers can change at run time (API); they are read through this on every check. */
+  useProviders(list: () => readonly ProviderCoverage[]): void {
+    this.providers = list;
+  }
+
+  providerIdsOf(store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): string[] {
+    const city = store.city.trim().toLowerCase();
+    const ids = new Set<string>();
+    if (store.provider) ids.add(store.provider);
+    for (const p of this.providers()) {
+      if (p.stores.some((s) => s === store.id || s.trim().toLowerCase() === city)) ids.add(p.id);
+    }
+    return [...ids];
+  }
+
+  canSee(who: Principal, store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): boolean {
+    switch (who.role) {
+      case 'hq-admin':
+      case 'hq-viewer':
+        return true;
+      case 'provider':
+        return who.providerId !== null && this.providerIdsOf(store).includes(who.providerId);
+      case 'agent':
+        return false;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Role } from '@storepulse/protocol';
+import type { TokenRecord, TokenRepository } from '../adapters/sqlite/token-repository.js';
+
+/** Who a request or connection is. */
+export interface Principal {
+  tokenId: string;
+  role: Role;
+  providerId: string | null;
+  storeId: string | null;
+  label: string;
+}
+
+export const ENV_ADMIN_TOKEN_ID = 'env-admin';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** 256 random bits; long enough that a fast unsalted hash is safe to store. */
+export function newTokenSecret(): string {
+  return `sp_${randomBytes(32).toString('base64url')}`;
+}
+
+const toPrincipal = (r: TokenRecord): Principal => ({ tokenId: r.id, role: r.role, providerId: r.providerId, storeId: r.storeId, label: r.label });
+
+export class AuthService {
+  constructor(private readonly tokens: TokenRepository, private readonly now: () => Date = () => new Date()) {}
+
+  authenticate(token: string | undefined | null): Principal | null {
+    if (!token || token.length > 512) return null;
+    const record = this.tokens.findActiveByHash(hashToken(token));
+    return record ? toPrincipal(record) : null;
+  }
+
+  issue(input: { role: Role; label: string; providerId?: string | null; storeId?: string | null }): { token: string; record: TokenRecord } {
+    const token = newTokenSecret();
+    const record: TokenRecord = {
+      id: randomUUID(),
+      role: input.role,
+      providerId: input.providerId ?? null,
+      storeId: input.storeId ?? null,
+      label: input.label,
+      createdAt: this.now().toISOString(),
+      revokedAt: null,
+    };
+    this.tokens.insert(record, hashToken(token));
+    return { token, record };
+  }
+
+  /**
+   * Makes sure an admin can get in: the environment's token is (re)installed under a fixed id; without one,
+   * a token is generated on the very first start only and returned so it can be printed once.
+   */
+  ensureAdmin(envToken: string | undefined): { generated: string | null } {
+    const createdAt = this.now().toISOString();
+    if (envToken) {
+      this.tokens.upsertFixed(
+        { id: ENV_ADMIN_TOKEN_ID, role: 'hq-admin', providerId: null, storeId: null, label: 'STOREPULSE_ADMIN_TOKEN', createdAt },
+        hashToken(envToken),
+      );
+      return { generated: null };
+    }
+    if (this.tokens.activeAdminCount() > 0) return { generated: null };
+    const { token } = this.issue({ role: 'hq-admin', label: 'first admin (generated at first start)' });
+    return { generated: token };
+  }
+
+  list(): TokenRecord[] {
+    return this.tokens.list();
+  }
+
+  revoke(id: string): boolean {
+    return this.tokens.revoke(id, this.now().toISOString());
+  }
+}

@@ -1,0 +1,94 @@
+import type { Server } from 'socket.io';
+import type { ClientToServerEvents, HqCurrency, IncidentView, ServerToClientEvents } from '@storepulse/protocol';
+import type { Fleet } from '../../domain/fleet.js';
+import type { Incident } from '../../domain/incidents/index.js';
+import type { EventBus } from '../../event-bus.js';
+import type { Principal } from '../auth-service.js';
+import type { StoreAccess } from '../access.js';
+import type { IncidentService } from './incident-service.js';
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+
+/** The live gateway's rooms: HQ sees every store, a provider the stores it serves. */
+const HQ_ROOM = 'hq';
+const PROVIDER_PREFIX = 'provider:';
+
+/** What the wall needs of an incident: the record without the till components. */
+function view(inc: Incident): IncidentView {
+  const { components: _components, ...rest } = inc;
+  return rest;
+}
+
+/**
+ * Pushes incidents to the web over the live gateway's socket.io server: each incident event to HQ and
+ * to the store's provider, today's lost revenue per room (coalesced), and a snapshot on connection.
+ */
+export class IncidentBroadcaster {
+  private readonly dirtyRooms = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onOpened = (i: Incident) => this.send('incident:opened', i);
+  private readonly onUpdated = (i: Incident) => this.send('incident:updated', i);
+  private readonly onClosed = (i: Incident) => this.send('incident:closed', i);
+
+  constructor(
+    private readonly io: LiveServer,
+    private readonly bus: EventBus,
+    private readonly fleet: Fleet,
+    private readonly incidents: IncidentService,
+    private readonly access: StoreAccess,
+    private readonly hq: HqCurrency | null,
+    flushMs = 1000,
+  ) {
+    io.on('connection', (socket) => {
+      const who = socket.data.principal;
+      socket.emit('incidents:snapshot', {
+        at: new Date().toISOString(),
+        open: incidents.openIncidents(who).map(view),
+        today: incidents.lostToday(who),
+        hq: this.hq,
+      });
+    });
+    bus.on('incident:opened', this.onOpened);
+    bus.on('incident:updated', this.onUpdated);
+    bus.on('incident:closed', this.onClosed);
+    this.timer = setInterval(() => this.flush(), flushMs);
+    this.timer.unref();
+  }
+
+  private rooms(storeId: string): string[] {
+    const present = this.io.sockets.adapter.rooms;
+    const out: string[] = [];
+    if (present.get(HQ_ROOM)?.size) out.push(HQ_ROOM);
+    const store = this.fleet.stores.get(storeId);
+    for (const id of store ? this.access.providerIdsOf(store.config) : []) {
+      if (present.get(PROVIDER_PREFIX + id)?.size) out.push(PROVIDER_PREFIX + id);
+    }
+    return out;
+  }
+
+  private send(event: 'incident:opened' | 'incident:updated' | 'incident:closed', inc: Incident): void {
+    const rooms = this.rooms(inc.storeId);
+    if (rooms.length === 0) return;
+    this.io.to(rooms).emit(event, view(inc));
+    for (const r of rooms) this.dirtyRooms.add(r);
+  }
+
+  /** Today's totals once per room and interval, however many incidents moved. */
+  flush(): void {
+    for (const room of this.dirtyRooms) {
+      const who: Principal =
+        room === HQ_ROOM
+          ? { tokenId: '-', role: 'hq-viewer', providerId: null, storeId: null, label: room }
+          : { tokenId: '-', role: 'provider', providerId: room.slice(PROVIDER_PREFIX.length), storeId: null, label: room };
+      this.io.to(room).emit('lostRevenue:today', { at: new Date().toISOString(), today: this.incidents.lostToday(who) });
+    }
+    this.dirtyRooms.clear();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.bus.off('incident:opened', this.onOpened);
+    this.bus.off('incident:updated', this.onUpdated);
+    this.bus.off('incident:closed', this.onClosed);
+  }
+}

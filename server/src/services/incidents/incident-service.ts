@@ -1,0 +1,301 @@
+import type { Logger } from 'pino';
+import type { LostRevenueToday } from '@storepulse/protocol';
+import type { IncidentRepository, IncidentQuery } from '../../adapters/sqlite/incident-repository.js';
+import type { StoreIncidentExtras } from '../../config/incidents-input.js';
+import type { Fleet, FleetChange } from '../../domain/fleet.js';
+import {
+  IncidentEngine,
+  type EngineEffect,
+  type EngineInput,
+  type EngineState,
+  type Incident,
+  type IncidentTimings,
+  type MaintenanceWindow,
+  type StoreModel,
+} from '../../domain/incidents/index.js';
+import type { StoreConfig } from '../../domain/store.js';
+import type { EventBus, ServerEvents } from '../../event-bus.js';
+import type { Metrics } from '../../metrics.js';
+import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
+import type { StoreAccess } from '../access.js';
+import type { Principal } from '../auth-service.js';
+import { engineConfig, incidentStore } from './engine-config.js';
+import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
+import { loadStoreModel } from './store-models.js';
+
+const TICK_MS = 10_000;
+/** The whole engine state is written at most this often (openings and closings at once): it grows with the fleet. */
+const SAVE_EVERY_MS = 30_000;
+const MODELS_EVERY_MS = 24 * 3600_000;
+/** Past incidents left out of what a model learns: as far back as the baseline looks. */
+const MODEL_HISTORY_MS = 43 * 24 * 3600_000;
+
+export interface IncidentServiceDeps {
+  access: StoreAccess;
+  bus: EventBus;
+  fleet: Fleet;
+  repo: IncidentRepository;
+  telemetry: TelemetryStore;
+  metrics: Metrics;
+  log: Logger;
+  timings: IncidentTimings;
+  /** Windows from the config file: read-only through the API. */
+  fileWindows: MaintenanceWindow[];
+  storeExtras: Record<string, StoreIncidentExtras>;
+  now?: () => number;
+  tickMs?: number;
+}
+
+export type WindowSource = 'file' | 'api';
+
+type Handlers = { [K in keyof ServerEvents]?: (...args: ServerEvents[K]) => void };
+
+/**
+ * Runs the incident engine inside the server: feeds it what the bus carries, ticks it, saves every
+ * incident and the engine's state in SQLite (so a restart neither loses nor duplicates incidents),
+ * writes incident events to telemetry, counts data-quality effects and re-emits incidents on the bus.
+ */
+export class IncidentService {
+  private readonly engine: IncidentEngine;
+  private readonly now: () => number;
+  private readonly handlers: Handlers;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly models: Record<string, StoreModel> = {};
+  private configs = new Map<string, StoreConfig>();
+  private apiWindows: MaintenanceWindow[];
+  private dirty = false;
+  private savedAt = 0;
+  private modelsRun: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly deps: IncidentServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    this.apiWindows = deps.repo.windows();
+    this.engine = new IncidentEngine(this.buildConfig(), this.loadState() ?? undefined);
+    this.handlers = {
+      'fleet:changes': (changes) => this.onFleet(changes),
+      'store:removed': () => this.refreshConfig(),
+      'ingest:online': (m) => this.apply({ type: 'agent', at: m.at, storeId: m.storeId, tillId: m.tillId, online: m.payload.online }),
+      'ingest:footfall': (m) =>
+        this.apply({
+          type: 'footfall', at: m.at, storeId: m.storeId, sensorId: m.sensorId,
+          binStart: m.payload.binStart, binEnd: m.payload.binEnd, in: m.payload.in,
+        }),
+      'ingest:sales': (m) =>
+        this.apply({
+          type: 'sales', at: m.at, storeId: m.storeId, tillId: m.tillId, binStart: m.payload.binStart, binEnd: m.payload.binEnd,
+          transactions: m.payload.transactions, revenue: m.payload.revenue, currency: m.payload.currency,
+        }),
+    };
+    for (const [event, fn] of Object.entries(this.handlers)) deps.bus.on(event as keyof ServerEvents, fn as never);
+    deps.metrics.openIncidents.set(this.engine.openIncidents().length);
+  }
+
+  /** Starts the clock and learns the store models (now, then every 24 h). */
+  start(): void {
+    this.every(this.deps.tickMs ?? TICK_MS, () => this.tick());
+    this.every(MODELS_EVERY_MS, () => void this.rebuildModels());
+    void this.rebuildModels();
+  }
+
+  tick(): void {
+    this.apply({ type: 'tick', at: this.now() });
+    if (this.dirty && this.now() - this.savedAt >= SAVE_EVERY_MS) this.saveState();
+  }
+
+  /** Learns every store's baseline and rates from telemetry; incidents keep going meanwhile. */
+  rebuildModels(): Promise<void> {
+    this.modelsRun = this.modelsRun.then(async () => {
+      const asOf = this.now();
+      for (const config of this.configs.values()) {
+        if (this.closed) return;
+        try {
+          const store = incidentStore(config, this.deps.storeExtras[config.id]);
+          const past = this.deps.repo.list({ storeId: config.id, from: new Date(asOf - MODEL_HISTORY_MS).toISOString(), limit: 10_000 });
+          this.models[config.id] = await loadStoreModel(this.deps.telemetry, store, past, asOf);
+        } catch (err) {
+          this.deps.log.warn({ storeId: config.id, err: (err as Error).message }, 'could not learn the store model; configured rates apply');
+        }
+      }
+      if (!this.closed) this.engine.setConfig(this.buildConfig());
+      this.deps.log.info({ stores: this.configs.size }, 'store models learned');
+    });
+    return this.modelsRun;
+  }
+
+  list(who: Principal, q: Omit<IncidentQuery, 'storeIds'>): Incident[] {
+    return this.deps.repo.list({ ...q, ...this.scope(who) });
+  }
+
+  get(who: Principal, id: string): Incident | null {
+    const inc = this.deps.repo.get(id);
+    return inc && this.visible(who, inc.storeId) ? inc : null;
+  }
+
+  openIncidents(who: Principal): Incident[] {
+    return this.engine.openIncidents().filter((i) => this.visible(who, i.storeId));
+  }
+
+  lostToday(who: Principal): LostRevenueToday[] {
+    const now = this.now();
+    const recent = this.deps.repo.list({ from: new Date(now - TODAY_LOOKBACK_MS).toISOString(), limit: 100_000, ...this.scope(who) });
+    return lostRevenueToday(recent, (id) => this.deps.fleet.stores.get(id)?.config.timezone, now);
+  }
+
+  model(storeId: string): StoreModel | null {
+    return this.models[storeId] ?? null;
+  }
+
+  windows(): { window: MaintenanceWindow; source: WindowSource }[] {
+    return [
+      ...this.deps.fileWindows.map((window) => ({ window, source: 'file' as const })),
+      ...this.apiWindows.map((window) => ({ window, source: 'api' as const })),
+    ];
+  }
+
+  isFileWindow(id: string): boolean {
+    return this.deps.fileWindows.some((w) => w.id === id);
+  }
+
+  /** Creates or replaces a window made through the API; returns whether it is new. */
+  putWindow(w: MaintenanceWindow): boolean {
+    const created = !this.apiWindows.some((x) => x.id === w.id);
+    this.deps.repo.putWindow(w, new Date(this.now()).toISOString());
+    this.apiWindows = [...this.apiWindows.filter((x) => x.id !== w.id), w];
+    this.engine.setConfig(this.buildConfig());
+    return created;
+  }
+
+  deleteWindow(id: string): boolean {
+    const existed = this.deps.repo.deleteWindow(id);
+    this.apiWindows = this.apiWindows.filter((x) => x.id !== id);
+    this.engine.setConfig(this.buildConfig());
+    return existed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    for (const [event, fn] of Object.entries(this.handlers)) this.deps.bus.off(event as keyof ServerEvents, fn as never);
+    await this.modelsRun;
+    this.saveState();
+  }
+
+  private scope(who: Principal): { storeIds?: string[] } {
+    if (who.role === 'hq-admin' || who.role === 'hq-viewer') return {};
+    return { storeIds: [...this.deps.fleet.stores.values()].filter((s) => this.deps.access.canSee(who, s.config)).map((s) => s.config.id) };
+  }
+
+  /** HQ also sees incidents of stores removed since; a provider only those of its current stores. */
+  private visible(who: Principal, storeId: string): boolean {
+    if (who.role === 'hq-admin' || who.role === 'hq-viewer') return true;
+    const store = this.deps.fleet.stores.get(storeId);
+    return store !== undefined && this.deps.access.canSee(who, store.config);
+  }
+
+  private buildConfig() {
+    this.configs = new Map([...this.deps.fleet.stores.values()].map((s) => [s.config.id, s.config]));
+    return engineConfig(this.configs.values(), this.deps.storeExtras, this.deps.timings, [...this.deps.fileWindows, ...this.apiWindows], this.models);
+  }
+
+  private refreshConfig(): void {
+    this.engine.setConfig(this.buildConfig());
+  }
+
+  private onFleet(changes: FleetChange[]): void {
+    let configChanged = false;
+    for (const c of changes) {
+      if (this.configs.get(c.store.config.id) !== c.store.config) configChanged = true;
+    }
+    if (configChanged) this.refreshConfig();
+    for (const c of changes) {
+      if (c.type !== 'till') continue;
+      const { store, till } = c;
+      this.apply({ type: 'till', at: till.since, storeId: store.config.id, tillId: till.id, state: till.state, components: till.components });
+    }
+  }
+
+  private apply(input: EngineInput): void {
+    let effects: EngineEffect[];
+    try {
+      effects = this.engine.apply(input);
+    } catch (err) {
+      // A bug on one input must not take the server down; it is logged with what caused it.
+      this.deps.log.error({ err, input: input.type, storeId: 'storeId' in input ? input.storeId : undefined }, 'incident engine failed on an input');
+      return;
+    }
+    this.dirty = true;
+    for (const e of effects) this.handle(e);
+  }
+
+  private handle(e: EngineEffect): void {
+    const { metrics, log, bus, repo } = this.deps;
+    switch (e.type) {
+      case 'input.quality':
+        metrics.inputQuality.inc({ source: e.source, action: e.action, flag: e.flag ?? 'none' });
+        log.warn({ storeId: e.storeId, source: e.source, sourceId: e.sourceId, action: e.action, flag: e.flag, reason: e.reason }, 'incident input not taken as is');
+        return;
+      case 'fault.recorded':
+        metrics.faultsRecorded.inc({ reason: e.reason });
+        log.info({ storeId: e.storeId, kind: e.kind, tills: e.tillIds, start: e.start, end: e.end, reason: e.reason }, 'fault recorded, no incident');
+        return;
+      default: {
+        const inc = e.incident;
+        repo.upsert(inc);
+        this.writeTelemetry(inc, e.type === 'incident.opened' ? 'opened' : e.type === 'incident.closed' ? 'resolved' : 'updated');
+        if (e.type === 'incident.opened') {
+          metrics.incidentsOpened.inc({ kind: inc.kind });
+          log.info({ incidentId: inc.id, storeId: inc.storeId, kind: inc.kind, tills: inc.tillIds }, 'incident opened');
+        } else if (e.type === 'incident.closed') {
+          metrics.incidentsClosed.inc();
+          log.info({ incidentId: inc.id, storeId: inc.storeId, lost: inc.lostRevenue }, 'incident closed');
+        }
+        // Opening and closing are saved at once: a crash right after must not forget or re-open an incident.
+        if (e.type !== 'incident.updated') this.saveState();
+        metrics.openIncidents.set(this.engine.openIncidents().length);
+        bus.emit(e.type === 'incident.opened' ? 'incident:opened' : e.type === 'incident.closed' ? 'incident:closed' : 'incident:updated', inc);
+      }
+    }
+  }
+
+  private writeTelemetry(inc: Incident, phase: IncidentPhase): void {
+    const start = Date.parse(inc.startedAt);
+    const end = inc.endedAt ? Date.parse(inc.endedAt) : null;
+    this.deps.telemetry.writeIncident({
+      at: phase === 'opened' ? start : this.now(),
+      storeId: inc.storeId,
+      tillId: inc.tillIds.length === 1 && !inc.kind.startsWith('store_') ? inc.tillIds[0]! : null,
+      incidentId: inc.id,
+      kind: inc.kind,
+      phase,
+      title: `${inc.kind} ${inc.tillIds.join(',')}`.trim(),
+      provider: this.deps.fleet.stores.get(inc.storeId)?.config.provider ?? null,
+      lostRevenue: inc.lostRevenue.gross,
+      ...(phase === 'resolved' && end !== null ? { durationSeconds: Math.round((end - start) / 1000) } : {}),
+    });
+  }
+
+  private saveState(): void {
+    this.deps.repo.saveState(this.engine.snapshot(), new Date(this.now()).toISOString());
+    this.dirty = false;
+    this.savedAt = this.now();
+  }
+
+  /** A state that cannot be read is reported and replaced, not fatal: the next inputs rebuild what is open. */
+  private loadState(): EngineState | null {
+    try {
+      const state = this.deps.repo.loadState();
+      if (state && state.version !== 1) throw new Error(`unknown engine state version ${String(state.version)}`);
+      return state;
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message }, 'could not read the saved incident engine state; starting afresh');
+      return null;
+    }
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+}

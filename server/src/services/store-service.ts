@@ -1,0 +1,55 @@
+import type { StoreDetail, StoreSummary } from '@storepulse/protocol';
+import type { StoreRepository } from '../adapters/sqlite/store-repository.js';
+import { removeStore, storeDetail, storeSummary, upsertStore, type Fleet, type FleetChange } from '../domain/fleet.js';
+import type { StoreConfig } from '../domain/store.js';
+import type { EventBus } from '../event-bus.js';
+import type { StoreAccess } from './access.js';
+import type { Principal } from './auth-service.js';
+
+/** Stores: their definitions (file, API, SQLite) and their live state (the fleet). */
+export class StoreService {
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly repo: StoreRepository,
+    private readonly bus: EventBus,
+    private readonly access: StoreAccess,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Loads stores at start: every store saved in SQLite, then the config file's stores on top (the file wins for the
+   * stores it lists; stores created through the API persist).
+   */
+  load(fileStores: StoreConfig[]): void {
+    const at = new Date(this.now()).toISOString();
+    this.repo.upsertMany(fileStores, 'file', at);
+    for (const { store } of this.repo.all()) upsertStore(this.fleet, store, this.now());
+  }
+
+  list(who: Principal): StoreSummary[] {
+    return [...this.fleet.stores.values()].filter((s) => this.access.canSee(who, s.config)).map(storeSummary);
+  }
+
+  get(who: Principal, id: string): StoreDetail | null {
+    const store = this.fleet.stores.get(id);
+    return store && this.access.canSee(who, store.config) ? storeDetail(store) : null;
+  }
+
+  put(config: StoreConfig): { created: boolean; store: StoreDetail } {
+    const created = !this.fleet.stores.has(config.id);
+    this.repo.upsert(config, 'api', new Date(this.now()).toISOString());
+    this.emit(upsertStore(this.fleet, config, this.now()));
+    return { created, store: storeDetail(this.fleet.stores.get(config.id)!) };
+  }
+
+  delete(id: string): boolean {
+    const existed = removeStore(this.fleet, id);
+    this.repo.delete(id);
+    if (existed) this.bus.emit('store:removed', id);
+    return existed;
+  }
+
+  private emit(changes: FleetChange[]): void {
+    if (changes.length > 0) this.bus.emit('fleet:changes', changes);
+  }
+}

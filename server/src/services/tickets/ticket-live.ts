@@ -1,0 +1,35 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents, TicketChangedEvent } from '@storepulse/protocol';
+import type { Principal } from '../auth-service.js';
+import type { TicketChange, TicketService } from './ticket-service.js';
+
+/** The live gateway's socket.io server: sockets carry their principal and sit in `hq` or `provider:<id>`. */
+export type LiveIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+
+const HQ_ROOM = 'hq';
+const providerRoom = (id: string) => `provider:${id}`;
+
+/**
+ * Pushes tickets over the live gateway's socket.io server: a snapshot of the visible tickets on each
+ * connection, then every change to HQ and to the ticket's own provider only.
+ * Returns a function that detaches it.
+ */
+export function attachTicketLive(io: LiveIo, tickets: TicketService): () => void {
+  const onConnection = (socket: LiveSocket) => {
+    const who = socket.data.principal;
+    if (!who) return;
+    socket.emit('tickets:snapshot', { at: new Date().toISOString(), tickets: tickets.visibleTickets(who) });
+  };
+  const onChange = (c: TicketChange) => {
+    const rooms = c.ticket.providerId ? [HQ_ROOM, providerRoom(c.ticket.providerId)] : [HQ_ROOM];
+    const event: TicketChangedEvent = c;
+    io.to(rooms).emit('ticket:changed', event);
+  };
+  io.on('connection', onConnection);
+  tickets.on('change', onChange);
+  return () => {
+    io.off('connection', onConnection);
+    tickets.off('change', onChange);
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The telemetry port: what the domain writes as time series and what it reads back for charts and
+ * baselines. Two adapters implement it (embedded SQLite, InfluxDB) and pass one contract suite.
+ * Times are epoch milliseconds; stored at second precision.
+ */
+import type { ComponentName, ComponentState, StoreState, TillState } from '@storepulse/protocol';
+
+export interface TillStatusPoint {
+  at: number;
+  storeId: string;
+  tillId: string;
+  state: TillState;
+  /** Component states as last reported; null when the agent has not reported any. */
+  components: Partial<Record<ComponentName, ComponentState>> | null;
+}
+
+export interface TillOnlinePoint {
+  at: number;
+  storeId: string;
+  tillId: string;
+  online: boolean;
+}
+
+/** One counter bin. A bin sent again with the same key (store, sensor, start) replaces the earlier one. */
+export interface FootfallBinPoint {
+  storeId: string;
+  sensorId: string;
+  binStart: number;
+  binEnd: number;
+  in: number;
+  out: number;
+}
+
+/** One sales bin of a till. A bin sent again with the same key (store, till, start) replaces the earlier one. */
+export interface SalesBinPoint {
+  storeId: string;
+  tillId: string;
+  binStart: number;
+  binEnd: number;
+  transactions: number;
+  revenue: number;
+  currency: string;
+}
+
+export interface StoreStatePoint {
+  at: number;
+  storeId: string;
+  state: StoreState;
+  tillsUp: number;
+  tillsTotal: number;
+}
+
+export const INCIDENT_PHASES = ['opened', 'updated', 'resolved'] as const;
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
+
+/** An incident event: an annotation on charts. Its id is a field, never a tag (ids grow without limit). */
+export interface IncidentPoint {
+  at: number;
+  storeId: string;
+  /** Null for store-wide incidents. */
+  tillId: string | null;
+  incidentId: string;
+  kind: string;
+  phase: IncidentPhase;
+  title: string;
+  /** Service provider in charge (a bounded set, so a tag), when a ticket exists. */
+  provider?: string | null;
+  /** Gross lost revenue estimated so far, in the store's currency. */
+  lostRevenue?: number;
+  /** Length of the incident, on resolution. */
+  durationSeconds?: number;
+  /** Whether the ticket's SLA was breached, once known. */
+  slaBreached?: boolean;
+}
+
+/** A dense range of bins: `from` and `to` must be multiples of `binSeconds` (UTC-aligned, like InfluxQL). */
+export interface SeriesQuery {
+  storeId: string;
+  from: number;
+  to: number;
+  binSeconds: number;
+}
+
+/** `value` is null when nothing was recorded for the bin. */
+export interface SeriesValue {
+  t: number;
+  value: number | null;
+}
+
+export interface SalesSeriesValue {
+  t: number;
+  transactions: number | null;
+  revenue: number | null;
+}
+
+export const HISTORY_METRICS = ['footfall', 'transactions', 'revenue', 'tills_available'] as const;
+export type HistoryMetric = (typeof HISTORY_METRICS)[number];
+
+/**
+ * The same weekday and local time of the 15-minute bin starting at `binStart`, 1 to `weeks` weeks back,
+ * in the store's time zone (so a DST change in between still lands on the same local time).
+ */
+export interface HistoryQuery {
+  storeId: string;
+  metric: HistoryMetric;
+  timezone: string;
+  binStart: number;
+  weeks: number;
+}
+
+export interface HistoryValue {
+  weeksAgo: number;
+  binStart: number;
+  value: number | null;
+}
+
+export interface MaintenanceReport {
+  /** 15-minute rollup bins (store × measurement × bin) written. */
+  rolledUp: number;
+  /** Raw rows deleted by retention (SQLite only; InfluxDB expires data itself). */
+  expired: number;
+}
+
+export interface TelemetryStats {
+  /** Points accepted from callers. */
+  accepted: number;
+  /** Points refused as invalid (bad id, not a finite number, bin inside out...). */
+  rejected: number;
+  /** Points durably written to the store. */
+  written: number;
+  /** Points that went to the disk spool because the store was unreachable (running total). */
+  spooled: number;
+  /** Points waiting in the spool now. */
+  spoolPending: number;
+  /** Points lost: spool full, or refused by the store itself. */
+  dropped: number;
+  /** Write attempts repeated after a failure. */
+  retries: number;
+}
+
+export interface TelemetryStore {
+  readonly kind: 'sqlite' | 'influx';
+  /** Each write returns false when the point is refused as invalid (counted and logged). */
+  writeTillStatus(p: TillStatusPoint): boolean;
+  writeTillOnline(p: TillOnlinePoint): boolean;
+  writeFootfall(b: FootfallBinPoint): boolean;
+  writeSales(b: SalesBinPoint): boolean;
+  writeStoreState(p: StoreStatePoint): boolean;
+  writeIncident(e: IncidentPoint): boolean;
+
+  /** Visitors in (all sensors summed) per bin. */
+  footfallSeries(q: SeriesQuery): Promise<SeriesValue[]>;
+  /** Tills up at the end of each bin: the last store state in the bin, carried forward over empty bins. */
+  tillsAvailableSeries(q: SeriesQuery): Promise<SeriesValue[]>;
+  /** Transactions and revenue (all tills summed) per bin. */
+  salesSeries(q: SeriesQuery): Promise<SalesSeriesValue[]>;
+  /** Baseline history from the 15-minute rollups; call `maintain` first so recent bins are rolled up. */
+  history(q: HistoryQuery): Promise<HistoryValue[]>;
+
+  /** Rolls up bins touched since the last call and applies retention. Call every minute or so. */
+  maintain(nowMs: number): Promise<MaintenanceReport>;
+  /** Resolves once every point accepted so far is written or spooled. */
+  flush(): Promise<void>;
+  stats(): TelemetryStats;
+  close(): Promise<void>;
+}
+
+/** Minimal logger shape (pino's Logger satisfies it). */
+export interface TelemetryLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Looks up a store's city for the bounded `city` tag; unknown stores are tagged "unknown". */
+export type CityOf = (storeId: string) => string | undefined;

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../../src/config/file.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadEnv } from '../../src/config/env.js';
+import { DEFAULT_TILL_RULES } from '../../src/domain/till-state.js';
+
+const shipped = fileURLToPath(new URL('../../../config/storepulse.yaml', import.meta.url));
+const problemsOf = (yaml: string): string[] => {
+  try {
+    parseConfig(yaml, 'test.yaml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+const store = (patch: string) => `
+stores:
+  - id: S001
+    name: Test
+    city: Madrid
+    timezone: Europe/Madrid
+    currency: EUR
+    tills: [T1]
+    hours: { mon: "10:00-21:00", tue: null, wed: null, thu: null, fri: null, sat: null, sun: null }
+${patch}`;
+
+describe('config file', () => {
+  it('loads the example from the docs as it is, with defaults filled in', () => {
+    const cfg = parseConfig(readFileSync(shipped, 'utf8'), shipped);
+    expect(cfg.stores.map((s) => s.id)).toEqual(['S001', 'S002']);
+    expect(cfg.stores[0]).toMatchObject({ provider: 'pilot', conversion: 0.22, avgBasket: 48, holidays: [] });
+    expect(cfg.stores[1]).toMatchObject({ provider: null, timezone: 'Asia/Vladivostok', currency: 'RUB' });
+    expect(cfg.stores[0]!.hours.sun).toBeNull();
+    expect(cfg.tillRules).toEqual(DEFAULT_TILL_RULES);
+    expect(cfg.staleAfterMs).toBe(120_000);
+  });
+
+  it('takes a till rule table and stale limit from HQ', () => {
+    const cfg = parseConfig(store(`tillRules:\n  down: { pos: [error] }\n  degraded: { network: [degraded, down] }\ntills: { staleAfterSec: 300 }`), 't');
+    expect(cfg.tillRules).toEqual({ down: { pos: ['error'] }, degraded: { network: ['degraded', 'down'] } });
+    expect(cfg.staleAfterMs).toBe(300_000);
+  });
+
+  it('names every bad field, one line each', () => {
+    const problems = problemsOf(`
+stores:
+  - id: "S 1"
+    name: ""
+    city: Madrid
+    timezone: Europe/Madird
+    currency: eur
+    tills: []
+    hours: { mon: "10-21", tue: null, wed: null, thu: null, fri: null, sat: null }
+    conversion: 1.5
+    colour: red
+`);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^stores\[0\]\.id must match/),
+      expect.stringMatching(/^stores\[0\]\.name /),
+      expect.stringMatching(/^stores\[0\]\.currency must match .*\(got "eur"\)/),
+      expect.stringMatching(/^stores\[0\]\.tills /),
+      expect.stringMatching(/^stores\[0\]\.hours\.sun is required/),
+      expect.stringMatching(/^stores\[0\]\.hours\.mon must match/),
+      expect.stringMatching(/^stores\[0\]\.conversion /),
+      expect.stringMatching(/^stores\[0\]\.colour is not a known setting/),
+    ]));
+  });
+
+  it('checks what a schema cannot: time zone, currency, duplicate ids', () => {
+    const problems = problemsOf(`
+stores:
+  - { id: A, name: A, city: X, timezone: Europe/Madird, currency: XYZ, tills: [T1], hours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } }
+  - { id: A, name: B, city: X, timezone: UTC, currency: EUR, tills: [T1], hours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } }
+`);
+    expect(problems).toEqual([
+      'stores[0].timezone "Europe/Madird" is not an IANA time zone',
+      'stores[0].currency "XYZ" is not an ISO 4217 currency',
+      'stores[1].id "A" is used by another store',
+    ]);
+  });
+
+  it('takes HQ\'s reporting currency and rates, refusing unknown currencies', () => {
+    expect(parseConfig(store('hq: { currency: EUR, rates: { RUB: 0.0105, USD: 0.92 } }'), 't').hq).toEqual({ currency: 'EUR', rates: { RUB: 0.0105, USD: 0.92 } });
+    expect(parseConfig(store(''), 't').hq).toBeNull();
+    expect(problemsOf(store('hq: { currency: EUR, rates: { XXQ: 2 } }'))).toEqual(['hq: "XXQ" is not an ISO 4217 currency']);
+    expect(problemsOf(store('hq: { currency: EUR, rates: { RUB: -1 } }'))[0]).toMatch(/^hq\.rates\.RUB must be > 0/);
+  });
+
+  it('refuses a bad till rule state and a broken YAML file', () => {
+    expect(problemsOf(store('tillRules:\n  down: { printer: [on_fire] }\n  degraded: {}'))).toEqual([
+      expect.stringMatching(/^tillRules\.down\.printer\[0\] must be one of ok, paper_low/),
+    ]);
+    expect(problemsOf('stores: [\n  - id: x')[0]).toMatch(/./);
+    expect(problemsOf('hello: world')).toEqual(['stores is required', 'hello is not a known setting']);
+  });
+});
+
+describe('environment', () => {
+  it('has working defaults', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: './data', configPath: 'config/storepulse.yaml' });
+    expect(env.mqtt).toEqual({ mode: 'embedded', host: '0.0.0.0', port: 1883, portExplicit: false, clientId: 'storepulse-server' });
+  });
+  it('switches to an external broker with MQTT_URL', () => {
+    expect(loadEnv({ MQTT_URL: 'mqtts://broker:8883', MQTT_USERNAME: 'srv', MQTT_PASSWORD: 'pw' }).mqtt).toMatchObject({ mode: 'external', url: 'mqtts://broker:8883', username: 'srv' });
+  });
+  it('names each bad variable and never echoes secrets', () => {
+    let err: unknown;
+    try {
+      loadEnv({ PORT: '99999', MQTT_URL: 'http://x', STOREPULSE_ADMIN_TOKEN: 'short-secret' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const text = (err as ConfigError).problems.join('\n');
+    expect(text).toMatch(/^PORT must be <= 65535 \(got "99999"\)/m);
+    expect(text).toMatch(/^MQTT_URL must match/m);
+    expect(text).toMatch(/^STOREPULSE_ADMIN_TOKEN must NOT have fewer than 24 characters$/m);
+    expect(text).not.toContain('short-secret');
+  });
+});

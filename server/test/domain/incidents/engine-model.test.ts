@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { buildStoreModel } from '../../../src/domain/incidents/index.js';
+import { sixWeeks } from '../revenue/history.js';
+import { config, Sim, store, T } from './sim.js';
+
+const ALL = ['t1', 't2', 't3', 't4'];
+
+describe('engine with a learned store model', () => {
+  const s = store();
+  const model = buildStoreModel(s, { ...sixWeeks(), incidents: [] }, T('00:00'));
+
+  it('learns the baseline and rates from history', () => {
+    expect(model.baseline?.slots['1-10:00']).toMatchObject({ median: 20, samples: 6 });
+    expect(model.rates?.byHour['1-10']).toMatchObject({ conversion: 0.25, basket: 30 });
+    expect(buildStoreModel(s, { footfall: [], sales: [], incidents: [] }, T('00:00'))).toEqual({ baseline: null, rates: null });
+  });
+
+  it('prices an outage at the learned conversion and basket', () => {
+    const sim = new Sim(config(s, { models: { s1: model } }));
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 2).tills(T('10:00'), 'down', ALL).tills(T('10:30'), 'up', ALL);
+    sim.run(T('09:00'), T('10:40'));
+    const closed = sim.incidents('incident.closed')[0]!;
+    // 60 visitors × 0.25 × 30 (configured would have been × 40)
+    expect(closed.lostRevenue.gross).toBe(450);
+    expect(closed.flags).not.toContain('rates_fallback');
+  });
+});
+
+describe('engine with a learned purchase lag', () => {
+  it('charges an outage just after opening with the buyers who came in one lag before it', () => {
+    const s = store();
+    const rates = {
+      timezone: 'UTC',
+      byHour: {},
+      store: { conversion: 0.25, basket: 40, visitors: 10_000, transactions: 2_500, hours: 100 },
+      tillPerQuarterP90: null,
+      purchaseLagMs: 10 * 60_000,
+    };
+    const sim = new Sim(config(s, { models: { s1: { baseline: null, rates } } }));
+    sim.tills(T('08:30'), 'up', ALL).footfall(T('09:00'), T('11:00'), 4).tills(T('09:05'), 'down', ALL).tills(T('09:35'), 'up', ALL);
+    sim.run(T('08:30'), T('09:45'));
+    const closed = sim.incidents('incident.closed')[0]!;
+    // paid for 09:05–09:35 by those who came in 08:55–09:25; the store opened at 09:00: 100 visitors
+    expect(closed).toMatchObject({ visitors: 100, method: 'full' });
+    expect(closed.lostRevenue.gross).toBe(1000);
+  });
+});

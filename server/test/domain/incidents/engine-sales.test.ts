@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { config, iso, Sim, T } from './sim.js';
+
+const ALL = ['t1', 't2', 't3', 't4'];
+
+/** 8 entries a minute; every till sells one basket per 2-min bin, except t2 after 10:00 until 10:30. */
+function silentScenario(withSales: boolean) {
+  const sim = new Sim(config());
+  sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
+  if (withSales) {
+    for (const t of ['t1', 't3', 't4']) sim.sales(t, T('09:00'), T('11:00'), 2, 1);
+    sim.sales('t2', T('09:00'), T('10:00'), 2, 1).sales('t2', T('10:00'), T('10:30'), 2, 0).sales('t2', T('10:30'), T('11:00'), 2, 1);
+  }
+  sim.run(T('09:00'), T('10:40'));
+  return sim;
+}
+
+describe('silent till', () => {
+  it('opens when an up till sells nothing for 20 min while the store is busy, from its last sale', () => {
+    const sim = silentScenario(true);
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(sim.of('incident.opened')[0]!.at).toBe(iso(T('10:20')));
+    expect(opened[0]).toMatchObject({ kind: 'silent_till', tillIds: ['t2'], severity: 'minor', startedAt: iso(T('10:00')) });
+  });
+
+  it('closes once the till sells again, and charges the gap in transactions', () => {
+    const closed = silentScenario(true).incidents('incident.closed');
+    expect(closed).toHaveLength(1);
+    // The first sale arrives with the 10:30–10:32 bin, at 10:32.
+    expect(closed[0]).toMatchObject({ endedAt: iso(T('10:32')), method: 'gap' });
+    // 10:00–10:32: expected 8 × 32 × 0.25 = 64; sold 3 × 16 + 1 = 49 → 15 × 40
+    expect(closed[0]!.lostRevenue.gross).toBe(600);
+  });
+
+  it('is off without the sales topic', () => {
+    expect(silentScenario(false).effects).toEqual([]);
+  });
+});
+
+describe('gap estimator in the engine', () => {
+  it('uses actual sales of the working tills during a partial outage', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
+    for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('11:00'), 2, 1);
+    for (const t of ['t3', 't4']) sim.sales(t, T('09:00'), T('10:00'), 2, 1).sales(t, T('10:20'), T('11:00'), 2, 1);
+    sim.tills(T('10:00'), 'down', ['t3', 't4']).tills(T('10:20'), 'up', ['t3', 't4']);
+    sim.run(T('09:00'), T('10:30'));
+    const closed = sim.incidents('incident.closed')[0]!;
+    // 10:00–10:20: expected 8 × 20 × 0.25 = 40, sold 2 × 10 = 20 → 20 × 40
+    expect(closed).toMatchObject({ kind: 'till_down', method: 'gap', visitors: 160, lostRevenue: { gross: 800 } });
+  });
+});

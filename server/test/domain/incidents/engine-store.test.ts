@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { config, iso, Sim, store, T } from './sim.js';
+
+const ALL = ['t1', 't2', 't3', 't4'];
+
+describe('store offline', () => {
+  it('makes one store_offline incident when every agent goes at once, not one per till', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('10:00'), 2);
+    ['t1', 't2', 't3', 't4'].forEach((t, i) => sim.add({ type: 'agent', at: T('10:00') + i * 1000, storeId: 's1', tillId: t, online: false }));
+    sim.run(T('09:00'), T('10:20'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ kind: 'store_offline', severity: 'critical', tillIds: ALL, startedAt: iso(T('10:00')) });
+    // the tills may sell offline behind the broken network: capacity is unknown, and flagged
+    expect(sim.last().flags).toContain('capacity_assumed');
+  });
+
+  it('folds a till incident into the store incident that follows', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('09:30'), 'down', ['t1']).tills(T('10:00'), 'offline', ALL);
+    sim.tills(T('10:20'), 'up', ALL);
+    sim.run(T('09:00'), T('10:30'));
+    expect(sim.incidents('incident.opened')).toHaveLength(1);
+    const closed = sim.incidents('incident.closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({
+      id: 'inc_s1_till_down_20261123T093000000Z',
+      kind: 'store_offline',
+      severity: 'critical',
+      tillIds: ALL,
+      startedAt: iso(T('09:30')),
+      endedAt: iso(T('10:20')),
+    });
+    expect(closed[0]!.timeline.some((e) => e.event === 'kind' && e.detail === 'store_offline')).toBe(true);
+  });
+
+  it('treats agents coming back without a status as still out', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'offline', ALL);
+    ALL.forEach((t) => sim.add({ type: 'agent', at: T('10:10'), storeId: 's1', tillId: t, online: true }));
+    sim.run(T('09:00'), T('10:20'));
+    expect(sim.of('incident.closed')).toEqual([]);
+    sim.tills(T('10:21'), 'up', ALL);
+    sim.run(T('10:20'), T('10:25'));
+    expect(sim.incidents('incident.closed')[0]).toMatchObject({ endedAt: iso(T('10:21')) });
+  });
+});
+
+describe('opening hours', () => {
+  it('records a fault outside opening hours without making it an incident', () => {
+    const sim = new Sim(config());
+    sim.tills(T('06:00'), 'up', ALL).tills(T('07:00'), 'down', ['t1']).tills(T('08:00'), 'up', ['t1']);
+    sim.run(T('06:00'), T('08:10'));
+    expect(sim.of('incident.opened')).toEqual([]);
+    expect(sim.of('fault.recorded')).toEqual([
+      {
+        type: 'fault.recorded',
+        at: iso(T('08:02')),
+        storeId: 's1',
+        kind: 'till_down',
+        tillIds: ['t1'],
+        start: iso(T('07:00')),
+        end: iso(T('08:00')),
+        reason: 'outside_opening_hours',
+      },
+    ]);
+  });
+
+  it('makes it an incident from opening time when it lasts until the store opens', () => {
+    const sim = new Sim(config());
+    sim.tills(T('06:00'), 'up', ALL).footfall(T('09:00'), T('10:00'), 2).tills(T('08:30'), 'down', ALL).tills(T('09:20'), 'up', ALL);
+    sim.run(T('06:00'), T('09:30'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(sim.of('incident.opened')[0]!.at).toBe(iso(T('09:00')));
+    expect(opened[0]).toMatchObject({ startedAt: iso(T('09:00')), kind: 'store_down' });
+    expect(opened[0]!.flags).toContain('began_before_opening');
+    expect(opened[0]!.timeline[0]).toEqual({ at: iso(T('08:30')), event: 'fault', detail: 'store_down' });
+    // only the 20 open minutes count: 40 visitors × 0.25 × 40
+    expect(sim.incidents('incident.closed')[0]!.lostRevenue.gross).toBe(400);
+  });
+
+  it('opens nothing on a listed holiday', () => {
+    const sim = new Sim(config(store({ holidays: ['2026-11-23'] })));
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ALL).tills(T('11:00'), 'up', ALL);
+    sim.run(T('09:00'), T('11:05'));
+    expect(sim.of('incident.opened')).toEqual([]);
+    expect(sim.of('fault.recorded')).toHaveLength(1);
+  });
+});
+
+describe('maintenance windows', () => {
+  const north = store({ groups: ['north'] });
+  const weekly = { id: 'mw1', groups: ['north'], recurrence: { weekdays: ['mon' as const], hours: '10:00-11:00' } };
+
+  it('suppresses a fault inside the window and records it', () => {
+    const sim = new Sim(config(north, { maintenance: [weekly] }));
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:10'), 'down', ALL).tills(T('10:40'), 'up', ALL);
+    sim.run(T('09:00'), T('10:50'));
+    expect(sim.of('incident.opened')).toEqual([]);
+    expect(sim.of('fault.recorded')[0]).toMatchObject({ reason: 'maintenance', start: iso(T('10:10')) });
+  });
+
+  it('opens an incident at the end of the window if the fault outlasts it', () => {
+    const sim = new Sim(config(north, { maintenance: [weekly] }));
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:10'), 'down', ['t1']).tills(T('11:20'), 'up', ['t1']);
+    sim.run(T('09:00'), T('11:30'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ startedAt: iso(T('11:00')) });
+    expect(opened[0]!.flags).toContain('began_in_maintenance');
+  });
+
+  it('leaves stores outside its targets alone', () => {
+    const sim = new Sim(config(store({ groups: ['south'] }), { maintenance: [weekly] }));
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:10'), 'down', ['t1']);
+    sim.run(T('09:00'), T('10:15'));
+    expect(sim.incidents('incident.opened')).toHaveLength(1);
+  });
+
+  it('follows the store through a DST change', () => {
+    // Madrid springs forward on Sunday 29 March 2026: 08:00–10:00 local is 06:00–08:00Z that day.
+    const madrid = store({ timezone: 'Europe/Madrid', hours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: '00:00-24:00' } });
+    const sunday = { id: 'mw2', storeIds: ['s1'], recurrence: { weekdays: ['sun' as const], hours: '08:00-10:00' } };
+    const sim = new Sim(config(madrid, { maintenance: [sunday] }));
+    const d = '2026-03-29';
+    sim.tills(T('05:00', d), 'up', ALL).tills(T('07:30', d), 'down', ALL).tills(T('08:30', d), 'up', ALL);
+    sim.run(T('05:00', d), T('08:40', d));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(sim.of('incident.opened')[0]!.at).toBe(iso(T('08:00', d)));
+    expect(opened[0]!.startedAt).toBe(iso(T('08:00', d)));
+  });
+});
+
+describe('store down', () => {
+  /** Two tills fail `gapMs` apart, first `first`, and come back together 30 min later. */
+  function outage(first: string, second: string, gapMs: number) {
+    const sim = new Sim(config(store({ tills: ['t1', 't2'] })));
+    sim.tills(T('09:00'), 'up', ['t1', 't2']).footfall(T('09:00'), T('11:00'), 8);
+    sim.tills(T('10:00'), 'down', [first]).tills(T('10:00') + gapMs, 'down', [second]);
+    sim.tills(T('10:30'), 'up', ['t1', 't2']);
+    sim.run(T('09:00'), T('10:40'));
+    return sim.incidents('incident.closed')[0]!;
+  }
+
+  it('charges the whole store as out while no till can sell, whichever failed first', () => {
+    const together = outage('t1', 't2', 0);
+    expect(together).toMatchObject({ kind: 'store_down', method: 'full' });
+    for (const [first, second] of [['t1', 't2'], ['t2', 't1']] as const) {
+      const apart = outage(first, second, 3);
+      expect(apart).toMatchObject({ kind: 'store_down', method: 'full', startedAt: iso(T('10:00')) });
+      expect(apart.lostRevenue.gross).toBeCloseTo(together.lostRevenue.gross, 0);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { activeMaintenance, maintenanceIntervals, maintenanceProblem } from '../../../src/domain/incidents/index.js';
+
+const madrid = { id: 's1', timezone: 'Europe/Madrid', groups: ['north'] };
+const span = (a: string, b: string) => ({ start: Date.parse(a), end: Date.parse(b) });
+
+describe('maintenance windows', () => {
+  it('places a recurring window on local wall time on both DST days', () => {
+    const w = { id: 'w', groups: ['north'], recurrence: { weekdays: ['sun' as const], hours: '08:00-10:00' } };
+    // spring forward (UTC+1 → UTC+2) and fall back (UTC+2 → UTC+1) in 2026
+    expect(maintenanceIntervals([w], madrid, Date.parse('2026-03-29T00:00:00Z'), Date.parse('2026-03-30T00:00:00Z'))).toEqual([
+      span('2026-03-29T06:00:00Z', '2026-03-29T08:00:00Z'),
+    ]);
+    expect(maintenanceIntervals([w], madrid, Date.parse('2026-10-25T00:00:00Z'), Date.parse('2026-10-26T00:00:00Z'))).toEqual([
+      span('2026-10-25T07:00:00Z', '2026-10-25T09:00:00Z'),
+    ]);
+  });
+
+  it('runs a window past midnight into the next day', () => {
+    const w = { id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['sat' as const], hours: '22:00-02:00' } };
+    const at = Date.parse('2026-11-29T00:30:00Z'); // Sunday 01:30 in Madrid
+    expect(activeMaintenance([w], madrid, at)?.id).toBe('w');
+    expect(activeMaintenance([w], madrid, Date.parse('2026-11-29T01:30:00Z'))).toBeNull();
+  });
+
+  it('reads one-off times as store-local unless they carry a zone', () => {
+    const local = { id: 'a', storeIds: ['s1'], start: '2026-11-23T10:00', end: '2026-11-23T12:00' };
+    const instant = { id: 'b', storeIds: ['s1'], start: '2026-11-24T10:00:00Z', end: '2026-11-24T11:00:00Z' };
+    expect(maintenanceIntervals([local, instant], madrid, Date.parse('2026-11-23T00:00:00Z'), Date.parse('2026-11-25T00:00:00Z'))).toEqual([
+      span('2026-11-23T09:00:00Z', '2026-11-23T11:00:00Z'),
+      span('2026-11-24T10:00:00Z', '2026-11-24T11:00:00Z'),
+    ]);
+  });
+
+  it('covers only the stores and groups it names', () => {
+    const w = { id: 'w', storeIds: ['s9'], groups: ['south'], start: '2026-11-23T00:00', end: '2026-11-24T00:00' };
+    expect(activeMaintenance([w], madrid, Date.parse('2026-11-23T12:00:00Z'))).toBeNull();
+    expect(activeMaintenance([w], { ...madrid, groups: ['south'] }, Date.parse('2026-11-23T12:00:00Z'))?.id).toBe('w');
+  });
+
+  it('explains what is wrong with a bad window', () => {
+    expect(maintenanceProblem({ id: 'w', start: '2026-11-23T10:00', end: '2026-11-23T11:00' })).toMatch(/storeIds or groups/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'] })).toMatch(/one-off|recurring/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], start: 'soon', end: 'later' })).toMatch(/ISO/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: [], hours: '10:00-11:00' } })).toMatch(/weekdays/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['mon'], hours: '25:00-26:00' } })).toMatch(/HH:MM/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['mon'], hours: '10:00-11:00' } })).toBeNull();
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildBaselineProfile,
+  expectedVisitors,
+  todayLevel,
+  type BaselineProfile,
+  type FootfallBin,
+} from '../../../src/domain/revenue/index.js';
+
+const Q = 15 * 60_000;
+const at = (iso: string) => Date.parse(iso);
+const quarter = (iso: string, visitors: number): FootfallBin => ({ sensorId: 'door', binStart: at(iso), binEnd: at(iso) + Q, visitors });
+
+// Mondays before Monday 2026-11-23 in Madrid; DST ended on 25 October, so 10:00 local is 09:00Z
+// in November but 08:00Z on 19 and 12 October.
+const history = [
+  quarter('2026-11-16T09:00:00Z', 10),
+  quarter('2026-11-09T09:00:00Z', 20),
+  quarter('2026-11-02T09:00:00Z', 30),
+  quarter('2026-10-26T09:00:00Z', 40),
+  quarter('2026-10-19T08:00:00Z', 50),
+  quarter('2026-10-12T08:00:00Z', 60),
+  // 11:00 local on a summer-time Monday: a different slot, with too few samples to stand.
+  quarter('2026-10-19T09:00:00Z', 1000),
+  // Seven weeks back: outside the window.
+  quarter('2026-10-05T08:00:00Z', 5000),
+];
+const base = { footfall: history, timezone: 'Europe/Madrid', asOf: at('2026-11-23T12:00:00Z') };
+
+describe('baseline profile', () => {
+  it('takes the median of the same local weekday and slot over 6 weeks, across a DST change', () => {
+    const p = buildBaselineProfile(base);
+    expect(p.slots['1-10:00']).toEqual({ median: 35, p25: 22.5, p75: 47.5, samples: 6 });
+    expect(p.slots['1-11:00']).toBeUndefined();
+  });
+
+  it('leaves out slots touching an incident and listed holidays', () => {
+    const p = buildBaselineProfile({
+      ...base,
+      excluded: [{ start: at('2026-11-16T09:10:00Z'), end: at('2026-11-16T09:40:00Z') }],
+      holidays: ['2026-11-09'],
+    });
+    expect(p.slots['1-10:00']).toMatchObject({ median: 45, samples: 4 });
+  });
+
+  it('leaves out slots the counter covered only in part', () => {
+    const partial = history.map((b) => (b.binStart === at('2026-11-02T09:00:00Z') ? { ...b, binEnd: b.binStart + 5 * 60_000 } : b));
+    expect(buildBaselineProfile({ ...base, footfall: partial }).slots['1-10:00']).toMatchObject({ median: 40, samples: 5 });
+  });
+
+  it('keeps no slot with fewer samples than the minimum', () => {
+    const p = buildBaselineProfile({ ...base, footfall: history.slice(0, 2) });
+    expect(p.slots).toEqual({});
+  });
+});
+
+// A Monday profile in UTC: 10 visitors per quarter from 08:00 to 10:00, then 40 and 20.
+const profile: BaselineProfile = {
+  timezone: 'UTC',
+  slots: {
+    ...Object.fromEntries(
+      ['08:00', '08:15', '08:30', '08:45', '09:00', '09:15', '09:30', '09:45'].map((s) => [
+        `1-${s}`,
+        { median: 10, p25: 8, p75: 12, samples: 6 },
+      ]),
+    ),
+    '1-10:00': { median: 40, p25: 30, p75: 50, samples: 6 },
+    '1-10:15': { median: 20, p25: 15, p75: 30, samples: 6 },
+  },
+};
+const morning = (perQuarter: number) =>
+  Array.from({ length: 8 }, (_, i) => quarter(new Date(at('2026-11-23T08:00:00Z') + i * Q).toISOString(), perQuarter));
+
+describe("today's level", () => {
+  it('is actual ÷ baseline over the 2 h before, clamped', () => {
+    const ten = at('2026-11-23T10:00:00Z');
+    expect(todayLevel(profile, morning(15), ten)).toEqual({ k: 1.5, raw: 1.5 });
+    expect(todayLevel(profile, morning(40), ten)).toEqual({ k: 2, raw: 4 });
+    expect(todayLevel(profile, morning(2), ten)).toEqual({ k: 0.5, raw: 0.2 });
+  });
+
+  it('stays 1 when there is nothing to compare', () => {
+    expect(todayLevel(profile, [], at('2026-11-23T10:00:00Z'))).toEqual({ k: 1, raw: null });
+  });
+});
+
+describe('expected visitors', () => {
+  it('scales the baseline by the level, pro rata within a slot', () => {
+    const e = expectedVisitors(profile, { start: at('2026-11-23T10:00:00Z'), end: at('2026-11-23T10:20:00Z') }, 1.5, null);
+    // 40 × 1.5 + 20 × 1.5 × 5/15
+    expect(e.visitors).toBeCloseTo(70);
+    expect(e.low).toBeCloseTo(30 * 1.5 + 15 * 1.5 / 3);
+    expect(e.high).toBeCloseTo(50 * 1.5 + 30 * 1.5 / 3);
+    expect(e.fallbackShare).toBe(0);
+  });
+
+  it("falls back to the store's default where history is short, and says so", () => {
+    const range = { start: at('2026-11-23T12:00:00Z'), end: at('2026-11-23T12:30:00Z') };
+    expect(expectedVisitors(profile, range, 1.5, 80)).toMatchObject({ visitors: 40, low: 20, high: 60, fallbackShare: 1 });
+    expect(expectedVisitors(null, range, 1, null)).toMatchObject({ visitors: 0, missingShare: 1 });
+  });
+});

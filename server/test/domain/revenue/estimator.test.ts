@@ -1,0 +1,300 @@
+import { describe, expect, it } from 'vitest';
+import {
+  capacityLoss,
+  estimateLoss,
+  type BaselineProfile,
+  type FootfallBin,
+  type LossInput,
+  type SalesBin,
+} from '../../../src/domain/revenue/index.js';
+
+const at = (hhmm: string) => Date.parse(`2026-11-23T${hhmm}:00Z`);
+const MIN = 60_000;
+const allDay = [{ start: at('00:00'), end: at('23:59') }];
+
+/** One-minute counter bins with `perMinute` entries each. */
+function perMinute(from: string, to: string, n: number): FootfallBin[] {
+  const out: FootfallBin[] = [];
+  for (let s = at(from); s < at(to); s += MIN) out.push({ sensorId: 'door', binStart: s, binEnd: s + MIN, visitors: n });
+  return out;
+}
+
+const store = { conversion: 0.25, avgBasket: 40, currency: 'EUR' };
+
+function input(over: Partial<LossInput>): LossInput {
+  return {
+    range: { start: at('10:00'), end: at('10:30') },
+    active: allDay,
+    footfall: perMinute('09:00', '12:00', 2),
+    sales: null,
+    capacity: [{ start: at('10:00'), end: at('10:30'), tills: 0 }],
+    normalTills: 4,
+    baseline: null,
+    level: 1,
+    rates: null,
+    store,
+    ...over,
+  };
+}
+
+describe('full outage', () => {
+  it('loses visitors × conversion × basket', () => {
+    const e = estimateLoss(input({}));
+    // 30 min × 2 entries = 60 visitors; 60 × 0.25 × 40
+    expect(e).toMatchObject({ gross: 600, net: 600, visitors: 60, lostTransactions: 15, method: 'full', currency: 'EUR' });
+    // counter ±5 %, configured rates ±30 %
+    expect(e.low).toBeCloseTo(60 * 0.95 * 0.25 * 0.7 * 40);
+    expect(e.high).toBeCloseTo(60 * 1.05 * 0.25 * 1.3 * 40);
+    expect(e.flags).toEqual(['rates_fallback']);
+    expect(e.confidence).toBe(0.85);
+  });
+
+  it('counts a 15-min bin partly inside the incident pro rata', () => {
+    const bins: FootfallBin[] = [
+      { sensorId: 'door', binStart: at('10:00'), binEnd: at('10:15'), visitors: 30 },
+      { sensorId: 'door', binStart: at('10:15'), binEnd: at('10:30'), visitors: 45 },
+    ];
+    const e = estimateLoss(input({ range: { start: at('10:07'), end: at('10:22') }, footfall: bins, capacity: [] }));
+    // no capacity segment means nothing was wrong; give the whole range zero tills instead
+    expect(e.gross).toBe(0);
+    const down = [{ start: at('10:07'), end: at('10:22'), tills: 0 }];
+    // 30 × 8/15 + 45 × 7/15 = 37 visitors; × 0.25 × 40
+    expect(estimateLoss(input({ range: { start: at('10:07'), end: at('10:22') }, footfall: bins, capacity: down })).gross).toBe(370);
+  });
+
+  it('charges a full outage in full when one till failed a moment before the other', () => {
+    const both = estimateLoss(input({ normalTills: 2, footfall: perMinute('09:00', '12:00', 8) }));
+    expect(both).toMatchObject({ gross: 2400, method: 'full' });
+    const staggered = estimateLoss(
+      input({
+        normalTills: 2,
+        footfall: perMinute('09:00', '12:00', 8),
+        // one till still up for 3 ms, then none
+        capacity: [
+          { start: at('10:00'), end: at('10:00') + 3, tills: 1 },
+          { start: at('10:00') + 3, end: at('10:30'), tills: 0 },
+        ],
+      }),
+    );
+    expect(staggered.method).toBe('full');
+    expect(staggered.gross).toBeCloseTo(2400, 0);
+  });
+
+  it('charges each capacity level on its own share of the bin rather than their average', () => {
+    // 10:00–10:05 both tills up, then none: two thirds of the first quarter are a full outage
+    const e = estimateLoss(
+      input({
+        normalTills: 2,
+        range: { start: at('10:00'), end: at('10:15') },
+        capacity: [
+          { start: at('10:00'), end: at('10:05'), tills: 2 },
+          { start: at('10:05'), end: at('10:15'), tills: 0 },
+        ],
+      }),
+    );
+    // 30 visitors × 0.25 = 7.5 expected; demand is far below one till's capacity, so only the outage counts
+    expect(e.lostTransactions).toBeCloseTo(5, 1);
+    expect(e.method).toBe('full');
+  });
+
+  it('counts only while the store is open', () => {
+    const e = estimateLoss(input({ range: { start: at('09:30'), end: at('10:30') }, active: [{ start: at('10:00'), end: at('20:00') }] }));
+    expect(e.visitors).toBe(60);
+    expect(e.gross).toBe(600);
+  });
+});
+
+describe('partial outage without sales: capacity model', () => {
+  it('charges the demand the working tills cannot serve plus queue balking, net of the everyday queue', () => {
+    // 120 visitors in one quarter → λ = 30; μ = 12 × 0.85 = 10.2; 2 of 4 tills: C = 20.4, normal 40.8.
+    const e = estimateLoss(
+      input({
+        range: { start: at('10:00'), end: at('10:15') },
+        footfall: perMinute('09:00', '12:00', 8),
+        capacity: [{ start: at('10:00'), end: at('10:15'), tills: 2 }],
+      }),
+    );
+    const atHalf = 30 - 20.4 + 0.1 * 20.4; // over capacity: the excess, and 10 % of those served balk
+    const atFull = ((0.1 * (30 / 40.8 - 0.7)) / 0.3) * 30; // ρ = 0.735: a sliver of balking even when all work
+    expect(e.lostTransactions).toBeCloseTo(Math.round((atHalf - atFull) * 10) / 10);
+    expect(e.gross).toBeCloseTo((atHalf - atFull) * 40, 1);
+    expect(e.method).toBe('capacity');
+  });
+
+  it('loses nothing when the working tills have room to spare', () => {
+    expect(capacityLoss(5, 20, 40, 0.1)).toBe(0);
+    expect(capacityLoss(5, 0, 40, 0.1)).toBe(5);
+  });
+
+  it('uses the learned till throughput', () => {
+    const rates = { timezone: 'UTC', byHour: {}, store: null, tillPerQuarterP90: 40, purchaseLagMs: 0 };
+    const e = estimateLoss(
+      input({ footfall: perMinute('09:00', '12:00', 8), capacity: [{ start: at('10:00'), end: at('10:30'), tills: 2 }], rates }),
+    );
+    // 2 × 40 × 0.85 = 68 per quarter against a demand of 30: no loss
+    expect(e.gross).toBe(0);
+  });
+});
+
+describe('gap estimator with a sales feed', () => {
+  const sales = (from: string, to: string, transactions: number, revenue: number): SalesBin => ({
+    tillId: '1',
+    binStart: at(from),
+    binEnd: at(to),
+    transactions,
+    revenue,
+  });
+
+  it('charges expected minus actual transactions', () => {
+    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 3, 120), sales('10:15', '10:30', 2, 80)], capacity: [] }));
+    // E = 60 × 0.25 = 15, actual 5 → 10 × 40
+    expect(e).toMatchObject({ gross: 400, lostTransactions: 10, method: 'gap' });
+  });
+
+  it('floors the incident total at zero rather than each bin', () => {
+    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 0, 0), sales('10:15', '10:30', 16, 640)], capacity: [] }));
+    // 7.5 short in the first quarter, 8.5 over in the second: nothing lost overall
+    expect(e.gross).toBe(0);
+  });
+
+  it('compares a sales bin straddling the start or the end whole, not pro rata', () => {
+    // 1 sale a minute expected; 5-min bins; nothing sold 10:03–10:33
+    const bins: SalesBin[] = [];
+    for (let s = at('09:00'); s < at('11:00'); s += 5 * MIN) {
+      const tx = s === at('10:00') ? 3 : s === at('10:30') ? 2 : s > at('10:00') && s < at('10:30') ? 0 : 5;
+      bins.push({ tillId: '1', binStart: s, binEnd: s + 5 * MIN, transactions: tx, revenue: tx * 40 });
+    }
+    const e = estimateLoss(
+      input({ range: { start: at('10:03'), end: at('10:33') }, footfall: perMinute('09:00', '12:00', 4), sales: bins, salesUntil: at('11:00'), capacity: [] }),
+    );
+    // the 3 sales of 10:00–10:05 were made before 10:03, the 2 of 10:30–10:35 after 10:33
+    expect(e.lostTransactions).toBeCloseTo(30, 5);
+    expect(e.method).toBe('gap');
+  });
+
+  it('counts the queue served just after recovery at the tills that kept working as delayed, not lost', () => {
+    // 1 sale a minute expected; one of two tills down 10:00–10:30: 3 sales per 5 min instead of 5,
+    // then the queue is served 10:30–10:45 at 7 per 5 min
+    const bins: SalesBin[] = [];
+    for (let s = at('09:00'); s < at('11:30'); s += 5 * MIN) {
+      const tx = s >= at('10:00') && s < at('10:30') ? 3 : s >= at('10:30') && s < at('10:45') ? 7 : 5;
+      bins.push({ tillId: '1', binStart: s, binEnd: s + 5 * MIN, transactions: tx, revenue: tx * 40 });
+    }
+    const half = input({
+      normalTills: 2,
+      footfall: perMinute('09:00', '12:00', 4),
+      sales: bins,
+      salesUntil: at('11:30'),
+      capacity: [{ start: at('10:00'), end: at('10:30'), tills: 1 }],
+    });
+    // 30 expected, 18 sold during; 15 expected, 21 sold in the quarter after
+    expect(estimateLoss(half).lostTransactions).toBeCloseTo(6, 5);
+    // with no till left the queue cannot build: nothing after recovery is taken off
+    expect(estimateLoss({ ...half, capacity: [{ start: at('10:00'), end: at('10:30'), tills: 0 }] }).lostTransactions).toBeCloseTo(12, 5);
+  });
+
+  it('falls back to the capacity model where sales have not arrived yet', () => {
+    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 3, 120)], salesUntil: at('10:15') }));
+    // first quarter by gap: 7.5 − 3; second by capacity with every till down: 7.5
+    expect(e.method).toBe('mixed');
+    expect(e.gross).toBe((4.5 + 7.5) * 40);
+  });
+
+  it('takes customers who came back after recovery off the net, beyond the noise', () => {
+    const e = estimateLoss(
+      input({
+        sales: [sales('10:00', '10:30', 0, 0), sales('10:30', '10:45', 10, 400), sales('10:45', '11:00', 9, 360)],
+        recaptureUntil: at('11:00'),
+      }),
+    );
+    // Each quarter after recovery: 30 entries, of which ordinary ones buy at 0.25 and returners always:
+    // returners = (sold − 30 × 0.25) / 0.75 → (2.5 + 1.5) / 0.75 sales of 40.
+    const extra = ((2.5 + 1.5) / 0.75) * 40;
+    // noise: binomial sales of 30 entries per quarter, scaled the same way
+    const sigma = Math.sqrt((2 * 30 * 0.25 * 0.75 * 40 ** 2) / 0.75 ** 2);
+    expect(e.gross).toBe(600);
+    expect(e.recaptured).toBeCloseTo(extra - sigma, 1);
+    expect(e.net).toBeCloseTo(600 - (extra - sigma), 1);
+    expect(e.low).toBeLessThanOrEqual(e.net);
+    expect(e.high).toBeGreaterThanOrEqual(e.net);
+  });
+
+  it('takes nothing off for an after-recovery hour within its everyday noise', () => {
+    const e = estimateLoss(
+      input({ sales: [sales('10:00', '10:30', 0, 0), sales('10:30', '10:45', 8, 320), sales('10:45', '11:00', 8, 320)], recaptureUntil: at('11:00') }),
+    );
+    expect(e).toMatchObject({ recaptured: 0, net: 600 });
+  });
+
+  it('without sales, takes entries over the baseline after recovery as returners', () => {
+    const baseline: BaselineProfile = {
+      timezone: 'UTC',
+      slots: Object.fromEntries(['10:30', '10:45', '11:00', '11:15'].map((s) => [`1-${s}`, { median: 30, p25: 25, p75: 35, samples: 6 }])),
+    };
+    const after: FootfallBin[] = ['10:30', '10:45', '11:00', '11:15'].map((s) => ({
+      sensorId: 'door',
+      binStart: at(s),
+      binEnd: at(s) + 15 * MIN,
+      visitors: 40,
+    }));
+    const e = estimateLoss(
+      input({ footfall: [...perMinute('09:00', '10:30', 8), ...after], baseline, recaptureUntil: at('11:30') }),
+    );
+    // gross: 240 × 0.25 × 40; returners: 4 × (40 − 30) entries × 40, less the noise √(4 × 30) × 40
+    expect(e.gross).toBe(2400);
+    expect(e.recaptured).toBeCloseTo(1600 - Math.sqrt(120) * 40, 1);
+  });
+});
+
+describe('missing counter data', () => {
+  const baseline: BaselineProfile = {
+    timezone: 'UTC',
+    slots: { '1-10:00': { median: 40, p25: 30, p75: 50, samples: 6 }, '1-10:15': { median: 40, p25: 30, p75: 50, samples: 6 } },
+  };
+
+  it('uses baseline × level where the counter is silent, and flags it', () => {
+    const e = estimateLoss(input({ footfall: [], sensors: ['door'], baseline, level: 1.5 }));
+    // 2 × 40 × 1.5 = 120 visitors × 0.25 × 40
+    expect(e.visitors).toBe(120);
+    expect(e.gross).toBe(1200);
+    expect(e.flags).toEqual(expect.arrayContaining(['counter_silent', 'counter_gap']));
+  });
+
+  it('fills a gap in the counter with the baseline for the missing part only', () => {
+    const e = estimateLoss(input({ footfall: perMinute('10:00', '10:15', 2), sensors: ['door'], baseline }));
+    // 30 measured + 40 from the baseline for the silent quarter
+    expect(e.visitors).toBe(70);
+    expect(e.flags).toContain('counter_gap');
+    expect(e.flags).not.toContain('counter_silent');
+  });
+
+  it('does not call the bin still in progress a gap', () => {
+    const e = estimateLoss(input({ footfall: perMinute('10:00', '10:20', 2), sensors: ['door'], baseline, footfallUntil: at('10:20') }));
+    expect(e.flags).not.toContain('counter_gap');
+    // 40 measured, then 10 min of the 10:15 slot from the baseline: 40 × 10/15
+    expect(e.visitors).toBeCloseTo(40 + 40 * (10 / 15), 1);
+  });
+
+  it('uses the configured default without history, and flags when there is nothing at all', () => {
+    const withDefault = estimateLoss(input({ footfall: [], sensors: ['door'], store: { ...store, defaultVisitorsPerHour: 100 } }));
+    expect(withDefault.visitors).toBe(50);
+    expect(withDefault.flags).toContain('baseline_fallback');
+    const nothing = estimateLoss(input({ footfall: [], sensors: ['door'] }));
+    expect(nothing.gross).toBe(0);
+    expect(nothing.flags).toContain('no_visitor_data');
+    expect(nothing.confidence).toBeLessThan(0.5);
+  });
+});
+
+describe('unknown capacity (store offline)', () => {
+  it('assumes half the tills still sell, with a band from none to all', () => {
+    const busy = perMinute('09:00', '12:00', 8);
+    const e = estimateLoss(input({ footfall: busy, capacity: [{ start: at('10:00'), end: at('10:30'), tills: null }] }));
+    expect(e.flags).toContain('capacity_assumed');
+    expect(e.low).toBe(0);
+    // the high end is a full outage at the high counter and rate bounds: 240 visitors
+    expect(e.high).toBeCloseTo(240 * 1.05 * 0.25 * 1.3 * 40);
+    expect(e.gross).toBeGreaterThan(e.low);
+    expect(e.gross).toBeLessThan(e.high);
+  });
+});

@@ -1,0 +1,114 @@
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt, { type MqttClient } from 'mqtt';
+import { topics, type StoreDetail } from '@storepulse/protocol';
+import { startTcpProxy } from '../../../test-support/tcp-proxy.js';
+import { waitFor, freePort } from '../../../test-support/ports.js';
+import { metricValue, startHarness, status, type Harness } from '../support/harness.js';
+import { ConfigError } from '../../src/index.js';
+
+describe('embedded Aedes broker: agents sign in with agent tokens, scoped to their store', () => {
+  let h: Harness;
+  let fleetToken: string;
+  let s002Token: string;
+  const clients: MqttClient[] = [];
+  const store = async (id: string) => (await (await h.api(`/api/stores/${id}`)).json()) as StoreDetail;
+  const connect = async (url: string, password: string, clientId: string, extra: mqtt.IClientOptions = {}) => {
+    const c = await mqtt.connectAsync(url, { clientId, username: 'agent', password, reconnectPeriod: 0, ...extra });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    fleetToken = await h.issue('agent');
+    s002Token = await h.issue('agent', { storeId: 'S002' });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await h?.close();
+  });
+
+  it('refuses a connection without a valid agent token, and counts it', async () => {
+    await expect(mqtt.connectAsync(h.server.mqttUrl, { username: 'x', password: 'wrong', reconnectPeriod: 0 })).rejects.toThrow(/Not authorized|Bad username/i);
+    const viewer = await h.issue('hq-viewer');
+    await expect(mqtt.connectAsync(h.server.mqttUrl, { username: 'x', password: viewer, reconnectPeriod: 0 })).rejects.toThrow();
+    const text = await (await h.api('/metrics')).text();
+    expect(metricValue(text, 'storepulse_auth_failures_total', { channel: 'mqtt' })).toBeGreaterThanOrEqual(2);
+  });
+
+  it('applies a till fault from an agent within 2 s', async () => {
+    const a = await connect(h.server.mqttUrl, fleetToken, 'S001-T1');
+    await a.publishAsync(topics.online('S001', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: '1.0.0' } }), { qos: 1, retain: true });
+    await a.publishAsync(topics.status('S001', 'T1'), status(1, { pos: 'error' }), { qos: 1, retain: true });
+    const till = await waitFor(async () => (await store('S001')).tills.find((t) => t.id === 'T1' && t.state === 'down'), 2000, 'T1 down');
+    expect(till.components?.pos.state).toBe('error');
+  });
+
+  it('does not let a store-scoped agent publish for another store', async () => {
+    const a = await connect(h.server.mqttUrl, s002Token, 'S002-T1');
+    await a.publishAsync(topics.status('S002', 'T1'), status(1), { qos: 1 });
+    await waitFor(async () => (await store('S002')).tills.find((t) => t.id === 'T1')?.state === 'up', 2000, 'own store accepted');
+    // The broker refuses it (Aedes drops the client); the server never sees the message.
+    a.publish(topics.status('S001', 'T2'), status(1), { qos: 1 });
+    await waitFor(async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_mqtt_publish_denied_total') === 1, 2000, 'publish denied');
+    expect((await store('S001')).tills.find((t) => t.id === 'T2')?.state).toBe('offline');
+    expect((await store('S001')).tills.find((t) => t.id === 'T2')?.lastSeen).toBeNull();
+  });
+
+  it('marks a till offline by its last will within 1.5× keepalive when its link goes silent', async () => {
+    const keepalive = 2;
+    const proxy = await startTcpProxy(new URL(h.server.mqttUrl).port as unknown as number);
+    try {
+      const will = { topic: topics.online('S001', 'T3'), payload: Buffer.from('{"v":1,"online":false}'), qos: 1 as const, retain: true };
+      const a = await connect(`mqtt://127.0.0.1:${proxy.port}`, fleetToken, 'S001-T3', { keepalive, will });
+      await a.publishAsync(topics.status('S001', 'T3'), status(1), { qos: 1, retain: true });
+      await waitFor(async () => (await store('S001')).tills.find((t) => t.id === 'T3')?.online === true, 2000, 'T3 online');
+      const silentAt = Date.now();
+      proxy.blackhole();
+      await waitFor(async () => (await store('S001')).tills.find((t) => t.id === 'T3')?.online === false, keepalive * 1500 + 1500, 'T3 offline');
+      expect(Date.now() - silentAt).toBeGreaterThanOrEqual(keepalive * 1000);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('embedded broker port', () => {
+  let blocker: Server | null = null;
+
+  beforeAll(async () => {
+    // Make sure the default port 1883 is taken, as it is on machines that run Mosquitto.
+    blocker = await new Promise<Server | null>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(null));
+      s.listen(1883, '127.0.0.1', () => resolve(s));
+    });
+  });
+  afterAll(() => new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve())));
+
+  it('falls back to a free port, and says so, when the default port is taken', async () => {
+    const h = await startHarness({ env: { MQTT_PORT: '' } });
+    try {
+      expect(h.server.mqttPortFellBack).toBe(true);
+      expect(h.server.mqttUrl).not.toMatch(/:1883$/);
+      const health = await (await h.api('/api/health', { token: null })).json();
+      expect(health).toMatchObject({ mqtt: 'connected' });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('fails with a clear error when MQTT_PORT is given and taken', async () => {
+    await expect(startHarness({ env: { MQTT_PORT: '1883' } })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:1883.*MQTT_PORT/);
+  });
+
+  it('refuses to start on a bad environment, naming each bad variable', async () => {
+    const port = await freePort();
+    const err = await startHarness({ env: { MQTT_PORT: 'abc', PORT: String(port), LOG_LEVEL: 'loud' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/MQTT_PORT .*integer/);
+    expect(problems).toMatch(/LOG_LEVEL must be one of/);
+  });
+});

@@ -1,0 +1,298 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import type { ClientToServerEvents, FleetSnapshot, ServerToClientEvents, StoreDetail, StoreSummary } from '@storepulse/protocol';
+import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
+
+const S003 = {
+  id: 'S003',
+  name: 'Ciudad de México Centro',
+  city: 'Mexico City',
+  timezone: 'America/Mexico_City',
+  currency: 'MXN',
+  tills: ['T1'],
+  hours: { mon: '09:00-21:00', tue: '09:00-21:00', wed: '09:00-21:00', thu: '09:00-21:00', fri: '09:00-21:00', sat: '09:00-21:00', sun: null },
+  provider: 'pilot',
+};
+
+describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
+  let h: Harness;
+  let viewer: string;
+  let pilot: string;
+  let agentToken: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    viewer = await h.issue('hq-viewer');
+    pilot = await h.issue('provider', { providerId: 'pilot' });
+    agentToken = await h.issue('agent', { storeId: 'S001' });
+  });
+  afterAll(() => h?.close());
+
+  it('answers /api/health without a token and nothing else', async () => {
+    expect((await h.api('/api/health', { token: null })).status).toBe(200);
+    for (const path of ['/api/stores', '/api/stores/S001', '/api/tokens', '/metrics', '/api/session', '/api/docs/json']) {
+      expect((await h.api(path, { token: null })).status, path).toBe(401);
+      expect((await h.api(path, { token: 'sp_not-a-real-token' })).status, path).toBe(401);
+    }
+  });
+
+  it('returns 403 for a role that may not, and 401 wording that never echoes the token', async () => {
+    expect((await h.api('/api/tokens', { token: viewer })).status).toBe(403);
+    expect((await h.api('/api/stores', { token: agentToken })).status).toBe(403);
+    const res = await h.api('/api/stores', { token: 'sp_secret-guess' });
+    expect(await res.text()).not.toContain('sp_secret-guess');
+  });
+
+  it('lists stores with state and till counts in the documented shape', async () => {
+    const stores = (await (await h.api('/api/stores', { token: viewer })).json()) as StoreSummary[];
+    expect(stores.map((s) => s.id).sort()).toEqual(['S001', 'S002']);
+    expect(stores.find((s) => s.id === 'S001')).toMatchObject({
+      name: 'Madrid Gran Vía', city: 'Madrid', timezone: 'Europe/Madrid', currency: 'EUR', state: 'offline',
+      tills: { total: 3, up: 0, degraded: 0, down: 0, offline: 3 },
+    });
+    const detail = (await (await h.api('/api/stores/S001', { token: viewer })).json()) as StoreDetail;
+    expect(detail.tills.map((t) => [t.id, t.state, t.online, t.lastSeen])).toEqual([
+      ['T1', 'offline', false, null], ['T2', 'offline', false, null], ['T3', 'offline', false, null],
+    ]);
+  });
+
+  it('scopes a provider to its own stores: others are 404', async () => {
+    const stores = (await (await h.api('/api/stores', { token: pilot })).json()) as StoreSummary[];
+    expect(stores.map((s) => s.id)).toEqual(['S001']);
+    expect((await h.api('/api/stores/S002', { token: pilot })).status).toBe(404);
+    expect((await h.api('/api/stores/S001', { token: pilot })).status).toBe(200);
+  });
+
+  it('issues tokens once, stores them hashed, lists them without secrets, and revokes them', async () => {
+    const res = await h.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'hq-viewer', label: 'lobby screen' }) });
+    expect(res.status).toBe(201);
+    const issued = (await res.json()) as { id: string; token: string };
+    expect(issued.token).toMatch(/^sp_[A-Za-z0-9_-]{43}$/);
+    const listed = await (await h.api('/api/tokens')).text();
+    expect(listed).toContain('lobby screen');
+    expect(listed).not.toContain(issued.token);
+    expect(listed).not.toContain(ADMIN_TOKEN);
+    expect((await h.api('/api/stores', { token: issued.token })).status).toBe(200);
+    expect((await h.api(`/api/tokens/${issued.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await h.api('/api/stores', { token: issued.token })).status).toBe(401);
+  });
+
+  it.each([
+    [{ role: 'wizard', label: 'x' }, /role/],
+    [{ role: 'provider', label: 'x' }, /providerId is required/],
+    [{ role: 'hq-viewer', label: 'x', storeId: 'S001' }, /storeId only goes with the agent role/],
+    [{ role: 'hq-viewer' }, /label/],
+    [{ role: 'hq-viewer', label: 'x', extra: true }, /additional/],
+  ])('refuses a bad token request %j with 400', async (body, message) => {
+    const res = await h.api('/api/tokens', { method: 'POST', body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(message);
+  });
+
+  it('refuses malformed JSON bodies with 400', async () => {
+    const res = await h.api('/api/tokens', { method: 'POST', body: '{"role":' });
+    expect(res.status).toBe(400);
+  });
+
+  it('creates and replaces a store over the API, validating what a schema cannot', async () => {
+    const put = (body: unknown, id = 'S003') => h.api(`/api/stores/${id}`, { method: 'PUT', body: JSON.stringify(body) });
+    expect((await put(S003, 'S003')).status).toBe(201);
+    expect((await put({ ...S003, name: 'CDMX Centro' })).status).toBe(200);
+    expect(((await (await h.api('/api/stores/S003')).json()) as StoreDetail).name).toBe('CDMX Centro');
+    const bad = await put({ ...S003, timezone: 'Mars/Olympus', currency: 'XYZ' });
+    expect(bad.status).toBe(400);
+    const msg = ((await bad.json()) as { message: string }).message;
+    expect(msg).toMatch(/timezone "Mars\/Olympus" is not an IANA time zone/);
+    expect(msg).toMatch(/currency "XYZ" is not an ISO 4217 currency/);
+    expect((await put({ ...S003, hours: { ...S003.hours, mon: '9-5' } })).status).toBe(400);
+    expect((await put(S003, 'S004')).status).toBe(400);
+    expect((await h.api('/api/stores/S003', { method: 'PUT', token: viewer, body: JSON.stringify(S003) })).status).toBe(403);
+    expect((await h.api('/api/stores/S003', { method: 'DELETE' })).status).toBe(204);
+    expect((await h.api('/api/stores/S003')).status).toBe(404);
+  });
+
+  it('serves Prometheus metrics to HQ with a token', async () => {
+    const res = await h.api('/metrics', { token: viewer });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('storepulse_stores{state="offline"} 2');
+  });
+
+  it('serves the OpenAPI document behind a token', async () => {
+    const doc = (await (await h.api('/api/docs/json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/stores', '/api/stores/{id}', '/api/tokens', '/api/session']));
+  });
+});
+
+describe('browser sessions and the wall link', () => {
+  let h: Harness;
+  let viewer: string;
+  const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
+
+  beforeAll(async () => {
+    h = await startHarness();
+    viewer = await h.issue('hq-viewer');
+  });
+  afterAll(() => h?.close());
+
+  it('turns /wall?token= into an httpOnly cookie and drops the token from the address', async () => {
+    const res = await h.api(`/wall?token=${encodeURIComponent(viewer)}`, { token: null });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/wall');
+    const cookie = cookieOf(res);
+    expect(cookie).toMatch(/storepulse_token=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const pair = cookie.split(';')[0]!;
+    const me = await h.api('/api/session', { token: null, headers: { cookie: pair } });
+    expect(await me.json()).toMatchObject({ role: 'hq-viewer' });
+    expect((await h.api('/api/stores', { token: null, headers: { cookie: pair } })).status).toBe(200);
+  });
+
+  it('sends a provider\'s link to the provider view', async () => {
+    const pilot = await h.issue('provider', { providerId: 'pilot' });
+    const res = await h.api(`/wall?token=${encodeURIComponent(pilot)}`, { token: null });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/provider');
+  });
+
+  it('sends a bad wall token to the login page', async () => {
+    const res = await h.api('/wall?token=nope', { token: null });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/login?error=token');
+    expect(cookieOf(res)).toBe('');
+  });
+
+  it('signs in and out with POST and DELETE /api/session', async () => {
+    expect((await h.api('/api/session', { method: 'POST', token: null, body: JSON.stringify({ token: 'wrong' }) })).status).toBe(401);
+    const ok = await h.api('/api/session', { method: 'POST', token: null, body: JSON.stringify({ token: viewer }) });
+    expect(ok.status).toBe(204);
+    expect(cookieOf(ok)).toMatch(/HttpOnly/i);
+    const out = await h.api('/api/session', { method: 'DELETE', token: null });
+    expect(cookieOf(out)).toMatch(/storepulse_token=;/);
+  });
+
+  it('serves a page, not a 401, for app paths before the web is built', async () => {
+    const res = await h.api('/stores/S001', { token: null });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('npm run build');
+    expect((await h.api('/api/nothing-here', { token: null })).status).toBe(404);
+  });
+});
+
+describe('serving the built web app', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const web = mkdtempSync(join(tmpdir(), 'storepulse-web-'));
+    mkdirSync(join(web, '_app', 'immutable'), { recursive: true });
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>storepulse app</title>');
+    writeFileSync(join(web, '_app', 'immutable', 'start.js'), 'export {}');
+    h = await startHarness({ env: { STOREPULSE_WEB_DIR: web } });
+  });
+  afterAll(() => h?.close());
+
+  it('serves static assets and deep links without a token, with cache headers', async () => {
+    const asset = await h.api('/_app/immutable/start.js', { token: null });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    for (const path of ['/', '/wall', '/stores/S001']) {
+      const page = await h.api(path, { token: null });
+      expect(page.status, path).toBe(200);
+      expect(await page.text()).toContain('storepulse app');
+    }
+    expect((await h.api('/api/stores', { token: null })).status).toBe(401);
+  });
+});
+
+describe('socket.io: authenticated, scoped, resynced', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.close());
+
+  const connect = (auth: Record<string, string>, headers?: Record<string, string>) =>
+    io(h.server.url, { auth, extraHeaders: headers, transports: ['websocket'], reconnection: false }) as import('socket.io-client').Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  it('refuses a socket without a valid token', async () => {
+    for (const auth of [{}, { token: 'nope' }, { token: await h.issue('agent') }]) {
+      const s = connect(auth);
+      const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
+      expect(err.message).toBe('unauthorized');
+      s.close();
+    }
+  });
+
+  it('gives a provider only its own stores, in the snapshot and in live events', async () => {
+    const pilot = connect({ token: await h.issue('provider', { providerId: 'pilot' }) });
+    const hq = connect({ token: await h.issue('hq-viewer') });
+    const [pSnap, hSnap] = await Promise.all([
+      new Promise<FleetSnapshot>((r) => pilot.once('snapshot', r)),
+      new Promise<FleetSnapshot>((r) => hq.once('snapshot', r)),
+    ]);
+    expect(pSnap.stores.map((s) => s.id)).toEqual(['S001']);
+    expect(hSnap.stores.map((s) => s.id).sort()).toEqual(['S001', 'S002']);
+
+    const pilotSeen: string[] = [];
+    pilot.on('store:state', (s) => pilotSeen.push(s.id));
+    const hqSeen = new Promise<StoreSummary>((r) => hq.on('store:state', (s) => s.id === 'S002' && r(s)));
+    const pilotS001 = new Promise<StoreSummary>((r) => pilot.on('store:state', (s) => s.id === 'S001' && r(s)));
+    const payload = (id: string, name: string) => JSON.stringify({ ...S003, id, name, provider: id === 'S001' ? 'pilot' : 'other', currency: 'EUR', timezone: 'Europe/Madrid' });
+    await h.api('/api/stores/S002', { method: 'PUT', body: payload('S002', 'Renamed') });
+    await h.api('/api/stores/S001', { method: 'PUT', body: payload('S001', 'Renamed too') });
+    expect((await hqSeen).name).toBe('Renamed');
+    expect((await pilotS001).name).toBe('Renamed too');
+    expect(pilotSeen).not.toContain('S002');
+    pilot.close();
+    hq.close();
+  });
+
+  it('authenticates by the session cookie and resyncs on demand', async () => {
+    const token = await h.issue('hq-viewer');
+    const s = connect({}, { cookie: `storepulse_token=${token}` });
+    await new Promise((r) => s.once('snapshot', r));
+    const again = await s.emitWithAck('sync');
+    expect(again.stores.length).toBe(2);
+    s.close();
+  });
+});
+
+describe('provider scope follows the provider contracts', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const { TWO_STORES_YAML } = await import('../support/harness.js');
+    // "other" serves S002 by its config; "north" serves every store in Vladivostok by its contract.
+    h = await startHarness({
+      yaml: `${TWO_STORES_YAML}
+providers:
+  - { id: north, name: North Service, categories: [all], stores: [Vladivostok], sla: { P1: { response: 15m, resolve: 8h, clock: 24x7 } } }
+hq: { currency: EUR, rates: { RUB: 0.0105 } }
+`,
+    });
+  });
+  afterAll(() => h?.close());
+
+  it('tells the wall HQ\'s currency and rates in the summary and the incidents snapshot', async () => {
+    const viewer = await h.issue('hq-viewer');
+    const summary = (await (await h.api('/api/summary', { token: viewer })).json()) as { hq: unknown };
+    expect(summary.hq).toEqual({ currency: 'EUR', rates: { RUB: 0.0105 } });
+    const s = io(h.server.url, { auth: { token: viewer }, transports: ['websocket'], reconnection: false });
+    const snap = await new Promise<{ hq: unknown }>((r) => s.once('incidents:snapshot', r));
+    expect(snap.hq).toEqual({ currency: 'EUR', rates: { RUB: 0.0105 } });
+    s.close();
+  });
+
+  it('lets a provider see the stores its contract lists by city, and no others', async () => {
+    const north = await h.issue('provider', { providerId: 'north' });
+    const list = (await (await h.api('/api/stores', { token: north })).json()) as StoreSummary[];
+    expect(list.map((s) => s.id)).toEqual(['S002']);
+    expect((await h.api('/api/stores/S001', { token: north })).status).toBe(404);
+    const s = io(h.server.url, { auth: { token: north }, transports: ['websocket'], reconnection: false });
+    const snap = await new Promise<FleetSnapshot>((r) => s.once('snapshot', r));
+    expect(snap.stores.map((x) => x.id)).toEqual(['S002']);
+    s.close();
+  });
+});

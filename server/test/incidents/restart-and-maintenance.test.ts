@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt, { type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import Database from 'better-sqlite3';
+import { topics, type IncidentView } from '@storepulse/protocol';
+import { waitFor } from '../../../test-support/ports.js';
+import { startServer, type RunningServer } from '../../src/index.js';
+import { ADMIN_TOKEN, metricValue, status } from '../support/harness.js';
+import { OUTAGE_YAML } from './outage.js';
+
+const YAML = `${OUTAGE_YAML}
+maintenance:
+  - { id: file-window, storeIds: [S002], recurrence: { weekdays: [sun], hours: "02:00-04:00" } }
+`;
+
+describe('incidents across a restart, and maintenance windows', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'storepulse-incidents-'));
+  const config = join(dir, 'storepulse.yaml');
+  writeFileSync(config, YAML);
+  let server: RunningServer | null = null;
+  let agent: MqttClient | null = null;
+  let seq = 0;
+
+  const start = async () => {
+    server = await startServer({
+      env: {
+        PORT: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', STOREPULSE_CONFIG: config,
+        STOREPULSE_DATA_DIR: join(dir, 'data'), STOREPULSE_ADMIN_TOKEN: ADMIN_TOKEN, STOREPULSE_WEB_DIR: join(dir, 'no-web'),
+      },
+      logger: pino({ level: 'silent' }),
+    });
+    const res = await api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'agent', label: 'till' }) });
+    const { token } = (await res.json()) as { token: string };
+    agent = await mqtt.connectAsync(server.mqttUrl, { username: 'agent', password: token, reconnectPeriod: 0 });
+    await agent.publishAsync(topics.online('S001', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
+  };
+  const stop = async () => {
+    await agent?.endAsync(true);
+    await server?.close();
+    agent = null;
+    server = null;
+  };
+  const api = (path: string, init: RequestInit & { token?: string } = {}) => {
+    const { token = ADMIN_TOKEN, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    if (rest.body) headers.set('content-type', 'application/json');
+    return fetch(`${server!.url}${path}`, { ...rest, headers });
+  };
+  const incidents = async (q = '') => (await (await api(`/api/incidents${q}`)).json()) as IncidentView[];
+  const till = (patch: Record<string, string> = {}) => agent!.publishAsync(topics.status('S001', 'T1'), status(++seq, patch), { qos: 1, retain: true });
+  /** The engine looks again on every input; a counter bin is one that changes nothing else. */
+  const nudge = () => {
+    const end = Date.now() - 1000;
+    return agent!.publishAsync(
+      topics.footfall('S001', 'door1'),
+      JSON.stringify({ v: 1, seq: ++seq, binStart: new Date(end - 10_000).toISOString(), binEnd: new Date(end).toISOString(), in: 1, out: 0 }),
+      { qos: 1 },
+    );
+  };
+
+  beforeAll(start);
+  afterAll(stop);
+
+  it('keeps an open incident across a restart: the same id, no duplicate, closed once', async () => {
+    await till();
+    await till({ pos: 'error' });
+    await new Promise((r) => setTimeout(r, 1200));
+    await nudge();
+    const [open] = await waitFor(async () => { const l = await incidents('?status=open'); return l.length === 1 ? l : null; }, 3000, 'incident open');
+    await stop();
+
+    await start();
+    expect((await incidents()).map((i) => i.id)).toEqual([open!.id]);
+    // The agent reconnects and reports its till still down, then recovered.
+    await till({ pos: 'error' });
+    await nudge();
+    expect((await incidents('?status=open')).map((i) => i.id)).toEqual([open!.id]);
+    await till();
+    await new Promise((r) => setTimeout(r, 2300));
+    await nudge();
+    const closed = await waitFor(async () => { const l = await incidents('?status=closed'); return l.length === 1 ? l : null; }, 3000, 'incident closed');
+    expect(closed[0]).toMatchObject({ id: open!.id, startedAt: open!.startedAt });
+    expect(await incidents()).toHaveLength(1);
+  }, 20_000);
+
+  it('manages maintenance windows over the API, keeping the config file\'s read-only', async () => {
+    const viewer = ((await (await api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'hq-viewer', label: 'v' }) })).json()) as { token: string }).token;
+    const put = (id: string, body: unknown, token?: string) => api(`/api/maintenance/${id}`, { method: 'PUT', body: JSON.stringify(body), ...(token ? { token } : {}) });
+    const now = Date.now();
+    const window = { id: 'refit', storeIds: ['S001'], start: new Date(now - 3600_000).toISOString(), end: new Date(now + 3600_000).toISOString() };
+
+    expect((await put('refit', { ...window, id: 'other' })).status).toBe(400);
+    expect((await put('refit', { id: 'refit', start: window.start, end: window.end })).status).toBe(400);
+    expect((await put('refit', { ...window, recurrence: { weekdays: ['mon'], hours: '01:00-02:00' } })).status).toBe(400);
+    expect((await put('refit', { ...window, extra: true })).status).toBe(400);
+    expect((await put('refit', window, viewer)).status).toBe(403);
+    expect((await put('file-window', { id: 'file-window', storeIds: ['S001'], recurrence: { weekdays: ['sun'], hours: '02:00-04:00' } })).status).toBe(409);
+    expect((await api('/api/maintenance/file-window', { method: 'DELETE' })).status).toBe(409);
+    expect((await put('refit', window)).status).toBe(201);
+    expect((await put('refit', window)).status).toBe(200);
+
+    const list = (await (await api('/api/maintenance', { token: viewer })).json()) as { id: string; source: string }[];
+    expect(list.map((w) => [w.id, w.source])).toEqual([['file-window', 'file'], ['refit', 'api']]);
+  });
+
+  it('records a fault inside a window instead of opening an incident, and counts it', async () => {
+    const before = await incidents();
+    await till({ pos: 'error' });
+    await new Promise((r) => setTimeout(r, 1200));
+    await nudge();
+    await till();
+    await new Promise((r) => setTimeout(r, 2300));
+    await nudge();
+    await waitFor(async () => metricValue(await (await api('/metrics')).text(), 'storepulse_faults_recorded_total', { reason: 'maintenance' }) === 1, 3000, 'fault recorded');
+    expect(await incidents()).toEqual(before);
+  }, 10_000);
+
+  it('removes a window made through the API, and it stays removed after a restart', async () => {
+    expect((await api('/api/maintenance/refit', { method: 'DELETE' })).status).toBe(204);
+    expect((await api('/api/maintenance/refit', { method: 'DELETE' })).status).toBe(404);
+    await stop();
+    await start();
+    const list = (await (await api('/api/maintenance')).json()) as { id: string }[];
+    expect(list.map((w) => w.id)).toEqual(['file-window']);
+  });
+
+  it('starts afresh, keeping the saved incidents, when the saved engine state cannot be read', async () => {
+    const ids = (await incidents()).map((i) => i.id);
+    await stop();
+    const db = new Database(join(dir, 'data', 'storepulse.db'));
+    db.prepare("UPDATE incident_engine SET body = '{not json'").run();
+    db.close();
+    await start();
+    expect((await incidents()).map((i) => i.id)).toEqual(ids);
+    // The engine works on: a new fault becomes a new incident.
+    await till({ pos: 'error' });
+    await new Promise((r) => setTimeout(r, 1200));
+    await nudge();
+    await waitFor(async () => (await incidents('?status=open')).length === 1, 3000, 'new incident open');
+  }, 10_000);
+});

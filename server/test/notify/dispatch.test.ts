@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { toProvider } from '../../src/domain/sla/providers.js';
+import { DEFAULT_TICKETS_CONFIG } from '../../src/domain/tickets/config.js';
+import { TicketEngine, type TicketEffect } from '../../src/domain/tickets/engine.js';
+import { notificationsFor, secretsFromProviders } from '../../src/notify/dispatch.js';
+import type { Delivery } from '../../src/notify/outbox.js';
+import { at, pilotConfig, store } from '../domain/tickets/fixtures.js';
+
+const provider = toProvider({
+  ...pilotConfig,
+  email: 'support@pilot.example',
+  contacts: [{ name: 'Duty manager', email: 'duty@pilot.example' }],
+  webhooks: [
+    { url: 'https://helpdesk.example/hooks/storepulse', secret: ['new', 'old'], events: ['ticket.opened', 'ticket.updated', 'ticket.closed'] },
+    { url: 'https://hooks.slack.example/services/X', secret: 'unused', format: 'slack' },
+    { url: 'https://teams.example/webhook', secret: 'unused', format: 'teams', events: ['sla.breached'] },
+  ],
+  escalation: [{ after: '15m', notify: 'Duty manager' }, { after: '30m', notify: 'boss@pilot.example' }],
+});
+const stores = new Map([['S001', store()], ['S777', store({ id: 'S777', city: 'Bilbao' })]]);
+const ctx = { providers: [provider], stores, email: true };
+
+function effects() {
+  const engine = new TicketEngine({ stores, providers: [provider], config: DEFAULT_TICKETS_CONFIG });
+  const incident = { id: 'i1', storeId: 'S001', kind: 'till_down', tillIds: ['T1'], startedAt: '2026-11-10T09:58:00Z', details: 'POS app not responding' };
+  const opened = engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident }).effects;
+  const later = engine.apply({ type: 'tick', at: at('2026-11-10T11:00:00Z') }).effects;
+  const quiet = engine.apply({ type: 'incident.updated', at: at('2026-11-10T11:01:00Z'), incident: { ...incident, visitors: 40 } }).effects;
+  return { opened: opened[0]!, later, quiet: quiet[0]!, engine };
+}
+const byType = (list: TicketEffect[], type: string, n = 0) => list.filter((e) => e.type === type)[n]!;
+
+describe('notificationsFor', () => {
+  it('sends a new ticket to the signed webhook, the chat and the provider email', () => {
+    const out = notificationsFor(effects().opened, ctx);
+    expect(out.map((o) => [o.channel, o.target])).toEqual([
+      ['webhook', 'https://helpdesk.example/hooks/storepulse'],
+      ['slack', 'https://hooks.slack.example/services/X'],
+      ['email', 'support@pilot.example'],
+    ]);
+    const body = JSON.parse(out[0]!.body);
+    expect(Object.keys(body)).toEqual(['id', 'type', 'occurredAt', 'ticket']);
+    expect(body).toMatchObject({ type: 'ticket.opened', occurredAt: '2026-11-10T10:00:00.000Z', ticket: { storeId: 'S001', priority: 'P2', status: 'open' } });
+    expect(body.ticket.sla).toMatchObject({ clock: 'store_hours', responseDueAt: '2026-11-10T11:00:00.000Z' });
+    for (const internal of ['faultKey', 'wakeAt', 'slaMarks', 'escalationsSent']) expect(body.ticket).not.toHaveProperty(internal);
+    expect(out.every((o) => o.eventId === body.id && o.ticketId === body.ticket.id && o.providerId === 'pilot')).toBe(true);
+    expect(JSON.parse(out[1]!.body).text).toContain(`New ticket: ${body.ticket.id} P2 pos at S001, open`);
+    expect(JSON.parse(out[2]!.body)).toEqual({
+      subject: `[storepulse] New ticket: ${body.ticket.id} P2 pos at S001, open`,
+      text: expect.stringContaining('Details: POS app not responding'),
+    });
+  });
+
+  it('respects each endpoint’s events, formats a Teams card, and mails escalations to their contact', () => {
+    const { later } = effects();
+    const breach = notificationsFor(byType(later, 'sla.breached'), ctx);
+    expect(breach.map((o) => o.channel)).toEqual(['slack', 'teams', 'email']);
+    const card = JSON.parse(breach[1]!.body);
+    expect(card.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card.attachments[0].content.body[0].text).toMatch(/^SLA breached: T-\w+ P2 pos at S001, open \(response\)$/);
+    expect(JSON.parse(breach[0]!.body).text).toContain('Resolve due: ');
+
+    const warn = notificationsFor(byType(later, 'sla.warning'), ctx);
+    expect(warn.map((o) => o.channel)).toEqual(['slack']);
+    expect(JSON.parse(warn[0]!.body).text).toContain('(response 50 %)');
+
+    expect(notificationsFor(byType(later, 'ticket.escalated', 0), ctx).filter((o) => o.channel === 'email').map((o) => o.target)).toEqual(['duty@pilot.example']);
+    expect(notificationsFor(byType(later, 'ticket.escalated', 1), ctx).filter((o) => o.channel === 'email').map((o) => o.target)).toEqual(['boss@pilot.example']);
+    expect(notificationsFor(byType(later, 'ticket.escalated', 1), { ...ctx, email: false }).map((o) => o.channel)).toEqual(['slack']);
+  });
+
+  it('sends nothing for quiet refreshes or unassigned tickets', () => {
+    const { quiet } = effects();
+    expect(quiet.notify).toBe(false);
+    expect(notificationsFor(quiet, ctx)).toEqual([]);
+    const engine = new TicketEngine({ stores, providers: [provider], config: DEFAULT_TICKETS_CONFIG });
+    const [orphan] = engine.apply({ type: 'incident.opened', at: 0, incident: { id: 'i9', storeId: 'S777', kind: 'till_down', tillIds: ['T1'], startedAt: '2026-11-10T09:58:00Z' } }).effects;
+    expect(notificationsFor(orphan!, ctx)).toEqual([]);
+  });
+
+  it('gives the same event id to the same effect, so a replay is not a second event', () => {
+    const a = notificationsFor(effects().opened, ctx);
+    const b = notificationsFor(effects().opened, ctx);
+    expect(a.map((o) => o.eventId)).toEqual(b.map((o) => o.eventId));
+  });
+});
+
+describe('secretsFromProviders', () => {
+  it('finds the current secrets of a signed endpoint, and none for chats or removed endpoints', () => {
+    const lookup = secretsFromProviders(() => [provider]);
+    const d = (target: string, providerId = 'pilot') => ({ providerId, target }) as Delivery;
+    expect(lookup(d('https://helpdesk.example/hooks/storepulse'))).toEqual(['new', 'old']);
+    expect(lookup(d('https://hooks.slack.example/services/X'))).toEqual([]);
+    expect(lookup(d('https://gone.example'))).toEqual([]);
+    expect(lookup(d('https://helpdesk.example/hooks/storepulse', 'rival'))).toEqual([]);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The telemetry contract: every adapter gets the same inputs and must give the same answers.
+ * Each test uses its own store ids, so one adapter instance serves the whole file.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TelemetryStore } from '../../src/telemetry/port.js';
+
+export interface ContractTarget {
+  store: TelemetryStore;
+  cleanup(): Promise<void>;
+}
+
+const MIN = 60_000;
+const Q = 15 * MIN;
+const zone = 'Europe/Madrid';
+const utc = (iso: string) => Date.parse(iso);
+const local = (iso: string) => DateTime.fromISO(iso, { zone }).toMillis();
+
+
+export function telemetryContract(name: string, open: () => Promise<ContractTarget>): void {
+  describe(`telemetry contract: ${name}`, () => {
+    let target: ContractTarget;
+    let store: TelemetryStore;
+    beforeAll(async () => {
+      target = await open();
+      store = target.store;
+    });
+    afterAll(async () => {
+      await target?.cleanup();
+    });
+
+    it('sums footfall over sensors per bin and leaves empty bins null', async () => {
+      const t0 = utc('2026-06-01T10:00:00Z');
+      store.writeFootfall({ storeId: 'ff1', sensorId: 'door-a', binStart: t0, binEnd: t0 + MIN, in: 5, out: 3 });
+      store.writeFootfall({ storeId: 'ff1', sensorId: 'door-b', binStart: t0, binEnd: t0 + MIN, in: 2, out: 1 });
+      store.writeFootfall({ storeId: 'ff1', sensorId: 'door-a', binStart: t0 + 5 * MIN, binEnd: t0 + 6 * MIN, in: 4, out: 4 });
+      store.writeFootfall({ storeId: 'ff1', sensorId: 'door-a', binStart: t0 + 16 * MIN, binEnd: t0 + 17 * MIN, in: 1, out: 0 });
+      store.writeFootfall({ storeId: 'other', sensorId: 'door-a', binStart: t0, binEnd: t0 + MIN, in: 99, out: 0 });
+      await store.flush();
+      const series = await store.footfallSeries({ storeId: 'ff1', from: t0, to: t0 + 3 * Q, binSeconds: 900 });
+      expect(series).toEqual([
+        { t: t0, value: 11 },
+        { t: t0 + Q, value: 1 },
+        { t: t0 + 2 * Q, value: null },
+      ]);
+    });
+
+    it('replaces a footfall bin sent again instead of adding to it', async () => {
+      const t0 = utc('2026-06-01T10:00:00Z');
+      store.writeFootfall({ storeId: 'ff2', sensorId: 's1', binStart: t0, binEnd: t0 + Q, in: 10, out: 8 });
+      await store.flush();
+      store.writeFootfall({ storeId: 'ff2', sensorId: 's1', binStart: t0, binEnd: t0 + Q, in: 14, out: 9 });
+      await store.flush();
+      const series = await store.footfallSeries({ storeId: 'ff2', from: t0, to: t0 + Q, binSeconds: 900 });
+      expect(series).toEqual([{ t: t0, value: 14 }]);
+    });
+
+    it('sums sales over tills per bin, replacing a bin sent again', async () => {
+      const t0 = utc('2026-06-02T09:00:00Z');
+      store.writeSales({ storeId: 'sl1', tillId: 't1', binStart: t0, binEnd: t0 + MIN, transactions: 2, revenue: 30.5, currency: 'EUR' });
+      store.writeSales({ storeId: 'sl1', tillId: 't2', binStart: t0 + MIN, binEnd: t0 + 2 * MIN, transactions: 1, revenue: 12.25, currency: 'EUR' });
+      store.writeSales({ storeId: 'sl1', tillId: 't1', binStart: t0, binEnd: t0 + MIN, transactions: 3, revenue: 40, currency: 'EUR' });
+      await store.flush();
+      const series = await store.salesSeries({ storeId: 'sl1', from: t0, to: t0 + 2 * Q, binSeconds: 900 });
+      expect(series).toEqual([
+        { t: t0, transactions: 4, revenue: 52.25 },
+        { t: t0 + Q, transactions: null, revenue: null },
+      ]);
+    });
+
+    it('gives tills available as the last state of each bin, carried over empty bins', async () => {
+      const t0 = utc('2026-06-03T08:00:00Z');
+      store.writeStoreState({ at: t0 + Q + MIN, storeId: 'ta1', state: 'ok', tillsUp: 4, tillsTotal: 4 });
+      store.writeStoreState({ at: t0 + Q + 7 * MIN, storeId: 'ta1', state: 'degraded', tillsUp: 2, tillsTotal: 4 });
+      store.writeStoreState({ at: t0 + 3 * Q + 2 * MIN, storeId: 'ta1', state: 'ok', tillsUp: 3, tillsTotal: 4 });
+      await store.flush();
+      const series = await store.tillsAvailableSeries({ storeId: 'ta1', from: t0, to: t0 + 5 * Q, binSeconds: 900 });
+      expect(series.map((s) => s.value)).toEqual([null, 2, 2, 3, 3]);
+    });
+
+    it('serves a 25-hour local day across the autumn DST change as 100 quarter-hour bins', async () => {
+      const from = local('2026-10-25T00:00');
+      const to = local('2026-10-26T00:00');
+      expect(to - from).toBe(25 * 3600_000);
+      for (let t = from; t < to; t += 3600_000) {
+        store.writeFootfall({ storeId: 'dst1', sensorId: 's1', binStart: t, binEnd: t + Q, in: 1, out: 1 });
+      }
+      await store.flush();
+      const series = await store.footfallSeries({ storeId: 'dst1', from, to, binSeconds: 900 });
+      expect(series).toHaveLength(100);
+      expect(series.filter((s) => s.value === 1)).toHaveLength(25);
+      // Both 02:00 local hours exist: one in summer time, one in winter time.
+      const twoAm = series.filter((s) => s.value === 1 && DateTime.fromMillis(s.t, { zone }).hour === 2);
+      expect(twoAm).toHaveLength(2);
+    });
+
+    it('reads the same weekday and local time over past weeks across a DST change, from rollups', async () => {
+      // Monday 2026-11-09 10:00 in Madrid; four weeks back crosses the end of summer time on 2026-10-25.
+      const weeks = ['2026-11-02', '2026-10-26', '2026-10-19', '2026-10-12'];
+      weeks.forEach((day, i) => {
+        const t = local(`${day}T10:00`);
+        store.writeFootfall({ storeId: 'hist1', sensorId: 's1', binStart: t, binEnd: t + 5 * MIN, in: 10 * (i + 1), out: 0 });
+        store.writeFootfall({ storeId: 'hist1', sensorId: 's1', binStart: t + 5 * MIN, binEnd: t + 10 * MIN, in: i + 1, out: 0 });
+        store.writeSales({ storeId: 'hist1', tillId: 't1', binStart: t, binEnd: t + Q, transactions: i + 1, revenue: 100 * (i + 1), currency: 'EUR' });
+        store.writeStoreState({ at: t + 3 * MIN, storeId: 'hist1', state: 'ok', tillsUp: i + 1, tillsTotal: 5 });
+        // Decoy one UTC hour off: the right local time only in the other half of the year.
+        store.writeFootfall({ storeId: 'hist1', sensorId: 's1', binStart: t + 3600_000, binEnd: t + 3600_000 + Q, in: 999, out: 0 });
+      });
+      await store.flush();
+      const nowMs = local('2026-11-09T10:20');
+      await store.maintain(nowMs);
+      const binStart = local('2026-11-09T10:00');
+      const q = { storeId: 'hist1', timezone: zone, binStart, weeks: 5 };
+      const footfall = await store.history({ ...q, metric: 'footfall' });
+      expect(footfall.map((h) => h.value)).toEqual([11, 22, 33, 44, null]);
+      expect(footfall.map((h) => DateTime.fromMillis(h.binStart, { zone }).toFormat('ccc HH:mm'))).toEqual(
+        Array(5).fill('Mon 10:00'),
+      );
+      expect(footfall[2]!.binStart - footfall[1]!.binStart).toBe(-7 * 24 * 3600_000 - 3600_000);
+      expect((await store.history({ ...q, metric: 'transactions' })).map((h) => h.value)).toEqual([1, 2, 3, 4, null]);
+      expect((await store.history({ ...q, metric: 'revenue' })).map((h) => h.value)).toEqual([100, 200, 300, 400, null]);
+      expect((await store.history({ ...q, metric: 'tills_available' })).map((h) => h.value)).toEqual([1, 2, 3, 4, null]);
+    });
+
+    it('re-rolls a late or replaced bin at the next maintenance', async () => {
+      const t = utc('2026-06-08T12:00:00Z');
+      store.writeFootfall({ storeId: 'late1', sensorId: 's1', binStart: t, binEnd: t + 5 * MIN, in: 7, out: 0 });
+      await store.flush();
+      await store.maintain(t + 2 * Q);
+      const q = { storeId: 'late1', metric: 'footfall' as const, timezone: 'UTC', binStart: t + 7 * 24 * 3600_000, weeks: 1 };
+      expect((await store.history(q))[0]!.value).toBe(7);
+      // A replacement and a late bin of the same quarter hour arrive after the rollup ran.
+      store.writeFootfall({ storeId: 'late1', sensorId: 's1', binStart: t, binEnd: t + 5 * MIN, in: 9, out: 0 });
+      store.writeFootfall({ storeId: 'late1', sensorId: 's2', binStart: t + 10 * MIN, binEnd: t + 15 * MIN, in: 4, out: 0 });
+      await store.flush();
+      const report = await store.maintain(t + 3 * Q);
+      expect(report.rolledUp).toBeGreaterThan(0);
+      expect((await store.history(q))[0]!.value).toBe(13);
+    });
+
+    it('accepts status, presence and incident points and counts them written', async () => {
+      const before = store.stats();
+      const at = utc('2026-06-04T10:00:00Z');
+      expect(store.writeTillStatus({ at, storeId: 'ev1', tillId: 't1', state: 'degraded', components: { pos: 'ok', printer: 'paper_out', payment: 'ok', network: 'ok' } })).toBe(true);
+      expect(store.writeTillStatus({ at: at + 1000, storeId: 'ev1', tillId: 't2', state: 'unknown', components: null })).toBe(true);
+      expect(store.writeTillOnline({ at, storeId: 'ev1', tillId: 't1', online: false })).toBe(true);
+      expect(store.writeIncident({ at, storeId: 'ev1', tillId: 't1', incidentId: 'inc-1', kind: 'printer', phase: 'opened', title: 'Printer out of paper' })).toBe(true);
+      expect(store.writeIncident({ at, storeId: 'ev1', tillId: null, incidentId: 'inc-2', kind: 'store_offline', phase: 'opened', title: 'Store offline' })).toBe(true);
+      await store.flush();
+      const after = store.stats();
+      expect(after.accepted - before.accepted).toBe(5);
+      expect(after.written).toBeGreaterThanOrEqual(before.written + 5);
+      expect(after.dropped).toBe(before.dropped);
+    });
+
+    it('refuses invalid points, counts them and stores nothing', async () => {
+      const before = store.stats();
+      const t0 = utc('2026-06-05T10:00:00Z');
+      expect(store.writeFootfall({ storeId: 'bad store', sensorId: 's1', binStart: t0, binEnd: t0 + MIN, in: 1, out: 0 })).toBe(false);
+      expect(store.writeFootfall({ storeId: 'bad1', sensorId: 's1', binStart: t0, binEnd: t0, in: 1, out: 0 })).toBe(false);
+      expect(store.writeFootfall({ storeId: 'bad1', sensorId: 's1', binStart: t0, binEnd: t0 + MIN, in: -1, out: 0 })).toBe(false);
+      expect(store.writeSales({ storeId: 'bad1', tillId: 't1', binStart: t0, binEnd: t0 + MIN, transactions: 1, revenue: Number.NaN, currency: 'EUR' })).toBe(false);
+      expect(store.writeStoreState({ at: t0, storeId: 'bad1', state: 'ok', tillsUp: 5, tillsTotal: 4 })).toBe(false);
+      expect(store.writeTillStatus({ at: t0, storeId: 'bad1', tillId: 't1', state: 'up', components: { printer: 'on_fire' as never } })).toBe(false);
+      expect(store.writeTillOnline({ at: Number.POSITIVE_INFINITY, storeId: 'bad1', tillId: 't1', online: true })).toBe(false);
+      expect(store.writeIncident({ at: t0, storeId: 'bad1', tillId: null, incidentId: '', kind: 'x', phase: 'opened', title: 't' })).toBe(false);
+      await store.flush();
+      expect(store.stats().rejected - before.rejected).toBe(8);
+      expect(store.stats().accepted).toBe(before.accepted);
+      const series = await store.footfallSeries({ storeId: 'bad1', from: t0, to: t0 + Q, binSeconds: 900 });
+      expect(series).toEqual([{ t: t0, value: null }]);
+    });
+
+    it('refuses queries with unaligned or inverted ranges', async () => {
+      const t0 = utc('2026-06-05T10:00:00Z');
+      await expect(store.footfallSeries({ storeId: 'x', from: t0 + 1000, to: t0 + Q, binSeconds: 900 })).rejects.toThrow(RangeError);
+      await expect(store.salesSeries({ storeId: 'x', from: t0 + Q, to: t0, binSeconds: 900 })).rejects.toThrow(RangeError);
+      await expect(store.history({ storeId: 'x', metric: 'footfall', timezone: 'Nowhere/City', binStart: t0, weeks: 2 })).rejects.toThrow(RangeError);
+      await expect(store.history({ storeId: 'x', metric: 'footfall', timezone: zone, binStart: t0 + MIN, weeks: 2 })).rejects.toThrow(RangeError);
+    });
+  });
+}

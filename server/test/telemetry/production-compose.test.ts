@@ -1,0 +1,103 @@
+/** Validates docker-compose.yml with Debian's docker-compose (no engine needed) against .env.example. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const example = readFileSync(join(root, '.env.example'), 'utf8');
+const dir = mkdtempSync(join(tmpdir(), 'storepulse-compose-'));
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  restart?: string;
+  profiles?: string[];
+  healthcheck?: { test?: string[] };
+  volumes?: (string | { type: string; source: string; target: string })[];
+  environment?: Record<string, string>;
+  entrypoint?: string[];
+}
+
+/** docker-compose with nothing but the given env file: variables of the machine must not leak in. */
+function compose(envFile: string, ...args: string[]) {
+  return run('docker-compose', ['--project-directory', root, '-f', join(root, 'docker-compose.yml'), '--env-file', envFile, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+  });
+}
+
+/** .env.example with every empty secret filled in, as an operator would. */
+function filledEnv(): string {
+  const file = join(dir, 'filled.env');
+  writeFileSync(file, example.replace(/^([A-Z_]+)=$/gm, (_, k: string) => `${k}=${k.toLowerCase()}-0123456789abcdefghij`));
+  return file;
+}
+
+let services: Record<string, Service>;
+let volumes: Record<string, unknown>;
+
+beforeAll(async () => {
+  const { stdout } = await compose(filledEnv(), 'config');
+  ({ services, volumes } = parse(stdout) as { services: Record<string, Service>; volumes: Record<string, unknown> });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function namedVolumes(s: Service): string[] {
+  return (s.volumes ?? [])
+    .map((v) => (typeof v === 'string' ? v.split(':')[0]! : v.type === 'volume' ? v.source : ''))
+    .filter((source) => source in volumes);
+}
+
+describe('docker-compose.yml', () => {
+  it('validates with the filled-in .env.example and holds the production services', () => {
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'influxdb', 'mosquitto', 'simulator', 'storepulse']);
+  });
+
+  it('gives every service a healthcheck, a restart policy and a named volume', () => {
+    for (const [name, s] of Object.entries(services)) {
+      expect(s.healthcheck?.test?.length, `${name} healthcheck`).toBeGreaterThan(1);
+      expect(s.restart, `${name} restart`).toBe('unless-stopped');
+      expect(namedVolumes(s).length, `${name} named volume`).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs the broker with the config tested in the ACL tests and shares its auth files with the server', () => {
+    const m = services.mosquitto!;
+    expect(m.volumes).toContain(`${join(root, 'deploy/mosquitto')}:/mosquitto/config:ro`);
+    expect(m.entrypoint).toEqual(['/bin/sh', '/mosquitto/config/init.sh']);
+    expect(namedVolumes(m)).toContain('mosquitto-auth');
+    expect(namedVolumes(services.storepulse!)).toContain('mosquitto-auth');
+    expect(services.storepulse!.environment).toMatchObject({ MQTT_URL: 'mqtt://mosquitto:1883', MQTT_USERNAME: 'storepulse-server' });
+  });
+
+  it('sets InfluxDB 2.7 up from .env and points the server and Grafana at it', () => {
+    const i = services.influxdb!;
+    expect(i.image).toBe('influxdb:2.7');
+    expect(i.environment).toMatchObject({ DOCKER_INFLUXDB_INIT_MODE: 'setup', DOCKER_INFLUXDB_INIT_RETENTION: '30d' });
+    expect(i.environment!.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toBe(services.storepulse!.environment!.INFLUX_TOKEN);
+    expect(services.storepulse!.environment!.INFLUX_URL).toBe('http://influxdb:8086');
+    expect(services.grafana!.volumes).toContain(`${join(root, 'grafana/provisioning')}:/etc/grafana/provisioning:ro`);
+  });
+
+  it('builds the server from the Dockerfile and keeps the simulator behind the demo profile', () => {
+    expect(services.storepulse!.build).toBeDefined();
+    expect(services.simulator!.profiles).toEqual(['demo']);
+  });
+
+  it('refuses to start without the secrets, naming the missing one', async () => {
+    const bare = join(dir, 'bare.env');
+    writeFileSync(bare, example);
+    await expect(compose(bare, 'config')).rejects.toMatchObject({ stderr: expect.stringMatching(/set [A-Z_]+ in \.env/) });
+  });
+
+  it('documents in .env.example every variable the compose file reads', () => {
+    const used = new Set([...readFileSync(join(root, 'docker-compose.yml'), 'utf8').matchAll(/(?<!\$)\$\{([A-Z_]+)/g)].map((m) => m[1]!));
+    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!));
+    expect([...used].filter((v) => !documented.has(v))).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import mqtt from 'mqtt';
+import { afterAll, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { topics } from '@storepulse/protocol';
+import { freePort, waitFor } from '../../../test-support/ports.js';
+import { startHarness, status, type Harness } from '../support/harness.js';
+import { OUTAGE_YAML } from '../incidents/outage.js';
+import { helpdesk } from './receiver.js';
+
+let h: Harness;
+let desk: ReturnType<typeof helpdesk>;
+afterAll(async () => { await h?.close(); await desk?.stop(); });
+
+it('wired: MQTT fault → ticket → webhook → ack over the server API → live event', async () => {
+  desk = helpdesk(await freePort(), { pilot: ['change-me'] });
+  await desk.start();
+  h = await startHarness({ yaml: OUTAGE_YAML + `
+providers:
+  - id: pilot
+    name: Pilot Service
+    categories: [all]
+    stores: [S001, S002]
+    webhooks:
+      - { url: "${desk.url('pilot')}", secret: "change-me", events: [ticket.opened, ticket.updated, ticket.closed] }
+    sla:
+      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
+      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: store_hours }
+      P3: { response: 4h, resolve: 2d, clock: store_hours }
+    escalation:
+      - { after: 15m, notify: "duty-manager@pilot.example" }
+tickets: { autoCloseAfter: 30m }
+` });
+  const pilot = await h.issue('provider', { providerId: 'pilot' });
+  const socket = io(h.server.url, { auth: { token: pilot }, transports: ['websocket'] });
+  const live: string[] = [];
+  socket.on('ticket:changed', (e) => live.push(e.type));
+  await new Promise((r) => socket.once('tickets:snapshot', r));
+  const agent = await h.issue('agent');
+  const c = await mqtt.connectAsync(h.server.mqttUrl, { clientId: 'S001-T1', reconnectPeriod: 0, username: 'agent', password: agent });
+  await c.publishAsync(topics.online('S001', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
+  await c.publishAsync(topics.status('S001', 'T1'), status(1), { qos: 1, retain: true });
+  await new Promise((r) => setTimeout(r, 300));
+  await c.publishAsync(topics.status('S001', 'T1'), status(2, { pos: 'error' }), { qos: 1, retain: true });
+  await new Promise((r) => setTimeout(r, 1300));
+  const now = Date.now();
+  await c.publishAsync(topics.footfall('S001', 'door1'), JSON.stringify({ v: 1, seq: 1, binStart: new Date(now - 15000).toISOString(), binEnd: new Date(now - 5000).toISOString(), in: 0, out: 0 }), { qos: 1 });
+  const opened = await waitFor(() => desk.events().find((e) => e.type === 'ticket.opened'), 8000, 'webhook');
+  const res = await h.api(`/api/tickets/${opened.ticket.id}/status`, { token: pilot, method: 'POST', body: JSON.stringify({ status: 'acknowledged' }) });
+  expect(res.status).toBe(200);
+  await waitFor(() => desk.events().find((e) => e.ticket.status === 'acknowledged'), 5000, 'ack webhook');
+  await waitFor(() => live.includes('ticket.opened'), 3000, 'live');
+  const list = await (await h.api('/api/tickets')).json();
+  expect(list).toHaveLength(1);
+  const docs = await (await h.api('/api/docs/json')).json() as { paths: Record<string, unknown> };
+  expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{id}/status', '/api/reports/sla', '/api/providers/{id}']));
+  socket.close();
+  await c.endAsync(true);
+}, 30000);
