@@ -1,0 +1,270 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { pino, type Logger } from 'pino';
+import { topics, type ComponentName, type FootfallPayload, type SalesPayload, type StatusPayload } from '@storepulse/protocol';
+import type { TillComponents } from '../components.js';
+import { AGENT_VERSION } from '../version.js';
+import { connectBroker } from './broker-connection.js';
+import { withDefaults, type AgentConfig } from './config.js';
+import { readSecretFile } from './credentials.js';
+import { binProblem, SentBins, type FootfallBin } from './counters/bins.js';
+import type { PushServer, PushType } from './counters/push-server.js';
+import { networkProbe } from './probes/network.js';
+import { paymentProbe } from './probes/payment.js';
+import { posProbe } from './probes/pos.js';
+import { printerProbe } from './probes/printer.js';
+import { runProbe, type Probe } from './probes/probe.js';
+import { CsvSalesSource, fetchSales, type SalesTotals } from './sales.js';
+import { Sender } from './sender.js';
+import { Spool, type SpoolStats } from './spool.js';
+import { TillStatus } from './status.js';
+
+export interface AgentStats {
+  connected: boolean;
+  published: number;
+  spool: SpoolStats;
+  components: Record<ComponentName, { state: string; detail?: string }>;
+  /** Counter data refused (bad bins, bad pushes), by reason. */
+  rejected: Record<string, number>;
+}
+
+export interface AgentHandle {
+  stop(): Promise<void>;
+  stats(): AgentStats;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What the agent builds per topic kind (the protocol's Components type is spelled out in TillComponents). */
+interface Built {
+  status: Omit<StatusPayload, 'components'> & { components: TillComponents };
+  footfall: FootfallPayload;
+  sales: SalesPayload;
+}
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** The probes a config asks for; the network probe always runs, against the broker. */
+export function probesFor(cfg: AgentConfig): Probe[] {
+  const p = cfg.probes ?? {};
+  const list: Probe[] = [];
+  if (p.pos) list.push(posProbe(p.pos));
+  if (p.printer) list.push(printerProbe(p.printer));
+  if (p.payment) list.push(paymentProbe(p.payment));
+  list.push(networkProbe(cfg.broker.url, p.network));
+  return list;
+}
+
+/** MQTT options of the agent: client id, keepalive, TLS CA, credentials and the last will. */
+export async function mqttOptions(cfg: AgentConfig, logger: Logger): Promise<IClientOptions> {
+  const d = withDefaults(cfg);
+  const opts: IClientOptions = {
+    clientId: `${cfg.storeId}-${cfg.tillId}`,
+    keepalive: d.keepaliveSec,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+    clean: true,
+    // Without this MQTT.js pre-builds a buffer for each of the 65,536 packet ids (≈ 6 MB of heap) on first publish.
+    writeCache: false,
+    will: { topic: topics.online(cfg.storeId, cfg.tillId), payload: Buffer.from(JSON.stringify({ v: 1, online: false })), qos: 1, retain: true },
+  };
+  if (cfg.broker.username) opts.username = cfg.broker.username;
+  if (cfg.broker.passwordFile) {
+    const { secret, exposed } = await readSecretFile(cfg.broker.passwordFile);
+    if (exposed) logger.warn({ file: cfg.broker.passwordFile }, exposed);
+    opts.password = secret;
+  }
+  if (cfg.broker.caFile) opts.ca = await readFile(cfg.broker.caFile);
+  return opts;
+}
+
+/** Starts the agent. The config must already be valid (loadConfig). */
+export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {}): Promise<AgentHandle> {
+  const logger = opts.logger ?? pino({ level: cfg.log?.level ?? 'info' });
+  const d = withDefaults(cfg);
+  const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: d.spoolMaxBytes, maxAgeMs: d.spoolMaxAgeMs, logger });
+  const rejected = new Map<string, number>();
+  const reject = (reason: string, o: object, msg: string) => {
+    rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+    logger.warn({ reason, ...o }, msg);
+  };
+  let stopping = false;
+  /**
+   * Spools a message; resolves once it is on disk. Payloads are typed per kind rather than checked
+   * with the protocol's validators at run time, which would cost a till several MB for no gain.
+   */
+  const enqueue = async <K extends keyof Built>(kind: K, topic: string, build: (seq: number) => Built[K]) => {
+    if (stopping) throw new Error('agent is stopping');
+    try {
+      await spool.append(kind, topic, kind === 'status', (seq) => ({ ...build(seq) }));
+    } catch (err) {
+      logger.error({ err: (err as Error).message, kind }, 'could not spool a message');
+      throw err;
+    }
+  };
+
+  const timers = new Set<NodeJS.Timeout>();
+  /** Runs `fn` now and then every `ms`, never overlapping itself. */
+  const every = (ms: number, fn: () => Promise<void>, runNow = true) => {
+    const loop = async () => {
+      if (stopping) return;
+      await fn().catch((err: Error) => logger.error({ err: err.message }, 'periodic task failed'));
+      if (stopping) return;
+      const t = setTimeout(() => { timers.delete(t); void loop(); }, ms);
+      timers.add(t);
+    };
+    if (runNow) void loop();
+    else {
+      const t = setTimeout(() => { timers.delete(t); void loop(); }, ms);
+      timers.add(t);
+    }
+  };
+
+  // Status: on every change, and on the heartbeat.
+  const probes = probesFor(cfg);
+  const status = new TillStatus(probes.map((p) => p.component));
+  const statusTopic = topics.status(cfg.storeId, cfg.tillId);
+  const publishStatus = () => {
+    // The backlog as it stands before this status joins it.
+    const backlog = spool.stats().backlog;
+    void enqueue('status', statusTopic, (seq) => ({ v: 1, ts: iso(Date.now()), seq, components: status.components(backlog) }))
+      .catch(() => undefined);
+  };
+
+  const client: MqttClient = connectBroker(cfg.broker.url, await mqttOptions(cfg, logger));
+  let wasConnected = false;
+  client.on('connect', () => {
+    wasConnected = true;
+    logger.info({ broker: cfg.broker.url, backlog: spool.stats().backlog }, 'connected to the broker');
+    client.publish(topics.online(cfg.storeId, cfg.tillId), JSON.stringify({ v: 1, online: true, agent: { version: AGENT_VERSION } }), { qos: 1, retain: true });
+  });
+  client.on('close', () => {
+    if (wasConnected) logger.warn({ backlog: spool.stats().backlog }, 'lost the broker; spooling');
+    wasConnected = false;
+  });
+  client.on('error', (err) => logger.warn({ err: err.message }, 'MQTT error'));
+  const sender = new Sender(client, spool);
+  const stopSender = sender.start();
+
+  // One full round first, so the first status carries every probe's answer; then each on its own interval.
+  void Promise.all(probes.map((p) => runProbe(p))).then((first) => {
+    if (stopping) return;
+    probes.forEach((p, i) => status.set(p.component, first[i]!));
+    publishStatus();
+    for (const probe of probes) {
+      every(probe.intervalMs, async () => {
+        const r = await runProbe(probe);
+        if (status.set(probe.component, r)) {
+          logger.info({ component: probe.component, ...r }, 'component state changed');
+          publishStatus();
+        }
+      }, false);
+    }
+    every(d.heartbeatSec * 1000, async () => publishStatus(), false);
+  });
+  every(60_000, () => spool.sweep(), false);
+
+  // Door counters.
+  const sent = new SentBins();
+  const emitBins = async (counterId: string, bins: FootfallBin[]) => {
+    const writes: Array<Promise<void>> = [];
+    for (const b of bins) {
+      const problem = binProblem(b);
+      if (problem) {
+        reject('bad_bin', { counter: counterId }, `counter bin refused: ${problem}`);
+        continue;
+      }
+      if (!sent.shouldSend(counterId, b)) continue;
+      writes.push(enqueue('footfall', topics.footfall(cfg.storeId, counterId), (seq) => ({
+        v: 1, seq, binStart: iso(b.binStart), binEnd: iso(b.binEnd), in: b.in, out: b.out,
+      })));
+    }
+    await Promise.all(writes);
+  };
+  // Counter drivers (and Luxon with them) load only when configured: most tills have no counter.
+  const axisCounters = (cfg.counters ?? []).filter((c) => c.type === 'axis');
+  if (axisCounters.length > 0) {
+    const { AxisPoller, basicAuth } = await import('./counters/axis-poller.js');
+    for (const c of axisCounters) {
+      const poller = new AxisPoller(c.url!, c.timezone ?? localZone(), await basicAuth(c.username, c.passwordFile), join(cfg.spool.dir, `axis-${c.id}.json`));
+      await poller.restore();
+      every((c.intervalSec ?? 60) * 1000, async () => {
+        const step = await poller.poll(AbortSignal.timeout(10_000));
+        if (step.kind === 'error') reject('counter_unreadable', { counter: c.id }, `counter unreadable: ${step.reason}`);
+        else if (step.kind === 'ignored') reject('counter_reading', { counter: c.id }, `counter reading ignored: ${step.reason}`);
+        else if (step.kind === 'bin') {
+          if (step.note) logger.info({ counter: c.id, note: step.note }, 'counter reset handled');
+          await emitBins(c.id, [step.bin]).catch(() => undefined);
+        }
+      });
+    }
+  }
+  const pushCounters = (cfg.counters ?? []).filter((c) => c.type !== 'axis');
+  let push: PushServer | null = null;
+  if (pushCounters.length > 0 && cfg.push) {
+    const { secret, exposed } = await readSecretFile(cfg.push.tokenFile);
+    if (exposed) logger.warn({ file: cfg.push.tokenFile }, exposed);
+    const { PushServer } = await import('./counters/push-server.js');
+    push = new PushServer({
+      host: cfg.push.host ?? '0.0.0.0',
+      port: cfg.push.port,
+      token: secret,
+      counters: pushCounters.map((c) => ({ id: c.id, type: c.type as PushType, timezone: c.timezone ?? localZone() })),
+      onBins: emitBins,
+      logger,
+    });
+    const port = await push.listen();
+    logger.info({ port }, 'listening for counter pushes');
+  }
+
+  // Sales from the POS export.
+  const salesCfg = cfg.probes?.sales;
+  if (salesCfg) {
+    const csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv) : null;
+    let from = Date.now();
+    if (csv) await csv.read().catch(() => undefined); // start from the current end of the file
+    every((salesCfg.intervalSec ?? 60) * 1000, async () => {
+      const to = Date.now();
+      let totals: SalesTotals;
+      try {
+        totals = csv ? await csv.read() : await fetchSales(salesCfg.url!, from, to, AbortSignal.timeout(10_000));
+      } catch (err) {
+        reject('sales_unreadable', {}, `sales source unreadable: ${(err as Error).message}`);
+        return;
+      }
+      // A late tick (a sleeping PC) must not produce a bin wider than the protocol allows.
+      const start = Math.max(from, to - 900_000);
+      from = to;
+      await enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
+        v: 1, seq, binStart: iso(start), binEnd: iso(to), transactions: totals.transactions,
+        revenue: Math.round(totals.revenue * 100) / 100, currency: salesCfg.currency,
+      })).catch(() => undefined);
+    }, false);
+  }
+
+  logger.info({ storeId: cfg.storeId, tillId: cfg.tillId, version: AGENT_VERSION, probes: probes.map((p) => p.component) }, 'agent started');
+
+  return {
+    stats: () => ({
+      connected: client.connected,
+      published: sender.published,
+      spool: spool.stats(),
+      components: status.components(spool.stats().backlog),
+      rejected: Object.fromEntries([...rejected, ...(push ? [...push.rejected].map(([k, v]) => [`push_${k}`, v] as const) : [])]),
+    }),
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      for (const t of timers) clearTimeout(t);
+      await push?.close();
+      stopSender();
+      if (client.connected) {
+        // A deliberate stop sends no will: say goodbye ourselves.
+        await client.publishAsync(topics.online(cfg.storeId, cfg.tillId), JSON.stringify({ v: 1, online: false }), { qos: 1, retain: true }).catch(() => undefined);
+      }
+      await client.endAsync(!client.connected).catch(() => undefined);
+      await spool.close();
+      logger.info({}, 'agent stopped');
+    },
+  };
+}

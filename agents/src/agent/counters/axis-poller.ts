@@ -1,0 +1,74 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { httpFailure, httpGet } from '../http-get.js';
+import { AxisDiffer, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
+
+/** Fetches `live-sum.json` once; any failure comes back as a reason. */
+export async function fetchLiveSum(baseUrl: string, auth: string | null, signal: AbortSignal) {
+  const url = `${baseUrl.replace(/\/$/, '')}/local/tvpc/.api?live-sum.json`;
+  try {
+    const res = await httpGet(url, { signal, headers: auth ? { authorization: auth } : {} });
+    if (res.status < 200 || res.status > 299) return { error: `HTTP ${res.status} from ${url}` };
+    let body: unknown;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      return { error: `answer is not JSON (${res.body.slice(0, 40)}…)` };
+    }
+    return parseLiveSum(body);
+  } catch (err) {
+    return { error: `${url}: ${httpFailure(err)}` };
+  }
+}
+
+export async function basicAuth(username: string | undefined, passwordFile: string | undefined): Promise<string | null> {
+  if (!username) return null;
+  const password = passwordFile ? (await readFile(passwordFile, 'utf8')).trim() : '';
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/**
+ * Polls one Axis counter; each reading is differenced into a bin, failures are reported, never
+ * thrown. With a state file, the last reading survives agent restarts (written after each reading,
+ * asynchronously, by rename so that a crash never leaves half a file).
+ */
+export class AxisPoller {
+  private differ: AxisDiffer;
+  lastError: string | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly timezone: string,
+    private readonly auth: string | null,
+    private readonly stateFile: string | null = null,
+  ) {
+    this.differ = new AxisDiffer(timezone);
+  }
+
+  /** Loads the saved last reading, if there is a usable one. */
+  async restore(): Promise<void> {
+    if (!this.stateFile) return;
+    try {
+      const s = JSON.parse(await readFile(this.stateFile, 'utf8')) as AxisLast;
+      if (Number.isFinite(s.utc) && typeof s.day === 'string' && Number.isInteger(s.in) && Number.isInteger(s.out)) {
+        this.differ = new AxisDiffer(this.timezone, s);
+      }
+    } catch {
+      // No state yet, or unreadable: the next reading is a new baseline.
+    }
+  }
+
+  async poll(signal: AbortSignal): Promise<AxisStep | { kind: 'error'; reason: string }> {
+    const r = await fetchLiveSum(this.url, this.auth, signal);
+    if ('error' in r) {
+      this.lastError = r.error;
+      return { kind: 'error', reason: r.error };
+    }
+    this.lastError = null;
+    const step = this.differ.push(r);
+    if (this.stateFile && step.kind !== 'ignored') {
+      await writeFile(`${this.stateFile}.tmp`, JSON.stringify(this.differ.state));
+      await rename(`${this.stateFile}.tmp`, this.stateFile);
+    }
+    return step;
+  }
+}

@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon';
+import { MAX_BIN_SECONDS } from '@storepulse/protocol';
+import type { FootfallBin } from './bins.js';
+
+/** The answer of an Axis People Counter's `live-sum.json`: counts since local midnight. */
+export interface AxisLiveSum {
+  timestamp: string;
+  in: number;
+  out: number;
+}
+
+const COUNT_MAX = 10_000_000;
+
+/** Checks a live-sum answer; returns a reason when it is not one. */
+export function parseLiveSum(body: unknown): AxisLiveSum | { error: string } {
+  if (typeof body !== 'object' || body === null) return { error: 'answer is not a JSON object' };
+  const b = body as Record<string, unknown>;
+  if (typeof b.timestamp !== 'string' || !/^\d{14}$/.test(b.timestamp)) return { error: 'timestamp is not YYYYMMDDhhmmss' };
+  for (const k of ['in', 'out'] as const) {
+    const v = b[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > COUNT_MAX) return { error: `${k} is not a count` };
+  }
+  return { timestamp: b.timestamp, in: b.in as number, out: b.out as number };
+}
+
+export type AxisStep =
+  | { kind: 'baseline' }
+  | { kind: 'bin'; bin: FootfallBin; note?: 'midnight' | 'restart' | 'gap' }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Turns successive cumulative readings into bins. The device counts from local midnight, so a new
+ * local day starts from zero; a reading that falls back within a day means the device restarted and
+ * counts again from zero. Either way the new values are what happened since: never a negative bin.
+ * Readings that are not newer than the last are ignored, so nothing is counted twice.
+ */
+export interface AxisLast {
+  utc: number;
+  day: string;
+  in: number;
+  out: number;
+}
+
+export class AxisDiffer {
+  /** `last` comes from a saved state, so that an agent restart does not lose the counts in between. */
+  constructor(private readonly timezone: string, private last: AxisLast | null = null) {}
+
+  /** The last reading, to save. */
+  get state(): AxisLast | null {
+    return this.last;
+  }
+
+  push(r: AxisLiveSum): AxisStep {
+    const local = DateTime.fromFormat(r.timestamp, 'yyyyMMddHHmmss', { zone: this.timezone });
+    if (!local.isValid) return { kind: 'ignored', reason: `timestamp ${r.timestamp} is not a valid local time in ${this.timezone}` };
+    const utc = local.toMillis();
+    const day = local.toISODate()!;
+    const last = this.last;
+    if (last && utc <= last.utc) return { kind: 'ignored', reason: `reading at ${r.timestamp} is not newer than the last one` };
+    this.last = { utc, day, in: r.in, out: r.out };
+    if (!last) return { kind: 'baseline' };
+    let note: 'midnight' | 'restart' | 'gap' | undefined;
+    let dIn = r.in - last.in;
+    let dOut = r.out - last.out;
+    if (day !== last.day) {
+      note = 'midnight';
+      dIn = r.in;
+      dOut = r.out;
+    } else if (dIn < 0 || dOut < 0) {
+      note = 'restart';
+      dIn = r.in;
+      dOut = r.out;
+    }
+    let start = last.utc;
+    if (utc - start > MAX_BIN_SECONDS * 1000) {
+      // After a long silence the counts still belong somewhere: the widest bin the protocol allows.
+      start = utc - MAX_BIN_SECONDS * 1000;
+      note ??= 'gap';
+    }
+    return { kind: 'bin', bin: { binStart: start, binEnd: utc, in: dIn, out: dOut }, ...(note ? { note } : {}) };
+  }
+}

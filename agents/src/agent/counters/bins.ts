@@ -1,0 +1,45 @@
+import { MAX_BIN_SECONDS, MIN_BIN_SECONDS } from '@storepulse/protocol';
+
+/** A footfall bin in UTC epoch ms, before it becomes a protocol payload. */
+export interface FootfallBin {
+  binStart: number;
+  binEnd: number;
+  in: number;
+  out: number;
+}
+
+/** Why a bin cannot be sent, or null when it can. */
+export function binProblem(b: FootfallBin): string | null {
+  if (!Number.isFinite(b.binStart) || !Number.isFinite(b.binEnd)) return 'bin time is not a real date';
+  const width = (b.binEnd - b.binStart) / 1000;
+  if (width < MIN_BIN_SECONDS || width > MAX_BIN_SECONDS) return `bin is ${width}s wide; it must be ${MIN_BIN_SECONDS}s to ${MAX_BIN_SECONDS}s`;
+  for (const n of [b.in, b.out]) if (!Number.isInteger(n) || n < 0 || n > 1_000_000) return `count ${n} is not a whole number from 0 to 1000000`;
+  return null;
+}
+
+/**
+ * Remembers what was last sent for each recent bin of each sensor. A bin the device sends again
+ * unchanged is dropped; a revised one goes out again, whole, so the server replaces it instead of
+ * adding. Memory is bounded by count, oldest remembered first out: days of one-minute bins.
+ */
+export class SentBins {
+  private readonly sent = new Map<string, string>();
+
+  constructor(private readonly maxEntries = 20_000) {}
+
+  /** True when the bin is new or revised and should be sent. */
+  shouldSend(sensorId: string, b: FootfallBin): boolean {
+    const key = `${sensorId}|${b.binStart}|${b.binEnd}`;
+    const value = `${b.in}/${b.out}`;
+    if (this.sent.get(key) === value) return false;
+    // Re-inserting moves the key to the young end of the map's insertion order.
+    this.sent.delete(key);
+    this.sent.set(key, value);
+    if (this.sent.size > this.maxEntries) this.sent.delete(this.sent.keys().next().value!);
+    return true;
+  }
+
+  get size(): number {
+    return this.sent.size;
+  }
+}

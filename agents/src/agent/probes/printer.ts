@@ -1,0 +1,53 @@
+import { constants, open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Probe, ProbeResult } from './probe.js';
+import { decodeStatus, queryTcpPrinter, statusRequest } from './escpos.js';
+import { deviceHolders } from './processes.js';
+
+export interface PrinterProbeConfig {
+  host?: string;
+  port?: number;
+  device?: string;
+  timeoutMs?: number;
+  intervalSec?: number;
+}
+
+/** Queries a local printer port, unless another process (the POS) has it open. */
+async function queryDevice(device: string, timeoutMs: number): Promise<ProbeResult> {
+  const holders = await deviceHolders(device);
+  if (holders.length > 0) return { state: 'unknown', detail: `${device} is held by pid ${holders.join(', ')}; not queried` };
+  // Non-blocking, so that a silent device can never tie up a thread of the pool.
+  const fh = await open(device, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY).catch((e: NodeJS.ErrnoException) => e);
+  if (fh instanceof Error) return { state: 'offline', detail: `${device}: ${fh.code ?? fh.message}` };
+  try {
+    const answers: number[] = [];
+    for (const n of [1, 2, 4] as const) {
+      await fh.write(statusRequest(n));
+      const deadline = Date.now() + timeoutMs;
+      const buf = Buffer.alloc(16);
+      for (;;) {
+        const r = await fh.read(buf, 0, 16, null).catch((e: NodeJS.ErrnoException) => (e.code === 'EAGAIN' ? { bytesRead: 0 } : Promise.reject(e)));
+        if (r.bytesRead > 0) {
+          answers.push(buf[0]!);
+          break;
+        }
+        if (Date.now() > deadline) return { state: 'unknown', detail: `${device}: no answer to DLE EOT ${n} within ${timeoutMs} ms` };
+        await sleep(50);
+      }
+    }
+    return decodeStatus(answers[0]!, answers[1]!, answers[2]!);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Receipt printer: ESC/POS real-time status over TCP (9100) or a local device path. */
+export function printerProbe(cfg: PrinterProbeConfig): Probe {
+  const timeoutMs = cfg.timeoutMs ?? 2000;
+  return {
+    component: 'printer',
+    intervalMs: (cfg.intervalSec ?? 30) * 1000,
+    timeoutMs: timeoutMs * 4 + 1000,
+    run: () => (cfg.host ? queryTcpPrinter(cfg.host, cfg.port ?? 9100, timeoutMs) : queryDevice(cfg.device!, timeoutMs)),
+  };
+}

@@ -1,0 +1,439 @@
+import { mkdir, open, readdir, rename, stat, unlink, writeFile, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TopicKind } from '@storepulse/protocol';
+
+/** One message waiting for the broker's PUBACK. Its id is also the payload's seq. */
+export interface SpoolEntry {
+  id: number;
+  /** When it was created (epoch ms): age eviction and replay keep the original time. */
+  at: number;
+  kind: TopicKind;
+  topic: string;
+  retain: boolean;
+  payload: Record<string, unknown>;
+}
+
+export interface SpoolLogger {
+  warn(o: object, msg?: string): void;
+}
+
+export interface SpoolOptions {
+  dir: string;
+  maxBytes: number;
+  maxAgeMs: number;
+  logger: SpoolLogger;
+  /** Size at which the active segment is closed and a new one begun (default: maxBytes / 20, within 64 KiB..8 MiB). */
+  segmentBytes?: number;
+  now?: () => number;
+}
+
+export interface SpoolStats {
+  /** Messages not yet acknowledged by the broker (sent or not). */
+  backlog: number;
+  bytes: number;
+  evicted: number;
+  corrupt: number;
+  oldestAt: number | null;
+}
+
+interface Segment {
+  firstId: number;
+  lastId: number;
+  path: string;
+  bytes: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+const SEGMENT = /^seg-(\d{16})\.log$/;
+const READ_CHUNK = 64 * 1024;
+const segName = (firstId: number) => `seg-${String(firstId).padStart(16, '0')}.log`;
+
+/**
+ * Durable store-and-forward queue. Messages are appended as JSON lines to segment files before
+ * they are sent, and count as gone only once acknowledged. Seq numbers are the spool's own ids, so
+ * they survive restarts with it. A new spool starts its ids at the wall clock in milliseconds, so
+ * even an agent whose spool was wiped sends seqs above the ones it sent before.
+ *
+ * Only the send window lives in memory: the reader streams the backlog from disk, which keeps the
+ * heap flat however full the spool gets. All disk I/O is asynchronous.
+ */
+export class Spool {
+  private segments: Segment[] = [];
+  private active!: { seg: Segment; handle: FileHandle };
+  private nextId = 0;
+  /** Id of the last line written; the next segment is named after the one that follows it. */
+  private lastWrittenId = 0;
+  /** Every id at or below it is acknowledged or evicted. */
+  private watermark = 0;
+  private persistedWatermark = 0;
+  private readonly inflight = new Set<number>();
+  private readonly retry: SpoolEntry[] = [];
+  private lastTakenId = 0;
+  private cursor: { seg: Segment; offset: number; handle: FileHandle | null } | null = null;
+  private evicted = 0;
+  private corrupt = 0;
+  private writes: Promise<unknown> = Promise.resolve();
+  private ackWrite: Promise<void> | null = null;
+  private ackDirty = false;
+  private closed = false;
+  private readonly now: () => number;
+  private readonly segmentBytes: number;
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(private readonly opts: SpoolOptions) {
+    this.now = opts.now ?? Date.now;
+    this.segmentBytes = opts.segmentBytes ?? Math.min(8 << 20, Math.max(64 << 10, Math.floor(opts.maxBytes / 20)));
+  }
+
+  static async open(opts: SpoolOptions): Promise<Spool> {
+    const spool = new Spool(opts);
+    await spool.load();
+    return spool;
+  }
+
+  /** Assigns the next seq, builds the payload with it, and resolves once the line is on disk. */
+  append(kind: TopicKind, topic: string, retain: boolean, build: (seq: number) => Record<string, unknown>): Promise<SpoolEntry> {
+    if (this.closed) return Promise.reject(new Error('spool is closed'));
+    const entry: SpoolEntry = { id: this.nextId++, at: this.now(), kind, topic, retain, payload: {} };
+    entry.payload = build(entry.id);
+    const line = `${JSON.stringify(entry)}\n`;
+    const done = this.writes.then(async () => {
+      const seg0 = this.active.seg;
+      if (seg0.bytes >= this.segmentBytes || (seg0.firstAt > 0 && this.now() - seg0.firstAt > this.segmentAgeMs())) await this.rotate();
+      const seg = this.active.seg;
+      await this.active.handle.write(line);
+      seg.bytes += Buffer.byteLength(line);
+      seg.lastId = entry.id;
+      seg.lastAt = entry.at;
+      this.lastWrittenId = entry.id;
+      if (seg.firstAt === 0) seg.firstAt = entry.at;
+      await this.enforceBounds();
+      for (const l of this.listeners) l();
+      return entry;
+    });
+    this.writes = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Called whenever something new can be taken. */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Up to `max` entries not yet handed out, oldest first. They stay in the spool until `ack`;
+   * `release` hands one back when sending failed.
+   */
+  async take(max: number): Promise<SpoolEntry[]> {
+    const out: SpoolEntry[] = [];
+    while (out.length < max && this.retry.length > 0) out.push(this.retry.shift()!);
+    while (out.length < max && this.cursor) {
+      const got = await this.readAtCursor(max - out.length);
+      if (got === null) break;
+      out.push(...got);
+    }
+    for (const e of out) {
+      this.inflight.add(e.id);
+      if (e.id > this.lastTakenId) this.lastTakenId = e.id;
+    }
+    return out;
+  }
+
+  /** The broker acknowledged this entry. */
+  ack(id: number): void {
+    if (!this.inflight.delete(id)) return;
+    const oldestRetry = this.retry.length > 0 ? this.retry[0]!.id - 1 : Infinity;
+    let mark = Math.min(this.lastTakenId, oldestRetry);
+    for (const i of this.inflight) if (i - 1 < mark) mark = i - 1;
+    if (mark > this.watermark) {
+      this.watermark = mark;
+      this.persistWatermark();
+    }
+  }
+
+  /** Sending failed: the entry goes back to the front of the line. */
+  release(entry: SpoolEntry): void {
+    if (!this.inflight.delete(entry.id)) return;
+    this.retry.push(entry);
+    this.retry.sort((a, b) => a.id - b.id);
+  }
+
+  stats(): SpoolStats {
+    const last = this.nextId - 1;
+    return {
+      backlog: Math.max(0, last - this.watermark),
+      bytes: this.segments.reduce((n, s) => n + s.bytes, 0),
+      evicted: this.evicted,
+      corrupt: this.corrupt,
+      oldestAt: this.segments.find((s) => s.lastId > this.watermark)?.firstAt ?? null,
+    };
+  }
+
+  /** Drops what is too old even when nothing is being appended; call it now and then. */
+  async sweep(): Promise<void> {
+    const run = this.writes.then(() => this.enforceBounds());
+    this.writes = run.catch(() => undefined);
+    await run;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writes;
+    while (this.ackWrite) await this.ackWrite;
+    await this.active.handle.close();
+    await this.cursor?.handle?.close();
+    this.cursor = null;
+    await unlink(join(this.opts.dir, 'lock')).catch(() => undefined);
+  }
+
+  private segmentAgeMs(): number {
+    // Age eviction drops whole segments, so segments must be much younger than the age limit.
+    return Math.max(60_000, this.opts.maxAgeMs / 24);
+  }
+
+  private async load(): Promise<void> {
+    const { dir } = this.opts;
+    await mkdir(dir, { recursive: true });
+    await takeLock(dir);
+    this.watermark = await readWatermarkFile(dir);
+    this.persistedWatermark = this.watermark;
+    const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
+    for (const name of names) {
+      const seg = await inspectSegment(join(dir, name), Number(SEGMENT.exec(name)![1]));
+      if (seg.lastId <= this.watermark && seg.bytes >= 0) {
+        await unlink(seg.path).catch(() => undefined);
+        continue;
+      }
+      this.segments.push(seg);
+    }
+    const newest = names.length > 0 ? Number(SEGMENT.exec(names.at(-1)!)![1]) : 0;
+    const lastKnown = Math.max(this.watermark, newest - 1, ...this.segments.map((s) => s.lastId));
+    this.nextId = lastKnown > 0 ? lastKnown + 1 : this.now();
+    if (this.watermark === 0) this.watermark = this.nextId - 1 - this.pendingInSegments();
+    this.lastTakenId = this.watermark;
+    this.lastWrittenId = this.nextId - 1;
+    // Always write to a fresh segment: an older one may end in a line torn by a crash.
+    await this.rotate();
+    this.cursor = this.segments[0] ? { seg: this.segments[0], offset: 0, handle: null } : null;
+  }
+
+  private pendingInSegments(): number {
+    return this.segments.reduce((n, s) => n + Math.max(0, s.lastId - s.firstId + 1), 0);
+  }
+
+  private async rotate(): Promise<void> {
+    if (this.active) await this.active.handle.close();
+    const firstId = this.lastWrittenId + 1;
+    const seg: Segment = { firstId, lastId: firstId - 1, path: join(this.opts.dir, segName(firstId)), bytes: 0, firstAt: 0, lastAt: 0 };
+    const handle = await open(seg.path, 'a');
+    this.active = { seg, handle };
+    this.segments.push(seg);
+    if (!this.cursor) this.cursor = { seg, offset: 0, handle: null };
+  }
+
+  /** Reads complete lines at the cursor; null when nothing more is on disk yet. */
+  private async readAtCursor(max: number): Promise<SpoolEntry[] | null> {
+    const c = this.cursor!;
+    if (c.offset >= c.seg.bytes) {
+      if (c.seg === this.active.seg) return null;
+      return this.advanceCursor() ? [] : null;
+    }
+    c.handle ??= await open(c.seg.path, 'r');
+    const len = Math.min(READ_CHUNK, c.seg.bytes - c.offset);
+    const buf = Buffer.alloc(len);
+    const { bytesRead } = await c.handle.read(buf, 0, len, c.offset);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const out: SpoolEntry[] = [];
+    let pos = 0;
+    while (out.length < max) {
+      const nl = text.indexOf('\n', pos);
+      if (nl < 0) break;
+      const line = text.slice(pos, nl);
+      pos = nl + 1;
+      const e = parseLine(line);
+      if (!e) {
+        this.corrupt++;
+        this.opts.logger.warn({ segment: c.seg.path, offset: c.offset }, 'spool: skipped an unreadable line');
+        continue;
+      }
+      if (e.id > this.watermark && e.id > this.lastTakenId) out.push(e);
+    }
+    if (pos === 0 && out.length === 0) {
+      // No newline in a whole chunk: a line torn by a crash at the end of an old segment.
+      if (c.seg === this.active.seg) return null;
+      this.corrupt++;
+      this.opts.logger.warn({ segment: c.seg.path }, 'spool: skipped a torn tail');
+      return this.advanceCursor() ? [] : null;
+    }
+    c.offset += Buffer.byteLength(text.slice(0, pos));
+    return out;
+  }
+
+  private advanceCursor(): boolean {
+    const c = this.cursor!;
+    void c.handle?.close().catch(() => undefined);
+    const next = this.segments[this.segments.indexOf(c.seg) + 1];
+    this.cursor = next ? { seg: next, offset: 0, handle: null } : null;
+    if (!next) this.cursor = { seg: this.active.seg, offset: this.active.seg.bytes, handle: null };
+    return next !== undefined;
+  }
+
+  private async enforceBounds(): Promise<void> {
+    const { maxBytes, maxAgeMs } = this.opts;
+    const now = this.now();
+    // Acknowledged segments first: they cost nothing to drop.
+    for (const seg of [...this.segments]) {
+      if (seg !== this.active.seg && seg.lastId <= this.watermark && this.cursor?.seg !== seg) await this.dropSegment(seg, null);
+    }
+    let total = this.segments.reduce((n, s) => n + s.bytes, 0);
+    while (this.segments.length > 0) {
+      const oldest = this.segments[0]!;
+      const tooOld = oldest.lastAt > 0 && now - oldest.lastAt > maxAgeMs;
+      const tooBig = total > maxBytes;
+      if (!tooOld && !tooBig) break;
+      if (oldest === this.active.seg) {
+        if (oldest.bytes === 0) break;
+        await this.rotate();
+        continue;
+      }
+      total -= oldest.bytes;
+      await this.dropSegment(oldest, tooOld ? 'age' : 'size');
+    }
+  }
+
+  private async dropSegment(seg: Segment, reason: 'age' | 'size' | null): Promise<void> {
+    this.segments.splice(this.segments.indexOf(seg), 1);
+    if (reason) {
+      const lost = Math.max(0, seg.lastId - Math.max(this.watermark, seg.firstId - 1));
+      this.evicted += lost;
+      this.opts.logger.warn({ reason, dropped: lost, firstId: seg.firstId, lastId: seg.lastId }, 'spool full: dropped the oldest messages');
+      if (seg.lastId > this.watermark) {
+        this.watermark = seg.lastId;
+        if (this.lastTakenId < seg.lastId) this.lastTakenId = seg.lastId;
+        for (const id of this.inflight) if (id <= seg.lastId) this.inflight.delete(id);
+        this.persistWatermark();
+      }
+      if (this.cursor?.seg === seg) {
+        void this.cursor.handle?.close().catch(() => undefined);
+        this.cursor = { seg: this.segments[0] ?? this.active.seg, offset: 0, handle: null };
+      }
+    }
+    await unlink(seg.path).catch(() => undefined);
+  }
+
+  /** Writes the watermark (temp file, then rename), coalescing bursts of acks into one write. */
+  private persistWatermark(): void {
+    if (this.ackWrite) {
+      this.ackDirty = true;
+      return;
+    }
+    const value = this.watermark;
+    if (value === this.persistedWatermark) return;
+    const file = join(this.opts.dir, 'acked');
+    this.ackWrite = writeFile(`${file}.tmp`, String(value))
+      .then(() => rename(`${file}.tmp`, file))
+      .then(() => { this.persistedWatermark = value; })
+      .catch((err: Error) => this.opts.logger.warn({ err: err.message }, 'spool: could not save the acknowledged position'))
+      .finally(() => {
+        this.ackWrite = null;
+        if (this.ackDirty) {
+          this.ackDirty = false;
+          this.persistWatermark();
+        }
+      });
+  }
+}
+
+/** First and last ids and times of a segment, from its name and its last complete line. */
+async function inspectSegment(path: string, firstId: number): Promise<Segment> {
+  const size = (await stat(path)).size;
+  const seg: Segment = { firstId, lastId: firstId - 1, path, bytes: size, firstAt: 0, lastAt: 0 };
+  const fh = await open(path, 'r');
+  try {
+    const headLen = Math.min(size, READ_CHUNK);
+    const head = Buffer.alloc(headLen);
+    await fh.read(head, 0, headLen, 0);
+    const first = parseLine(head.toString('utf8').split('\n')[0] ?? '');
+    if (first) seg.firstAt = first.at;
+    const tailLen = Math.min(size, READ_CHUNK);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, size - tailLen);
+    const lines = tail.toString('utf8').split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const e = parseLine(lines[i]!);
+      if (e) {
+        seg.lastId = e.id;
+        seg.lastAt = e.at;
+        break;
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  return seg;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One agent per spool: two writers would hand out the same seq twice. A lock left by a killed agent is taken over. */
+async function takeLock(dir: string): Promise<void> {
+  const path = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      throw new Error(`spool ${dir} is in use by another agent (pid ${pid})`);
+    }
+    await unlink(path).catch(() => undefined);
+  }
+  throw new Error(`could not lock spool ${dir}`);
+}
+
+async function readWatermarkFile(dir: string): Promise<number> {
+  try {
+    const n = Number((await readFile(join(dir, 'acked'), 'utf8')).trim());
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Backlog of a spool directory without opening it for writing, for `check` while the agent runs. */
+export async function peekBacklog(dir: string): Promise<{ backlog: number; bytes: number } | null> {
+  const names = await readdir(dir).catch(() => null);
+  if (!names) return null;
+  const watermark = await readWatermarkFile(dir);
+  let backlog = 0;
+  let bytes = 0;
+  for (const name of names.filter((n) => SEGMENT.test(n))) {
+    const seg = await inspectSegment(join(dir, name), Number(SEGMENT.exec(name)![1]));
+    bytes += seg.bytes;
+    backlog += Math.max(0, seg.lastId - Math.max(watermark, seg.firstId - 1));
+  }
+  return { backlog, bytes };
+}
+
+function parseLine(line: string): SpoolEntry | null {
+  if (line.length === 0) return null;
+  try {
+    const e = JSON.parse(line) as SpoolEntry;
+    return Number.isSafeInteger(e.id) && typeof e.topic === 'string' && typeof e.payload === 'object' ? e : null;
+  } catch {
+    return null;
+  }
+}

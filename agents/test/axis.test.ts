@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AxisDiffer, parseLiveSum } from '../src/agent/counters/axis.js';
+import { AxisPoller } from '../src/agent/counters/axis-poller.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('Axis live-sum differencing (Europe/Madrid, UTC+1 in November)', () => {
+  it('turns cumulative readings into bins in UTC', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    expect(d.push({ timestamp: '20261123100000', in: 100, out: 90 })).toEqual({ kind: 'baseline' });
+    expect(d.push({ timestamp: '20261123100100', in: 104, out: 91 })).toEqual({
+      kind: 'bin', bin: { binStart: at('2026-11-23T09:00:00Z'), binEnd: at('2026-11-23T09:01:00Z'), in: 4, out: 1 },
+    });
+  });
+
+  it('counts from zero after local midnight instead of going negative', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123235900', in: 950, out: 948 });
+    expect(d.push({ timestamp: '20261124000000', in: 2, out: 0 })).toEqual({
+      kind: 'bin', note: 'midnight',
+      bin: { binStart: at('2026-11-23T22:59:00Z'), binEnd: at('2026-11-23T23:00:00Z'), in: 2, out: 0 },
+    });
+    expect(d.push({ timestamp: '20261124000100', in: 3, out: 1 })).toMatchObject({ bin: { in: 1, out: 1 } });
+  });
+
+  it('counts from zero after a device restart within the day', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123120000', in: 500, out: 480 });
+    expect(d.push({ timestamp: '20261123120100', in: 3, out: 2 })).toMatchObject({ kind: 'bin', note: 'restart', bin: { in: 3, out: 2 } });
+    expect(d.push({ timestamp: '20261123120200', in: 7, out: 2 })).toMatchObject({ kind: 'bin', bin: { in: 4, out: 0 } });
+  });
+
+  it('never counts a reading twice or goes back in time', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123120000', in: 10, out: 10 });
+    d.push({ timestamp: '20261123120100', in: 12, out: 10 });
+    expect(d.push({ timestamp: '20261123120100', in: 12, out: 10 }).kind).toBe('ignored');
+    expect(d.push({ timestamp: '20261123115900', in: 9, out: 9 }).kind).toBe('ignored');
+    expect(d.push({ timestamp: '20261123120200', in: 13, out: 11 })).toMatchObject({ bin: { in: 1, out: 1 } });
+  });
+
+  it('puts counts after a long silence into the widest allowed bin', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123120000', in: 10, out: 10 });
+    expect(d.push({ timestamp: '20261123130000', in: 40, out: 35 })).toEqual({
+      kind: 'bin', note: 'gap', bin: { binStart: at('2026-11-23T11:45:00Z'), binEnd: at('2026-11-23T12:00:00Z'), in: 30, out: 25 },
+    });
+  });
+
+  it('refuses answers that are not live-sum', () => {
+    expect(parseLiveSum('x')).toEqual({ error: 'answer is not a JSON object' });
+    expect(parseLiveSum({ timestamp: '2026-11-23', in: 1, out: 1 })).toEqual({ error: 'timestamp is not YYYYMMDDhhmmss' });
+    expect(parseLiveSum({ timestamp: '20261123120000', in: -1, out: 1 })).toEqual({ error: 'in is not a count' });
+    expect(parseLiveSum({ serial: 'ACCC', name: 'door', timestamp: '20261123120000', in: 5, out: 4 })).toEqual({ timestamp: '20261123120000', in: 5, out: 4 });
+  });
+});
+
+describe('Axis poller against an HTTP device', () => {
+  let server: Server;
+  let reply: { status: number; body: string } = { status: 200, body: '' };
+  const paths: string[] = [];
+  let url = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('polls live-sum, differences it, and reports garbage as a reason without throwing', async () => {
+    const poller = new AxisPoller(url, 'UTC', null);
+    const signal = () => AbortSignal.timeout(2000);
+    reply = { status: 200, body: JSON.stringify({ serial: 'X', name: 'door', timestamp: '20261123120000', in: 10, out: 8 }) };
+    expect(await poller.poll(signal())).toEqual({ kind: 'baseline' });
+    expect(paths.at(-1)).toBe('/local/tvpc/.api?live-sum.json');
+    reply = { status: 200, body: '<html>login</html>' };
+    expect(await poller.poll(signal())).toEqual({ kind: 'error', reason: 'answer is not JSON (<html>login</html>…)' });
+    expect(poller.lastError).toMatch(/not JSON/);
+    reply = { status: 401, body: '' };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'error', reason: expect.stringMatching(/^HTTP 401/) });
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123120100', in: 15, out: 9 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'bin', bin: { in: 5, out: 1 } });
+    expect(poller.lastError).toBeNull();
+  });
+
+  it('carries the last reading across an agent restart, so the counts in between are not lost', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'storepulse-axis-')), 'axis-door1.json');
+    const signal = () => AbortSignal.timeout(2000);
+    const first = new AxisPoller(url, 'UTC', null, state);
+    await first.restore();
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123130000', in: 100, out: 90 }) };
+    expect(await first.poll(signal())).toEqual({ kind: 'baseline' });
+    // The agent restarts; the device counted on meanwhile.
+    const second = new AxisPoller(url, 'UTC', null, state);
+    await second.restore();
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123130500', in: 130, out: 101 }) };
+    expect(await second.poll(signal())).toEqual({
+      kind: 'bin', bin: { binStart: at('2026-11-23T13:00:00Z'), binEnd: at('2026-11-23T13:05:00Z'), in: 30, out: 11 },
+    });
+    // A corrupt state file is a fresh start, not a crash.
+    writeFileSync(state, '{"utc":');
+    const third = new AxisPoller(url, 'UTC', null, state);
+    await third.restore();
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123131000', in: 140, out: 101 }) };
+    expect(await third.poll(signal())).toEqual({ kind: 'baseline' });
+  });
+});

@@ -1,0 +1,116 @@
+import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer as createHttp, type Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { networkProbe } from '../src/agent/probes/network.js';
+import { paymentProbe } from '../src/agent/probes/payment.js';
+import { posProbe } from '../src/agent/probes/pos.js';
+import { runProbe, type Probe } from '../src/agent/probes/probe.js';
+import { CsvSalesSource, fetchSales } from '../src/agent/sales.js';
+import { freePort } from '../../test-support/ports.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'storepulse-probes-'));
+
+describe('probes against real processes and sockets', () => {
+  let tcp: Server;
+  let http: HttpServer;
+  let tcpPort = 0;
+  let httpBase = '';
+  let httpStatus = 200;
+  beforeAll(async () => {
+    tcp = createServer((s) => s.destroy());
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    tcpPort = (tcp.address() as AddressInfo).port;
+    http = createHttp((req, res) => {
+      if (req.url!.startsWith('/sales')) {
+        const u = new URL(req.url!, 'http://x');
+        const body = u.searchParams.get('from') && u.searchParams.get('to') ? { transactions: 4, revenue: 99.5 } : { nope: 1 };
+        res.writeHead(httpStatus, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        return;
+      }
+      if (req.url!.startsWith('/huge')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`[${'0,'.repeat(1024 * 1024)}0]`);
+        return;
+      }
+      if (req.url!.startsWith('/silent')) return; // accepts the request and never answers
+      res.writeHead(httpStatus).end();
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    httpBase = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => tcp.close(() => r()));
+    await new Promise<void>((r) => http.close(() => r()));
+  });
+
+  it('POS: finds a running process by name, and says when it is not running', async () => {
+    expect(await runProbe(posProbe({ process: 'node' }))).toEqual({ state: 'ok', detail: 'node running' });
+    expect(await runProbe(posProbe({ process: 'POS.EXE-never-runs' }))).toEqual({ state: 'error', detail: 'POS.EXE-never-runs is not running' });
+  });
+
+  it('POS: a stale heartbeat file or a failing health URL is an error', async () => {
+    const hb = join(dir, 'pos.heartbeat');
+    writeFileSync(hb, 'x');
+    expect((await runProbe(posProbe({ process: 'node', heartbeatFile: hb, maxAgeSec: 60 }))).state).toBe('ok');
+    const old = (Date.now() - 600_000) / 1000;
+    utimesSync(hb, old, old);
+    expect(await runProbe(posProbe({ process: 'node', heartbeatFile: hb, maxAgeSec: 60 }))).toMatchObject({ state: 'error', detail: expect.stringMatching(/^heartbeat file is 6\d\d s old$/) });
+    expect(await runProbe(posProbe({ process: 'node', heartbeatFile: join(dir, 'absent') }))).toMatchObject({ state: 'unknown' });
+    httpStatus = 503;
+    expect(await runProbe(posProbe({ process: 'node', healthUrl: `${httpBase}/health` }))).toEqual({ state: 'error', detail: 'health URL answered HTTP 503' });
+    httpStatus = 200;
+    expect((await runProbe(posProbe({ process: 'node', healthUrl: `${httpBase}/health` }))).state).toBe('ok');
+  });
+
+  it('payment: reachable, unreachable, and a failing status page', async () => {
+    expect(await runProbe(paymentProbe({ host: '127.0.0.1', port: tcpPort }))).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^tcp \d+ ms$/) });
+    expect(await runProbe(paymentProbe({ host: '127.0.0.1', port: await freePort() }))).toMatchObject({ state: 'unreachable', detail: expect.stringMatching(/ECONNREFUSED/) });
+    httpStatus = 500;
+    expect(await runProbe(paymentProbe({ host: '127.0.0.1', port: tcpPort, statusUrl: `${httpBase}/status` }))).toEqual({ state: 'error', detail: 'status page answered HTTP 500' });
+    httpStatus = 200;
+  });
+
+  it('network: measures the broker, and reports it down', async () => {
+    expect(await runProbe(networkProbe(`mqtt://127.0.0.1:${tcpPort}`))).toMatchObject({ state: 'ok', detail: expect.stringMatching(/^broker rtt \d+ ms$/) });
+    expect(await runProbe(networkProbe(`mqtt://127.0.0.1:${await freePort()}`))).toMatchObject({ state: 'down' });
+    expect(await runProbe(networkProbe(`mqtt://127.0.0.1:${tcpPort}`, { degradedMs: 0 }))).toMatchObject({ state: 'degraded' });
+  });
+
+  it('a probe that throws or hangs is unknown with a reason', async () => {
+    const throws: Probe = { component: 'pos', intervalMs: 1000, timeoutMs: 100, run: async () => { throw new Error('boom'); } };
+    const hangs: Probe = { component: 'pos', intervalMs: 1000, timeoutMs: 100, run: () => new Promise(() => undefined) };
+    expect(await runProbe(throws)).toEqual({ state: 'unknown', detail: 'probe failed: boom' });
+    expect(await runProbe(hangs)).toEqual({ state: 'unknown', detail: 'probe gave no answer within 100 ms' });
+  });
+
+  it('sales: follows a growing CSV from where it was, survives rotation, skips bad lines', async () => {
+    const csv = join(dir, 'sales.csv');
+    writeFileSync(csv, 'time,amount\n2026-11-23T09:00:00Z,10.00\n');
+    const src = new CsvSalesSource(csv);
+    expect(await src.read()).toEqual({ transactions: 0, revenue: 0 }); // history before the start is not ours
+    appendFileSync(csv, '2026-11-23T10:00:01Z,12.50\n2026-11-23T10:00:09Z;7.25\ngarbage line\n2026-11-23T10:00:12Z,3');
+    expect(await src.read()).toEqual({ transactions: 2, revenue: 19.75 });
+    expect(src.rejectedLines).toBe(1);
+    appendFileSync(csv, '.5\n');
+    expect(await src.read()).toEqual({ transactions: 1, revenue: 3.5 });
+    writeFileSync(csv, '2026-11-24T08:00:00Z,1\n');
+    expect(await src.read()).toEqual({ transactions: 1, revenue: 1 });
+  });
+
+  it('sales: asks an HTTP endpoint for an interval, and refuses a wrong answer', async () => {
+    const from = Date.parse('2026-11-23T10:00:00Z');
+    expect(await fetchSales(`${httpBase}/sales`, from, from + 60_000, AbortSignal.timeout(2000))).toEqual({ transactions: 4, revenue: 99.5 });
+    httpStatus = 500;
+    await expect(fetchSales(`${httpBase}/sales`, from, from + 60_000, AbortSignal.timeout(2000))).rejects.toThrow(/HTTP 500/);
+    httpStatus = 200;
+  });
+
+  it('HTTP devices: an oversized answer is refused, a silent one times out', async () => {
+    const from = Date.parse('2026-11-23T10:00:00Z');
+    await expect(fetchSales(`${httpBase}/huge`, from, from + 60_000, AbortSignal.timeout(2000))).rejects.toThrow('answer larger than 1 MB');
+    await expect(fetchSales(`${httpBase}/silent`, from, from + 60_000, AbortSignal.timeout(200))).rejects.toThrow(/abort/i);
+    http.closeAllConnections();
+  });
+});

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Spool, peekBacklog, type SpoolOptions } from '../src/agent/spool.js';
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'storepulse-spool-'));
+const warnings: Array<{ o: object; msg?: string }> = [];
+const logger = { warn: (o: object, msg?: string) => void warnings.push({ o, msg }) };
+const open = (dir: string, extra: Partial<SpoolOptions> = {}) =>
+  Spool.open({ dir, maxBytes: 10 << 20, maxAgeMs: 72 * 3_600_000, logger, ...extra });
+const add = (s: Spool, n: number, tag = 'm') =>
+  Promise.all(Array.from({ length: n }, (_, i) => s.append('footfall', `t/${tag}`, false, (seq) => ({ seq, tag, i }))));
+
+describe('Spool', () => {
+  it('hands out entries in order, and forgets them once acknowledged', async () => {
+    const dir = fresh();
+    const s = await open(dir);
+    const added = await add(s, 5);
+    expect(added.map((e) => e.payload.seq)).toEqual(added.map((e) => e.id));
+    expect(s.stats().backlog).toBe(5);
+    const taken = await s.take(10);
+    expect(taken.map((e) => e.payload.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(await s.take(10)).toEqual([]);
+    for (const e of taken) s.ack(e.id);
+    expect(s.stats().backlog).toBe(0);
+    await s.close();
+    expect(await peekBacklog(dir)).toMatchObject({ backlog: 0 });
+  });
+
+  it('starts a new spool\'s seq at the wall clock, and keeps it rising across restarts', async () => {
+    const dir = fresh();
+    const before = Date.now();
+    let s = await open(dir);
+    const [first] = await add(s, 1);
+    expect(first!.id).toBeGreaterThanOrEqual(before);
+    const taken = await s.take(1);
+    s.ack(taken[0]!.id);
+    await s.close();
+    s = await open(dir, { now: () => before - 86_400_000 }); // even with a clock set back a day
+    const [next] = await add(s, 1);
+    expect(next!.id).toBe(first!.id + 1);
+    await s.close();
+  });
+
+  it('replays unacknowledged entries after a restart, in order, with their original time', async () => {
+    const dir = fresh();
+    let s = await open(dir);
+    const added = await add(s, 6);
+    const taken = await s.take(3);
+    s.ack(taken[0]!.id);
+    s.ack(taken[1]!.id);
+    await s.close();
+    s = await open(dir);
+    expect(s.stats().backlog).toBe(4);
+    expect(await peekBacklog(dir)).toMatchObject({ backlog: 4 });
+    const replay = await s.take(10);
+    expect(replay.map((e) => e.id)).toEqual(added.slice(2).map((e) => e.id));
+    expect(replay.map((e) => e.at)).toEqual(added.slice(2).map((e) => e.at));
+    await s.close();
+  });
+
+  it('moves the acknowledged mark only past a contiguous run', async () => {
+    const dir = fresh();
+    let s = await open(dir);
+    const added = await add(s, 3);
+    const taken = await s.take(3);
+    s.ack(taken[2]!.id); // out of order: the first two are still owed
+    await s.close();
+    s = await open(dir);
+    expect((await s.take(10)).map((e) => e.id)).toEqual(added.map((e) => e.id));
+    await s.close();
+  });
+
+  it('gives a failed send back to the front of the line', async () => {
+    const s = await open(fresh());
+    await add(s, 3);
+    const [a, b] = await s.take(2);
+    s.release(b!);
+    s.ack(a!.id);
+    expect((await s.take(5)).map((e) => e.payload.i)).toEqual([1, 2]);
+    await s.close();
+  });
+
+  it('survives a line torn by a crash', async () => {
+    const dir = fresh();
+    let s = await open(dir);
+    await add(s, 2);
+    await s.close();
+    const seg = readdirSync(dir).filter((n) => n.startsWith('seg-')).sort().find((n) => n !== undefined)!;
+    appendFileSync(join(dir, seg), '{"id":99,"at":1,"kind":"foot');
+    s = await open(dir);
+    await add(s, 1, 'after');
+    const all = await s.take(10);
+    expect(all.map((e) => e.payload.tag)).toEqual(['m', 'm', 'after']);
+    expect(s.stats().corrupt).toBe(1);
+    await s.close();
+  });
+
+  it('drops the oldest first when full, and logs and counts it', async () => {
+    const dir = fresh();
+    warnings.length = 0;
+    const s = await open(dir, { maxBytes: 64 * 1024, segmentBytes: 8 * 1024 });
+    const added = await add(s, 1000);
+    const st = s.stats();
+    expect(st.bytes).toBeLessThanOrEqual(64 * 1024 + 8 * 1024);
+    expect(st.evicted).toBeGreaterThan(0);
+    expect(st.backlog + st.evicted).toBe(1000);
+    const left = await s.take(2000);
+    expect(left.map((e) => e.id)).toEqual(added.slice(st.evicted).map((e) => e.id));
+    expect(warnings.some((w) => w.msg === 'spool full: dropped the oldest messages' && (w.o as { reason: string }).reason === 'size')).toBe(true);
+    await s.close();
+  });
+
+  it('refuses a second agent on the same spool, and takes over the lock of a killed one', async () => {
+    const dir = fresh();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'lock'), String(other.pid));
+    await expect(open(dir)).rejects.toThrow(`is in use by another agent (pid ${other.pid})`);
+    other.kill('SIGKILL');
+    await new Promise((r) => other.once('exit', r));
+    const s = await open(dir);
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
+    await s.close();
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+
+  it('drops what is older than the age limit', async () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const s = await open(fresh(), { maxAgeMs: 3_600_000, now: () => now });
+    await add(s, 5, 'old');
+    now += 2 * 3_600_000;
+    await add(s, 2, 'new');
+    await s.sweep();
+    expect(s.stats()).toMatchObject({ evicted: 5, backlog: 2 });
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['new', 'new']);
+    await s.close();
+  });
+});
