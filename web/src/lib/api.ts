@@ -1,0 +1,153 @@
+import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView } from '@storepulse/protocol';
+import type { TicketSummary } from './tickets/tickets.js';
+
+export interface Session {
+  role: Role;
+  providerId: string | null;
+  label: string;
+}
+
+export class HttpError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
+type Fetch = typeof fetch;
+
+async function getJson<T>(fetchFn: Fetch, path: string): Promise<T> {
+  const res = await fetchFn(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (!res.ok) throw new HttpError(res.status);
+  return (await res.json()) as T;
+}
+
+/** The signed-in session, or null when the browser holds no valid token. */
+export async function fetchSession(fetchFn: Fetch = fetch): Promise<Session | null> {
+  try {
+    return await getJson<Session>(fetchFn, '/api/session');
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+/** Exchanges a token for the session cookie. False when the server refuses the token. */
+export async function login(token: string): Promise<boolean> {
+  const res = await fetch('/api/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  if (res.ok) return true;
+  if (res.status === 400 || res.status === 401 || res.status === 403) return false;
+  throw new HttpError(res.status);
+}
+
+export async function logout(): Promise<void> {
+  await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+}
+
+export const fetchStores = (fetchFn: Fetch = fetch): Promise<StoreSummary[]> => getJson(fetchFn, '/api/stores');
+
+export const fetchStore = (id: string, fetchFn: Fetch = fetch): Promise<StoreDetail> =>
+  getJson(fetchFn, `/api/stores/${encodeURIComponent(id)}`);
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) sp.set(k, String(v));
+  const text = sp.toString();
+  return text ? `?${text}` : '';
+};
+
+/** An incident as the list API carries it: without its timeline. */
+export type IncidentSummary = Omit<IncidentView, 'timeline'>;
+
+export const fetchIncidents = (
+  params: { storeId?: string; status?: 'open' | 'closed'; from?: string; to?: string; limit?: number },
+  fetchFn: Fetch = fetch,
+): Promise<IncidentSummary[]> => getJson(fetchFn, `/api/incidents${q(params)}`);
+
+export const fetchIncident = (id: string, fetchFn: Fetch = fetch): Promise<IncidentView> =>
+  getJson(fetchFn, `/api/incidents/${encodeURIComponent(id)}`);
+
+export interface SeriesBin {
+  t: string;
+  footfall: number | null;
+  tillsAvailable: number | null;
+  transactions: number | null;
+  revenue: number | null;
+  baseline: number | null;
+}
+
+export interface StoreSeries {
+  storeId: string;
+  currency: string;
+  binSeconds: number;
+  bins: SeriesBin[];
+  incidents: { id: string; kind: string; severity: string; startedAt: string; endedAt: string | null; lostRevenue: LostRevenue }[];
+}
+
+export const fetchSeries = (id: string, from: string, to: string, bin: 60 | 300 | 900 | 3600, fetchFn: Fetch = fetch): Promise<StoreSeries> =>
+  getJson(fetchFn, `/api/stores/${encodeURIComponent(id)}/series${q({ from, to, bin })}`);
+
+export const fetchTickets = (
+  params: { status?: TicketStatus; providerId?: string; storeId?: string; unassigned?: boolean } = {},
+  fetchFn: Fetch = fetch,
+): Promise<TicketSummary[]> => getJson(fetchFn, `/api/tickets${q({ ...params, unassigned: params.unassigned?.toString() })}`);
+
+/** A ticket with the notifications sent about it. */
+export type TicketDetail = TicketView & { deliveries: TicketDelivery[] };
+
+export const fetchTicket = (id: string, fetchFn: Fetch = fetch): Promise<TicketDetail> =>
+  getJson(fetchFn, `/api/tickets/${encodeURIComponent(id)}`);
+
+/** What the server answers when a move is not allowed: the moves that are. */
+export class TransitionRefused extends Error {
+  constructor(
+    message: string,
+    readonly allowed: { to: TicketStatus; reasons: string[] }[],
+  ) {
+    super(message);
+  }
+}
+
+export async function moveTicket(
+  id: string,
+  body: { status: TicketStatus; reason?: string; note?: string; location?: { lat: number; lon: number; accuracyM?: number } },
+): Promise<TicketView> {
+  const res = await fetch(`/api/tickets/${encodeURIComponent(id)}/status`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 409) {
+    const refusal = (await res.json()) as { message: string; allowed: { to: TicketStatus; reasons: string[] }[] };
+    throw new TransitionRefused(refusal.message, refusal.allowed);
+  }
+  if (!res.ok) throw new HttpError(res.status);
+  return (await res.json()) as TicketView;
+}
+
+export interface SlaReportRow {
+  providerId: string | null;
+  tickets: { P1: number; P2: number; P3: number; total: number };
+  mttaMs: number | null;
+  mttoMs: number | null;
+  mttrMs: number | null;
+  breaches: { response: number; onSite: number; resolve: number; total: number };
+  lostRevenue: Record<string, { gross: number; net: number }>;
+}
+
+export const fetchSlaReport = (month: string, fetchFn: Fetch = fetch): Promise<SlaReportRow[]> =>
+  getJson(fetchFn, `/api/reports/sla${q({ month })}`);
+
+export const slaReportCsvUrl = (month: string): string => `/api/reports/sla${q({ month, format: 'csv' })}`;
+
+export interface ProviderInfo {
+  id: string;
+  name?: string;
+}
+
+export const fetchProviders = (fetchFn: Fetch = fetch): Promise<ProviderInfo[]> => getJson(fetchFn, '/api/providers');

@@ -1,0 +1,90 @@
+import type { StoreSeries } from '$lib/api.js';
+
+export interface ChartTexts {
+  footfall: string;
+  baseline: string;
+  tills: string;
+  incident: (kind: string) => string;
+  /** Bin start as the store's local time. */
+  time: (ms: number) => string;
+}
+
+/** Theme colours, read from the page's CSS so the chart matches the dark theme. */
+export interface ChartColors {
+  text: string;
+  muted: string;
+  grid: string;
+  footfall: string;
+  baseline: string;
+  tills: string;
+  band: string;
+  breach: string;
+}
+
+/** True when the series holds anything worth a chart. */
+export function hasData(series: StoreSeries): boolean {
+  return series.bins.some((b) => b.footfall !== null || b.tillsAvailable !== null || b.baseline !== null);
+}
+
+/** The bin an instant falls in, clamped to the chart. */
+function binIndex(series: StoreSeries, iso: string | null, last: number): number {
+  if (iso === null || series.bins.length === 0) return last;
+  const first = Date.parse(series.bins[0]!.t);
+  const i = Math.floor((Date.parse(iso) - first) / (series.binSeconds * 1000));
+  return Math.min(last, Math.max(0, i));
+}
+
+/**
+ * ECharts option for a store's day: visitors per bin as bars against the expected visitors, tills available on a
+ * second axis, each incident as a shaded band labelled with its kind. Categories are local times, so the axis
+ * reads in the store's zone whatever the browser's.
+ */
+export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors) {
+  const labels = series.bins.map((b) => texts.time(Date.parse(b.t)));
+  const last = Math.max(0, labels.length - 1);
+  const bands = series.incidents.map((inc) => [
+    { name: texts.incident(inc.kind), xAxis: labels[binIndex(series, inc.startedAt, last)] },
+    { xAxis: labels[binIndex(series, inc.endedAt, last)] },
+  ]);
+  const axisText = { color: colors.muted };
+  return {
+    animation: false,
+    aria: { enabled: true },
+    textStyle: { color: colors.text },
+    grid: { left: 48, right: 48, top: 40, bottom: 32 },
+    legend: { top: 0, textStyle: { color: colors.text } },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: labels, axisLabel: axisText, axisLine: { lineStyle: { color: colors.grid } } },
+    yAxis: [
+      { type: 'value', name: texts.footfall, nameTextStyle: axisText, axisLabel: axisText, splitLine: { lineStyle: { color: colors.grid } } },
+      { type: 'value', name: texts.tills, nameTextStyle: axisText, axisLabel: axisText, minInterval: 1, splitLine: { show: false } },
+    ],
+    series: [
+      {
+        name: texts.footfall,
+        type: 'bar',
+        data: series.bins.map((b) => b.footfall),
+        itemStyle: { color: colors.footfall },
+        markArea: { silent: true, itemStyle: { color: colors.band }, label: { color: colors.text }, data: bands },
+      },
+      {
+        name: texts.baseline,
+        type: 'line',
+        data: series.bins.map((b) => b.baseline),
+        showSymbol: false,
+        lineStyle: { type: 'dashed', width: 2, color: colors.baseline },
+        itemStyle: { color: colors.baseline },
+      },
+      {
+        name: texts.tills,
+        type: 'line',
+        step: 'end',
+        yAxisIndex: 1,
+        data: series.bins.map((b) => b.tillsAvailable),
+        showSymbol: false,
+        lineStyle: { width: 2, color: colors.tills },
+        itemStyle: { color: colors.tills },
+      },
+    ],
+  };
+}

@@ -1,0 +1,159 @@
+import type { StoreState } from '@storepulse/protocol';
+import type { TileLayout } from './layout.js';
+
+/** What one tile shows on the canvas wall. */
+export interface CanvasTile {
+  slot: number;
+  state: StoreState;
+  /** Name, or id on tiles too small for a name. */
+  title: string;
+  tills: string;
+  loss: string | null;
+}
+
+export interface CanvasHeader {
+  slot: number;
+  worst: StoreState;
+  title: string;
+  count: string;
+}
+
+export interface Palette {
+  bg: Record<StoreState, string>;
+  text: Record<StoreState, string>;
+  surface: string;
+  muted: string;
+  plain: string;
+  focus: string;
+}
+
+/** The state icons' outlines (the same paths as the page's SVG sprite), in a 24-unit box. */
+export const ICON_PATHS: Record<StoreState, string> = {
+  ok: 'M4.5 12.5l5 5L19.5 7',
+  degraded: 'M12 3.5L22 20.5H2z M12 10v4.5 M12 17.2v.3',
+  down: 'M12 3a9 9 0 1 0 0.01 0z M8.5 8.5l7 7 M15.5 8.5l-7 7',
+  offline: 'M2.5 9a14 14 0 0 1 19 0 M6 12.5a9 9 0 0 1 12 0 M9.5 16a4 4 0 0 1 5 0 M3 3l18 18',
+  closed: 'M20 14.5A8.5 8.5 0 1 1 9.5 4a6.8 6.8 0 0 0 10.5 10.5z',
+};
+
+/** Top-left corner of a slot, in CSS pixels. */
+export function slotOrigin(slot: number, layout: TileLayout): { x: number; y: number } {
+  return {
+    x: (slot % layout.columns) * (layout.width + layout.gap),
+    y: Math.floor(slot / layout.columns) * (layout.height + layout.gap),
+  };
+}
+
+/** The slot under a point, or null when the point falls in a gap or past the grid. */
+export function slotAt(x: number, y: number, layout: TileLayout, cells: number): number | null {
+  const col = Math.floor(x / (layout.width + layout.gap));
+  const row = Math.floor(y / (layout.height + layout.gap));
+  if (col < 0 || row < 0 || col >= layout.columns) return null;
+  if (x - col * (layout.width + layout.gap) > layout.width || y - row * (layout.height + layout.gap) > layout.height) return null;
+  const slot = row * layout.columns + col;
+  return slot < cells ? slot : null;
+}
+
+/**
+ * Draws every tile: background by state, the state's icon, title, tills up/total and the loss when it fits.
+ * One pass over plain data; the caller clears and scales the canvas.
+ */
+export function drawTiles(
+  ctx: CanvasRenderingContext2D,
+  tiles: readonly CanvasTile[],
+  headers: Iterable<CanvasHeader>,
+  layout: TileLayout,
+  palette: Palette,
+  icons: Record<StoreState, Path2D>,
+  stale: boolean,
+): void {
+  const { width: w, height: h } = layout;
+  const pad = Math.max(2, Math.floor(h * 0.08));
+  // Two lines (title; icon and tills) when both fit at a legible size, else one: icon and title, the title's
+  // size chosen so that the longest one fits beside the icon.
+  const twoLines = (h - 3 * pad) / 2 >= 9;
+  let font: number;
+  let icon: number;
+  if (twoLines) {
+    font = Math.min(Math.floor(h * 0.3), Math.floor((h - 3 * pad) / 2));
+    icon = font;
+  } else {
+    icon = Math.min(h - 2 * pad, 9);
+    let longest = '';
+    for (const t of tiles) if (t.title.length > longest.length) longest = t.title;
+    ctx.font = '700 10px system-ui, sans-serif';
+    const at10 = ctx.measureText(longest).width || 1;
+    font = Math.max(6, Math.min(h - 2 * pad, Math.floor((10 * (w - 3 * pad - icon)) / at10)));
+  }
+  ctx.textBaseline = 'top';
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.globalAlpha = stale ? 0.55 : 1;
+  ctx.font = `700 ${font}px system-ui, sans-serif`;
+  const base = ctx.getTransform();
+  const k = icon / 24;
+  for (const t of tiles) {
+    const { x, y } = slotOrigin(t.slot, layout);
+    ctx.fillStyle = stale ? palette.bg.closed : palette.bg[t.state];
+    ctx.fillRect(x, y, w, h);
+    const ink = stale ? palette.text.closed : palette.text[t.state];
+    ctx.fillStyle = ink;
+    ctx.strokeStyle = ink;
+    // The icon tells the state without colour: bottom left on two lines, first on one.
+    const iconY = twoLines ? y + h - pad - icon : y + (h - icon) / 2;
+    ctx.setTransform(base.a * k, 0, 0, base.d * k, base.a * (x + pad) + base.e, base.d * iconY + base.f);
+    ctx.lineWidth = 2.6;
+    ctx.stroke(icons[t.state]);
+    ctx.setTransform(base);
+    if (twoLines) {
+      ctx.fillText(fit(ctx, t.title, w - 2 * pad), x + pad, y + pad);
+      ctx.textAlign = 'right';
+      const bottom = t.loss && w > font * 8 ? `${t.loss} · ${t.tills}` : t.tills;
+      ctx.fillText(fit(ctx, bottom, w - 3 * pad - icon), x + w - pad, y + h - pad - font);
+      ctx.textAlign = 'left';
+    } else {
+      // Ids differ at their end: keep that part when the whole does not fit.
+      ctx.fillText(fit(ctx, t.title, w - 3 * pad - icon, true), x + 2 * pad + icon, y + (h - font) / 2);
+    }
+  }
+  ctx.globalAlpha = 1;
+  for (const g of headers) {
+    const { x, y } = slotOrigin(g.slot, layout);
+    ctx.fillStyle = palette.surface;
+    ctx.fillRect(x, y, w, h);
+    ctx.strokeStyle = palette.bg[g.worst];
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x + 1, y + 1, w - 2, h - 2);
+    ctx.fillStyle = palette.plain;
+    ctx.font = `800 ${font}px system-ui, sans-serif`;
+    ctx.fillText(fit(ctx, g.title, w - 2 * pad), x + pad, y + pad);
+    ctx.fillStyle = palette.muted;
+    ctx.fillText(fit(ctx, g.count, w - 2 * pad), x + pad, y + h - pad - font);
+  }
+}
+
+/** Texts cut to a width, remembered: measuring is the costly part of drawing, and tiles rarely change text. */
+const fitted = new Map<string, string>();
+const FITTED_MAX = 20_000;
+
+/** The text, or as much of it as fits with an ellipsis: its start, or with `tail` its end. */
+function fit(ctx: CanvasRenderingContext2D, text: string, width: number, tail = false): string {
+  const key = `${ctx.font}|${Math.round(width)}|${tail ? 't' : 'h'}|${text}`;
+  const part = (n: number) => (tail ? '…' + text.slice(text.length - n) : text.slice(0, n) + '…');
+  let out = fitted.get(key);
+  if (out !== undefined) return out;
+  out = text;
+  if (ctx.measureText(text).width > width) {
+    let lo = 0;
+    let hi = text.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (ctx.measureText(part(mid)).width <= width) lo = mid;
+      else hi = mid - 1;
+    }
+    out = lo > 0 ? part(lo) : '';
+  }
+  if (fitted.size >= FITTED_MAX) fitted.clear();
+  fitted.set(key, out);
+  return out;
+}

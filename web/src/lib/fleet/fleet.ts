@@ -1,0 +1,50 @@
+import type { FleetSnapshot, StoreSummary } from '@storepulse/protocol';
+
+/** What the browser knows about the fleet: plain data, updated by the functions below. */
+export interface Fleet {
+  stores: Map<string, StoreSummary>;
+  /** Server time of the last snapshot (ISO UTC), null before the first one. */
+  snapshotAt: string | null;
+  /** Browser clock (ms) when anything was last heard from the server; null before the first message. */
+  heardAt: number | null;
+}
+
+export function emptyFleet(): Fleet {
+  return { stores: new Map(), snapshotAt: null, heardAt: null };
+}
+
+/** A snapshot replaces everything: stores missing from it were removed while we were away. */
+export function applySnapshot(fleet: Fleet, snapshot: FleetSnapshot, nowMs: number): Fleet {
+  const stores = new Map<string, StoreSummary>();
+  for (const s of snapshot.stores) stores.set(s.id, s);
+  return { stores, snapshotAt: snapshot.at, heardAt: nowMs };
+}
+
+/**
+ * Applies one store update in place and reports whether anything the wall shows changed.
+ * Updates for stores not in the snapshot are kept too: a store added on the server shows up at once.
+ */
+export function applyStoreState(fleet: Fleet, store: StoreSummary, nowMs: number): boolean {
+  fleet.heardAt = nowMs;
+  const prev = fleet.stores.get(store.id);
+  if (prev && sameSummary(prev, store)) return false;
+  fleet.stores.set(store.id, store);
+  return true;
+}
+
+function sameSummary(a: StoreSummary, b: StoreSummary): boolean {
+  return (
+    a.state === b.state &&
+    a.since === b.since &&
+    a.name === b.name &&
+    a.city === b.city &&
+    a.timezone === b.timezone &&
+    a.currency === b.currency &&
+    a.tills.total === b.tills.total &&
+    a.tills.up === b.tills.up &&
+    a.tills.degraded === b.tills.degraded &&
+    a.tills.down === b.tills.down &&
+    a.tills.offline === b.tills.offline &&
+    a.tills.unknown === b.tills.unknown
+  );
+}

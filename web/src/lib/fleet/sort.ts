@@ -1,0 +1,17 @@
+import { STORE_STATE_SEVERITY, type StoreSummary } from '@storepulse/protocol';
+
+// One collator for every comparison: creating one per call is what makes sorting slow.
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Worst state first; within a state, by name then id, so tiles keep their place between updates. */
+export function compareStores(a: StoreSummary, b: StoreSummary): number {
+  return (
+    STORE_STATE_SEVERITY[a.state] - STORE_STATE_SEVERITY[b.state] ||
+    collator.compare(a.name, b.name) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+export function sortStores(stores: Iterable<StoreSummary>): StoreSummary[] {
+  return [...stores].sort(compareStores);
+}

@@ -1,0 +1,108 @@
+import type { ComponentName, ComponentState, IncidentKind, StoreState, TicketEventType, TicketStatus, TillState } from '@storepulse/protocol';
+import type { SlaTargetName, Urgency } from '$lib/tickets/tickets.js';
+import { m } from '$lib/paraglide/messages.js';
+
+type Label = () => string;
+
+const STORE_STATE: Record<StoreState, Label> = {
+  ok: m.store_state_ok,
+  degraded: m.store_state_degraded,
+  down: m.store_state_down,
+  offline: m.store_state_offline,
+  closed: m.store_state_closed,
+};
+
+const TILL_STATE: Record<TillState, Label> = {
+  up: m.till_state_up,
+  degraded: m.till_state_degraded,
+  down: m.till_state_down,
+  offline: m.till_state_offline,
+  unknown: m.till_state_unknown,
+};
+
+const COMPONENT: Record<ComponentName, Label> = {
+  pos: m.component_pos,
+  printer: m.component_printer,
+  payment: m.component_payment,
+  network: m.component_network,
+};
+
+const COMPONENT_STATE: Record<ComponentState, Label> = {
+  ok: m.cs_ok,
+  error: m.cs_error,
+  unknown: m.cs_unknown,
+  paper_low: m.cs_paper_low,
+  paper_out: m.cs_paper_out,
+  cover_open: m.cs_cover_open,
+  offline: m.cs_offline,
+  unreachable: m.cs_unreachable,
+  degraded: m.cs_degraded,
+  down: m.cs_down,
+};
+
+/** Every component, in display order; typed from the label map so none can be missing. */
+export const COMPONENT_ORDER = Object.keys(COMPONENT) as ComponentName[];
+
+export const storeStateLabel = (s: StoreState): string => STORE_STATE[s]();
+export const tillStateLabel = (s: TillState): string => TILL_STATE[s]();
+export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
+/** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
+export const componentStateLabel = (s: string): string => (COMPONENT_STATE as Record<string, Label | undefined>)[s]?.() ?? s;
+
+const INCIDENT_KIND: Record<IncidentKind, Label> = {
+  store_down: m.kind_store_down,
+  store_offline: m.kind_store_offline,
+  till_down: m.kind_till_down,
+  silent_till: m.kind_silent_till,
+  till_degraded: m.kind_till_degraded,
+};
+
+const TICKET_STATUS: Record<TicketStatus, Label> = {
+  open: m.ts_open,
+  acknowledged: m.ts_acknowledged,
+  waiting_store: m.ts_waiting_store,
+  on_site: m.ts_on_site,
+  resolved: m.ts_resolved,
+  closed: m.ts_closed,
+  cancelled: m.ts_cancelled,
+};
+
+const TICKET_EVENT: Record<TicketEventType, Label> = {
+  'ticket.opened': m.tev_ticket_opened,
+  'ticket.updated': m.tev_ticket_updated,
+  'ticket.escalated': m.tev_ticket_escalated,
+  'sla.warning': m.tev_sla_warning,
+  'sla.breached': m.tev_sla_breached,
+  'ticket.closed': m.tev_ticket_closed,
+};
+
+const SLA_TARGET: Record<SlaTargetName, Label> = { response: m.sla_response, onSite: m.sla_onSite, resolve: m.sla_resolve };
+
+const URGENCY: Record<Urgency, Label> = {
+  ok: m.urgency_ok,
+  warn: m.urgency_warn,
+  near: m.urgency_near,
+  breached: m.urgency_breached,
+  paused: m.urgency_paused,
+};
+
+const REASON: Record<string, Label> = {
+  hardware_replaced: m.reason_hardware_replaced,
+  config_fixed: m.reason_config_fixed,
+  remote_fix: m.reason_remote_fix,
+  staff_fixed: m.reason_staff_fixed,
+  recovered: m.reason_recovered,
+  recurred: m.reason_recurred,
+  false_alarm: m.reason_false_alarm,
+  duplicate: m.reason_duplicate,
+};
+
+/** Kinds arrive as strings in some payloads (chart bands, tickets): an unknown one is shown as sent. */
+export const incidentKindLabel = (k: string): string => (INCIDENT_KIND as Record<string, Label | undefined>)[k]?.() ?? k;
+export const ticketStatusLabel = (s: TicketStatus): string => TICKET_STATUS[s]();
+export const ticketEventLabel = (e: TicketEventType): string => TICKET_EVENT[e]();
+export const slaTargetLabel = (t: SlaTargetName): string => SLA_TARGET[t]();
+export const urgencyLabel = (u: Urgency): string => URGENCY[u]();
+export const reasonLabel = (r: string): string => REASON[r]?.() ?? r;
+/** Ticket categories are the till's components. */
+export const categoryLabel = (c: string): string => (COMPONENT as Record<string, Label | undefined>)[c]?.() ?? c;

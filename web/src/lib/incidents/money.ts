@@ -1,0 +1,28 @@
+import type { HqCurrency, LostRevenueToday } from '@storepulse/protocol';
+
+export type { HqCurrency } from '@storepulse/protocol';
+
+/** Largest amounts first, so the currency that matters most is read first. */
+export function sortTotals(today: readonly LostRevenueToday[]): LostRevenueToday[] {
+  return today.filter((t) => t.incidents > 0 || t.gross > 0).sort((a, b) => b.gross - a.gross || a.currency.localeCompare(b.currency));
+}
+
+/**
+ * Today's gross loss in HQ's currency, or null when a currency has no rate. With a single currency and no
+ * rates, that currency is the total as it stands.
+ */
+export function totalInHq(today: readonly LostRevenueToday[], hq: HqCurrency | null): { currency: string; amount: number } | null {
+  const used = today.filter((t) => t.gross > 0);
+  if (!hq) {
+    const currencies = new Set(used.map((t) => t.currency));
+    if (currencies.size !== 1) return null;
+    return { currency: used[0]!.currency, amount: used.reduce((a, t) => a + t.gross, 0) };
+  }
+  let amount = 0;
+  for (const t of used) {
+    const rate = t.currency === hq.currency ? 1 : hq.rates[t.currency];
+    if (rate === undefined || !Number.isFinite(rate) || rate <= 0) return null;
+    amount += t.gross * rate;
+  }
+  return { currency: hq.currency, amount };
+}

@@ -1,0 +1,31 @@
+import { fetchTickets } from '$lib/api.js';
+import { load, type Loaded } from '$lib/load.js';
+import type { TicketSummary } from '$lib/tickets/tickets.js';
+import { liveTickets } from './tickets.svelte.js';
+
+/**
+ * Tickets for a page: the live feed once its snapshot came, the list API until then. A server without the
+ * tickets API reads as 'absent'. Call during a component's initialisation.
+ */
+export function useTickets() {
+  let rest = $state<Loaded<TicketSummary[]>>({ status: 'loading' });
+  $effect(() => {
+    let current = true;
+    void load(() => fetchTickets(), true).then((r) => {
+      if (current) rest = r;
+    });
+    return () => (current = false);
+  });
+  return {
+    get status(): Loaded<unknown>['status'] {
+      return liveTickets.loaded ? 'ready' : rest.status;
+    },
+    get http(): number | null {
+      return rest.status === 'error' ? rest.http : null;
+    },
+    get tickets(): TicketSummary[] {
+      if (liveTickets.loaded) return liveTickets.tickets;
+      return rest.status === 'ready' ? rest.data : [];
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { TicketChangedEvent, TicketView } from '@storepulse/protocol';
+import { applyTicketChange, ticketCounts, type TicketCounts } from '$lib/tickets/tickets.js';
+import { liveFleet, type LiveSocket } from './fleet.svelte.js';
+
+/** The tickets the signed-in person may see, live over the app's socket. */
+class LiveTickets {
+  /** True once the server sent its tickets snapshot; a server without tickets never does. */
+  loaded = $state(false);
+  tickets = $state.raw<TicketView[]>([]);
+  counts = $state.raw<TicketCounts>({ open: 0, breached: 0, unassigned: 0 });
+
+  #map = new Map<string, TicketView>();
+  #listeners = new Set<(event: TicketChangedEvent) => void>();
+  #listening = false;
+
+  listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    liveFleet.attach((socket: LiveSocket) => {
+      socket.on('tickets:snapshot', (snapshot) => {
+        this.#map = new Map(snapshot.tickets.map((t) => [t.id, t]));
+        this.loaded = true;
+        this.#publish();
+      });
+      socket.on('ticket:changed', (event) => {
+        if (applyTicketChange(this.#map, event)) this.#publish();
+        for (const fn of this.#listeners) fn(event);
+      });
+    });
+  }
+
+  get(id: string): TicketView | undefined {
+    return this.#map.get(id);
+  }
+
+  /** A ticket the page changed itself (the answer to a transition), without waiting for its event. */
+  put(ticket: TicketView): void {
+    if (applyTicketChange(this.#map, { ticket })) this.#publish();
+  }
+
+  onChange(fn: (event: TicketChangedEvent) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  #publish(): void {
+    this.tickets = [...this.#map.values()];
+    this.counts = ticketCounts(this.tickets);
+  }
+}
+
+export const liveTickets = new LiveTickets();

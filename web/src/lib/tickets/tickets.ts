@@ -1,0 +1,155 @@
+import type { TicketChangedEvent, TicketPriority, TicketStatus, TicketView } from '@storepulse/protocol';
+
+/** What the tickets list API carries of a ticket; the live events carry the whole view. */
+export type TicketSummary = Pick<
+  TicketView,
+  'id' | 'incidentId' | 'storeId' | 'providerId' | 'category' | 'priority' | 'status' | 'openedAt' | 'sla' | 'lostRevenue'
+>;
+
+export const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'acknowledged', 'waiting_store', 'on_site'];
+export const isActive = (status: TicketStatus): boolean => ACTIVE_STATUSES.includes(status);
+
+/** Folds a live change in; an older copy of a ticket never replaces a newer one. */
+export function applyTicketChange<T extends TicketSummary & { updatedAt?: string }>(
+  tickets: Map<string, T>,
+  event: Pick<TicketChangedEvent, 'ticket'> & { ticket: T },
+): boolean {
+  const prev = tickets.get(event.ticket.id);
+  if (prev?.updatedAt && event.ticket.updatedAt && Date.parse(prev.updatedAt) > Date.parse(event.ticket.updatedAt)) return false;
+  tickets.set(event.ticket.id, event.ticket);
+  return true;
+}
+
+export interface TicketCounts {
+  open: number;
+  breached: number;
+  unassigned: number;
+}
+
+/** The wall's ticket figures: active tickets, those past an SLA target, and those no provider covers. */
+export function ticketCounts(tickets: Iterable<TicketSummary>): TicketCounts {
+  const out = { open: 0, breached: 0, unassigned: 0 };
+  for (const t of tickets) {
+    if (!isActive(t.status)) continue;
+    out.open += 1;
+    if (t.sla.breached) out.breached += 1;
+    if (t.providerId === null) out.unassigned += 1;
+  }
+  return out;
+}
+
+export type SlaTargetName = 'response' | 'onSite' | 'resolve';
+export type Urgency = 'ok' | 'warn' | 'near' | 'breached' | 'paused';
+
+export interface SlaCountdown {
+  target: SlaTargetName;
+  dueAt: number;
+  /** Wall-clock time left until the due time; negative once past it. */
+  remainingMs: number;
+  percent: number;
+  urgency: Urgency;
+}
+
+const TARGETS: readonly SlaTargetName[] = ['response', 'onSite', 'resolve'];
+
+/**
+ * The SLA target that runs out next, as of `now`. A 24×7 clock moves with the wall clock; a store-hours
+ * clock only counts while the store is open, so its percentage is the server's until the due time passes.
+ */
+export function nextDue(ticket: Pick<TicketSummary, 'sla' | 'status'>, now: number): SlaCountdown | null {
+  let best: SlaCountdown | null = null;
+  for (const name of TARGETS) {
+    const t = ticket.sla.targets[name];
+    if (!t || t.stopped || t.dueAt === null) continue;
+    const dueAt = Date.parse(t.dueAt);
+    const remainingMs = dueAt - now;
+    let percent = t.percent;
+    if (!t.paused && ticket.sla.clock === '24x7' && t.goalMs > 0) percent = Math.max(percent, ((t.goalMs - remainingMs) / t.goalMs) * 100);
+    const breached = t.breached || (!t.paused && remainingMs <= 0);
+    const urgency: Urgency = breached ? 'breached' : t.paused ? 'paused' : percent >= 75 ? 'near' : percent >= 50 ? 'warn' : 'ok';
+    const c = { target: name, dueAt, remainingMs, percent, urgency };
+    if (!best || (best.urgency !== 'breached' && (breached || dueAt < best.dueAt))) best = c;
+  }
+  return best;
+}
+
+export interface TicketFilter {
+  /** 'active' (default) or one status, or 'all'. */
+  status: 'active' | 'all' | TicketStatus;
+  priority: 'all' | TicketPriority;
+  /** A provider id, '' for the unassigned queue, or 'all'. */
+  provider: string;
+  query: string;
+}
+
+export const DEFAULT_FILTER: TicketFilter = { status: 'active', priority: 'all', provider: 'all', query: '' };
+
+export function filterTickets<T extends TicketSummary>(
+  tickets: Iterable<T>,
+  f: TicketFilter,
+  storeName: (id: string) => string = (id) => id,
+  providerName: (id: string) => string = (id) => id,
+): T[] {
+  const q = f.query.trim().toLowerCase();
+  const out: T[] = [];
+  for (const t of tickets) {
+    if (f.status === 'active' ? !isActive(t.status) : f.status !== 'all' && t.status !== f.status) continue;
+    if (f.priority !== 'all' && t.priority !== f.priority) continue;
+    if (f.provider !== 'all' && (t.providerId ?? '') !== f.provider) continue;
+    const provider = t.providerId ? `${t.providerId} ${providerName(t.providerId)}` : '';
+    if (q && !`${t.id} ${t.storeId} ${storeName(t.storeId)} ${provider}`.toLowerCase().includes(q)) continue;
+    out.push(t);
+  }
+  return out;
+}
+
+export type TicketSort = 'due' | 'priority' | 'opened' | 'loss';
+
+/** 'due': breached first, then soonest due; ended tickets last. Ties go to the higher priority, then the older ticket. */
+export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSort, now: number): T[] {
+  const due = new Map(tickets.map((t) => [t.id, isActive(t.status) ? nextDue(t, now) : null]));
+  const byPriority = (a: T, b: T) => a.priority.localeCompare(b.priority);
+  const byOpened = (a: T, b: T) => Date.parse(a.openedAt) - Date.parse(b.openedAt);
+  const cmp: Record<TicketSort, (a: T, b: T) => number> = {
+    due: (a, b) => {
+      const da = due.get(a.id) ?? null;
+      const db = due.get(b.id) ?? null;
+      if (!da || !db) return (da ? 0 : 1) - (db ? 0 : 1);
+      const late = (d: SlaCountdown) => (d.urgency === 'breached' ? 0 : 1);
+      return late(da) - late(db) || da.dueAt - db.dueAt;
+    },
+    priority: byPriority,
+    opened: (a, b) => -byOpened(a, b),
+    loss: (a, b) => (b.lostRevenue?.gross ?? 0) - (a.lostRevenue?.gross ?? 0),
+  };
+  return [...tickets].sort((a, b) => cmp[by](a, b) || byPriority(a, b) || byOpened(a, b) || a.id.localeCompare(b.id));
+}
+
+/** "−1:05:00" style: hours, minutes and seconds of a countdown; overdue ones keep counting up. */
+export function formatCountdown(ms: number): string {
+  const sign = ms < 0 ? '−' : '';
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${sign}${h}:${two(m)}:${two(s)}` : `${sign}${m}:${two(s)}`;
+}
+
+/** What the provider view offers from each status, matching the server's rules for a provider. */
+export function providerActions(status: TicketStatus): ('acknowledged' | 'on_site' | 'resolved')[] {
+  switch (status) {
+    case 'open':
+      return ['acknowledged', 'on_site', 'resolved'];
+    case 'waiting_store':
+      return ['acknowledged', 'on_site', 'resolved'];
+    case 'acknowledged':
+      return ['on_site', 'resolved'];
+    case 'on_site':
+      return ['resolved'];
+    default:
+      return [];
+  }
+}
+
+export const PROVIDER_RESOLVE_REASONS = ['hardware_replaced', 'config_fixed', 'remote_fix'] as const;

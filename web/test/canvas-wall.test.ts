@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { slotAt, slotOrigin } from '../src/lib/fleet/canvas-wall.js';
+import { tileLayout } from '../src/lib/fleet/layout.js';
+
+describe('canvas wall geometry', () => {
+  const layout = { columns: 10, rows: 5, width: 40, height: 20, gap: 2, density: 'xs' as const };
+
+  it('places slots row by row with gaps', () => {
+    expect(slotOrigin(0, layout)).toEqual({ x: 0, y: 0 });
+    expect(slotOrigin(13, layout)).toEqual({ x: 3 * 42, y: 22 });
+  });
+
+  it('finds the tile under a click, and nothing in a gap or past the last tile', () => {
+    expect(slotAt(3 * 42 + 5, 22 + 5, layout, 50)).toBe(13);
+    expect(slotAt(41, 5, layout, 50)).toBeNull();
+    expect(slotAt(5, 4 * 22 + 5, layout, 45)).toBe(40);
+    expect(slotAt(5 * 42 + 5, 4 * 22 + 5, layout, 45)).toBeNull();
+    expect(slotAt(10 * 42 + 5, 5, layout, 50)).toBeNull();
+  });
+
+  it('round-trips every slot of a 2,000-store layout', () => {
+    const big = tileLayout(2000, 1500, 900);
+    for (const slot of [0, 1, big.columns, 1999]) {
+      const { x, y } = slotOrigin(slot, big);
+      expect(slotAt(x + 1, y + 1, big, 2000)).toBe(slot);
+    }
+  });
+});

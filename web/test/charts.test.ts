@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { localDay } from '../src/lib/charts/day.js';
+import { hasData, storeChartOption, type ChartColors } from '../src/lib/charts/store-chart.js';
+import { mergeIncident, sumLoss } from '../src/lib/incidents/merge.js';
+import type { StoreSeries } from '../src/lib/api.js';
+import { incident } from './fixtures.js';
+
+const colors: ChartColors = { text: '#fff', muted: '#999', grid: '#333', footfall: 'blue', baseline: 'orange', tills: 'green', band: 'red', breach: 'red' };
+const texts = { footfall: 'Visitors', baseline: 'Expected', tills: 'Tills', incident: (k: string) => `inc ${k}`, time: (ms: number) => new Date(ms).toISOString().slice(11, 16) };
+
+function series(bins: number): StoreSeries {
+  return {
+    storeId: 'S1',
+    currency: 'EUR',
+    binSeconds: 900,
+    bins: Array.from({ length: bins }, (_, i) => ({
+      t: new Date(Date.UTC(2026, 10, 23, 8, 0) + i * 900_000).toISOString(),
+      footfall: i === 0 ? null : 10 + i,
+      tillsAvailable: 3,
+      transactions: null,
+      revenue: null,
+      baseline: 12,
+    })),
+    incidents: [{ id: 'a', kind: 'till_down', severity: 'major', startedAt: '2026-11-23T08:20:00Z', endedAt: null, lostRevenue: { gross: 1, net: 1, low: 1, high: 1, currency: 'EUR' } }],
+  };
+}
+
+describe('store day chart', () => {
+  it('takes the store\'s own local day, across time zones', () => {
+    const at = Date.UTC(2026, 10, 23, 22, 30);
+    expect(localDay(at, 'Europe/Moscow')).toEqual({ from: '2026-11-23T21:00:00.000Z', to: '2026-11-24T21:00:00.000Z' });
+    expect(localDay(at, 'America/Bogota')).toEqual({ from: '2026-11-23T05:00:00.000Z', to: '2026-11-24T05:00:00.000Z' });
+  });
+
+  it('draws visitors, the baseline and tills, with each incident as a band from its bin to its end', () => {
+    const option = storeChartOption(series(4), texts, colors);
+    expect(option.xAxis.data).toEqual(['08:00', '08:15', '08:30', '08:45']);
+    expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills']);
+    expect(option.series[0]!.data).toEqual([null, 11, 12, 13]);
+    // Started in the 08:15 bin, still open: the band runs to the chart's end.
+    expect(option.series[0]!.markArea!.data).toEqual([[{ name: 'inc till_down', xAxis: '08:15' }, { xAxis: '08:45' }]]);
+  });
+
+  it('knows an empty day from one with data', () => {
+    const empty = series(2);
+    empty.bins = empty.bins.map((b) => ({ ...b, footfall: null, tillsAvailable: null, baseline: null }));
+    expect(hasData(empty)).toBe(false);
+    expect(hasData(series(2))).toBe(true);
+  });
+});
+
+describe('store page incidents', () => {
+  it('folds live incidents of this store in, newest first, and leaves other stores\' out', () => {
+    const old = incident('a', 'S1', { startedAt: '2026-11-23T08:00:00Z' });
+    const { timeline: _t, ...first } = old;
+    let list = mergeIncident([first], incident('b', 'S1', { startedAt: '2026-11-23T09:00:00Z' }), 'S1');
+    expect(list.map((i) => i.id)).toEqual(['b', 'a']);
+    list = mergeIncident(list, incident('c', 'S2'), 'S1');
+    expect(list).toHaveLength(2);
+    list = mergeIncident(list, incident('a', 'S1', { status: 'closed', endedAt: '2026-11-23T08:30:00Z' }), 'S1');
+    expect(list.find((i) => i.id === 'a')!.status).toBe('closed');
+    expect(sumLoss(list)).toEqual({ gross: 200, net: 160 });
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { render } from 'svelte/server';
+import WallKpis from '../src/lib/components/WallKpis.svelte';
+import SlaBadge from '../src/lib/components/SlaBadge.svelte';
+import EventTicker from '../src/lib/components/EventTicker.svelte';
+import TicketActions from '../src/lib/components/TicketActions.svelte';
+import StoreTile from '../src/lib/components/StoreTile.svelte';
+import { fleetCounts } from '../src/lib/fleet/counts.js';
+import { summary, target, ticket, tills } from './fixtures.js';
+
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/<!--.*?-->/g, '');
+const counts = fleetCounts([summary('a', 'down', { tills: tills({ down: 2, up: 1 }) }), summary('b', 'ok')]);
+
+describe('WallKpis', () => {
+  it('says "not available" rather than zero while the incident and ticket feeds are silent', () => {
+    const body = plain(render(WallKpis, { props: { counts, today: null, tickets: null } }).body);
+    expect(body.match(/not available/g)).toHaveLength(2);
+    expect(body).not.toContain('data-count="breaches"');
+    expect(body).toMatch(/data-count="down"[^]*?<strong[^>]*>1<\/strong>/);
+    expect(body).toMatch(/data-count="tills-down"[^]*?<strong[^>]*>2<\/strong>/);
+  });
+
+  it('shows lost revenue per currency, largest first, and a total in HQ\'s currency when it has the rates', () => {
+    const today = [
+      { currency: 'EUR', gross: 1200.4, net: 1000, incidents: 2 },
+      { currency: 'RUB', gross: 90_000, net: 80_000, incidents: 1 },
+    ];
+    const withRates = plain(render(WallKpis, { props: { counts, today, tickets: null, hq: { currency: 'EUR', rates: { RUB: 0.01 } } } }).body);
+    expect(withRates.indexOf('RUB 90,000')).toBeLessThan(withRates.indexOf('€1,200'));
+    expect(withRates).toMatch(/data-testid="lost-total"[^]*?€2,100/);
+    const without = plain(render(WallKpis, { props: { counts, today, tickets: null } }).body);
+    expect(without).toContain('no total without exchange rates');
+    expect(without).not.toContain('lost-total');
+  });
+
+  it('counts open tickets, breaches and the unassigned queue', () => {
+    const body = plain(render(WallKpis, { props: { counts, today: [], tickets: { open: 4, breached: 1, unassigned: 2 } } }).body);
+    expect(body).toMatch(/data-count="tickets"[^]*?<strong[^>]*>4<\/strong>/);
+    expect(body).toMatch(/data-count="breaches"[^]*?<strong[^>]*>1<\/strong>/);
+    expect(body).toMatch(/data-count="unassigned"[^]*?<strong[^>]*>2<\/strong>/);
+    expect(body).toMatch(/data-count="lost-today"[^]*?none/);
+  });
+});
+
+describe('SlaBadge', () => {
+  const t = ticket('T-1');
+  const at = (iso: string) => Date.parse(iso);
+
+  it('counts down to the next target and says how it stands in words and by icon', () => {
+    const body = plain(render(SlaBadge, { props: { ticket: t, now: at('2026-11-23T08:50:00Z') } }).body);
+    expect(body).toContain('data-urgency="near"');
+    expect(body).toContain('Response: 11:00 left');
+    expect(body).toContain('near breach');
+    expect(body).toContain('href="#icon-degraded"');
+  });
+
+  it('counts up once overdue', () => {
+    const body = plain(render(SlaBadge, { props: { ticket: t, now: at('2026-11-23T09:03:30Z') } }).body);
+    expect(body).toContain('data-urgency="breached"');
+    expect(body).toContain('Response: 2:30 overdue');
+  });
+
+  it('says the SLA was met once every target stopped', () => {
+    const done = ticket('T-2', { status: 'resolved' }, { targets: { response: target(null, { stopped: true }), onSite: null, resolve: null } });
+    expect(plain(render(SlaBadge, { props: { ticket: done, now: 0 } }).body)).toContain('SLA met');
+  });
+});
+
+describe('EventTicker', () => {
+  it('shows each event with HQ time and, when it differs, the store\'s local time', () => {
+    const at = Date.UTC(2026, 10, 23, 9, 5);
+    const body = plain(
+      render(EventTicker, {
+        props: {
+          entries: [
+            { id: '1', at, type: 'store', storeId: 'S9', from: 'ok', to: 'down' },
+            { id: '2', at, type: 'ticket', storeId: 'S9', ticketId: 'T-1', event: 'sla.breached', status: 'open' },
+          ],
+        },
+      }).body,
+    );
+    expect(body).toContain('OK → Down');
+    expect(body).toContain('Ticket T-1: SLA breached');
+    expect(body).toContain('data-tone="down"');
+  });
+
+  it('says so when nothing has happened yet', () => {
+    expect(render(EventTicker, { props: { entries: [] } }).body).toContain('No events since this screen opened.');
+  });
+});
+
+describe('TicketActions', () => {
+  it('offers a provider acknowledge, on site and resolve on an open ticket', () => {
+    const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'provider' } }).body;
+    expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'on_site', 'resolved']);
+  });
+
+  it('keeps on-site check-in for the engineer: HQ admins get the other moves', () => {
+    const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'hq-admin' } }).body;
+    expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'resolved']);
+  });
+
+  it('is read-only for HQ viewers', () => {
+    const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'hq-viewer' } }).body;
+    expect(body).not.toContain('<button');
+    expect(body).toContain('Read-only');
+  });
+});
+
+describe('StoreTile lost revenue', () => {
+  it('shows the loss so far and reads it out in the label', () => {
+    const store = summary('mad-01', 'down', { name: 'Madrid Centro', tills: tills({ up: 0, down: 2 }) });
+    const body = render(StoreTile, { props: { store, loss: '€1.2K' } }).body;
+    expect(body).toContain('€1.2K lost');
+    expect(body).toContain('aria-label="Madrid Centro, Madrid: Down, 0 of 2 tills up, €1.2K lost"');
+  });
+});

@@ -1,0 +1,101 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { topics } from '@storepulse/protocol';
+
+export interface DemoStore {
+  id: string;
+  name: string;
+  city: string;
+  timezone: string;
+  currency: string;
+  tills: string[];
+  /** Never open: the store shows as closed all week. */
+  closed?: boolean;
+  /** No agent ever reports: the store shows as offline. */
+  silent?: boolean;
+  /** Component states per till, applied on top of "all ok". */
+  faults?: Record<string, Record<string, string>>;
+}
+
+const CITIES: [string, string, string][] = [
+  ['Madrid', 'Europe/Madrid', 'EUR'],
+  ['Barcelona', 'Europe/Madrid', 'EUR'],
+  ['Sevilla', 'Europe/Madrid', 'EUR'],
+  ['Moscow', 'Europe/Moscow', 'RUB'],
+  ['Kazan', 'Europe/Moscow', 'RUB'],
+  ['Yekaterinburg', 'Asia/Yekaterinburg', 'RUB'],
+  ['Novosibirsk', 'Asia/Novosibirsk', 'RUB'],
+  ['Vladivostok', 'Asia/Vladivostok', 'RUB'],
+  ['Mexico City', 'America/Mexico_City', 'MXN'],
+  ['Monterrey', 'America/Monterrey', 'MXN'],
+  ['Bogotá', 'America/Bogota', 'COP'],
+  ['Lima', 'America/Lima', 'PEN'],
+];
+
+/** A fleet of `count` stores across time zones, with a few faults, one closed and one silent store. */
+export function demoFleet(count: number): DemoStore[] {
+  const stores: DemoStore[] = [];
+  for (let i = 1; i <= count; i++) {
+    const [city, timezone, currency] = CITIES[(i - 1) % CITIES.length]!;
+    const tillCount = 2 + (i % 3);
+    stores.push({
+      id: `S${String(i).padStart(3, '0')}`,
+      name: `${city} ${['Centro', 'Plaza', 'Norte', 'Sur'][i % 4]} ${i}`,
+      city,
+      timezone,
+      currency,
+      tills: Array.from({ length: tillCount }, (_, t) => `T${t + 1}`),
+    });
+  }
+  const at = (n: number) => stores[n % stores.length]!;
+  at(4).faults = { T1: { printer: 'paper_low' } };
+  at(7).faults = { T2: { payment: 'unreachable' }, T1: { printer: 'paper_out' } };
+  at(10).silent = true;
+  at(13).closed = true;
+  return stores;
+}
+
+const ALL_DAY = '{ mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00", fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00" }';
+const NEVER = '{ mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null }';
+
+export function fleetYaml(stores: DemoStore[]): string {
+  const lines = ['stores:'];
+  for (const s of stores) {
+    lines.push(
+      `  - id: ${s.id}`,
+      `    name: "${s.name}"`,
+      `    city: "${s.city}"`,
+      `    timezone: ${s.timezone}`,
+      `    currency: ${s.currency}`,
+      `    tills: [${s.tills.join(', ')}]`,
+      `    hours: ${s.closed ? NEVER : ALL_DAY}`,
+      `    provider: pilot`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function statusPayload(seq: number, patch: Record<string, string> = {}): string {
+  const c = (name: string) => ({ state: patch[name] ?? 'ok' });
+  return JSON.stringify({
+    v: 1,
+    ts: new Date().toISOString(),
+    seq,
+    components: { pos: c('pos'), printer: c('printer'), payment: c('payment'), network: c('network') },
+  });
+}
+
+/** Plays the agents of every store that reports: online, then a status per till. */
+export async function publishFleet(client: MqttClient, stores: DemoStore[]): Promise<void> {
+  for (const s of stores) {
+    if (s.silent) continue;
+    for (const till of s.tills) {
+      const online = JSON.stringify({ v: 1, online: true, agent: { version: '1.4.2' } });
+      await client.publishAsync(topics.online(s.id, till), online, { qos: 1, retain: true });
+      await client.publishAsync(topics.status(s.id, till), statusPayload(1, s.faults?.[till]), { qos: 1, retain: true });
+    }
+  }
+}
+
+export function connectAgent(url: string, password: string): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { username: 'e2e-agents', password, clientId: 'e2e-agents', reconnectPeriod: 0 });
+}

@@ -1,0 +1,289 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TicketView } from '@storepulse/protocol';
+import { demoFleet } from './fleet.js';
+import { ARTIFACTS, startStack, type Stack } from './harness.js';
+
+/**
+ * The product in Chromium against the real server, broker and incident and ticket engines: a till fault becomes
+ * a red tile, a ticker line, an incident on the store page and a ticket that a provider acknowledges on a phone.
+ */
+describe('the storepulse web app, end to end', () => {
+  const fleet = demoFleet(24);
+  const providers = `
+incidents: { pendingSec: 1, recoverSec: 2 }
+providers:
+  - id: pilot
+    name: Pilot Service
+    categories: [all]
+    stores: [${fleet.map((s) => s.id).join(', ')}]
+    # Nothing listens on the discard port: deliveries are refused and wait for a retry, on loopback only.
+    webhooks:
+      - { url: "http://127.0.0.1:9/hooks/storepulse", secret: "e2e-secret" }
+    sla:
+      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
+      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
+      P3: { response: 4h, resolve: 2d, clock: 24x7 }
+`;
+  let stack: Stack;
+  let viewer: string;
+  let provider: string;
+  let ticket: TicketView | undefined;
+
+  const api = async <T>(path: string, token: string): Promise<T> => {
+    const res = await fetch(`${stack.server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return (await res.json()) as T;
+  };
+  const waitForTicket = async (storeId: string) => {
+    await expect
+      .poll(async () => (await api<TicketView[]>('/api/tickets', viewer)).find((t) => t.storeId === storeId), { timeout: 15_000, interval: 250 })
+      .toBeTruthy();
+    return (await api<TicketView[]>('/api/tickets', viewer)).find((t) => t.storeId === storeId)!;
+  };
+  const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+  beforeAll(async () => {
+    stack = await startStack(fleet, providers);
+    viewer = await stack.issue('hq-viewer', { label: 'Lobby wall' });
+    provider = await stack.issue('provider', { providerId: 'pilot', label: 'Pilot engineer' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('opens the wall by its viewer link with every header figure, and without the chart library', async () => {
+    const context = await stack.browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Europe/Madrid', locale: 'en-GB' });
+    try {
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on('response', (r) => {
+        if (r.request().resourceType() === 'script') scripts.push(r.url());
+      });
+      await page.goto(`${stack.server.url}/wall?token=${viewer}`);
+      await page.locator('[data-connection="live"]').waitFor();
+      expect(page.url()).not.toContain('token');
+      expect(await page.locator('.tile').count()).toBe(fleet.length);
+      // Live feeds answered: the figures are numbers, not "not available".
+      await expect.poll(() => page.locator('[data-count="tickets"] strong').count()).toBe(1);
+      await expect.poll(() => page.locator('[data-count="lost-today"]').innerText()).toContain('Lost today');
+      for (const kpi of ['down', 'degraded', 'tills-down', 'breaches', 'unassigned']) {
+        expect(await page.locator(`[data-count="${kpi}"]`).count(), kpi).toBe(1);
+      }
+      await page.getByRole('heading', { name: 'Latest events' }).waitFor();
+      // ECharts stays out of the wall: no loaded script carries it.
+      const bodies = await Promise.all(scripts.map(async (url) => (await context.request.get(url)).text()));
+      expect(bodies.some((b) => b.includes('_echarts_instance_'))).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('turns the tile red and tells the ticker within 2 s of a till fault, then opens a ticket on the board', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      await page.locator('[data-connection="live"]').waitFor();
+      await page.locator('.tile[data-store-id="S001"][data-state="ok"]').waitFor();
+      await stack.fault('S001', { pos: 'error' });
+      await page.locator('.tile[data-store-id="S001"][data-state="down"]').waitFor({ timeout: 2000 });
+      // The tills fail one after another: the ticker may tell OK → Degraded before Degraded → Down.
+      await page.locator('.ticker li[data-store-id="S001"][data-ticker-type="store"][data-tone="down"]').waitFor({ timeout: 2000 });
+      expect(await page.locator('.ticker li[data-store-id="S001"][data-tone="down"]').first().innerText()).toContain('→ Down');
+
+      ticket = await waitForTicket('S001');
+      // The wall hears of the incident and the ticket too.
+      await page.locator('.ticker li[data-store-id="S001"][data-ticker-type="ticket"]').first().waitFor({ timeout: 5000 });
+      const active = (await api<TicketView[]>('/api/tickets', viewer)).filter((t) => !['resolved', 'closed', 'cancelled'].includes(t.status));
+      await expect.poll(() => page.locator('[data-count="tickets"] strong').innerText()).toBe(String(active.length));
+      await page.screenshot({ path: join(ARTIFACTS, 'wall-1080p.png') });
+
+      await page.getByRole('link', { name: 'Tickets', exact: true }).click();
+      const row = page.locator(`tr[data-ticket-id="${ticket.id}"]`);
+      await row.waitFor();
+      expect(await row.getAttribute('data-status')).toBe('open');
+      expect(await row.locator('[data-urgency]').getAttribute('data-urgency')).toMatch(/^(ok|warn|near|breached)$/);
+      expect(await row.innerText()).toContain('Pilot');
+      await page.screenshot({ path: join(ARTIFACTS, 'tickets-board.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the store page with its chart, today\'s incidents and each till\'s history', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/stores/S001`);
+      await page.locator('[data-testid="store-state"]').waitFor();
+      await page.locator('[data-testid="store-chart"] [data-chart-ready="true"], [data-testid="chart-empty"]').first().waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="store-incidents"] tr[data-incident-id]').first().waitFor({ timeout: 10_000 });
+      expect(await page.locator('[data-testid="store-incidents"] tr[data-status="open"]').count()).toBeGreaterThan(0);
+      await page.locator('.till[data-till-id="T1"] .history li').first().waitFor();
+      expect(await page.locator('.till[data-till-id="T1"] .history li').first().innerText()).toContain('store down');
+      await page.screenshot({ path: join(ARTIFACTS, 'store-page.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets the provider acknowledge the ticket from a 390 px phone', async () => {
+    expect(ticket).toBeDefined();
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/`);
+      await page.waitForURL('**/provider');
+      const card = page.locator(`.card[data-ticket-id="${ticket!.id}"]`);
+      await card.waitFor();
+      expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+      const ack = card.getByRole('button', { name: 'Acknowledge' });
+      const box = await ack.boundingBox();
+      expect(box!.height).toBeGreaterThanOrEqual(44);
+      await page.screenshot({ path: join(ARTIFACTS, 'provider-phone.png') });
+      await ack.tap();
+      await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
+      await card.getByRole('status').getByText('Acknowledged').waitFor();
+      const after = await api<TicketView>(`/api/tickets/${ticket!.id}`, viewer);
+      expect(after.status).toBe('acknowledged');
+      expect(after.audit.at(-1)).toMatchObject({ to: 'acknowledged', actor: { role: 'provider' } });
+
+      // The ticket's own page reads well on the phone too, with the move in its timeline.
+      await card.getByRole('link', { name: /Details/ }).click();
+      await page.locator('[data-testid="ticket-timeline"] li[data-to="acknowledged"]').waitFor();
+      expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps an HQ viewer\'s screens read-only', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/tickets/${ticket!.id}`);
+      await page.getByText('Read-only').waitFor();
+      expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
+      // Every notification of the ticket is listed, its URL shown by origin only (a webhook URL can be a credential).
+      const deliveries = page.locator('[data-testid="ticket-deliveries"] li');
+      await deliveries.first().waitFor();
+      expect(await deliveries.first().getAttribute('data-status')).toMatch(/^(pending|failed)$/);
+      expect(await page.locator('[data-testid="ticket-deliveries"]').innerText()).toContain('http://127.0.0.1:9/…');
+      expect(await page.locator('[data-testid="ticket-deliveries"]').innerText()).not.toContain('/hooks/storepulse');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('speaks Russian and Spanish, with their currency formats', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${stack.server.url}/stores/S001`);
+      const gross = page.locator('[data-testid="store-incidents"] tr[data-incident-id] td.num').first();
+      await gross.waitFor({ timeout: 15_000 });
+      expect(await gross.innerText()).toMatch(/^€\d[\d,]*\.\d\d$/);
+
+      await page.selectOption('select[name="locale"]', 'ru');
+      await page.getByRole('heading', { name: 'Инциденты сегодня', level: 2 }).waitFor({ timeout: 15_000 });
+      expect((await gross.innerText()).replace(/\s/g, ' ')).toMatch(/^\d[\d ]*,\d\d €$/);
+      await page.getByRole('link', { name: 'Заявки', exact: true }).waitFor({ timeout: 15_000 });
+      await page.goto(`${stack.server.url}/tickets`);
+      await page.getByRole('heading', { name: 'Заявки', level: 1 }).waitFor({ timeout: 15_000 });
+      await page.locator(`tr[data-ticket-id="${ticket!.id}"]`).getByText('Принята').waitFor({ timeout: 15_000 });
+
+      await page.selectOption('select[name="locale"]', 'es');
+      await page.getByRole('heading', { name: 'Incidencias' }).waitFor({ timeout: 15_000 });
+      await page.locator(`tr[data-ticket-id="${ticket!.id}"]`).getByText('Aceptada').waitFor({ timeout: 15_000 });
+      await page.goto(`${stack.server.url}/stores/S001`);
+      await page.getByRole('heading', { name: 'Incidentes de hoy', level: 2 }).waitFor({ timeout: 15_000 });
+      expect((await gross.innerText()).replace(/\s/g, ' ')).toMatch(/^\d[\d.]*,\d\d €$/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('shows a reconnecting banner while the socket is gone and clears it once back', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall?kiosk=1`);
+      await page.locator('.tile').first().waitFor();
+      // Kiosk mode: no navigation chrome, yet the banner still shows.
+      expect(await page.locator('nav').count()).toBe(0);
+      await context.setOffline(true);
+      await page.locator('[data-testid="reconnecting-banner"]').waitFor({ timeout: 5000 });
+      await context.setOffline(false);
+      await page.locator('[data-testid="reconnecting-banner"]').waitFor({ state: 'detached', timeout: 10_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('groups the wall by city, and in kiosk mode rotates to the tickets board', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      await page.locator('.tile').first().waitFor();
+      await page.getByLabel('Group by city').check();
+      await page.waitForURL('**/wall?group=city');
+      const madrid = page.locator('li.group[data-group="Madrid"]');
+      await madrid.waitFor();
+      const cities = new Set(fleet.map((s) => s.city));
+      expect(await page.locator('li.group').count()).toBe(cities.size);
+      // The down store's city comes first, its header before its tile.
+      const first = await page.locator('li.group, .grid li:has(.tile)').evaluateAll((els) =>
+        els
+          .map((e) => ({ r: e.getBoundingClientRect(), group: e.getAttribute('data-group'), id: e.querySelector('.tile')?.getAttribute('data-store-id') }))
+          .sort((a, b) => a.r.top - b.r.top || a.r.left - b.r.left)
+          .slice(0, 2)
+          .map((x) => x.group ?? x.id),
+      );
+      expect(first).toEqual(['Madrid', 'S001']);
+
+      // A controllable clock: the rotation's timer is run forward instead of waited for.
+      await page.clock.install();
+      await page.goto(`${stack.server.url}/wall?kiosk=1&rotate=10`);
+      await page.locator('.tile').first().waitFor();
+      await page.clock.runFor(11_000);
+      await page.waitForURL('**/tickets?kiosk=1&rotate=10');
+      await page.locator(`tr[data-ticket-id="${ticket!.id}"]`).waitFor();
+      expect(await page.locator('nav').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('paints the wall on a canvas for large fleets, keeping each tile as a link with its state', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall?canvas=1`);
+      const canvas = page.locator('.grid-area canvas');
+      await canvas.waitFor();
+      const links = page.locator('.a11y-tiles .tile');
+      await expect.poll(() => links.count()).toBe(fleet.length);
+      expect(await page.locator('.a11y-tiles .tile[data-store-id="S001"]').getAttribute('data-state')).toBe('down');
+      expect(await page.locator('.a11y-tiles .tile[data-store-id="S001"]').getAttribute('aria-label')).toContain('Down');
+      // The canvas is painted: the down store's red is in the top-left tile.
+      const topLeft = await canvas.evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(2, 2, 1, 1).data]);
+      expect(topLeft.slice(0, 3)).toEqual([0xd7, 0x26, 0x3d]);
+      // A click on the canvas opens the store under it.
+      await canvas.click({ position: { x: 10, y: 10 } });
+      await page.waitForURL('**/stores/S001');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('serves the SLA report with a CSV download', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/reports/sla`);
+      await page.locator('[data-testid="sla-table"] tr[data-provider="pilot"]').waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="sla-csv"]').click()]);
+      expect(download.suggestedFilename()).toMatch(/^sla-report-\d{4}-\d{2}\.csv$/);
+    } finally {
+      await context.close();
+    }
+  });
+});

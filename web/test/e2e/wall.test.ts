@@ -1,0 +1,211 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RunningServer } from '@storepulse/server';
+import { demoFleet } from './fleet.js';
+import { ARTIFACTS, startStack, type Stack } from './harness.js';
+
+describe('the HQ wall in a real browser against the real server', () => {
+  const fleet = demoFleet(36);
+  let stack: Stack;
+  let server: RunningServer;
+  let browser: Browser;
+  let viewerToken: string;
+
+  const tile = (page: Page, id: string) => page.locator(`.tile[data-store-id="${id}"]`);
+  const faultAll = (storeId: string, patch: Record<string, string>) => stack.fault(storeId, patch);
+  const signedInPage = async (options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Europe/Madrid', locale: 'en-GB', ...options });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/wall?token=${viewerToken}`);
+    await page.locator('.tile').first().waitFor();
+    return { context, page };
+  };
+
+  beforeAll(async () => {
+    stack = await startStack(fleet);
+    ({ server, browser } = stack);
+    viewerToken = await stack.issue('hq-viewer', { label: 'Lobby wall' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('signs in by the wall link, drops the token from the address and shows every store, worst first', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      expect(new URL(page.url()).pathname).toBe('/wall');
+      expect(page.url()).not.toContain('token');
+      await page.locator('[data-connection="live"]').waitFor();
+      await expect.poll(() => tile(page, 'S008').getAttribute('data-state')).toBe('degraded');
+      expect(await page.locator('.tile').count()).toBe(fleet.length);
+      expect(await tile(page, 'S011').getAttribute('data-state')).toBe('offline');
+      expect(await tile(page, 'S014').getAttribute('data-state')).toBe('closed');
+      // Tiles are placed by rank, not by DOM order: read the order off the screen.
+      const order = await page.locator('.tile').evaluateAll((els) =>
+        els
+          .map((e) => ({ r: e.getBoundingClientRect(), state: e.getAttribute('data-state') }))
+          .sort((a, b) => a.r.top - b.r.top || a.r.left - b.r.left)
+          .map((t) => t.state),
+      );
+      expect(order.slice(0, 3)).toEqual(['offline', 'degraded', 'degraded']);
+      expect(order.at(-1)).toBe('closed');
+      // State is told in words and by icon, not by colour alone.
+      await expect.poll(() => tile(page, 'S011').innerText()).toContain('Offline');
+      expect(await tile(page, 'S011').locator('use').getAttribute('href')).toBe('#icon-offline');
+      // Moscow's clock differs from HQ (Madrid), so its tile shows it; Madrid's does not.
+      expect(await tile(page, 'S004').locator('time').count()).toBe(1);
+      expect(await tile(page, 'S001').locator('time').count()).toBe(0);
+      // Everything fits the screen: no scrolling on a 1080p wall.
+      const overflow = await page.locator('.grid-area').evaluate((el) => el.scrollHeight - el.clientHeight);
+      expect(overflow).toBeLessThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('turns a store\'s tile down within 2 s of its tills failing, moves it first and counts it', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await page.locator('[data-connection="live"]').waitFor();
+      expect(await tile(page, 'S001').getAttribute('data-state')).toBe('ok');
+      await faultAll('S001', { pos: 'error' });
+      await page.locator('.tile[data-store-id="S001"][data-state="down"]').waitFor({ timeout: 2000 });
+      const first = await page.locator('.tile').evaluateAll((els) => {
+        const topLeft = els.map((e) => ({ r: e.getBoundingClientRect(), id: e.getAttribute('data-store-id') }));
+        topLeft.sort((a, b) => a.r.top - b.r.top || a.r.left - b.r.left);
+        return topLeft[0]?.id;
+      });
+      expect(first).toBe('S001');
+      await expect.poll(() => page.locator('[data-count="down"] strong').innerText()).toBe('1');
+      const tillsDown = Number(await page.locator('[data-count="tills-down"] strong').innerText());
+      expect(tillsDown).toBeGreaterThanOrEqual(fleet[0]!.tills.length);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows reconnecting while the socket is gone, then takes the snapshot as the new truth', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await page.locator('[data-connection="live"]').waitFor();
+      await context.setOffline(true);
+      await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 5000 });
+      // S002 fails while this screen is away: only the snapshot on reconnection can tell it.
+      await faultAll('S002', { pos: 'error' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await tile(page, 'S002').getAttribute('data-state')).toBe('ok');
+      await context.setOffline(false);
+      await page.locator('[data-connection="live"]').waitFor({ timeout: 10_000 });
+      await page.locator('.tile[data-store-id="S002"][data-state="down"]').waitFor({ timeout: 2000 });
+      await faultAll('S002', {});
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('greys the tiles and says so once the data are stale, and clears it on reconnection', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Madrid' });
+    try {
+      const page = await context.newPage();
+      // A controllable clock (it still runs at normal speed until fast-forwarded).
+      await page.clock.install();
+      await page.goto(`${server.url}/wall?token=${viewerToken}`);
+      await page.locator('[data-connection="live"]').waitFor();
+      expect(await page.locator('.tile[data-stale]').count()).toBe(0);
+      await context.setOffline(true);
+      await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 5000 });
+      expect(await page.locator('[data-testid="stale-banner"]').count()).toBe(0);
+      await page.clock.fastForward('00:31');
+      await page.locator('[data-testid="stale-banner"]').waitFor({ timeout: 3000 });
+      expect(await page.locator('.tile[data-stale="true"]').count()).toBe(fleet.length);
+      expect(await page.locator('.tile').first().innerText()).toMatch(/stale/i);
+      await page.screenshot({ path: join(ARTIFACTS, 'wall-stale.png') });
+      await context.setOffline(false);
+      await page.clock.fastForward('00:05');
+      await page.locator('[data-connection="live"]').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="stale-banner"]').waitFor({ state: 'detached', timeout: 3000 });
+      expect(await page.locator('.tile[data-stale]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('opens a store page with each till\'s components and follows live changes', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await tile(page, 'S008').click();
+      await page.waitForURL('**/stores/S008');
+      const t1 = page.locator('[data-till-id="T1"]');
+      await t1.waitFor();
+      expect(await t1.getAttribute('data-state')).toBe('down');
+      expect(await t1.locator('[data-component="printer"]').innerText()).toContain('Paper out');
+      expect(await page.locator('[data-till-id="T2"]').getAttribute('data-state')).toBe('degraded');
+      expect(await page.locator('[data-till-id="T2"] [data-component="payment"]').innerText()).toContain('Unreachable');
+      await faultAll('S008', {});
+      await page.locator('[data-till-id="T1"][data-state="up"]').waitFor({ timeout: 2000 });
+      await page.locator('[data-testid="store-state"]').getByText('OK').waitFor({ timeout: 2000 });
+      await page.goto(`${server.url}/stores/NOPE`);
+      await page.getByText('This store does not exist.').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('switches to Russian and Spanish, remembers the choice and formats with the language', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await page.selectOption('select[name="locale"]', 'ru');
+      await page.getByRole('link', { name: 'Стена' }).waitFor();
+      expect(await tile(page, 'S011').innerText()).toContain('Нет связи');
+      await page.screenshot({ path: join(ARTIFACTS, 'wall-ru.png') });
+      await page.getByRole('link', { name: 'Магазины' }).click();
+      await page.locator('tr[data-store-id="S001"] [data-testid="currency"]').getByText('евро').waitFor();
+      expect(await page.locator('tr[data-store-id="S004"] [data-testid="currency"]').innerText()).toContain('российский рубль');
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+
+      await page.reload();
+      await page.getByRole('link', { name: 'Стена' }).waitFor();
+
+      await page.selectOption('select[name="locale"]', 'es');
+      await page.getByRole('link', { name: 'Muro' }).waitFor();
+      await page.locator('tr[data-store-id="S009"] [data-testid="currency"]').getByText('peso mexicano').waitFor();
+      expect(await page.locator('thead').innerText()).toContain('Cajas operativas');
+      await page.screenshot({ path: join(ARTIFACTS, 'stores-es.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('follows the browser\'s language on a first visit', async () => {
+    const { context, page } = await signedInPage({ locale: 'es-ES' });
+    try {
+      await page.getByRole('link', { name: 'Muro' }).waitFor();
+      expect(await page.locator('[data-count="stores"] .label').innerText()).toBe('Tiendas');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sends a bad wall link to the login page with a clear message', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/wall?token=sp_not-a-token`);
+      await page.waitForURL('**/login?error=token');
+      await page.getByRole('alert').getByText('This token is not valid.').waitFor();
+      await page.fill('#token', viewerToken);
+      await page.click('button[type="submit"]');
+      await page.waitForURL('**/wall');
+      await page.locator('.tile').first().waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/login');
+      await page.goto(`${server.url}/wall`);
+      await page.waitForURL('**/login');
+      expect((await context.cookies()).find((c) => c.name === 'storepulse_token')).toBeUndefined();
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { applySnapshot, applyStoreState, emptyFleet } from '../src/lib/fleet/fleet.js';
+import { summary, tills } from './fixtures.js';
+
+describe('fleet state', () => {
+  it('replaces everything on a snapshot, dropping stores that are gone', () => {
+    let fleet = emptyFleet();
+    fleet = applySnapshot(fleet, { at: '2026-11-23T09:00:00Z', stores: [summary('a', 'ok'), summary('b', 'ok')] }, 1000);
+    fleet = applySnapshot(fleet, { at: '2026-11-23T09:01:00Z', stores: [summary('b', 'down')] }, 2000);
+    expect([...fleet.stores.keys()]).toEqual(['b']);
+    expect(fleet.stores.get('b')?.state).toBe('down');
+    expect(fleet.snapshotAt).toBe('2026-11-23T09:01:00Z');
+    expect(fleet.heardAt).toBe(2000);
+  });
+
+  it('reports a change only when something shown changed', () => {
+    const fleet = applySnapshot(emptyFleet(), { at: '2026-11-23T09:00:00Z', stores: [summary('a', 'ok')] }, 1000);
+    expect(applyStoreState(fleet, summary('a', 'ok'), 1500)).toBe(false);
+    expect(fleet.heardAt).toBe(1500);
+    expect(applyStoreState(fleet, summary('a', 'ok', { tills: tills({ up: 3, down: 1 }) }), 1600)).toBe(true);
+    expect(fleet.stores.get('a')?.tills.down).toBe(1);
+    expect(applyStoreState(fleet, summary('a', 'down', { tills: tills({ up: 3, down: 1 }) }), 1700)).toBe(true);
+    expect(fleet.stores.get('a')?.state).toBe('down');
+  });
+
+  it('adds a store first seen in an update', () => {
+    const fleet = emptyFleet();
+    expect(applyStoreState(fleet, summary('new', 'degraded'), 10)).toBe(true);
+    expect(fleet.stores.get('new')?.state).toBe('degraded');
+  });
+});

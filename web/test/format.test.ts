@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  currencyName,
+  differsFromHq,
+  formatAgo,
+  formatCurrency,
+  formatNumber,
+  formatTime,
+  weekdayNames,
+} from '../src/lib/format.js';
+
+// Intl puts no-break spaces (U+00A0, U+202F) in some locales; compare them as plain spaces.
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('formatting follows the locale', () => {
+  it('formats currency amounts per locale', () => {
+    expect(plain(formatCurrency('en', 1234.5, 'EUR'))).toBe('€1,234.50');
+    expect(plain(formatCurrency('ru', 1234.5, 'EUR'))).toBe('1 234,50 €');
+    expect(plain(formatCurrency('es', 1234.5, 'EUR'))).toBe('1234,50 €');
+    expect(plain(formatCurrency('es', 12345.5, 'MXN'))).toBe('12.345,50 MXN');
+    expect(plain(formatCurrency('ru', 99, 'RUB'))).toBe('99,00 ₽');
+  });
+
+  it('formats numbers with each locale\'s grouping', () => {
+    expect(plain(formatNumber('en', 12345))).toBe('12,345');
+    expect(plain(formatNumber('ru', 12345))).toBe('12 345');
+    expect(plain(formatNumber('es', 12345))).toBe('12.345');
+  });
+
+  it('names currencies in the reader\'s language', () => {
+    expect(currencyName('ru', 'EUR')).toBe('евро');
+    expect(currencyName('es', 'USD').toLowerCase()).toContain('dólar');
+  });
+
+  it('shows time in the store\'s own zone', () => {
+    const at = Date.UTC(2026, 10, 23, 9, 5);
+    expect(formatTime('en-GB', at, 'Europe/Madrid')).toBe('10:05');
+    expect(formatTime('en-GB', at, 'Europe/Moscow')).toBe('12:05');
+    expect(formatTime('en-GB', at, 'America/Mexico_City')).toBe('03:05');
+  });
+
+  it('tells when a store\'s clock differs from HQ\'s', () => {
+    const at = Date.UTC(2026, 10, 23, 9, 5);
+    expect(differsFromHq('Europe/Madrid', 'Europe/Madrid', at)).toBe(false);
+    expect(differsFromHq('Europe/Paris', 'Europe/Madrid', at)).toBe(false);
+    expect(differsFromHq('Europe/Moscow', 'Europe/Madrid', at)).toBe(true);
+  });
+
+  it('says how long ago in the largest whole unit', () => {
+    const now = Date.UTC(2026, 10, 23, 12, 0);
+    expect(formatAgo('en', now - 5 * 60_000 - 10_000, now)).toBe('5 minutes ago');
+    expect(formatAgo('ru', now - 2 * 3_600_000, now)).toBe('2 часа назад');
+    expect(formatAgo('es', now - 3 * 86_400_000, now)).toBe('hace 3 días');
+    expect(formatAgo('en', now, now)).toBe('now');
+  });
+
+  it('lists weekdays Monday first in the reader\'s language', () => {
+    expect(weekdayNames('en')).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+    expect(weekdayNames('ru')[0]).toBe('понедельник');
+    expect(weekdayNames('es')[6]).toBe('domingo');
+  });
+});

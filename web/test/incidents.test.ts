@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { applyIncident, applyIncidentsSnapshot, lossByStore } from '../src/lib/incidents/incidents.js';
+import { sortTotals, totalInHq } from '../src/lib/incidents/money.js';
+import { incident } from './fixtures.js';
+
+describe('live incidents', () => {
+  it('keeps open incidents from a snapshot and forgets one once it closes', () => {
+    const state = applyIncidentsSnapshot({ at: '2026-11-23T09:00:00Z', open: [incident('a', 'S1'), incident('b', 'S2')], today: [], hq: null });
+    expect([...state.open.keys()]).toEqual(['a', 'b']);
+    applyIncident(state, incident('a', 'S1', { status: 'closed', updatedAt: '2026-11-23T09:10:00Z' }));
+    expect([...state.open.keys()]).toEqual(['b']);
+  });
+
+  it('ignores news older than what it holds', () => {
+    const state = applyIncidentsSnapshot({ at: '', open: [incident('a', 'S1', { updatedAt: '2026-11-23T09:10:00Z' })], today: [], hq: null });
+    applyIncident(state, incident('a', 'S1', { updatedAt: '2026-11-23T09:00:00Z', lostRevenue: { gross: 1, net: 1, low: 1, high: 1, currency: 'EUR' } }));
+    expect(state.open.get('a')!.lostRevenue.gross).toBe(100);
+  });
+
+  it('adds up the loss so far of each store\'s open incidents', () => {
+    const byStore = lossByStore([
+      incident('a', 'S1'),
+      incident('b', 'S1', { lostRevenue: { gross: 50.5, net: 40, low: 30, high: 70, currency: 'EUR' } }),
+      incident('c', 'S2', { lostRevenue: { gross: 900, net: 800, low: 700, high: 1000, currency: 'RUB' } }),
+    ]);
+    expect(byStore.get('S1')).toEqual({ currency: 'EUR', gross: 150.5, incidents: 2 });
+    expect(byStore.get('S2')).toEqual({ currency: 'RUB', gross: 900, incidents: 1 });
+  });
+});
+
+describe('lost revenue today', () => {
+  const today = [
+    { currency: 'RUB', gross: 90_000, net: 80_000, incidents: 3 },
+    { currency: 'EUR', gross: 1_200, net: 1_000, incidents: 2 },
+    { currency: 'MXN', gross: 0, net: 0, incidents: 0 },
+  ];
+
+  it('lists currencies with a loss, largest amount first', () => {
+    expect(sortTotals(today).map((t) => t.currency)).toEqual(['RUB', 'EUR']);
+  });
+
+  it('totals in HQ\'s currency with a rate for every currency', () => {
+    expect(totalInHq(today, { currency: 'EUR', rates: { RUB: 0.01 } })).toEqual({ currency: 'EUR', amount: 2_100 });
+  });
+
+  it('gives no total when a rate is missing, rather than a wrong one', () => {
+    expect(totalInHq(today, { currency: 'EUR', rates: {} })).toBeNull();
+    expect(totalInHq(today, null)).toBeNull();
+  });
+
+  it('needs no rate when every loss is in one currency', () => {
+    expect(totalInHq([{ currency: 'EUR', gross: 10, net: 5, incidents: 1 }, { currency: 'EUR', gross: 5, net: 5, incidents: 1 }], null)).toEqual({
+      currency: 'EUR',
+      amount: 15,
+    });
+  });
+});

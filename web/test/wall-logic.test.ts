@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { wallOrder } from '../src/lib/fleet/group.js';
+import { sortStores } from '../src/lib/fleet/sort.js';
+import { kioskOptions, nextInRotation } from '../src/lib/kiosk/kiosk.js';
+import { incidentEntry, pushEntries, storeEntry, ticketEntry } from '../src/lib/ticker/ticker.js';
+import { incident, summary, ticket } from './fixtures.js';
+
+describe('wall grouping', () => {
+  const stores = sortStores([
+    summary('m1', 'ok', { city: 'Madrid', name: 'A' }),
+    summary('m2', 'degraded', { city: 'Madrid', name: 'B' }),
+    summary('k1', 'down', { city: 'Kazan', name: 'C' }),
+    summary('b1', 'ok', { city: 'Bogotá', name: 'D' }),
+  ]);
+
+  it('places stores worst first without groups', () => {
+    const order = wallOrder(stores, null);
+    expect(order.cells).toBe(4);
+    expect(order.slots.get('k1')).toBe(0);
+    expect(order.slots.get('m2')).toBe(1);
+  });
+
+  it('puts each city behind a header, the worst city first, worst store first inside', () => {
+    const order = wallOrder(stores, 'city');
+    expect(order.headers.map((h) => [h.key, h.slot, h.worst, h.notOk, h.stores])).toEqual([
+      ['Kazan', 0, 'down', 1, 1],
+      ['Madrid', 2, 'degraded', 1, 2],
+      ['Bogotá', 5, 'ok', 0, 1],
+    ]);
+    expect(['k1', 'm2', 'm1', 'b1'].map((id) => order.slots.get(id))).toEqual([1, 3, 4, 6]);
+    expect(order.cells).toBe(7);
+  });
+});
+
+describe('kiosk mode', () => {
+  it('reads kiosk, rotation and grouping from the address, with a floor on rotation', () => {
+    expect(kioskOptions(new URLSearchParams('kiosk=1&rotate=60&group=city'))).toEqual({ kiosk: true, rotateSec: 60, groupBy: 'city', canvas: false });
+    expect(kioskOptions(new URLSearchParams('canvas=1')).canvas).toBe(true);
+    expect(kioskOptions(new URLSearchParams('kiosk&rotate=2')).rotateSec).toBe(10);
+    expect(kioskOptions(new URLSearchParams('rotate=60'))).toEqual({ kiosk: false, rotateSec: null, groupBy: null, canvas: false });
+    expect(kioskOptions(new URLSearchParams('kiosk=0')).kiosk).toBe(false);
+  });
+
+  it('alternates the wall and the tickets board, keeping the options', () => {
+    expect(nextInRotation(new URL('http://x/wall?kiosk=1&rotate=30'))).toBe('/tickets?kiosk=1&rotate=30');
+    expect(nextInRotation(new URL('http://x/tickets?kiosk=1'))).toBe('/wall?kiosk=1');
+    expect(nextInRotation(new URL('http://x/stores'))).toBeNull();
+  });
+});
+
+describe('event ticker', () => {
+  it('records state changes only, not till counts moving alone', () => {
+    const before = summary('S1', 'ok');
+    expect(storeEntry(before, summary('S1', 'ok', { tills: { ...before.tills, up: 3 } }), 1)).toBeNull();
+    expect(storeEntry(undefined, summary('S1', 'down'), 1)).toBeNull();
+    expect(storeEntry(before, summary('S1', 'down', { since: '2026-11-23T09:00:00Z' }), 1)).toMatchObject({ type: 'store', from: 'ok', to: 'down' });
+  });
+
+  it('keeps the newest entries first, each once, up to its size', () => {
+    const a = incidentEntry(incident('a', 'S1'), true, 1);
+    const b = incidentEntry(incident('a', 'S1'), false, 2);
+    let list = pushEntries([], [a]);
+    list = pushEntries(list, [b, a]);
+    expect(list.map((e) => e.id)).toEqual(['i:a:c', 'i:a:o']);
+    const many = Array.from({ length: 10 }, (_, i) => incidentEntry(incident(`x${i}`, 'S1'), true, i));
+    expect(pushEntries(list, many, 5).map((e) => e.id)).toEqual(['i:x9:o', 'i:x8:o', 'i:x7:o', 'i:x6:o', 'i:x5:o']);
+  });
+
+  it('leaves quiet ticket refreshes out', () => {
+    const t = ticket('T-1');
+    expect(ticketEntry({ type: 'ticket.updated', at: '', notify: false, detail: {}, ticket: t }, 1)).toBeNull();
+    expect(ticketEntry({ type: 'sla.breached', at: 'x', notify: true, detail: {}, ticket: t }, 1)).toMatchObject({ ticketId: 'T-1', event: 'sla.breached' });
+  });
+});

@@ -1,0 +1,23 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { defineConfig } from 'vite';
+import { paraglideOptions } from './i18n.config.js';
+
+const api = process.env.STOREPULSE_DEV_API ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [paraglideVitePlugin(paraglideOptions), sveltekit()],
+  ssr: {
+    // The workspace root hoists a newer `cookie` (for the server) than the one SvelteKit needs; bundling
+    // it resolves Kit's own copy for the build-time render of the fallback page.
+    noExternal: ['cookie'],
+  },
+  server: {
+    proxy: {
+      '/api': api,
+      '/socket.io': { target: api, ws: true },
+      // Only the wall link with a token needs the server (it sets the cookie); /wall itself is the app.
+      '/wall': { target: api, bypass: (req) => (req.url?.includes('token=') ? null : req.url) },
+    },
+  },
+});
