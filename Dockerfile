@@ -1,0 +1,57 @@
+# storepulse server image: builds every workspace, then ships only the server, its runtime
+# dependencies and the built web app, running as the unprivileged `node` user.
+
+FROM node:20-bookworm-slim AS toolchain
+# Only used if better-sqlite3 has no prebuilt binary for this platform.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY protocol/package.json protocol/
+COPY server/package.json server/
+COPY agents/package.json agents/
+COPY web/package.json web/
+
+FROM toolchain AS build
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json ./
+COPY protocol protocol
+COPY agents agents
+COPY server server
+COPY web web
+# Only what the image runs: benchmarks and tests stay out.
+RUN npx tsc -b protocol agents server && npm run build -w web
+
+FROM toolchain AS runtime-deps
+RUN npm ci --omit=dev --no-audit --no-fund \
+      --workspace protocol --workspace agents --workspace server --include-workspace-root \
+ && npm cache clean --force
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=8080 \
+    STOREPULSE_DATA_DIR=/data \
+    STOREPULSE_WEB_DIR=/app/web/build \
+    STOREPULSE_CONFIG=/app/config/storepulse.yaml
+WORKDIR /app
+COPY --from=runtime-deps /app/node_modules node_modules
+COPY --from=runtime-deps /app/package.json ./
+COPY --from=build /app/protocol/package.json protocol/
+COPY --from=build /app/protocol/dist protocol/dist
+COPY --from=build /app/agents/package.json agents/
+COPY --from=build /app/agents/dist agents/dist
+COPY --from=build /app/server/package.json server/
+COPY --from=build /app/server/dist server/dist
+COPY --from=build /app/web/build web/build
+COPY config config
+RUN mkdir -p /data \
+ && chown node:node /data \
+ && ln -s /app/server/dist/bin/storepulse-credentials.js /usr/local/bin/storepulse-credentials \
+ && chmod +x server/dist/bin/*.js
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=10s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "server/dist/bin/start.js"]
