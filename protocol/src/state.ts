@@ -29,6 +29,8 @@ export interface StoreSummary {
   id: string;
   name: string;
   city: string;
+  /** A wider area than the city, for grouping the wall; null when the store has none. */
+  region: string | null;
   timezone: string;
   currency: string;
   state: StoreState;

@@ -17,6 +17,7 @@ const detail: StoreDetail = {
   id: 'mad-01',
   name: 'Madrid Centro',
   city: 'Madrid',
+  region: null,
   timezone: 'Europe/Madrid',
   currency: 'EUR',
   state: 'ok',

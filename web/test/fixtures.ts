@@ -10,6 +10,7 @@ export function summary(id: string, state: StoreState, extra: Partial<StoreSumma
     id,
     name: `Store ${id}`,
     city: 'Madrid',
+    region: 'Iberia',
     timezone: 'Europe/Madrid',
     currency: 'EUR',
     state,

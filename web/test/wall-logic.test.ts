@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wallOrder } from '../src/lib/fleet/group.js';
+import { groupKey, wallOrder } from '../src/lib/fleet/group.js';
 import { sortStores } from '../src/lib/fleet/sort.js';
 import { kioskOptions, nextInRotation } from '../src/lib/kiosk/kiosk.js';
 import { incidentEntry, pushEntries, storeEntry, ticketEntry } from '../src/lib/ticker/ticker.js';
@@ -30,11 +30,34 @@ describe('wall grouping', () => {
     expect(['k1', 'm2', 'm1', 'b1'].map((id) => order.slots.get(id))).toEqual([1, 3, 4, 6]);
     expect(order.cells).toBe(7);
   });
+
+  it('groups by region the same way, stores without a region last among equals', () => {
+    const fleet = sortStores([
+      summary('m1', 'ok', { city: 'Madrid', region: 'Iberia', name: 'A' }),
+      summary('s1', 'degraded', { city: 'Sevilla', region: 'Iberia', name: 'B' }),
+      summary('k1', 'down', { city: 'Kazan', region: 'Volga', name: 'C' }),
+      summary('x1', 'ok', { city: 'Lima', region: null, name: 'D' }),
+      summary('b1', 'ok', { city: 'Bogotá', region: 'Andes', name: 'E' }),
+    ]);
+    const order = wallOrder(fleet, 'region');
+    expect(order.headers.map((h) => [h.key, h.slot, h.worst, h.notOk, h.stores])).toEqual([
+      ['Volga', 0, 'down', 1, 1],
+      ['Iberia', 2, 'degraded', 1, 2],
+      ['Andes', 5, 'ok', 0, 1],
+      ['', 7, 'ok', 0, 1],
+    ]);
+    // Worst first inside a region that spans two cities.
+    expect(['k1', 's1', 'm1', 'b1', 'x1'].map((id) => order.slots.get(id))).toEqual([1, 3, 4, 6, 8]);
+    expect(order.cells).toBe(9);
+    expect(groupKey(fleet[0]!, 'city')).toBe('Kazan');
+  });
 });
 
 describe('kiosk mode', () => {
   it('reads kiosk, rotation and grouping from the address, with a floor on rotation', () => {
     expect(kioskOptions(new URLSearchParams('kiosk=1&rotate=60&group=city'))).toEqual({ kiosk: true, rotateSec: 60, groupBy: 'city', canvas: false });
+    expect(kioskOptions(new URLSearchParams('group=region')).groupBy).toBe('region');
+    expect(kioskOptions(new URLSearchParams('group=country')).groupBy).toBeNull();
     expect(kioskOptions(new URLSearchParams('canvas=1')).canvas).toBe(true);
     expect(kioskOptions(new URLSearchParams('kiosk&rotate=2')).rotateSec).toBe(10);
     expect(kioskOptions(new URLSearchParams('rotate=60'))).toEqual({ kiosk: false, rotateSec: null, groupBy: null, canvas: false });

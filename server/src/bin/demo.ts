@@ -35,9 +35,23 @@ function demoProviders(fleet: { city: string; currency: string }[]) {
   ];
 }
 
+/** Sales regions of the simulated cities, so the wall can be grouped wider than by city. */
+const DEMO_REGIONS: Record<string, string> = {
+  Madrid: 'Iberia', Barcelona: 'Iberia', Valencia: 'Iberia',
+  Berlin: 'Central Europe',
+  London: 'United Kingdom', Manchester: 'United Kingdom', Edinburgh: 'United Kingdom',
+  Moscow: 'Russia West', 'Saint Petersburg': 'Russia West',
+  Novosibirsk: 'Russia East', Vladivostok: 'Russia East',
+  'Mexico City': 'Mexico', Guadalajara: 'Mexico', Monterrey: 'Mexico',
+  'New York': 'USA East', Chicago: 'USA Central', 'Los Angeles': 'USA West',
+};
+
 try {
   mkdirSync(dataDir, { recursive: true });
-  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: 42 });
+  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: 42 }).map((s) => ({
+    ...s,
+    ...(DEMO_REGIONS[s.city] ? { region: DEMO_REGIONS[s.city] } : {}),
+  }));
   const configPath = join(dataDir, 'storepulse.demo.yaml');
   writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump({ stores: fleet, providers: demoProviders(fleet), hq: DEMO_HQ }, { flowLevel: 3 })}`);
 

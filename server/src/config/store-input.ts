@@ -40,6 +40,7 @@ export function toStoreConfig(input: StoreInput): StoreConfig {
     id: input.id,
     name: input.name,
     city: input.city,
+    ...(input.region ? { region: input.region } : {}),
     timezone: input.timezone,
     currency: input.currency,
     tills: [...input.tills],

@@ -12,6 +12,7 @@ export const StoreInput = Type.Object(
     id: Type.String({ pattern: ID_PATTERN }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     city: Type.String({ minLength: 1, maxLength: 100 }),
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A wider area than the city, for grouping the wall (e.g. "Iberia")' })),
     timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Madrid' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
     tills: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 200, uniqueItems: true }),

@@ -195,6 +195,7 @@ export function storeSummary(store: StoreRecord): StoreSummary {
     id: c.id,
     name: c.name,
     city: c.city,
+    region: c.region ?? null,
     timezone: c.timezone,
     currency: c.currency,
     state: store.state,

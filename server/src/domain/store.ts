@@ -5,6 +5,8 @@ export interface StoreConfig {
   id: string;
   name: string;
   city: string;
+  /** A wider area than the city (e.g. "Iberia"), only for grouping; provider scoping does not use it. */
+  region?: string;
   /** IANA time zone, e.g. Europe/Madrid. */
   timezone: string;
   /** ISO 4217 code. */

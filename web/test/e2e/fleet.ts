@@ -5,6 +5,7 @@ export interface DemoStore {
   id: string;
   name: string;
   city: string;
+  region: string;
   timezone: string;
   currency: string;
   tills: string[];
@@ -16,31 +17,32 @@ export interface DemoStore {
   faults?: Record<string, Record<string, string>>;
 }
 
-const CITIES: [string, string, string][] = [
-  ['Madrid', 'Europe/Madrid', 'EUR'],
-  ['Barcelona', 'Europe/Madrid', 'EUR'],
-  ['Sevilla', 'Europe/Madrid', 'EUR'],
-  ['Moscow', 'Europe/Moscow', 'RUB'],
-  ['Kazan', 'Europe/Moscow', 'RUB'],
-  ['Yekaterinburg', 'Asia/Yekaterinburg', 'RUB'],
-  ['Novosibirsk', 'Asia/Novosibirsk', 'RUB'],
-  ['Vladivostok', 'Asia/Vladivostok', 'RUB'],
-  ['Mexico City', 'America/Mexico_City', 'MXN'],
-  ['Monterrey', 'America/Monterrey', 'MXN'],
-  ['Bogotá', 'America/Bogota', 'COP'],
-  ['Lima', 'America/Lima', 'PEN'],
+const CITIES: [string, string, string, string][] = [
+  ['Madrid', 'Europe/Madrid', 'EUR', 'Iberia'],
+  ['Barcelona', 'Europe/Madrid', 'EUR', 'Iberia'],
+  ['Sevilla', 'Europe/Madrid', 'EUR', 'Iberia'],
+  ['Moscow', 'Europe/Moscow', 'RUB', 'Russia West'],
+  ['Kazan', 'Europe/Moscow', 'RUB', 'Russia West'],
+  ['Yekaterinburg', 'Asia/Yekaterinburg', 'RUB', 'Russia East'],
+  ['Novosibirsk', 'Asia/Novosibirsk', 'RUB', 'Russia East'],
+  ['Vladivostok', 'Asia/Vladivostok', 'RUB', 'Russia East'],
+  ['Mexico City', 'America/Mexico_City', 'MXN', 'Mexico'],
+  ['Monterrey', 'America/Monterrey', 'MXN', 'Mexico'],
+  ['Bogotá', 'America/Bogota', 'COP', 'Andes'],
+  ['Lima', 'America/Lima', 'PEN', 'Andes'],
 ];
 
 /** A fleet of `count` stores across time zones, with a few faults, one closed and one silent store. */
 export function demoFleet(count: number): DemoStore[] {
   const stores: DemoStore[] = [];
   for (let i = 1; i <= count; i++) {
-    const [city, timezone, currency] = CITIES[(i - 1) % CITIES.length]!;
+    const [city, timezone, currency, region] = CITIES[(i - 1) % CITIES.length]!;
     const tillCount = 2 + (i % 3);
     stores.push({
       id: `S${String(i).padStart(3, '0')}`,
       name: `${city} ${['Centro', 'Plaza', 'Norte', 'Sur'][i % 4]} ${i}`,
       city,
+      region,
       timezone,
       currency,
       tills: Array.from({ length: tillCount }, (_, t) => `T${t + 1}`),
@@ -64,6 +66,7 @@ export function fleetYaml(stores: DemoStore[]): string {
       `  - id: ${s.id}`,
       `    name: "${s.name}"`,
       `    city: "${s.city}"`,
+      `    region: "${s.region}"`,
       `    timezone: ${s.timezone}`,
       `    currency: ${s.currency}`,
       `    tills: [${s.tills.join(', ')}]`,

@@ -220,26 +220,47 @@ providers:
     }
   });
 
-  it('groups the wall by city, and in kiosk mode rotates to the tickets board', async () => {
+  it('groups the wall by city and by region, and in kiosk mode rotates to the tickets board', async () => {
     const { context, page } = await stack.signedIn(viewer);
-    try {
-      await page.goto(`${stack.server.url}/wall`);
-      await page.locator('.tile').first().waitFor();
-      await page.getByLabel('Group by city').check();
-      await page.waitForURL('**/wall?group=city');
-      const madrid = page.locator('li.group[data-group="Madrid"]');
-      await madrid.waitFor();
-      const cities = new Set(fleet.map((s) => s.city));
-      expect(await page.locator('li.group').count()).toBe(cities.size);
-      // The down store's city comes first, its header before its tile.
-      const first = await page.locator('li.group, .grid li:has(.tile)').evaluateAll((els) =>
+    // The first two cells in reading order: a group's header, then its worst store.
+    const firstCells = () =>
+      page.locator('li.group, .grid li:has(.tile)').evaluateAll((els) =>
         els
           .map((e) => ({ r: e.getBoundingClientRect(), group: e.getAttribute('data-group'), id: e.querySelector('.tile')?.getAttribute('data-store-id') }))
           .sort((a, b) => a.r.top - b.r.top || a.r.left - b.r.left)
           .slice(0, 2)
           .map((x) => x.group ?? x.id),
       );
-      expect(first).toEqual(['Madrid', 'S001']);
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      await page.locator('.tile').first().waitFor();
+      await page.getByLabel('Group by').selectOption('city');
+      await page.waitForURL('**/wall?group=city');
+      await page.locator('li.group[data-group="Madrid"]').waitFor();
+      expect(await page.locator('li.group').count()).toBe(new Set(fleet.map((s) => s.city)).size);
+      // The down store's city comes first, its header before its tile.
+      expect(await firstCells()).toEqual(['Madrid', 'S001']);
+
+      await page.getByLabel('Group by').selectOption('region');
+      await page.waitForURL('**/wall?group=region');
+      const iberia = page.locator('li.group[data-group="Iberia"]');
+      await iberia.waitFor();
+      expect(await page.locator('li.group').count()).toBe(new Set(fleet.map((s) => s.region)).size);
+      expect(await firstCells()).toEqual(['Iberia', 'S001']);
+      // Worst first inside the region: its stores' tiles follow the header in severity order.
+      const iberian = fleet.filter((s) => s.region === 'Iberia').length;
+      expect(await iberia.locator('.group-count').innerText()).toMatch(new RegExp(`^\\d+/${iberian}$`));
+      const states = await page.locator('.grid li:has(.tile)').evaluateAll((els, ids) =>
+        els
+          .filter((e) => ids.includes(e.querySelector('.tile')!.getAttribute('data-store-id')!))
+          .sort((a, b) => Number(a.getAttribute('data-rank')) - Number(b.getAttribute('data-rank')))
+          .map((e) => e.querySelector('.tile')!.getAttribute('data-state')!),
+        fleet.filter((s) => s.region === 'Iberia').map((s) => s.id),
+      );
+      const severity = ['down', 'offline', 'degraded', 'ok', 'closed'];
+      expect(states.map((s) => severity.indexOf(s))).toEqual(states.map((s) => severity.indexOf(s)).sort((a, b) => a - b));
+      // The choice is in the address: a kiosk link keeps it.
+      expect(await page.getByRole('link', { name: 'Kiosk mode' }).getAttribute('href')).toContain('group=region');
 
       // A controllable clock: the rotation's timer is run forward instead of waited for.
       await page.clock.install();

@@ -1,13 +1,15 @@
+import { GROUPINGS, type Grouping } from '../fleet/group.js';
+
 /**
  * Kiosk mode for a wall screen, from the address: `?kiosk` hides the app's chrome, `rotate=<seconds>` alternates
- * the wall and the tickets board, `group=city` groups the wall's tiles, `canvas=1` paints the tiles on a canvas
+ * the wall and the tickets board, `group=city` or `group=region` groups the wall's tiles, `canvas=1` paints the tiles on a canvas
  * whatever their number (for a slow wall PC).
  */
 export interface KioskOptions {
   kiosk: boolean;
   /** Seconds per page, or null for no rotation. */
   rotateSec: number | null;
-  groupBy: 'city' | null;
+  groupBy: Grouping | null;
   canvas: boolean;
 }
 
@@ -22,7 +24,7 @@ export function kioskOptions(params: URLSearchParams): KioskOptions {
   return {
     kiosk,
     rotateSec: kiosk && Number.isFinite(rotate) && rotate > 0 ? Math.max(MIN_ROTATE_SEC, Math.round(rotate)) : null,
-    groupBy: params.get('group') === 'city' ? 'city' : null,
+    groupBy: GROUPINGS.find((g) => g === params.get('group')) ?? null,
     canvas: params.get('canvas') === '1',
   };
 }

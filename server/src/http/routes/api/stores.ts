@@ -17,6 +17,7 @@ const Summary = {
   id: Type.String(),
   name: Type.String(),
   city: Type.String(),
+  region: Type.Union([Type.String(), Type.Null()]),
   timezone: Type.String(),
   currency: Type.String(),
   state: Type.Enum(STORE_STATES),
