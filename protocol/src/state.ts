@@ -1,3 +1,4 @@
+import type { ComponentName, ComponentState } from './components.js';
 import type { Components } from './schemas.js';
 
 /** Till state derived on the server from its components and its agent's presence. */
@@ -43,6 +44,28 @@ export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
   tills: TillView[];
   hours: WeekHours;
   provider: string | null;
+}
+
+/** One change of a till's state or components, as the till history API carries it. */
+export interface TillStateChangeView {
+  at: string;
+  tillId: string;
+  state: TillState;
+  /** Component states as reported; null when the agent had reported none. */
+  components: Partial<Record<ComponentName, ComponentState>> | null;
+}
+
+/** GET /api/stores/:id/tills/history: a store's till state changes over [from, to). */
+export interface TillHistory {
+  storeId: string;
+  from: string;
+  to: string;
+  /** Each till's last state before `from`, where known: where a timeline of the range starts. */
+  before: TillStateChangeView[];
+  /** Oldest first. */
+  changes: TillStateChangeView[];
+  /** More changes than `limit` fell in the range: the oldest were left out. */
+  truncated: boolean;
 }
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -27,6 +27,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { providerRoutes } from './routes/api/providers.js';
 import { reportRoutes } from './routes/api/reports.js';
 import { ticketRoutes } from './routes/api/tickets.js';
+import { tillHistoryRoutes } from './routes/api/till-history.js';
 import type { App } from './types.js';
 
 export interface HttpDeps {
@@ -89,6 +90,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
 
   await app.register(healthRoutes, { probe: deps.health });
   await app.register(storeRoutes, { stores: deps.stores });
+  await app.register(tillHistoryRoutes, { stores: deps.stores, telemetry: deps.telemetry });
   await app.register(incidentRoutes, { incidents: deps.incidents, stores: deps.stores, telemetry: deps.telemetry });
   await app.register(summaryRoutes, { incidents: deps.incidents, stores: deps.stores, hq: deps.hq });
   await app.register(maintenanceRoutes, { incidents: deps.incidents });

@@ -21,6 +21,8 @@ import {
   rollupQueries,
   rollupTarget,
   salesSeriesQuery,
+  tillStatesBeforeQuery,
+  tillStatesNewestQuery,
   tillsSeriesQuery,
 } from './influx/queries.js';
 import { ensureV1Schema, isV1 } from './influx/schema.js';
@@ -38,8 +40,11 @@ import type {
   StoreStatePoint,
   TelemetryStats,
   TillOnlinePoint,
+  TillStateChange,
+  TillStatesQuery,
   TillStatusPoint,
 } from './port.js';
+import { rowToChange } from './till-states.js';
 import { RAW_RETENTION_DAYS, ROLLUP_RETENTION_DAYS, STARTUP_REROLL_MS } from './retention.js';
 import { TelemetryStoreBase, type BaseOptions } from './store-base.js';
 
@@ -167,6 +172,23 @@ export class InfluxTelemetryStore extends TelemetryStoreBase {
     const values = await this.series(historyQuery(q.storeId, q.metric, Math.min(...times), Math.max(...times), this.rollupRp));
     const found = new Map(values.map((r) => [Number(r[0]), num(r[1])]));
     return bins.map((b) => ({ ...b, value: found.get(b.binStart) ?? null }));
+  }
+
+  /** Columns by name: InfluxDB orders them itself. */
+  private static changes(s: { tags: Record<string, string>; values: Value[][]; columns: string[] }): TillStateChange[] {
+    const at = (name: string) => s.columns.indexOf(name);
+    const [t, till, state, pos, printer, payment, network] = ['time', 'till', 'state', 'pos', 'printer', 'payment', 'network'].map(at) as number[];
+    return s.values
+      .map((r) => rowToChange(Number(r[t!]), String(s.tags.till ?? r[till!]), r[state!], { pos: r[pos!], printer: r[printer!], payment: r[payment!], network: r[network!] }))
+      .filter((c) => c !== null);
+  }
+
+  protected async readTillStatesBefore(q: TillStatesQuery): Promise<TillStateChange[]> {
+    return rows(await this.http.query(tillStatesBeforeQuery(q, this.rawRp))).flatMap(InfluxTelemetryStore.changes);
+  }
+
+  protected async readTillStatesNewest(q: TillStatesQuery, limit: number): Promise<TillStateChange[]> {
+    return rows(await this.http.query(tillStatesNewestQuery(q, limit, this.rawRp))).flatMap(InfluxTelemetryStore.changes);
   }
 
   async maintain(nowMs: number): Promise<MaintenanceReport> {

@@ -114,6 +114,32 @@ export interface HistoryValue {
   value: number | null;
 }
 
+/** A till's state changes over [from, to); without `tillId`, every till of the store. */
+export interface TillStatesQuery {
+  storeId: string;
+  tillId?: string;
+  from: number;
+  to: number;
+  /** At most this many changes, the newest kept (default and ceiling: MAX_TILL_STATE_CHANGES). */
+  limit?: number;
+}
+
+export interface TillStateChange {
+  at: number;
+  tillId: string;
+  state: TillState;
+  components: Partial<Record<ComponentName, ComponentState>> | null;
+}
+
+export interface TillStates {
+  /** Each till's last state before `from` (looked up as far back as raw points are kept), for a timeline's start. */
+  before: TillStateChange[];
+  /** Oldest first. A point repeating its till's previous state and components is not a change and is left out. */
+  changes: TillStateChange[];
+  /** More changes fell in the range than `limit`: the oldest were left out. */
+  truncated: boolean;
+}
+
 export interface MaintenanceReport {
   /** 15-minute rollup bins (store × measurement × bin) written. */
   rolledUp: number;
@@ -156,6 +182,8 @@ export interface TelemetryStore {
   salesSeries(q: SeriesQuery): Promise<SalesSeriesValue[]>;
   /** Baseline history from the 15-minute rollups; call `maintain` first so recent bins are rolled up. */
   history(q: HistoryQuery): Promise<HistoryValue[]>;
+  /** The till status points written on each change, read back as a state history. */
+  tillStates(q: TillStatesQuery): Promise<TillStates>;
 
   /** Rolls up bins touched since the last call and applies retention. Call every minute or so. */
   maintain(nowMs: number): Promise<MaintenanceReport>;

@@ -19,8 +19,11 @@ import type {
   StoreStatePoint,
   TelemetryStats,
   TillOnlinePoint,
+  TillStateChange,
+  TillStatesQuery,
   TillStatusPoint,
 } from './port.js';
+import { rowToChange } from './till-states.js';
 import { RAW_RETENTION_MS, ROLLUP_RETENTION_MS, STARTUP_REROLL_MS } from './retention.js';
 import { RAW_TABLES, ROLLUP_TABLES, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { TelemetryStoreBase, type BaseOptions } from './store-base.js';
@@ -102,6 +105,11 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
         WHERE store = @store AND t >= @from AND t < @to GROUP BY b`),
       tillsSeries: db.prepare(`SELECT (t / CAST(@bin AS INTEGER)) * CAST(@bin AS INTEGER) AS b, tills_up AS v, MAX(t) FROM store_state
         WHERE store = @store AND t >= @from AND t < @to GROUP BY b`),
+      // Bare columns next to MAX(t) come from the row holding it: each till's last point.
+      tillStatesBefore: db.prepare(`SELECT till, MAX(t) AS t, state, pos, printer, payment, network FROM till_status
+        WHERE store = @store AND (@till IS NULL OR till = @till) AND t >= @from AND t < @to GROUP BY till`),
+      tillStatesNewest: db.prepare(`SELECT till, t, state, pos, printer, payment, network FROM till_status
+        WHERE store = @store AND (@till IS NULL OR till = @till) AND t >= @from AND t < @to ORDER BY t DESC, till DESC LIMIT @limit`),
       rollup: Object.fromEntries(Object.entries(ROLLUP_SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Record<RollupKind, Database.Statement>,
       history: Object.fromEntries(Object.entries(HISTORY_SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Record<HistoryMetric, Database.Statement>,
       expireRaw: RAW_TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE t < ?`)),
@@ -214,6 +222,27 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
     const rows = this.stmt.history[q.metric].all(q.storeId, Math.min(...times), Math.max(...times)) as Row[];
     const found = new Map(rows.map((r) => [Number(r.t) * 1000, Number(r.v)]));
     return bins.map((b) => ({ ...b, value: found.get(b.binStart) ?? null }));
+  }
+
+  /** Rows are whole seconds: second s lies in [from, to) when s * 1000 does. */
+  private tillStatesParams(q: TillStatesQuery) {
+    return { store: q.storeId, till: q.tillId ?? null, from: Math.ceil(q.from / 1000), to: Math.ceil(q.to / 1000) };
+  }
+
+  private static change(r: Row): TillStateChange | null {
+    return rowToChange(Number(r.t) * 1000, String(r.till), r.state, { pos: r.pos, printer: r.printer, payment: r.payment, network: r.network });
+  }
+
+  protected async readTillStatesBefore(q: TillStatesQuery): Promise<TillStateChange[]> {
+    this.commitNow();
+    const rows = this.stmt.tillStatesBefore.all(this.tillStatesParams(q)) as Row[];
+    return rows.map(SqliteTelemetryStore.change).filter((c) => c !== null);
+  }
+
+  protected async readTillStatesNewest(q: TillStatesQuery, limit: number): Promise<TillStateChange[]> {
+    this.commitNow();
+    const rows = this.stmt.tillStatesNewest.all({ ...this.tillStatesParams(q), limit }) as Row[];
+    return rows.map(SqliteTelemetryStore.change).filter((c) => c !== null);
   }
 
   async maintain(nowMs: number): Promise<MaintenanceReport> {

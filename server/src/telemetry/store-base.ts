@@ -4,6 +4,7 @@
  */
 import { checkHistoryQuery, checkSeriesQuery } from './bins.js';
 import { DirtyBins } from './dirty-bins.js';
+import { MAX_TILL_STATE_CHANGES, TILL_STATE_LOOKBACK_MS, checkTillStatesQuery, toTillStates } from './till-states.js';
 import type {
   CityOf,
   FootfallBinPoint,
@@ -20,6 +21,9 @@ import type {
   TelemetryStats,
   TelemetryStore,
   TillOnlinePoint,
+  TillStateChange,
+  TillStates,
+  TillStatesQuery,
   TillStatusPoint,
 } from './port.js';
 import {
@@ -124,6 +128,17 @@ export abstract class TelemetryStoreBase implements TelemetryStore {
     return this.readHistory(q);
   }
 
+  async tillStates(q: TillStatesQuery): Promise<TillStates> {
+    checkTillStatesQuery(q);
+    const limit = q.limit ?? MAX_TILL_STATE_CHANGES;
+    const [before, newest] = await Promise.all([
+      this.readTillStatesBefore({ ...q, to: q.from, from: q.from - TILL_STATE_LOOKBACK_MS }),
+      // One more than asked for, so a cut can be told apart from a range that held exactly `limit`.
+      this.readTillStatesNewest(q, limit + 1),
+    ]);
+    return toTillStates(before, newest, limit);
+  }
+
   protected gateStats(): Pick<TelemetryStats, 'accepted' | 'rejected'> {
     return { accepted: this.accepted, rejected: this.rejected };
   }
@@ -138,6 +153,10 @@ export abstract class TelemetryStoreBase implements TelemetryStore {
   protected abstract readTillsAvailable(q: SeriesQuery): Promise<SeriesValue[]>;
   protected abstract readSales(q: SeriesQuery): Promise<SalesSeriesValue[]>;
   protected abstract readHistory(q: HistoryQuery): Promise<HistoryValue[]>;
+  /** Each till's last point in [from, to). */
+  protected abstract readTillStatesBefore(q: TillStatesQuery): Promise<TillStateChange[]>;
+  /** The newest `limit` points in [from, to), newest first. */
+  protected abstract readTillStatesNewest(q: TillStatesQuery, limit: number): Promise<TillStateChange[]>;
   abstract maintain(nowMs: number): Promise<MaintenanceReport>;
   abstract flush(): Promise<void>;
   abstract stats(): TelemetryStats;

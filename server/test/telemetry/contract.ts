@@ -154,6 +154,52 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       expect(after.dropped).toBe(before.dropped);
     });
 
+    it('reads till state changes back, oldest first, with each till\'s state before the range and no repeats', async () => {
+      const t0 = utc('2026-06-06T10:00:00Z');
+      const ok = { pos: 'ok', printer: 'ok', payment: 'ok', network: 'ok' } as const;
+      const posError = { ...ok, pos: 'error' } as const;
+      const write = (at: number, tillId: string, state: 'up' | 'down' | 'offline', components: typeof ok | typeof posError | null, storeId = 'ts1') =>
+        store.writeTillStatus({ at, storeId, tillId, state, components });
+      write(t0 - 3 * 3600_000, 't2', 'up', ok);
+      write(t0 - 2 * 3600_000, 't2', 'offline', null);
+      write(t0 - 3600_000, 't1', 'up', ok);
+      // The same as before the range: not a change.
+      write(t0 + 1000, 't1', 'up', ok);
+      write(t0 + 5 * MIN, 't1', 'down', posError);
+      write(t0 + 6 * MIN, 't2', 'up', ok);
+      // Same state, other components: still a change.
+      store.writeTillStatus({ at: t0 + 7 * MIN, storeId: 'ts1', tillId: 't1', state: 'down', components: { ...posError, printer: 'paper_out' } });
+      write(t0 + 9 * MIN, 't1', 'up', ok);
+      write(t0 + Q, 't1', 'down', posError);
+      write(t0 + 5 * MIN, 't1', 'down', posError, 'ts-other');
+      await store.flush();
+
+      const all = await store.tillStates({ storeId: 'ts1', from: t0, to: t0 + Q });
+      expect(all.before).toEqual([
+        { at: t0 - 3600_000, tillId: 't1', state: 'up', components: ok },
+        { at: t0 - 2 * 3600_000, tillId: 't2', state: 'offline', components: null },
+      ]);
+      expect(all.changes.map((c) => [c.at - t0, c.tillId, c.state])).toEqual([
+        [5 * MIN, 't1', 'down'],
+        [6 * MIN, 't2', 'up'],
+        [7 * MIN, 't1', 'down'],
+        [9 * MIN, 't1', 'up'],
+      ]);
+      expect(all.changes[2]!.components).toEqual({ ...posError, printer: 'paper_out' });
+      expect(all.truncated).toBe(false);
+
+      const t2 = await store.tillStates({ storeId: 'ts1', tillId: 't2', from: t0, to: t0 + Q });
+      expect(t2.before.map((c) => c.tillId)).toEqual(['t2']);
+      expect(t2.changes.map((c) => [c.at - t0, c.state])).toEqual([[6 * MIN, 'up']]);
+
+      // A limit keeps the newest changes and says that older ones were left out.
+      const cut = await store.tillStates({ storeId: 'ts1', tillId: 't1', from: t0, to: t0 + Q, limit: 2 });
+      expect(cut.changes.map((c) => c.at - t0)).toEqual([7 * MIN, 9 * MIN]);
+      expect(cut.truncated).toBe(true);
+
+      expect(await store.tillStates({ storeId: 'ts-none', from: t0, to: t0 + Q })).toEqual({ before: [], changes: [], truncated: false });
+    });
+
     it('refuses invalid points, counts them and stores nothing', async () => {
       const before = store.stats();
       const t0 = utc('2026-06-05T10:00:00Z');
@@ -178,6 +224,10 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       await expect(store.salesSeries({ storeId: 'x', from: t0 + Q, to: t0, binSeconds: 900 })).rejects.toThrow(RangeError);
       await expect(store.history({ storeId: 'x', metric: 'footfall', timezone: 'Nowhere/City', binStart: t0, weeks: 2 })).rejects.toThrow(RangeError);
       await expect(store.history({ storeId: 'x', metric: 'footfall', timezone: zone, binStart: t0 + MIN, weeks: 2 })).rejects.toThrow(RangeError);
+      await expect(store.tillStates({ storeId: 'x', from: t0, to: t0 })).rejects.toThrow(RangeError);
+      await expect(store.tillStates({ storeId: 'x', from: t0, to: t0 + 31 * 24 * 3600_000 })).rejects.toThrow(RangeError);
+      await expect(store.tillStates({ storeId: 'x', from: t0, to: t0 + Q, limit: 0 })).rejects.toThrow(RangeError);
+      await expect(store.tillStates({ storeId: 'x y', from: t0, to: t0 + Q })).rejects.toThrow(RangeError);
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView } from '@storepulse/protocol';
+import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory } from '@storepulse/protocol';
 import type { TicketSummary } from './tickets/tickets.js';
 
 export interface Session {
@@ -90,6 +90,10 @@ export interface StoreSeries {
 
 export const fetchSeries = (id: string, from: string, to: string, bin: 60 | 300 | 900 | 3600, fetchFn: Fetch = fetch): Promise<StoreSeries> =>
   getJson(fetchFn, `/api/stores/${encodeURIComponent(id)}/series${q({ from, to, bin })}`);
+
+/** Every till's state changes of a store over [from, to), with each till's state before `from`. */
+export const fetchTillHistory = (id: string, from: string, to: string, fetchFn: Fetch = fetch): Promise<TillHistory> =>
+  getJson(fetchFn, `/api/stores/${encodeURIComponent(id)}/tills/history${q({ from, to, limit: 2000 })}`);
 
 export const fetchTickets = (
   params: { status?: TicketStatus; providerId?: string; storeId?: string; unassigned?: boolean } = {},

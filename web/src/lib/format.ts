@@ -37,6 +37,14 @@ export function formatTime(locale: string, at: Date | number, timeZone?: string)
   ).format(at);
 }
 
+/** With seconds: state changes can come a few seconds apart. */
+export function formatTimeSeconds(locale: string, at: Date | number, timeZone?: string): string {
+  return cached(
+    `ts|${locale}|${timeZone ?? ''}`,
+    () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }),
+  ).format(at);
+}
+
 export function formatDateTime(locale: string, at: Date | number, timeZone?: string): string {
   return cached(
     `dt|${locale}|${timeZone ?? ''}`,

@@ -120,9 +120,26 @@ providers:
       await page.locator('[data-testid="store-chart"] [data-chart-ready="true"], [data-testid="chart-empty"]').first().waitFor({ timeout: 10_000 });
       await page.locator('[data-testid="store-incidents"] tr[data-incident-id]').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('[data-testid="store-incidents"] tr[data-status="open"]').count()).toBeGreaterThan(0);
-      await page.locator('.till[data-till-id="T1"] .history li').first().waitFor();
-      expect(await page.locator('.till[data-till-id="T1"] .history li').first().innerText()).toContain('store down');
+      const t1 = page.locator('.till[data-till-id="T1"]');
+      await t1.locator('.till-incidents li').first().waitFor();
+      expect(await t1.locator('.till-incidents li').first().innerText()).toContain('store down');
+
+      // The fault published earlier is in T1's state history: a Down stretch on today's band after Up, and a line
+      // naming the state and the failed part, with the store's local time.
+      const down = t1.locator('.state-history li[data-state="down"]');
+      await down.first().waitFor({ timeout: 10_000 });
+      expect(await down.first().innerText()).toMatch(/^\d\d:\d\d:\d\d[\s\S]*Down[\s\S]*POS app: Error/);
+      expect(await t1.locator('.state-history li[data-state="up"]').count()).toBeGreaterThan(0);
+      expect(await t1.locator('.band .seg').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')).slice(-2))).toEqual(['up', 'down']);
+      expect(await t1.locator('.band').getAttribute('aria-label')).toMatch(/States of till T1 today: .*Up .*, Down /);
+
+      // Live: the till's next change arrives over the socket and is added on top, without a reload.
+      await stack.fault('S001', { pos: 'error', printer: 'paper_out' });
+      await t1.locator('.state-history li').first().getByText('Receipt printer: Paper out').waitFor({ timeout: 5000 });
+      await expect.poll(() => down.count()).toBe(2);
       await page.screenshot({ path: join(ARTIFACTS, 'store-page.png'), fullPage: true });
+      // The page scrolls inside the app's layout: the tills get a picture of their own.
+      await page.locator('ul.tills').screenshot({ path: join(ARTIFACTS, 'store-tills.png') });
     } finally {
       await context.close();
     }

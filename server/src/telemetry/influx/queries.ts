@@ -1,7 +1,7 @@
 /** InfluxQL for the port's reads and for the 15-minute rollups. */
 import { ROLLUP_BIN_SECONDS } from '../bins.js';
 import type { RollupWork } from '../dirty-bins.js';
-import type { HistoryMetric, SeriesQuery } from '../port.js';
+import type { HistoryMetric, SeriesQuery, TillStatesQuery } from '../port.js';
 import { influxIdent, influxString } from './http.js';
 import { MEASUREMENTS } from './points.js';
 
@@ -24,6 +24,23 @@ export function salesSeriesQuery(q: SeriesQuery, rp: string | undefined): string
 
 export function tillsSeriesQuery(q: SeriesQuery, rp: string | undefined): string {
   return `SELECT last("tills_up") FROM ${from(MEASUREMENTS.storeState, rp)} WHERE ${range(q)} GROUP BY time(${q.binSeconds}s) fill(none)`;
+}
+
+const TILL_FIELDS = '"state", "pos", "printer", "payment", "network"';
+
+function tillStatesWhere(q: TillStatesQuery): string {
+  const till = q.tillId === undefined ? '' : ` AND "till" = ${influxString(q.tillId)}`;
+  return `"store" = ${influxString(q.storeId)}${till} AND time >= ${q.from}ms AND time < ${q.to}ms`;
+}
+
+/** Each till's last status point in the range: one series per till. */
+export function tillStatesBeforeQuery(q: TillStatesQuery, rp: string | undefined): string {
+  return `SELECT ${TILL_FIELDS} FROM ${from(MEASUREMENTS.tillStatus, rp)} WHERE ${tillStatesWhere(q)} GROUP BY "till" ORDER BY time DESC LIMIT 1`;
+}
+
+/** The newest status points of the range across tills, newest first, with the till tag as a column. */
+export function tillStatesNewestQuery(q: TillStatesQuery, limit: number, rp: string | undefined): string {
+  return `SELECT "till", ${TILL_FIELDS} FROM ${from(MEASUREMENTS.tillStatus, rp)} WHERE ${tillStatesWhere(q)} ORDER BY time DESC LIMIT ${limit}`;
 }
 
 const HISTORY: Record<HistoryMetric, { measurement: string; field: string }> = {
