@@ -62,7 +62,7 @@ export function planStores(count: number, seed: number): PlannedStore[] {
     const rng = new Rng(deriveSeed(seed, 'backtest-store', i));
     const region = REGIONS[i % REGIONS.length]!;
     const id = `B${String(i + 1).padStart(3, '0')}`;
-    const tillCount = rng.int(2, 6);
+    const tillCount = rng.int(3, 10);
     const conversion = rng.between(0.12, 0.35);
     const avgBasket = Math.round(rng.between(region.basket[0], region.basket[1]));
     const store: FleetStore = {
@@ -76,8 +76,10 @@ export function planStores(count: number, seed: number): PlannedStore[] {
         ? [rng.pick([12, 13, 17, 18]), rng.int(0, 50)]
         : [9, rng.int(5, 40)];
       const start = localTime(HISTORY_DAYS + d, hour, minute, region.timezone);
-      const minutes = shape.kind === 'full' ? rng.int(20, 60) : rng.int(30, 90);
-      const down = shape.kind === 'full' ? store.tills : shuffle(rng, store.tills).slice(0, rng.int(1, tillCount - 1));
+      const minutes = shape.kind === 'full' ? rng.int(45, 120) : rng.int(60, 150);
+      // A partial outage takes down at least half the tills: with fewer, the tills left absorb the queue and
+      // the few sales lost are below what one outage's truth can resolve (see the noise floor column).
+      const down = shape.kind === 'full' ? store.tills : shuffle(rng, store.tills).slice(0, rng.int(Math.ceil(tillCount / 2), tillCount - 1));
       outages.push({ storeId: id, ...shape, start, end: start + minutes * 60_000, tills: [...down].sort() });
     }
     out.push({

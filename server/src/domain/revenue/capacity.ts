@@ -34,12 +34,19 @@ export function capacityLevels(segments: readonly CapacitySegment[], range: Inte
   return [...byLevel].map(([tills, ms]) => ({ tills, share: ms / width }));
 }
 
+/** Queue lengths (people waiting per till) where purchases start to fall, and where about `max` give up. */
+const QUEUE_FIRST_LOSS = 5;
+const QUEUE_FULL_LOSS = 12.5;
+
 /**
- * Share of served customers who give up because of the queue, growing with utilisation: none while the
- * tills are comfortably below capacity, `max` once demand reaches it (queues of 10–15 people).
+ * Share of served customers who give up because of the queue. Purchases fall once a queue passes about
+ * 5 people and about a tenth are lost at 10–15; a till's mean queue at utilisation ρ is ρ²/(1 − ρ)
+ * (M/M/1), so nobody balks below ρ ≈ 0.85 and `max` do from ρ ≈ 0.93 on.
  */
 export function balkingShare(utilisation: number, max: number): number {
-  return max * clamp((utilisation - 0.7) / 0.3, 0, 1);
+  if (utilisation >= 1) return max;
+  const queue = (utilisation * utilisation) / (1 - utilisation);
+  return max * clamp((queue - QUEUE_FIRST_LOSS) / (QUEUE_FULL_LOSS - QUEUE_FIRST_LOSS), 0, 1);
 }
 
 /** Transactions lost when demand meets a capacity: the excess plus those who balk at the queue. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  balkingShare,
   capacityLoss,
   estimateLoss,
   type BaselineProfile,
@@ -115,15 +116,24 @@ describe('partial outage without sales: capacity model', () => {
       }),
     );
     const atHalf = 30 - 20.4 + 0.1 * 20.4; // over capacity: the excess, and 10 % of those served balk
-    const atFull = ((0.1 * (30 / 40.8 - 0.7)) / 0.3) * 30; // ρ = 0.735: a sliver of balking even when all work
-    expect(e.lostTransactions).toBeCloseTo(Math.round((atHalf - atFull) * 10) / 10);
-    expect(e.gross).toBeCloseTo((atHalf - atFull) * 40, 1);
+    // ρ = 30 / 40.8 ≈ 0.74 with every till working: queues stay short and nobody balks.
+    expect(e.lostTransactions).toBeCloseTo(Math.round(atHalf * 10) / 10);
+    expect(e.gross).toBeCloseTo(atHalf * 40, 1);
     expect(e.method).toBe('capacity');
   });
 
   it('loses nothing when the working tills have room to spare', () => {
     expect(capacityLoss(5, 20, 40, 0.1)).toBe(0);
     expect(capacityLoss(5, 0, 40, 0.1)).toBe(5);
+  });
+
+  it('has customers balk only once queues pass about five people', () => {
+    // Mean queue ρ²/(1 − ρ): 3.2 at ρ = 0.8, 4.8 at 0.85 (nobody balks yet), 8.1 at 0.9, 12.5 at ρ ≈ 0.93.
+    expect(balkingShare(0.8, 0.1)).toBe(0);
+    expect(balkingShare(0.85, 0.1)).toBe(0);
+    expect(balkingShare(0.9, 0.1)).toBeCloseTo((0.1 * (8.1 - 5)) / 7.5, 6);
+    expect(balkingShare(0.95, 0.1)).toBe(0.1);
+    expect(balkingShare(1.4, 0.1)).toBe(0.1);
   });
 
   it('uses the learned till throughput', () => {
