@@ -49,10 +49,13 @@ export function balkingShare(utilisation: number, max: number): number {
   return max * clamp((queue - QUEUE_FIRST_LOSS) / (QUEUE_FULL_LOSS - QUEUE_FIRST_LOSS), 0, 1);
 }
 
-/** Transactions lost when demand meets a capacity: the excess plus those who balk at the queue. */
+/**
+ * Transactions lost when demand meets a capacity: those who give up at the queue. Far over capacity they
+ * are the excess (the tills stay busy with the rest); near it, a long queue turns away a share of all.
+ */
 export function unservedTransactions(demand: number, capacity: number, maxBalking: number): number {
   if (capacity <= 0) return demand;
-  return Math.max(0, demand - capacity) + balkingShare(demand / capacity, maxBalking) * Math.min(demand, capacity);
+  return Math.max(demand - capacity, balkingShare(demand / capacity, maxBalking) * demand, 0);
 }
 
 /**

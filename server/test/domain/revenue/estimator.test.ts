@@ -3,6 +3,7 @@ import {
   balkingShare,
   capacityLoss,
   estimateLoss,
+  unservedTransactions,
   type BaselineProfile,
   type FootfallBin,
   type LossInput,
@@ -115,7 +116,7 @@ describe('partial outage without sales: capacity model', () => {
         capacity: [{ start: at('10:00'), end: at('10:15'), tills: 2 }],
       }),
     );
-    const atHalf = 30 - 20.4 + 0.1 * 20.4; // over capacity: the excess, and 10 % of those served balk
+    const atHalf = 30 - 20.4; // over capacity: the excess, who are the ones the queue turns away
     // ρ = 30 / 40.8 ≈ 0.74 with every till working: queues stay short and nobody balks.
     expect(e.lostTransactions).toBeCloseTo(Math.round(atHalf * 10) / 10);
     expect(e.gross).toBeCloseTo(atHalf * 40, 1);
@@ -125,6 +126,14 @@ describe('partial outage without sales: capacity model', () => {
   it('loses nothing when the working tills have room to spare', () => {
     expect(capacityLoss(5, 20, 40, 0.1)).toBe(0);
     expect(capacityLoss(5, 0, 40, 0.1)).toBe(5);
+  });
+
+  it('counts the customers the queue turns away once, whether the tills are just short or far short', () => {
+    // Just over capacity the queue is long and a tenth give up, more than the bare excess.
+    expect(unservedTransactions(30, 28, 0.1)).toBeCloseTo(3, 9);
+    // Far over it those who give up are the excess: the tills stay busy serving the rest.
+    expect(unservedTransactions(30, 10, 0.1)).toBe(20);
+    expect(unservedTransactions(30, 0, 0.1)).toBe(30);
   });
 
   it('has customers balk only once queues pass about five people', () => {
