@@ -7,6 +7,20 @@ const api = process.env.STOREPULSE_DEV_API ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [paraglideVitePlugin(paraglideOptions), sveltekit()],
+  build: {
+    // Fewer, larger chunks: over HTTP/1.1 the wall's first load queued two dozen small files six at a time, and
+    // its data requests behind them. ECharts stays apart, loaded only by the pages with charts.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'vendor', test: /node_modules[\\/](?!echarts|zrender|tslib)/, priority: 2 },
+            { name: 'app', test: /[\\/]src[\\/]lib[\\/]/, minShareCount: 3, priority: 1 },
+          ],
+        },
+      },
+    },
+  },
   ssr: {
     // The workspace root hoists a newer `cookie` (for the server) than the one SvelteKit needs; bundling
     // it resolves Kit's own copy for the build-time render of the fallback page.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slotAt, slotOrigin } from '../src/lib/fleet/canvas-wall.js';
+import { fitText, slotAt, slotOrigin } from '../src/lib/fleet/canvas-wall.js';
 import { tileLayout } from '../src/lib/fleet/layout.js';
 
 describe('canvas wall geometry', () => {
@@ -24,5 +24,24 @@ describe('canvas wall geometry', () => {
       const { x, y } = slotOrigin(slot, big);
       expect(slotAt(x + 1, y + 1, big, 2000)).toBe(slot);
     }
+  });
+});
+
+describe('canvas wall text', () => {
+  // A monospace-like measure with one kerning pair, so the guess from single characters is a little too wide.
+  const charWidth = (c: string) => (c === '…' ? 6 : 10);
+  const measure = (t: string) => [...t].reduce((w, c) => w + charWidth(c), 0) - (t.includes('AV') ? 4 : 0);
+
+  it('keeps a text that fits and cuts one that does not, at its start or, for ids, its end', () => {
+    expect(fitText(measure, charWidth, 'Madrid', 60)).toBe('Madrid');
+    expect(fitText(measure, charWidth, 'Madrid Centro', 60)).toBe('Madri…');
+    expect(fitText(measure, charWidth, 'S001234', 40, true)).toBe('…234');
+    expect(fitText(measure, charWidth, 'Москва', 5)).toBe('');
+  });
+
+  it('checks its guess and searches when the real text is wider than its characters say', () => {
+    // Characters that draw wider together than apart: the guess overflows and the search takes fewer.
+    const wide = (t: string) => measure(t) + (t.length > 3 ? 15 : 0);
+    expect(fitText(wide, charWidth, 'ABCDEFGH', 46)).toBe('AB…');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySnapshot, applyStoreState, emptyFleet } from '../src/lib/fleet/fleet.js';
+import { applySnapshot, applyStoreState, emptyFleet, sameStores } from '../src/lib/fleet/fleet.js';
 import { summary, tills } from './fixtures.js';
 
 describe('fleet state', () => {
@@ -11,6 +11,19 @@ describe('fleet state', () => {
     expect(fleet.stores.get('b')?.state).toBe('down');
     expect(fleet.snapshotAt).toBe('2026-11-23T09:01:00Z');
     expect(fleet.heardAt).toBe(2000);
+  });
+
+  it('keeps the object of a store a snapshot did not change, so its views need no redraw', () => {
+    const a = summary('a', 'ok');
+    const b = summary('b', 'ok');
+    const seeded = applySnapshot(emptyFleet(), { at: '2026-11-23T09:00:00Z', stores: [a, b] }, 1000);
+    const fresh = applySnapshot(seeded, { at: '2026-11-23T09:00:01Z', stores: [{ ...a }, { ...b, region: 'Andalucía' }] }, 1100);
+    expect(fresh.stores.get('a')).toBe(a);
+    expect(fresh.stores.get('b')).not.toBe(b);
+    expect(fresh.stores.get('b')?.region).toBe('Andalucía');
+    expect(sameStores(seeded, fresh)).toBe(false);
+    expect(sameStores(seeded, applySnapshot(seeded, { at: '2026-11-23T09:00:02Z', stores: [{ ...a }, { ...b }] }, 1200))).toBe(true);
+    expect(sameStores(seeded, applySnapshot(seeded, { at: '2026-11-23T09:00:02Z', stores: [{ ...a }] }, 1200))).toBe(false);
   });
 
   it('reports a change only when something shown changed', () => {

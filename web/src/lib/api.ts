@@ -1,5 +1,6 @@
 import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory } from '@storepulse/protocol';
 import type { TicketSummary } from './tickets/tickets.js';
+import { takePrefetched } from './prefetch.js';
 
 export interface Session {
   role: Role;
@@ -21,9 +22,15 @@ async function getJson<T>(fetchFn: Fetch, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The signed-in session, or null when the browser holds no valid token. */
+/** The signed-in session, or null when the browser holds no valid token. The first call takes index.html's early request. */
 export async function fetchSession(fetchFn: Fetch = fetch): Promise<Session | null> {
+  const early = takePrefetched('session');
   try {
+    if (early) {
+      const res = await early.catch(() => null);
+      if (res?.ok) return (await res.json()) as Session;
+      if (res?.status === 401) return null;
+    }
     return await getJson<Session>(fetchFn, '/api/session');
   } catch (err) {
     if (err instanceof HttpError && err.status === 401) return null;

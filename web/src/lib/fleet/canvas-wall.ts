@@ -135,25 +135,56 @@ export function drawTiles(
 /** Texts cut to a width, remembered: measuring is the costly part of drawing, and tiles rarely change text. */
 const fitted = new Map<string, string>();
 const FITTED_MAX = 20_000;
+/** Each character's width per font: two thousand names share a few dozen characters. */
+const glyphWidths = new Map<string, Map<string, number>>();
 
-/** The text, or as much of it as fits with an ellipsis: its start, or with `tail` its end. */
 function fit(ctx: CanvasRenderingContext2D, text: string, width: number, tail = false): string {
   const key = `${ctx.font}|${Math.round(width)}|${tail ? 't' : 'h'}|${text}`;
-  const part = (n: number) => (tail ? '…' + text.slice(text.length - n) : text.slice(0, n) + '…');
   let out = fitted.get(key);
   if (out !== undefined) return out;
-  out = text;
-  if (ctx.measureText(text).width > width) {
-    let lo = 0;
-    let hi = text.length;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (ctx.measureText(part(mid)).width <= width) lo = mid;
-      else hi = mid - 1;
-    }
-    out = lo > 0 ? part(lo) : '';
-  }
+  let glyphs = glyphWidths.get(ctx.font);
+  if (!glyphs) glyphWidths.set(ctx.font, (glyphs = new Map()));
+  const known = glyphs;
+  const charWidth = (c: string) => {
+    let w = known.get(c);
+    if (w === undefined) known.set(c, (w = ctx.measureText(c).width));
+    return w;
+  };
+  out = fitText((t) => ctx.measureText(t).width, charWidth, text, width, tail);
   if (fitted.size >= FITTED_MAX) fitted.clear();
   fitted.set(key, out);
   return out;
+}
+
+/**
+ * The text, or as much of it as fits with an ellipsis: its start, or with `tail` its end. The cut is first guessed
+ * from character widths (no kerning, so rarely too long) and checked with one real measurement; only a wrong
+ * guess falls back to a binary search.
+ */
+export function fitText(
+  measure: (text: string) => number,
+  charWidth: (char: string) => number,
+  text: string,
+  width: number,
+  tail = false,
+): string {
+  if (measure(text) <= width) return text;
+  const chars = [...text];
+  const part = (n: number) => (tail ? '…' + chars.slice(chars.length - n).join('') : chars.slice(0, n).join('') + '…');
+  let used = charWidth('…');
+  let guess = 0;
+  for (let i = 0; i < chars.length; i++) {
+    used += charWidth(chars[tail ? chars.length - 1 - i : i]!);
+    if (used > width) break;
+    guess = i + 1;
+  }
+  if (guess > 0 && measure(part(guess)) <= width) return part(guess);
+  let lo = 0;
+  let hi = Math.max(0, guess - 1);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(part(mid)) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo > 0 ? part(lo) : '';
 }

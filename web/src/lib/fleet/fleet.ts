@@ -13,11 +13,24 @@ export function emptyFleet(): Fleet {
   return { stores: new Map(), snapshotAt: null, heardAt: null };
 }
 
-/** A snapshot replaces everything: stores missing from it were removed while we were away. */
+/**
+ * A snapshot replaces everything: stores missing from it were removed while we were away. A store that did not
+ * change keeps its object, so the views showing it have nothing to redraw.
+ */
 export function applySnapshot(fleet: Fleet, snapshot: FleetSnapshot, nowMs: number): Fleet {
   const stores = new Map<string, StoreSummary>();
-  for (const s of snapshot.stores) stores.set(s.id, s);
+  for (const s of snapshot.stores) {
+    const prev = fleet.stores.get(s.id);
+    stores.set(s.id, prev && sameSummary(prev, s) ? prev : s);
+  }
   return { stores, snapshotAt: snapshot.at, heardAt: nowMs };
+}
+
+/** True when `next` holds exactly the store objects of `prev`: nothing to sort or draw again. */
+export function sameStores(prev: Fleet, next: Fleet): boolean {
+  if (prev.stores.size !== next.stores.size) return false;
+  for (const [id, s] of next.stores) if (prev.stores.get(id) !== s) return false;
+  return true;
 }
 
 /**
@@ -38,6 +51,7 @@ function sameSummary(a: StoreSummary, b: StoreSummary): boolean {
     a.since === b.since &&
     a.name === b.name &&
     a.city === b.city &&
+    a.region === b.region &&
     a.timezone === b.timezone &&
     a.currency === b.currency &&
     a.tills.total === b.tills.total &&

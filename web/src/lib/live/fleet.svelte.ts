@@ -6,10 +6,11 @@ import type {
   StoreSummary,
   TillStateEvent,
 } from '@storepulse/protocol';
-import { applySnapshot, applyStoreState, emptyFleet, type Fleet } from '$lib/fleet/fleet.js';
+import { applySnapshot, applyStoreState, emptyFleet, sameStores, type Fleet } from '$lib/fleet/fleet.js';
 import { sortStores } from '$lib/fleet/sort.js';
 import { fleetCounts, type FleetCounts } from '$lib/fleet/counts.js';
 import { flushDelay } from '$lib/fleet/flush.js';
+import { takePrefetched } from '$lib/prefetch.js';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
@@ -45,6 +46,9 @@ class LiveFleet {
       withCredentials: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 3000,
+      // Straight to a WebSocket (one round trip, no long-polling handshake first); polling only if that fails.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
     });
     this.#socket = socket;
     this.status = 'connecting';
@@ -75,6 +79,8 @@ class LiveFleet {
     });
     document.addEventListener('visibilitychange', this.#onVisible);
     for (const fn of this.#attachments) fn(socket);
+    // The stores index.html asked for while the app loaded: shown until the socket's own snapshot arrives.
+    void takePrefetched('stores')?.then((stores) => stores && this.#seed(stores));
   }
 
   /** Lets another live feed (incidents, tickets) listen on the app's one socket, now and after a new connect(). */
@@ -113,10 +119,19 @@ class LiveFleet {
     return () => this.#snapshotListeners.delete(fn);
   }
 
-  #onSnapshot(snapshot: FleetSnapshot): void {
-    this.#fleet = applySnapshot(this.#fleet, snapshot, Date.now());
-    this.status = 'live';
+  #seed(stores: StoreSummary[]): void {
+    if (this.loaded) return;
+    this.#fleet = applySnapshot(this.#fleet, { at: new Date().toISOString(), stores }, Date.now());
     this.#flush();
+  }
+
+  #onSnapshot(snapshot: FleetSnapshot): void {
+    const before = this.#fleet;
+    this.#fleet = applySnapshot(before, snapshot, Date.now());
+    this.status = 'live';
+    // After the early stores, the socket's first snapshot mostly says the same: then nothing is sorted or drawn again.
+    if (this.loaded && sameStores(before, this.#fleet)) this.heardAt = this.#fleet.heardAt;
+    else this.#flush();
     for (const fn of this.#snapshotListeners) fn(snapshot);
   }
 
