@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { topics, type IncidentView } from '@storepulse/protocol';
 import { waitFor } from '../../../test-support/ports.js';
-import { metricValue, startHarness, type Harness } from '../support/harness.js';
+import { metricValue, startHarness, status, type Harness } from '../support/harness.js';
 import { expectHandComputed, OUTAGE_YAML, runFullOutage, watchLive, type LiveLog, type OutageRun } from './outage.js';
 
 describe('incidents end to end on the embedded broker: outage → incident → lost revenue → API and socket.io', () => {
@@ -150,5 +150,23 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     expect(metricValue(text, 'storepulse_incidents_opened_total', { kind: 'store_down' })).toBe(1);
     expect(metricValue(text, 'storepulse_incidents_closed_total')).toBe(1);
     expect(metricValue(text, 'storepulse_incidents_open')).toBe(0);
+  });
+
+  it('closes a store\'s open incident when the store is removed, and says why', async () => {
+    const c = await mqtt.connectAsync(h.server.mqttUrl, { username: 'agent', password: agentToken, reconnectPeriod: 0 });
+    try {
+      await c.publishAsync(topics.online('S002', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
+      await c.publishAsync(topics.status('S002', 'T1'), status(1, { pos: 'error' }), { qos: 1, retain: true });
+    } finally {
+      await c.endAsync(true);
+    }
+    const opened = await waitFor(async () => hq.opened.find((i) => i.storeId === 'S002'), 5000, 'S002 incident opened');
+    expect((await h.api('/api/stores/S002', { method: 'DELETE' })).status).toBe(204);
+    const closed = await waitFor(async () => hq.closed.find((i) => i.id === opened.id), 3000, 'S002 incident closed over socket.io');
+    expect(closed.status).toBe('closed');
+    const { status: code, body } = await json<IncidentView & { timeline: { event: string; detail?: string }[] }>(`/api/incidents/${opened.id}`, await h.issue('hq-viewer'));
+    expect(code).toBe(200);
+    expect(body).toMatchObject({ status: 'closed', endedAt: closed.endedAt });
+    expect(body.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'store removed from the fleet' });
   });
 });

@@ -94,6 +94,7 @@ export class IncidentEngine {
       }
       return effects;
     }
+    if (input.type === 'store_removed') return this.removeStore(input.storeId, now);
     const store = this.config.stores[input.storeId];
     if (!store) return [this.rejected(input, now, 'unknown store')];
     const rt = (this.state.stores[input.storeId] ??= newRuntime());
@@ -298,11 +299,20 @@ export class IncidentEngine {
     return { type: 'incident.updated', at: toIso(now), incident: structuredClone(rt.open) };
   }
 
-  private closeIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, endedAt: number, now: number): EngineEffect {
+  /** An open incident of a store that left the fleet closes now, saying why; the store's state goes. */
+  private removeStore(storeId: string, now: number): EngineEffect[] {
+    const rt = this.state.stores[storeId];
+    const store = this.config.stores[storeId];
+    const effects = rt?.open && store ? [this.closeIncident(storeId, store, rt, now, now, 'store removed from the fleet')] : [];
+    delete this.state.stores[storeId];
+    return effects;
+  }
+
+  private closeIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, endedAt: number, now: number, detail?: string): EngineEffect {
     const inc = rt.open!;
     inc.status = 'closed';
     inc.endedAt = toIso(endedAt);
-    pushTimeline(inc, { at: toIso(now), event: 'closed' }, this.options.maxTimeline);
+    pushTimeline(inc, { at: toIso(now), event: 'closed', ...(detail ? { detail } : {}) }, this.options.maxTimeline);
     const closed = refreshIncident(inc, rt, this.context(storeId, store, now), false);
     rt.open = null;
     rt.settling.push(closed);

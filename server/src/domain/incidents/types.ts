@@ -90,7 +90,14 @@ export interface TickInput {
   at: Moment;
 }
 
-export type EngineInput = TillStateInput | AgentPresenceInput | FootfallInput | SalesInput | TickInput;
+/** The store left the fleet: nothing watches it any more. */
+export interface StoreRemovedInput {
+  type: 'store_removed';
+  at: Moment;
+  storeId: string;
+}
+
+export type EngineInput = TillStateInput | AgentPresenceInput | FootfallInput | SalesInput | TickInput | StoreRemovedInput;
 
 export type IncidentEffect = { type: 'incident.opened' | 'incident.updated' | 'incident.closed'; at: string; incident: Incident };
 

@@ -74,7 +74,10 @@ export class IncidentService {
     this.engine = new IncidentEngine(this.buildConfig(), this.loadState() ?? undefined);
     this.handlers = {
       'fleet:changes': (changes) => this.onFleet(changes),
-      'store:removed': () => this.refreshConfig(),
+      'store:removed': (storeId) => {
+        this.apply({ type: 'store_removed', at: this.now(), storeId });
+        this.refreshConfig();
+      },
       'ingest:online': (m) => this.apply({ type: 'agent', at: m.at, storeId: m.storeId, tillId: m.tillId, online: m.payload.online }),
       'ingest:footfall': (m) =>
         this.apply({

@@ -155,3 +155,28 @@ describe('store down', () => {
     }
   });
 });
+
+describe('a store removed from the fleet', () => {
+  it('closes its open incident then and there, saying why, and forgets the store', () => {
+    const sim = new Sim(config());
+    // The server drops the store from the engine's config right after, so nothing of it arrives later.
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('10:20'), 2).tills(T('10:00'), 'down', ALL);
+    sim.add({ type: 'store_removed', at: T('10:20'), storeId: 's1' });
+    sim.run(T('09:00'), T('10:30'));
+    const closed = sim.incidents('incident.closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ kind: 'store_down', status: 'closed', startedAt: iso(T('10:00')), endedAt: iso(T('10:20')) });
+    expect(closed[0]!.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'store removed from the fleet' });
+    // 20 minutes of 2 visitors, every one lost at 0.25 × 40
+    expect(closed[0]!.lostRevenue.gross).toBe(400);
+    expect(sim.engine.openIncidents()).toEqual([]);
+    expect(sim.engine.snapshot().stores.s1).toBeUndefined();
+  });
+
+  it('has nothing to close for a store without an incident', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL);
+    sim.add({ type: 'store_removed', at: T('09:30'), storeId: 's1' });
+    expect(sim.run(T('09:00'), T('09:40')).filter((e) => e.type !== 'incident.updated')).toEqual([]);
+  });
+});
