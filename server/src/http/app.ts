@@ -8,7 +8,7 @@ import fastifySensible from '@fastify/sensible';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { AuthService } from '../services/auth-service.js';
 import type { IncidentService } from '../services/incidents/incident-service.js';
 import type { StoreService } from '../services/store-service.js';
@@ -57,10 +57,20 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
     ajv: { customOptions: { allErrors: false, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Refused requests are counted by route pattern (bounded), never by path, which can carry ids or a token.
+  const refused = new Counter({
+    name: 'storepulse_http_refused_total',
+    help: 'API requests answered with a 4xx (bad input, auth, scope, not found), by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [deps.registry],
+  });
   app.addHook('onResponse', async (req, reply) => {
     const line = { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 500) req.log.error(line, 'request failed');
-    else req.log.debug(line, 'request');
+    else if (reply.statusCode >= 400) {
+      refused.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+      req.log.info(line, 'request refused');
+    } else req.log.debug(line, 'request');
   });
   await app.register(fastifySensible);
   await app.register(fastifyCookie);

@@ -2,7 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics, type StoreDetail, type StoreSummary, type TillHistory } from '@storepulse/protocol';
 import { waitFor } from '../../../test-support/ports.js';
-import { startHarness, status, type Harness } from '../support/harness.js';
+import { metricValue, startHarness, status, type Harness } from '../support/harness.js';
 
 const HOUR = 3600_000;
 
@@ -77,6 +77,9 @@ describe('HTTP API: till state history and store regions', () => {
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as { message: string }).message, query).toContain(message);
     }
+    // Each refusal is counted by route pattern, not by path.
+    const text = await (await h.api('/metrics')).text();
+    expect(metricValue(text, 'storepulse_http_refused_total', { method: 'GET', route: '/api/stores/:id/tills/history', status: '400' })).toBe(8);
   });
 
   it('is 404 for an unknown store or till and for a store outside a provider\'s scope, 401/403 without the right token', async () => {
