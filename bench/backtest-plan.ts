@@ -1,10 +1,11 @@
 /**
  * The backtest's scenarios: simulated stores with their own conversion, basket, tills and (through the
  * seed) service times, return rates and footfall, five weeks of normal trading, then one outage a day.
+ * The plan may look at the simulator's hidden behaviour to shape outages; the estimator never does.
  */
 import { DateTime } from 'luxon';
 import type { WeekHours } from '@storepulse/protocol';
-import { Rng, deriveSeed, type FleetStore } from '@storepulse/agents';
+import { Rng, deriveBehaviour, deriveSeed, trafficShape, type FleetStore } from '@storepulse/agents';
 
 export const HISTORY_DAYS = 35;
 export const INCIDENT_DAYS = 5;
@@ -35,10 +36,14 @@ export interface PlannedOutage {
 
 export interface PlannedStore {
   store: FleetStore;
-  /** What HQ typed into the config: last year's figures, not the simulator's (a few % off either way). */
-  configured: { conversion: number; avgBasket: number };
+  /** What HQ typed into the config: last year's figures, not the simulator's (about 10 % off either way). */
+  configured: { conversion: number; avgBasket: number; tillThroughput: number };
+  /** The simulator's own figures, for the oracle diagnostic only: transactions per hour of each busy till. */
+  hidden: { conversion: number; avgBasket: number; tillPerHour: Record<string, number> };
   outages: PlannedOutage[];
 }
+
+const HOUR_MS = 3_600_000;
 
 /** Starts on a Monday, UTC midnight. */
 export const SIM_START = Date.UTC(2026, 8, 28);
@@ -69,6 +74,8 @@ export function planStores(count: number, seed: number): PlannedStore[] {
       id, name: `Backtest ${id}`, city: region.timezone.split('/')[1]!, timezone: region.timezone, currency: region.currency,
       tills: Array.from({ length: tillCount }, (_, t) => `T${t + 1}`), hours: HOURS, conversion, avgBasket,
     };
+    const behaviour = deriveBehaviour(store, seed);
+    const tillPerHour = Object.fromEntries(store.tills.map((t, k) => [t, HOUR_MS / behaviour.meanServiceMs[k]!]));
     const outages: PlannedOutage[] = [];
     for (let d = 0; d < INCIDENT_DAYS; d++) {
       const shape = SHAPES[(i * INCIDENT_DAYS + d) % SHAPES.length]!;
@@ -77,18 +84,44 @@ export function planStores(count: number, seed: number): PlannedStore[] {
         : [9, rng.int(5, 40)];
       const start = localTime(HISTORY_DAYS + d, hour, minute, region.timezone);
       const minutes = shape.kind === 'full' ? rng.int(45, 120) : rng.int(60, 150);
-      // A partial outage takes down at least half the tills: with fewer, the tills left absorb the queue and
-      // the few sales lost are below what one outage's truth can resolve (see the noise floor column).
-      const down = shape.kind === 'full' ? store.tills : shuffle(rng, store.tills).slice(0, rng.int(Math.ceil(tillCount / 2), tillCount - 1));
+      const down = shape.kind === 'full'
+        ? store.tills
+        : shortage(shuffle(rng, store.tills), tillPerHour, behaviour.peakVisitorsPerHour * conversion * trafficShape(hour + minute / 60 + minutes / 120, (HISTORY_DAYS + d) % 7), rng.between(0.25, 0.75));
       outages.push({ storeId: id, ...shape, start, end: start + minutes * 60_000, tills: [...down].sort() });
     }
     out.push({
       store,
-      configured: { conversion: conversion * rng.lognormal(1, 0.1), avgBasket: avgBasket * rng.lognormal(1, 0.1) },
+      configured: {
+        conversion: conversion * rng.lognormal(1, 0.1),
+        avgBasket: avgBasket * rng.lognormal(1, 0.1),
+        // HQ knows its tills' average speed from the POS reports, not which till is the slow one.
+        tillThroughput: (Object.values(tillPerHour).reduce((a, b) => a + b, 0) / tillCount) * rng.lognormal(1, 0.1),
+      },
+      hidden: { conversion, avgBasket, tillPerHour },
       outages,
     });
   }
   return out;
+}
+
+/**
+ * The tills a partial outage takes down, from the front of `order`: as many as leave the others able to
+ * serve about `share` of the buyers expected at that hour (at least one down, one left). A partial
+ * outage the tills left can absorb costs a handful of sales, less than one outage's own randomness, so
+ * no estimate could be judged on it; a real shortage is what HQ needs the figure for.
+ */
+function shortage(order: readonly string[], tillPerHour: Record<string, number>, buyersPerHour: number, share: number): string[] {
+  let best = 1;
+  let bestMiss = Infinity;
+  for (let down = 1; down < order.length; down++) {
+    const left = order.slice(down).reduce((n, t) => n + tillPerHour[t]!, 0);
+    const miss = Math.abs(left / buyersPerHour - share);
+    if (miss < bestMiss) {
+      best = down;
+      bestMiss = miss;
+    }
+  }
+  return order.slice(0, best);
 }
 
 function shuffle<T>(rng: InstanceType<typeof Rng>, items: readonly T[]): T[] {

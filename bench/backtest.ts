@@ -7,7 +7,9 @@
  * bins (or none) and till states — and its configured conversion and basket, never the simulator's
  * parameters. Each outage is judged with and without the sales feed. Prints the median and P90
  * absolute % error per class beside a naive estimate (outage hours × average hourly revenue) and exits
- * non-zero when a target is missed.
+ * non-zero when a target is missed. Without sales it also prints an oracle: the same estimator told the
+ * simulator's own conversion, basket and till speeds, which shows how much of the error is the model
+ * and how much is what the store could not tell it.
  */
 import { writeFileSync } from 'node:fs';
 import { GroundTruth, World, type WorldEvent } from '@storepulse/agents';
@@ -43,6 +45,8 @@ interface Result {
   gross: number;
   net: number;
   naive: number;
+  /** The oracle's gross (no-sales scenarios only). */
+  oracle: number | null;
 }
 
 function collect(events: WorldEvent[], data: Map<string, StoreData>): void {
@@ -64,10 +68,13 @@ function collect(events: WorldEvent[], data: Map<string, StoreData>): void {
   }
 }
 
-/** Working tills over time from the reported states: degraded counts as half, as on the live server. */
-function capacityOf(changes: StoreData['changes'], tills: readonly string[], until: number): CapacitySegment[] {
+/**
+ * Working tills over time from the reported states: degraded counts as half, as on the live server.
+ * `weight` counts a till as that many average tills (the oracle's per-till speeds).
+ */
+function capacityOf(changes: StoreData['changes'], tills: readonly string[], until: number, weight: (till: string) => number = () => 1): CapacitySegment[] {
   const state = new Map(tills.map((t) => [t, 'up']));
-  const working = () => [...state.values()].reduce((n, s) => n + (s === 'up' ? 1 : s === 'degraded' ? 0.5 : 0), 0);
+  const working = () => [...state].reduce((n, [t, s]) => n + weight(t) * (s === 'up' ? 1 : s === 'degraded' ? 0.5 : 0), 0);
   const out: CapacitySegment[] = [];
   let from = SIM_START;
   for (const c of [...changes].sort((a, b) => a.at - b.at)) {
@@ -94,8 +101,10 @@ function sumIn<T extends { binStart: number; binEnd: number }>(bins: readonly T[
 }
 
 function evaluate(plan: PlannedStore, data: StoreData, truth: ReturnType<InstanceType<typeof GroundTruth>['snapshot']>, simEnd: number): Result[] {
-  const { store, configured } = plan;
+  const { store, configured, hidden } = plan;
   const capacity = capacityOf(data.changes, store.tills, simEnd);
+  const meanSpeed = Object.values(hidden.tillPerHour).reduce((a, b) => a + b, 0) / store.tills.length;
+  const oracleCapacity = capacityOf(data.changes, store.tills, simEnd, (t) => hidden.tillPerHour[t]! / meanSpeed);
   const ranges = plan.outages.map((o) => observedRange(o, data.changes));
   const results: Result[] = [];
   plan.outages.forEach((o, i) => {
@@ -112,16 +121,18 @@ function evaluate(plan: PlannedStore, data: StoreData, truth: ReturnType<Instanc
     const dayStart = range.start - (range.start - SIM_START) % DAY_MS;
     const hours = (range.end - range.start) / HOUR_MS;
     const openHours = 28 * OPEN_HOURS_PER_DAY;
+    const where = { currency: store.currency, timezone: store.timezone, hours: store.hours, holidays: [], defaultVisitorsPerHour: null };
     for (const withSales of [true, false]) {
-      const est = revenue.estimateWindow({
-        store: { ...configured, currency: store.currency, timezone: store.timezone, hours: store.hours, holidays: [], defaultVisitorsPerHour: null },
-        range,
-        footfall,
-        sales: withSales ? sales : null,
-        capacity,
-        normalTills: store.tills.length,
-        pastIncidents: ranges.slice(0, i),
-      });
+      const window = { range, footfall, sales: withSales ? sales : null, normalTills: store.tills.length, pastIncidents: ranges.slice(0, i) };
+      const est = revenue.estimateWindow({ ...window, store: { ...configured, ...where }, capacity });
+      // With sales the rates are learned and the gap method needs no till speed: the oracle would add nothing.
+      const oracle = withSales
+        ? null
+        : revenue.estimateWindow({
+          ...window,
+          store: { conversion: hidden.conversion, avgBasket: hidden.avgBasket, tillThroughput: meanSpeed, ...where },
+          capacity: oracleCapacity,
+        }).gross;
       // The naive figure: outage hours × average hourly revenue (from the sales feed, or visitors × the configured rates).
       const hourly = withSales
         ? sumIn(sales, historyFrom, dayStart, (b) => b.revenue) / openHours
@@ -129,7 +140,7 @@ function evaluate(plan: PlannedStore, data: StoreData, truth: ReturnType<Instanc
       const cls = `${o.kind} ${o.time}${o.silentCounter ? ' silent-counter' : ''} ${withSales ? 'sales' : 'no-sales'}`;
       results.push({
         cls, kind: o.kind, storeId: store.id, minutes: Math.round(hours * 60), tillsDown: `${o.tills.length}/${store.tills.length}`, method: est.method,
-        truthTransactions, truthGross, truthNet, lostTransactions: est.lostTransactions, gross: est.gross, net: est.net, naive: hours * hourly,
+        truthTransactions, truthGross, truthNet, lostTransactions: est.lostTransactions, gross: est.gross, net: est.net, naive: hours * hourly, oracle,
       });
     }
   });
@@ -174,13 +185,13 @@ function main(): void {
 
   if (process.env.BACKTEST_VERBOSE) {
     for (const r of results) {
-      console.log([r.cls, r.storeId, `${r.minutes}min`, r.tillsDown, r.method, `lost tx ${r.truthTransactions} est ${r.lostTransactions.toFixed(0)}`, `truth ${r.truthGross.toFixed(0)}`, `est ${r.gross.toFixed(0)}`, `naive ${r.naive.toFixed(0)}`].join('  '));
+      console.log([r.cls, r.storeId, `${r.minutes}min`, r.tillsDown, r.method, `lost tx ${r.truthTransactions} est ${r.lostTransactions.toFixed(0)}`, `truth ${r.truthGross.toFixed(0)}`, `est ${r.gross.toFixed(0)}`, `naive ${r.naive.toFixed(0)}`, r.oracle === null ? '' : `oracle ${r.oracle.toFixed(0)}`].join('  '));
     }
   }
   const rows: string[][] = [];
   const classes = [...new Set(results.map((r) => r.cls))].sort();
   let beatsNaive = true;
-  const summary: { name: string; n: number; median: number; signedMedian: number; naive: number; noLoss: number; noLossNearZero: number }[] = [];
+  const summary: { name: string; n: number; median: number; signedMedian: number; naive: number; oracle: number; noLoss: number; noLossNearZero: number }[] = [];
   const line = (name: string, all: Result[]) => {
     const rs = all.filter((r) => r.truthGross > 0);
     // No true loss: the % error is undefined; count how often the estimate also stayed below 5 % of the naive one.
@@ -194,11 +205,15 @@ function main(): void {
     const bias = rs.map((r) => (r.gross - r.truthGross) / r.truthGross);
     const naive = rs.map((r) => absErr(r.naive, r.truthGross));
     const net = rs.filter((r) => r.truthNet > 0).map((r) => absErr(r.net, r.truthNet));
+    const oracle = rs.filter((r) => r.oracle !== null).map((r) => absErr(r.oracle!, r.truthGross));
     rows.push([
       name, String(rs.length), pct(quantile(gross, 0.5)), pct(quantile(gross, 0.9)), pct(quantile(bias, 0.5)), pct(quantile(naive, 0.5)), pct(quantile(naive, 0.9)),
-      pct(quantile(net, 0.5)), pct(quantile(net, 0.9)), pct(quantile(floor, 0.5)), `${zeroOk}/${zero.length}`,
+      pct(quantile(net, 0.5)), pct(quantile(net, 0.9)), pct(quantile(floor, 0.5)), pct(quantile(oracle, 0.5)), `${zeroOk}/${zero.length}`,
     ]);
-    const m = { name, n: rs.length, median: quantile(gross, 0.5), signedMedian: quantile(bias, 0.5), naive: quantile(naive, 0.5), noLoss: zero.length, noLossNearZero: zeroOk };
+    const m = {
+      name, n: rs.length, median: quantile(gross, 0.5), signedMedian: quantile(bias, 0.5), naive: quantile(naive, 0.5), oracle: quantile(oracle, 0.5),
+      noLoss: zero.length, noLossNearZero: zeroOk,
+    };
     summary.push(m);
     return m;
   };
@@ -208,12 +223,16 @@ function main(): void {
   }
   const full = line('ALL full', results.filter((r) => r.kind === 'full'));
   const partial = line('ALL partial', results.filter((r) => r.kind === 'partial'));
+  for (const kind of ['full', 'partial'] as const) {
+    for (const feed of ['sales', 'no-sales']) line(`ALL ${kind} ${feed}`, results.filter((r) => r.kind === kind && r.cls.endsWith(` ${feed}`)));
+  }
 
-  const head = ['class', 'n', 'median', 'P90', 'signed median', 'naive median', 'naive P90', 'net median', 'net P90', 'noise floor', 'no loss: est ≈ 0'];
+  const head = ['class', 'n', 'median', 'P90', 'signed median', 'naive median', 'naive P90', 'net median', 'net P90', 'noise floor', 'oracle median', 'no loss: est ≈ 0'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log(`backtest: ${STORES} stores, ${results.length} scenarios (${plans.length * INCIDENT_DAYS} outages × with/without sales), seed ${SEED}`);
-  console.log(`absolute % error of gross lost revenue vs the simulator's lost sales; net vs lost minus returned (${skipped} scenarios without a true loss are left out of the % columns and shown in the last one)\n`);
+  console.log(`absolute % error of gross lost revenue vs the simulator's lost sales; net vs lost minus returned (${skipped} scenarios without a true loss are left out of the % columns and shown in the last one)`);
+  console.log("oracle: the same estimator told the simulator's own conversion, basket and each till's speed (no-sales only)\n");
   console.log(fmt(head));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of rows) console.log(fmt(r));

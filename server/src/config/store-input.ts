@@ -49,5 +49,6 @@ export function toStoreConfig(input: StoreInput): StoreConfig {
     provider: input.provider ?? null,
     conversion: input.conversion ?? DEFAULT_CONVERSION,
     avgBasket: input.avgBasket ?? DEFAULT_AVG_BASKET,
+    ...(input.tillThroughput ? { tillThroughput: input.tillThroughput } : {}),
   };
 }

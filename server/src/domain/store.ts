@@ -21,4 +21,6 @@ export interface StoreConfig {
   conversion: number;
   /** Average basket in the store's currency, used until enough sales data is learned. */
   avgBasket: number;
+  /** Transactions one busy till completes in an hour: the capacity model's till speed when HQ knows it. */
+  tillThroughput?: number;
 }

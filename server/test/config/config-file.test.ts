@@ -89,6 +89,14 @@ stores:
     expect(problemsOf(store('hq: { currency: EUR, rates: { RUB: -1 } }'))[0]).toMatch(/^hq\.rates\.RUB must be > 0/);
   });
 
+  it("takes a store's till throughput from HQ, refusing one that is not a positive rate", () => {
+    const withRate = (rate: string) => store('').replace('tills: [T1]', `tills: [T1]\n    tillThroughput: ${rate}`);
+    expect(parseConfig(withRate('32'), 't').stores[0]!.tillThroughput).toBe(32);
+    expect(parseConfig(store(''), 't').stores[0]!.tillThroughput).toBeUndefined();
+    expect(problemsOf(withRate('0'))[0]).toMatch(/^stores\[0\]\.tillThroughput must be > 0/);
+    expect(problemsOf(withRate('fast'))[0]).toMatch(/^stores\[0\]\.tillThroughput must be number/);
+  });
+
   it('refuses a bad till rule state and a broken YAML file', () => {
     expect(problemsOf(store('tillRules:\n  down: { printer: [on_fire] }\n  degraded: {}'))).toEqual([
       expect.stringMatching(/^tillRules\.down\.printer\[0\] must be one of ok, paper_low/),

@@ -42,6 +42,8 @@ export interface StoreRates {
   currency: string;
   /** Visitors per hour to assume where there is neither a counter nor history; null if none is configured. */
   defaultVisitorsPerHour?: number | null;
+  /** Transactions one busy till completes in an hour, as HQ knows it from its POS reports. */
+  tillThroughput?: number | null;
 }
 
 export interface LossInput {
@@ -127,7 +129,7 @@ const zero = (): Sums => ({ revenue: 0, low: 0, high: 0, tx: 0 });
 export function estimateLoss(input: LossInput): LossEstimate {
   const opts = { ...DEFAULT_ESTIMATOR_OPTIONS, ...input.options };
   const flags = new Set<QualityFlag>();
-  const mu = (input.rates?.tillPerQuarterP90 ?? opts.defaultTillPerQuarter) * opts.capacityEfficiency;
+  const mu = tillPerQuarter(input, opts);
   const footfallUntil = input.footfallUntil ?? input.range.end;
   const salesUntil = input.salesUntil ?? input.range.end;
   const defaultVph = input.store.defaultVisitorsPerHour ?? null;
@@ -249,6 +251,17 @@ export function estimateLoss(input: LossInput): LossEstimate {
     confidence: confidenceOf(flags),
     pieces,
   };
+}
+
+/**
+ * μ, what one working till serves in 15 min. HQ's figure is what a busy till sustains, so it is taken
+ * as is and before the learned one: a P90 of normal trading comes from tills that are rarely saturated
+ * and is only a share of their capacity. The default is a guess.
+ */
+function tillPerQuarter(input: LossInput, opts: EstimatorOptions): number {
+  const configured = input.store.tillThroughput;
+  if (configured) return configured / 4;
+  return (input.rates?.tillPerQuarterP90 ?? opts.defaultTillPerQuarter) * opts.capacityEfficiency;
 }
 
 /** The parts of the sales bins straddling the range's start or end that lie outside it, and at least `afterMs` after it. */

@@ -153,6 +153,20 @@ describe('partial outage without sales: capacity model', () => {
     // 2 × 40 × 0.85 = 68 per quarter against a demand of 30: no loss
     expect(e.gross).toBe(0);
   });
+
+  it("takes HQ's till throughput as a busy till's capacity, before the learned P90", () => {
+    const rates = { timezone: 'UTC', byHour: {}, store: null, tillPerQuarterP90: 40, purchaseLagMs: 0 };
+    const quarter = { range: { start: at('10:00'), end: at('10:15') }, footfall: perMinute('09:00', '12:00', 8) };
+    const capacity = [{ start: at('10:00'), end: at('10:15'), tills: 2 }];
+    // 36 an hour: μ = 9 per quarter, not scaled down; 2 of 4 tills serve 18 of the demand of 30, and all
+    // four (ρ = 0.83) would have kept the queue short.
+    const configured = estimateLoss(input({ ...quarter, capacity, store: { ...store, tillThroughput: 36 } }));
+    expect(configured.lostTransactions).toBe(12);
+    expect(configured.gross).toBe(12 * 40);
+    // HQ's figure wins over the learned one, which comes from tills that were rarely busy.
+    expect(estimateLoss(input({ ...quarter, capacity, rates, store: { ...store, tillThroughput: 36 } })).lostTransactions).toBe(12);
+    expect(estimateLoss(input({ ...quarter, capacity, rates })).lostTransactions).toBe(0);
+  });
 });
 
 describe('gap estimator with a sales feed', () => {
