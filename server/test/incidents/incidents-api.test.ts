@@ -157,6 +157,9 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     try {
       await c.publishAsync(topics.online('S002', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
       await c.publishAsync(topics.status('S002', 'T1'), status(1, { pos: 'error' }), { qos: 1, retain: true });
+      // The agent's next heartbeat, past the pending period, makes the engine look again (as the S001 run's bin does).
+      await new Promise((r) => setTimeout(r, 1300));
+      await c.publishAsync(topics.status('S002', 'T1'), status(2, { pos: 'error' }), { qos: 1, retain: true });
     } finally {
       await c.endAsync(true);
     }
