@@ -38,8 +38,8 @@ export interface PlannedStore {
   store: FleetStore;
   /** What HQ typed into the config: last year's figures, not the simulator's (about 10 % off either way). */
   configured: { conversion: number; avgBasket: number; tillThroughput: number };
-  /** The simulator's own figures, for the oracle diagnostic only: transactions per hour of each busy till. */
-  hidden: { conversion: number; avgBasket: number; tillPerHour: Record<string, number> };
+  /** The simulator's own figures, for the oracle diagnostic only: transactions per hour of each busy till, and their mean. */
+  hidden: { conversion: number; avgBasket: number; tillPerHour: Record<string, number>; meanTillPerHour: number };
   outages: PlannedOutage[];
 }
 
@@ -76,6 +76,7 @@ export function planStores(count: number, seed: number): PlannedStore[] {
     };
     const behaviour = deriveBehaviour(store, seed);
     const tillPerHour = Object.fromEntries(store.tills.map((t, k) => [t, HOUR_MS / behaviour.meanServiceMs[k]!]));
+    const meanTillPerHour = Object.values(tillPerHour).reduce((a, b) => a + b, 0) / tillCount;
     const outages: PlannedOutage[] = [];
     for (let d = 0; d < INCIDENT_DAYS; d++) {
       const shape = SHAPES[(i * INCIDENT_DAYS + d) % SHAPES.length]!;
@@ -95,9 +96,9 @@ export function planStores(count: number, seed: number): PlannedStore[] {
         conversion: conversion * rng.lognormal(1, 0.1),
         avgBasket: avgBasket * rng.lognormal(1, 0.1),
         // HQ knows its tills' average speed from the POS reports, not which till is the slow one.
-        tillThroughput: (Object.values(tillPerHour).reduce((a, b) => a + b, 0) / tillCount) * rng.lognormal(1, 0.1),
+        tillThroughput: meanTillPerHour * rng.lognormal(1, 0.1),
       },
-      hidden: { conversion, avgBasket, tillPerHour },
+      hidden: { conversion, avgBasket, tillPerHour, meanTillPerHour },
       outages,
     });
   }

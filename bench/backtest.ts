@@ -103,8 +103,7 @@ function sumIn<T extends { binStart: number; binEnd: number }>(bins: readonly T[
 function evaluate(plan: PlannedStore, data: StoreData, truth: ReturnType<InstanceType<typeof GroundTruth>['snapshot']>, simEnd: number): Result[] {
   const { store, configured, hidden } = plan;
   const capacity = capacityOf(data.changes, store.tills, simEnd);
-  const meanSpeed = Object.values(hidden.tillPerHour).reduce((a, b) => a + b, 0) / store.tills.length;
-  const oracleCapacity = capacityOf(data.changes, store.tills, simEnd, (t) => hidden.tillPerHour[t]! / meanSpeed);
+  const oracleCapacity = capacityOf(data.changes, store.tills, simEnd, (t) => hidden.tillPerHour[t]! / hidden.meanTillPerHour);
   const ranges = plan.outages.map((o) => observedRange(o, data.changes));
   const results: Result[] = [];
   plan.outages.forEach((o, i) => {
@@ -130,7 +129,7 @@ function evaluate(plan: PlannedStore, data: StoreData, truth: ReturnType<Instanc
         ? null
         : revenue.estimateWindow({
           ...window,
-          store: { conversion: hidden.conversion, avgBasket: hidden.avgBasket, tillThroughput: meanSpeed, ...where },
+          store: { conversion: hidden.conversion, avgBasket: hidden.avgBasket, tillThroughput: hidden.meanTillPerHour, ...where },
           capacity: oracleCapacity,
         }).gross;
       // The naive figure: outage hours × average hourly revenue (from the sales feed, or visitors × the configured rates).

@@ -94,6 +94,7 @@ stores:
     expect(parseConfig(withRate('32'), 't').stores[0]!.tillThroughput).toBe(32);
     expect(parseConfig(store(''), 't').stores[0]!.tillThroughput).toBeUndefined();
     expect(problemsOf(withRate('0'))[0]).toMatch(/^stores\[0\]\.tillThroughput must be > 0/);
+    expect(problemsOf(withRate('601'))[0]).toMatch(/^stores\[0\]\.tillThroughput must be <= 600/);
     expect(problemsOf(withRate('fast'))[0]).toMatch(/^stores\[0\]\.tillThroughput must be number/);
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { ClientToServerEvents, FleetSnapshot, ServerToClientEvents, StoreDetail, StoreSummary } from '@storepulse/protocol';
-import { ADMIN_TOKEN, startHarness, type Harness } from '../support/harness.js';
+import { ADMIN_TOKEN, metricValue, startHarness, type Harness } from '../support/harness.js';
 
 const S003 = {
   id: 'S003',
@@ -108,6 +108,14 @@ describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
     expect(msg).toMatch(/currency "XYZ" is not an ISO 4217 currency/);
     expect((await put({ ...S003, hours: { ...S003.hours, mon: '9-5' } })).status).toBe(400);
     expect((await put(S003, 'S004')).status).toBe(400);
+    // HQ's till throughput is taken as a positive rate; anything else is refused by name.
+    expect((await put({ ...S003, tillThroughput: 30 })).status).toBe(200);
+    const slow = await put({ ...S003, tillThroughput: 0 });
+    expect(slow.status).toBe(400);
+    expect(((await slow.json()) as { message: string }).message).toMatch(/tillThroughput/);
+    expect((await put({ ...S003, tillThroughput: 'fast' })).status).toBe(400);
+    const refused = metricValue(await (await h.api('/metrics')).text(), 'storepulse_http_refused_total', { method: 'PUT', route: '/api/stores/:id', status: '400' });
+    expect(refused).toBe(5);
     expect((await h.api('/api/stores/S003', { method: 'PUT', token: viewer, body: JSON.stringify(S003) })).status).toBe(403);
     expect((await h.api('/api/stores/S003', { method: 'DELETE' })).status).toBe(204);
     expect((await h.api('/api/stores/S003')).status).toBe(404);

@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import { topics, type IncidentView } from '@storepulse/protocol';
 import { waitFor } from '../../../test-support/ports.js';
 import { metricValue, startHarness, status, type Harness } from '../support/harness.js';
-import { expectHandComputed, OUTAGE_YAML, runFullOutage, watchLive, type LiveLog, type OutageRun } from './outage.js';
+import { expectHandComputed, OUTAGE_YAML, runFullOutage, sleep, watchLive, type LiveLog, type OutageRun } from './outage.js';
 
 describe('incidents end to end on the embedded broker: outage → incident → lost revenue → API and socket.io', () => {
   let h: Harness;
@@ -158,7 +158,7 @@ describe('incidents end to end on the embedded broker: outage → incident → l
       await c.publishAsync(topics.online('S002', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
       await c.publishAsync(topics.status('S002', 'T1'), status(1, { pos: 'error' }), { qos: 1, retain: true });
       // The agent's next heartbeat, past the pending period, makes the engine look again (as the S001 run's bin does).
-      await new Promise((r) => setTimeout(r, 1300));
+      await sleep(1300);
       await c.publishAsync(topics.status('S002', 'T1'), status(2, { pos: 'error' }), { qos: 1, retain: true });
     } finally {
       await c.endAsync(true);

@@ -64,7 +64,7 @@ export async function watchLive(url: string, token: string): Promise<LiveLog> {
   return log;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface OutageRun {
