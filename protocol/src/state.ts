@@ -39,11 +39,41 @@ export interface StoreSummary {
   tills: TillCounts;
 }
 
+/** A store as HQ configures it (config file or API), defaults filled in: what PUT /api/stores/:id takes. */
+export interface StoreSettings {
+  id: string;
+  name: string;
+  city: string;
+  /** A wider area than the city (e.g. "Iberia"), only for grouping; provider scoping does not use it. */
+  region?: string;
+  /** IANA time zone, e.g. Europe/Madrid. */
+  timezone: string;
+  /** ISO 4217 code. */
+  currency: string;
+  /** Till ids expected in this store. */
+  tills: string[];
+  hours: WeekHours;
+  /** Local dates (YYYY-MM-DD) on which the store is closed all day. */
+  holidays: string[];
+  provider: string | null;
+  /** Share of visitors who buy, used until enough sales data is learned. */
+  conversion: number;
+  /** Average basket in the store's currency, used until enough sales data is learned. */
+  avgBasket: number;
+  /** Transactions one busy till completes in an hour: the capacity model's till speed when HQ knows it. */
+  tillThroughput?: number;
+}
+
 export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
   tillCounts: TillCounts;
   tills: TillView[];
   hours: WeekHours;
   provider: string | null;
+  /**
+   * HQ only: the store's configuration, so an edit is a GET, a change and a PUT of this object that keeps
+   * every other field. Providers do not see it: conversion and basket are the chain's business figures.
+   */
+  settings?: StoreSettings;
 }
 
 /** One change of a till's state or components, as the till history API carries it. */

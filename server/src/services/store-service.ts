@@ -1,6 +1,6 @@
 import type { StoreDetail, StoreSummary } from '@storepulse/protocol';
 import type { StoreRepository } from '../adapters/sqlite/store-repository.js';
-import { removeStore, storeDetail, storeSummary, upsertStore, type Fleet, type FleetChange } from '../domain/fleet.js';
+import { removeStore, storeDetail, storeSummary, upsertStore, type Fleet, type FleetChange, type StoreRecord } from '../domain/fleet.js';
 import type { StoreConfig } from '../domain/store.js';
 import type { EventBus } from '../event-bus.js';
 import type { StoreAccess } from './access.js';
@@ -32,14 +32,14 @@ export class StoreService {
 
   get(who: Principal, id: string): StoreDetail | null {
     const store = this.fleet.stores.get(id);
-    return store && this.access.canSee(who, store.config) ? storeDetail(store) : null;
+    return store && this.access.canSee(who, store.config) ? this.detail(who, store) : null;
   }
 
-  put(config: StoreConfig): { created: boolean; store: StoreDetail } {
+  put(who: Principal, config: StoreConfig): { created: boolean; store: StoreDetail } {
     const created = !this.fleet.stores.has(config.id);
     this.repo.upsert(config, 'api', new Date(this.now()).toISOString());
     this.emit(upsertStore(this.fleet, config, this.now()));
-    return { created, store: storeDetail(this.fleet.stores.get(config.id)!) };
+    return { created, store: this.detail(who, this.fleet.stores.get(config.id)!) };
   }
 
   delete(id: string): boolean {
@@ -47,6 +47,12 @@ export class StoreService {
     this.repo.delete(id);
     if (existed) this.bus.emit('store:removed', id);
     return existed;
+  }
+
+  /** HQ also gets the store's settings; a provider only what it needs to fix the tills. */
+  private detail(who: Principal, store: StoreRecord): StoreDetail {
+    const detail = storeDetail(store);
+    return who.role === 'hq-admin' || who.role === 'hq-viewer' ? { ...detail, settings: store.config } : detail;
   }
 
   private emit(changes: FleetChange[]): void {

@@ -43,6 +43,12 @@ const StoreDetail = Type.Object({
   tills: Type.Array(TillView),
   hours: StoreInput.properties.hours,
   provider: Type.Union([Type.String(), Type.Null()]),
+  settings: Type.Optional(
+    Type.Object(
+      { ...StoreInput.properties, holidays: Type.Array(Type.String()), provider: Type.Union([Type.String(), Type.Null()]) },
+      { description: 'HQ only: the store as PUT takes it, defaults filled in. Send it back changed to edit the store.' },
+    ),
+  ),
 });
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 const NotFound = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
@@ -75,7 +81,7 @@ export async function storeRoutes(app: App, opts: { stores: StoreService }) {
     if (req.body.id !== req.params.id) return reply.badRequest(`body id ${req.body.id} differs from the path's ${req.params.id}`);
     const problems = storeProblems(req.body, 'body');
     if (problems.length > 0) return reply.badRequest(problems.join('; '));
-    const { created, store } = opts.stores.put(toStoreConfig(req.body));
+    const { created, store } = opts.stores.put(req.principal!, toStoreConfig(req.body));
     return reply.code(created ? 201 : 200).send(store);
   });
 
