@@ -33,12 +33,17 @@ describe('store day chart', () => {
   });
 
   it('draws visitors, the baseline and tills, with each incident as a band from its bin to its end', () => {
-    const option = storeChartOption(series(4), texts, colors);
-    expect(option.xAxis.data).toEqual(['08:00', '08:15', '08:30', '08:45']);
+    const s = series(8);
+    s.incidents.push({ ...s.incidents[0]!, id: 'b', kind: 'store_down', startedAt: '2026-11-23T08:05:00Z', endedAt: '2026-11-23T08:40:00Z' });
+    const option = storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z'));
+    expect(option.xAxis.data).toEqual(['08:00', '08:15', '08:30', '08:45', '09:00', '09:15', '09:30', '09:45']);
     expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills']);
-    expect(option.series[0]!.data).toEqual([null, 11, 12, 13]);
-    // Started in the 08:15 bin, still open: the band runs to the chart's end.
-    expect(option.series[0]!.markArea!.data).toEqual([[{ name: 'inc till_down', xAxis: '08:15' }, { xAxis: '08:45' }]]);
+    expect(option.series[0]!.data).toEqual([null, 11, 12, 13, 14, 15, 16, 17]);
+    // Started in the 08:15 bin and still open at 09:10: the band runs to now, not to the end of the day.
+    expect(option.series[0]!.markArea!.data).toEqual([
+      [{ name: 'inc till_down', xAxis: '08:15' }, { xAxis: '09:00' }],
+      [{ name: 'inc store_down', xAxis: '08:00' }, { xAxis: '08:30' }],
+    ]);
   });
 
   it('knows an empty day from one with data', () => {

@@ -121,10 +121,18 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     await h.server.telemetry.flush();
     const from = new Date(run.faultAt - 10 * 60_000).toISOString();
     const to = new Date(run.faultAt + 10 * 60_000).toISOString();
-    const { status, body } = await json<{ binSeconds: number; bins: { t: string; footfall: number | null }[]; incidents: { id: string }[] }>(
+    const before = Date.now();
+    const { status, body } = await json<{ binSeconds: number; bins: { t: string; footfall: number | null; tillsAvailable: number | null }[]; incidents: { id: string }[] }>(
       `/api/stores/S001/series?from=${from}&to=${to}&bin=60`,
     );
+    const after = Date.now();
     expect(status).toBe(200);
+    // Known up to now, unknown after: the tills line stops where time does.
+    const current = body.bins.filter((b) => Date.parse(b.t) <= before).at(-1);
+    const ahead = body.bins.filter((b) => Date.parse(b.t) > after);
+    expect(current?.tillsAvailable).toBe(1);
+    expect(ahead.length).toBeGreaterThan(0);
+    expect(ahead.map((b) => b.tillsAvailable)).toEqual(ahead.map(() => null));
     expect(body.binSeconds).toBe(60);
     expect(body.bins.length).toBeGreaterThanOrEqual(20);
     expect(body.bins.reduce((n, b) => n + (b.footfall ?? 0), 0)).toBe(30);

@@ -27,8 +27,8 @@ export function hasData(series: StoreSeries): boolean {
 }
 
 /** The bin an instant falls in, clamped to the chart. */
-function binIndex(series: StoreSeries, iso: string | null, last: number): number {
-  if (iso === null || series.bins.length === 0) return last;
+function binIndex(series: StoreSeries, iso: string, last: number): number {
+  if (series.bins.length === 0) return last;
   const first = Date.parse(series.bins[0]!.t);
   const i = Math.floor((Date.parse(iso) - first) / (series.binSeconds * 1000));
   return Math.min(last, Math.max(0, i));
@@ -36,15 +36,16 @@ function binIndex(series: StoreSeries, iso: string | null, last: number): number
 
 /**
  * ECharts option for a store's day: visitors per bin as bars against the expected visitors, tills available on a
- * second axis, each incident as a shaded band labelled with its kind. Categories are local times, so the axis
+ * second axis, each incident as a shaded band labelled with its kind, an open one up to `now`. Categories are local times, so the axis
  * reads in the store's zone whatever the browser's.
  */
-export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors) {
+export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors, now: number) {
   const labels = series.bins.map((b) => texts.time(Date.parse(b.t)));
   const last = Math.max(0, labels.length - 1);
+  // An open incident runs to now, not to the end of the day.
   const bands = series.incidents.map((inc) => [
     { name: texts.incident(inc.kind), xAxis: labels[binIndex(series, inc.startedAt, last)] },
-    { xAxis: labels[binIndex(series, inc.endedAt, last)] },
+    { xAxis: labels[binIndex(series, inc.endedAt ?? new Date(now).toISOString(), last)] },
   ]);
   const axisText = { color: colors.muted };
   return {
