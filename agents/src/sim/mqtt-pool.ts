@@ -158,7 +158,10 @@ export class MqttPool {
   }
 
   private watch(client: MqttClient, name: string): void {
-    client.on('error', (err) => this.opts.logger.warn({ client: name, err: err.message }, 'simulator MQTT error'));
+    // Once stopping, a broker that is already gone (the demo closes its server first) is expected.
+    client.on('error', (err) => {
+      if (!this.stopping) this.opts.logger.warn({ client: name, err: err.message }, 'simulator MQTT error');
+    });
   }
 }
 

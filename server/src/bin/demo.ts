@@ -29,10 +29,11 @@ function demoProviders(fleet: { city: string; currency: string }[]) {
     P2: { response: '1h', onSite: '8h', resolve: '1d', clock: 'store_hours' },
     P3: { response: '4h', resolve: '2d', clock: 'store_hours' },
   };
+  // A small DEMO_STORES fleet may have no store in a provider's region: a provider without stores is left out.
   return [
     { id: 'pilot', name: 'Pilot Service', categories: ['all'], stores: cities(['EUR', 'GBP']), sla, escalation: [{ after: '15m', notify: 'duty-manager@pilot.example' }] },
     { id: 'nord', name: 'Nord Retail Tech', categories: ['pos', 'printer'], stores: cities(['RUB']), sla },
-  ];
+  ].filter((p) => p.stores.length > 0);
 }
 
 /** Sales regions of the simulated cities, so the wall can be grouped wider than by city. */
@@ -90,9 +91,11 @@ try {
     ].join('\n') + '\n',
   );
 
+  // The server stops listening first: the simulated tills' goodbye is the demo ending, not the fleet going offline,
+  // and a restarted demo would otherwise open a store_offline incident for every open store.
   const stop = async () => {
-    await sim.stop();
     await server.close();
+    await sim.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
