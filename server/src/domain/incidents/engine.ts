@@ -80,6 +80,24 @@ export class IncidentEngine {
     return Object.values(this.state.stores).flatMap((rt) => (rt.open ? [structuredClone(rt.open)] : []));
   }
 
+  /**
+   * The next moment a tick would change something without any new input — a pending fault due to open,
+   * or a recovery due to close — for one store or all; null when nothing is due.
+   */
+  nextDeadline(storeId?: string): number | null {
+    const { pendingSec, recoverSec } = this.config.incidents;
+    let next: number | null = null;
+    const runtimes = storeId === undefined ? Object.values(this.state.stores) : [this.state.stores[storeId]];
+    for (const rt of runtimes) {
+      const fault = rt?.fault;
+      if (!fault) continue;
+      // A fault held back outside opening hours opens at the store's opening, which the regular tick finds.
+      const due = fault.recoveringSince !== null ? fault.recoveringSince + recoverSec * 1000 : !rt.open && !fault.suppressed ? fault.since + pendingSec * 1000 : null;
+      if (due !== null && due > this.state.now && (next === null || due < next)) next = due;
+    }
+    return next;
+  }
+
   apply(input: EngineInput): EngineEffect[] {
     const at = toMs(input.at);
     if (!Number.isFinite(at)) return [this.rejected(input, this.state.now, 'unparsable time')];

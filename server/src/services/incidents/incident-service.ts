@@ -67,6 +67,7 @@ export class IncidentService {
   private savedAt = 0;
   private modelsRun: Promise<void> = Promise.resolve();
   private closed = false;
+  private wake: { at: number; timer: NodeJS.Timeout } | null = null;
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -179,6 +180,7 @@ export class IncidentService {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers.splice(0)) clearInterval(t);
+    if (this.wake) clearTimeout(this.wake.timer);
     for (const [event, fn] of Object.entries(this.handlers)) this.deps.bus.off(event as keyof ServerEvents, fn as never);
     await this.modelsRun;
     this.saveState();
@@ -229,6 +231,22 @@ export class IncidentService {
     }
     this.dirty = true;
     for (const e of effects) this.handle(e);
+    this.wakeFor(input.type === 'tick' || input.type === 'store_removed' ? this.engine.nextDeadline() : this.engine.nextDeadline(input.storeId));
+  }
+
+  /**
+   * A pending fault opens, and a recovery closes, at its deadline rather than at the next regular tick:
+   * one timer, for the earliest deadline known.
+   */
+  private wakeFor(deadline: number | null): void {
+    if (deadline === null || this.closed || (this.wake && this.wake.at <= deadline)) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    const timer = setTimeout(() => {
+      this.wake = null;
+      this.tick();
+    }, Math.max(0, deadline - this.now()));
+    timer.unref();
+    this.wake = { at: deadline, timer };
   }
 
   private handle(e: EngineEffect): void {

@@ -61,6 +61,36 @@ describe('full outage', () => {
   });
 });
 
+describe('deadlines, for waking the engine without input', () => {
+  it('is due when a pending fault opens and when a held recovery closes, for that store or any', () => {
+    const two = store({ id: 's2' });
+    const sim = new Sim(config(store(), { stores: { s1: store(), s2: two } }));
+    sim.tills(T('09:00'), 'up', ALL).tills(T('09:00'), 'up', ALL, 's2').run(T('09:00'), T('09:59:50'));
+    expect(sim.engine.nextDeadline()).toBeNull();
+
+    sim.engine.apply({ type: 'till', at: T('10:00:05'), storeId: 's1', tillId: 't1', state: 'down' });
+    expect(sim.engine.nextDeadline('s1')).toBe(T('10:01:05'));
+    expect(sim.engine.nextDeadline('s2')).toBeNull();
+    sim.engine.apply({ type: 'till', at: T('10:00:20'), storeId: 's2', tillId: 't1', state: 'down' });
+    expect(sim.engine.nextDeadline()).toBe(T('10:01:05'));
+
+    // Ticked at the deadline it opens; nothing is due for s1 until it recovers, and then the hold is.
+    expect(sim.engine.apply({ type: 'tick', at: T('10:01:05') }).map((e) => e.type)).toEqual(['incident.opened']);
+    expect(sim.engine.nextDeadline('s1')).toBeNull();
+    expect(sim.engine.nextDeadline()).toBe(T('10:01:20'));
+    sim.engine.apply({ type: 'till', at: T('10:03'), storeId: 's1', tillId: 't1', state: 'up' });
+    expect(sim.engine.nextDeadline('s1')).toBe(T('10:05'));
+    expect(sim.engine.apply({ type: 'tick', at: T('10:05') }).map((e) => e.type)).toEqual(expect.arrayContaining(['incident.opened', 'incident.closed']));
+    expect(sim.engine.nextDeadline('s1')).toBeNull();
+  });
+
+  it('leaves a fault held back outside opening hours to the regular tick', () => {
+    const sim = new Sim(config());
+    sim.tills(T('06:00'), 'up', ALL).tills(T('07:00'), 'down', ['t1']).run(T('06:00'), T('07:05'));
+    expect(sim.engine.nextDeadline()).toBeNull();
+  });
+});
+
 describe('pending and flapping', () => {
   it('opens nothing for a fault shorter than the pending period', () => {
     const sim = new Sim(config());
