@@ -44,6 +44,9 @@ interface Result {
   lostTransactions: number;
   gross: number;
   net: number;
+  /** The band the wall shows around net. */
+  low: number;
+  high: number;
   naive: number;
   /** The oracle's gross (no-sales scenarios only). */
   oracle: number | null;
@@ -139,7 +142,7 @@ function evaluate(plan: PlannedStore, data: StoreData, truth: ReturnType<Instanc
       const cls = `${o.kind} ${o.time}${o.silentCounter ? ' silent-counter' : ''} ${withSales ? 'sales' : 'no-sales'}`;
       results.push({
         cls, kind: o.kind, storeId: store.id, minutes: Math.round(hours * 60), tillsDown: `${o.tills.length}/${store.tills.length}`, method: est.method,
-        truthTransactions, truthGross, truthNet, lostTransactions: est.lostTransactions, gross: est.gross, net: est.net, naive: hours * hourly, oracle,
+        truthTransactions, truthGross, truthNet, lostTransactions: est.lostTransactions, gross: est.gross, net: est.net, low: est.low, high: est.high, naive: hours * hourly, oracle,
       });
     }
   });
@@ -190,7 +193,7 @@ function main(): void {
   const rows: string[][] = [];
   const classes = [...new Set(results.map((r) => r.cls))].sort();
   let beatsNaive = true;
-  const summary: { name: string; n: number; median: number; signedMedian: number; naive: number; oracle: number; noLoss: number; noLossNearZero: number }[] = [];
+  const summary: { name: string; n: number; median: number; signedMedian: number; naive: number; oracle: number; bandCoverage: number; noLoss: number; noLossNearZero: number }[] = [];
   const line = (name: string, all: Result[]) => {
     const rs = all.filter((r) => r.truthGross > 0);
     // No true loss: the % error is undefined; count how often the estimate also stayed below 5 % of the naive one.
@@ -205,12 +208,14 @@ function main(): void {
     const naive = rs.map((r) => absErr(r.naive, r.truthGross));
     const net = rs.filter((r) => r.truthNet > 0).map((r) => absErr(r.net, r.truthNet));
     const oracle = rs.filter((r) => r.oracle !== null).map((r) => absErr(r.oracle!, r.truthGross));
+    // How often the band shown around net holds the true net: what HQ may take the band to mean.
+    const covered = rs.length > 0 ? rs.filter((r) => r.low <= r.truthNet && r.truthNet <= r.high).length / rs.length : NaN;
     rows.push([
       name, String(rs.length), pct(quantile(gross, 0.5)), pct(quantile(gross, 0.9)), pct(quantile(bias, 0.5)), pct(quantile(naive, 0.5)), pct(quantile(naive, 0.9)),
-      pct(quantile(net, 0.5)), pct(quantile(net, 0.9)), pct(quantile(floor, 0.5)), pct(quantile(oracle, 0.5)), `${zeroOk}/${zero.length}`,
+      pct(quantile(net, 0.5)), pct(quantile(net, 0.9)), pct(quantile(floor, 0.5)), pct(quantile(oracle, 0.5)), pct(covered), `${zeroOk}/${zero.length}`,
     ]);
     const m = {
-      name, n: rs.length, median: quantile(gross, 0.5), signedMedian: quantile(bias, 0.5), naive: quantile(naive, 0.5), oracle: quantile(oracle, 0.5),
+      name, n: rs.length, median: quantile(gross, 0.5), signedMedian: quantile(bias, 0.5), naive: quantile(naive, 0.5), oracle: quantile(oracle, 0.5), bandCoverage: covered,
       noLoss: zero.length, noLossNearZero: zeroOk,
     };
     summary.push(m);
@@ -226,7 +231,7 @@ function main(): void {
     for (const feed of ['sales', 'no-sales']) line(`ALL ${kind} ${feed}`, results.filter((r) => r.kind === kind && r.cls.endsWith(` ${feed}`)));
   }
 
-  const head = ['class', 'n', 'median', 'P90', 'signed median', 'naive median', 'naive P90', 'net median', 'net P90', 'noise floor', 'oracle median', 'no loss: est ≈ 0'];
+  const head = ['class', 'n', 'median', 'P90', 'signed median', 'naive median', 'naive P90', 'net median', 'net P90', 'noise floor', 'oracle median', 'band holds net', 'no loss: est ≈ 0'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   console.log(`backtest: ${STORES} stores, ${results.length} scenarios (${plans.length * INCIDENT_DAYS} outages × with/without sales), seed ${SEED}`);

@@ -23,6 +23,10 @@ export interface EstimatorOptions {
   recaptureSigma: number;
   /** Minutes after recovery in which the queue left at the tills that kept working is served. */
   backlogMin: number;
+  /** Spread of single transaction values (standard deviation ÷ mean) when sales have not shown the store's own. */
+  basketCv: number;
+  /** Standard scores each side of the band: 1.28 makes it an 80 % interval. */
+  bandZ: number;
 }
 
 export const DEFAULT_ESTIMATOR_OPTIONS: EstimatorOptions = {
@@ -34,6 +38,8 @@ export const DEFAULT_ESTIMATOR_OPTIONS: EstimatorOptions = {
   minCoverage: 0.9,
   recaptureSigma: 1,
   backlogMin: 15,
+  basketCv: 0.8,
+  bandZ: 1.28,
 };
 
 export interface StoreRates {
@@ -139,6 +145,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
   const pieces: LossPiece[] = [];
   const methods = new Set<LossMethod>();
   let visitors = 0;
+  /** Buyers expected over the incident, and their spend: what one outage's own randomness scales with. */
+  let expected = 0;
+  let expectedSpend = 0;
   let coveredMs = 0;
   let pastMs = 0;
 
@@ -162,6 +171,8 @@ export function estimateLoss(input: LossInput): LossEstimate {
       const r = ratesAt(input.rates, p.start, input.store);
       if (r.source === 'config') flags.add('rates_fallback');
       const e = v * r.conversion;
+      expected += e;
+      expectedSpend += e * r.basket;
       const eLow = vLow * r.conversion * (1 - r.relError);
       const eHigh = vHigh * r.conversion * (1 + r.relError);
       const normal = input.normalTills;
@@ -232,24 +243,54 @@ export function estimateLoss(input: LossInput): LossEstimate {
   }
 
   const gross = cap.revenue + Math.max(0, gap.revenue);
-  const low = cap.low + Math.max(0, gap.low);
-  const high = cap.high + Math.max(0, gap.high);
-  const recaptured = Math.min(gross, recapture(input, end + catchUp, opts, flags));
+  // Only what stands out of the after-recovery window's everyday noise counts as customers coming back.
+  const back = recapture(input, end + catchUp, opts, flags);
+  const returned = (sigmas: number) => Math.min(gross, Math.max(0, back.extra + sigmas * back.sd));
+  const recaptured = returned(-opts.recaptureSigma);
   const net = gross - recaptured;
+  const lostTx = cap.tx + Math.max(0, gap.tx);
+  const band = bandAround(net, {
+    down: gross - (cap.low + Math.max(0, gap.low)),
+    up: cap.high + Math.max(0, gap.high) - gross,
+    expected,
+    basket: expected > 0 ? expectedSpend / expected : 0,
+    lost: lostTx,
+    basketCv: input.rates?.basketCv ?? opts.basketCv,
+    // Returners anywhere in their own band move net the other way.
+    fewerReturned: recaptured - returned(-opts.bandZ),
+    moreReturned: returned(opts.bandZ) - recaptured,
+    z: opts.bandZ,
+  });
   const method = methods.size === 0 ? 'none' : methods.size === 1 ? [...methods][0]! : 'mixed';
   return {
     gross: roundMoney(gross),
     net: roundMoney(net),
-    low: roundMoney(Math.min(net, Math.max(0, low - recaptured))),
-    high: roundMoney(Math.max(net, high - recaptured)),
+    low: roundMoney(band.low),
+    high: roundMoney(band.high),
     currency: input.store.currency,
     visitors: Math.round(visitors * 10) / 10,
-    lostTransactions: Math.round((cap.tx + Math.max(0, gap.tx)) * 10) / 10,
+    lostTransactions: Math.round(lostTx * 10) / 10,
     recaptured: roundMoney(recaptured),
     method,
     flags: [...flags],
     confidence: confidenceOf(flags),
     pieces,
+  };
+}
+
+/**
+ * The band around net. What the counter, the rates and unknown tills could be off by (`down`, `up`: their
+ * extremes, summed per stretch) is combined in quadrature with what no figure can know in advance: how
+ * many of the expected buyers there really were (Poisson), what the lost ones would have spent (the
+ * basket's spread), and how uncertain the returners netted off are.
+ */
+function bandAround(net: number, b: {
+  down: number; up: number; expected: number; basket: number; lost: number; basketCv: number; fewerReturned: number; moreReturned: number; z: number;
+}): { low: number; high: number } {
+  const scatter = b.z ** 2 * b.basket ** 2 * (b.expected + b.lost * b.basketCv ** 2);
+  return {
+    low: Math.max(0, net - Math.sqrt(Math.max(0, b.down) ** 2 + scatter + b.moreReturned ** 2)),
+    high: net + Math.sqrt(Math.max(0, b.up) ** 2 + scatter + b.fewerReturned ** 2),
   };
 }
 
@@ -362,13 +403,15 @@ function piece(
  * returners R = (T − CR·V) / (1 − CR), using the entries measured in the window (they include the
  * returners). Without the counter, actual sales are compared with baseline visitors × CR; without
  * sales, the extra entries over the baseline are taken as returners. Needs a baseline or a sales feed.
- * An hour's sales swing more than a few returners, so only the excess beyond that noise is taken.
+ * Returns that excess with the standard deviation of the window's everyday noise: an hour's sales swing
+ * more than a few returners.
  */
-function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags: Set<QualityFlag>): number {
+function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags: Set<QualityFlag>): { extra: number; sd: number } {
+  const none = { extra: 0, sd: 0 };
   const until = input.recaptureUntil;
-  if (until === undefined || until === null || until <= from) return 0;
+  if (until === undefined || until === null || until <= from) return none;
   const window = clipTo({ start: from, end: until }, input.active);
-  if (window.length === 0) return 0;
+  if (window.length === 0) return none;
   let extra = 0;
   let variance = 0;
   let measurable = true;
@@ -394,6 +437,5 @@ function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags
     }
   }
   if (!measurable) flags.add('recapture_unmeasured');
-  // Only what stands out of the window's everyday noise counts as customers coming back.
-  return Math.max(0, extra - opts.recaptureSigma * Math.sqrt(variance));
+  return { extra, sd: Math.sqrt(variance) };
 }

@@ -27,6 +27,8 @@ export interface RateTable {
    * before it; 0 when it could not be learned.
    */
   purchaseLagMs: number;
+  /** Spread of single transaction values (standard deviation ÷ mean), from the sales bins; null when too few. */
+  basketCv?: number | null;
 }
 
 export interface RateOptions {
@@ -115,6 +117,8 @@ export function learnRates(history: RateHistory, options: Partial<RateOptions> =
   const tills = [...new Set(history.sales.map((b) => b.tillId))];
   const hours = new Map<string, HourAcc>();
   const tillQuarters: number[] = [];
+  /** Each clean sales bin's revenue and transactions: its spread around n × basket is n × the basket's variance. */
+  const binSales: { revenue: number; transactions: number }[] = [];
   const end = DateTime.fromMillis(history.asOf, { zone }).startOf('day');
   const start = end.minus({ days: opts.weeks * 7 });
   // Entries are looked at up to the longest lag before each hour.
@@ -144,6 +148,8 @@ export function learnRates(history: RateHistory, options: Partial<RateOptions> =
       const t = salesIn(sold.filter((b) => b.tillId === till), slot).transactions;
       if (t > 0) tillQuarters.push(t);
     }
+    // Whole bins only, once each: the quarter they start in.
+    for (const b of sold) if (b.transactions > 0 && quarterStart(b.binStart) === q && b.binEnd <= q + QUARTER_MS) binSales.push(b);
   }
   const candidates = [...hours.values()].filter((h) => h.usable && h.sales);
   const maxLag = opts.lag.maxLagMin;
@@ -193,7 +199,20 @@ export function learnRates(history: RateHistory, options: Partial<RateOptions> =
     store,
     tillPerQuarterP90: tillQuarters.length >= opts.minTillSamples ? quantile(tillQuarters, 0.9) : null,
     purchaseLagMs: lagMin * MINUTE_MS,
+    basketCv: store ? basketSpread(binSales, store.basket, opts.minTillSamples) : null,
   };
+}
+
+/** Standard deviation ÷ mean of one transaction's value, from bins' revenue around transactions × basket. */
+function basketSpread(bins: readonly { revenue: number; transactions: number }[], basket: number, minBins: number): number | null {
+  if (bins.length < minBins || basket <= 0) return null;
+  let squares = 0;
+  let n = 0;
+  for (const b of bins) {
+    squares += (b.revenue - b.transactions * basket) ** 2;
+    n += b.transactions;
+  }
+  return Math.sqrt(squares / n) / basket;
 }
 
 /**

@@ -44,9 +44,12 @@ describe('full outage', () => {
     const e = estimateLoss(input({}));
     // 30 min × 2 entries = 60 visitors; 60 × 0.25 × 40
     expect(e).toMatchObject({ gross: 600, net: 600, visitors: 60, lostTransactions: 15, method: 'full', currency: 'EUR' });
-    // counter ±5 %, configured rates ±30 %
-    expect(e.low).toBeCloseTo(60 * 0.95 * 0.25 * 0.7 * 40);
-    expect(e.high).toBeCloseTo(60 * 1.05 * 0.25 * 1.3 * 40);
+    // Counter ±5 % and configured rates ±30 % (399 to 819), in quadrature with one outage's own scatter
+    // at 1.28 standard deviations: Poisson buyers (15) and their baskets (spread 0.8 by default).
+    const scatter = 1.28 ** 2 * 40 ** 2 * (15 + 15 * 0.8 ** 2);
+    expect(e.low).toBeCloseTo(600 - Math.sqrt((600 - 60 * 0.95 * 0.25 * 0.7 * 40) ** 2 + scatter));
+    expect(e.high).toBeCloseTo(600 + Math.sqrt((60 * 1.05 * 0.25 * 1.3 * 40 - 600) ** 2 + scatter));
+    expect([e.low, e.high]).toEqual([276.14, 935.33]);
     expect(e.flags).toEqual(['rates_fallback']);
     expect(e.confidence).toBe(0.85);
   });
@@ -248,8 +251,12 @@ describe('gap estimator with a sales feed', () => {
     expect(e.gross).toBe(600);
     expect(e.recaptured).toBeCloseTo(extra - sigma, 1);
     expect(e.net).toBeCloseTo(600 - (extra - sigma), 1);
-    expect(e.low).toBeLessThanOrEqual(e.net);
-    expect(e.high).toBeGreaterThanOrEqual(e.net);
+    // The band: rates and counter (399 to 819 gross), the outage's own scatter, and the returners anywhere
+    // from none (extra − 1.28 σ is below zero) to extra + 1.28 σ, each moving net the other way.
+    const recaptured = extra - sigma;
+    const scatter = 1.28 ** 2 * 40 ** 2 * (15 + 15 * 0.8 ** 2);
+    expect(e.low).toBeCloseTo(600 - recaptured - Math.sqrt(201 ** 2 + scatter + (extra + 1.28 * sigma - recaptured) ** 2), 1);
+    expect(e.high).toBeCloseTo(600 - recaptured + Math.sqrt(219 ** 2 + scatter + recaptured ** 2), 1);
   });
 
   it('takes nothing off for an after-recovery hour within its everyday noise', () => {
@@ -325,8 +332,10 @@ describe('unknown capacity (store offline)', () => {
     const e = estimateLoss(input({ footfall: busy, capacity: [{ start: at('10:00'), end: at('10:30'), tills: null }] }));
     expect(e.flags).toContain('capacity_assumed');
     expect(e.low).toBe(0);
-    // the high end is a full outage at the high counter and rate bounds: 240 visitors
-    expect(e.high).toBeCloseTo(240 * 1.05 * 0.25 * 1.3 * 40);
+    // The high end is a full outage at the high counter and rate bounds (240 visitors), widened by the
+    // scatter of 60 expected buyers and of the lost ones' baskets.
+    const scatter = 1.28 ** 2 * 40 ** 2 * (60 + e.lostTransactions * 0.8 ** 2);
+    expect(e.high).toBeCloseTo(e.gross + Math.sqrt((240 * 1.05 * 0.25 * 1.3 * 40 - e.gross) ** 2 + scatter), 0);
     expect(e.gross).toBeGreaterThan(e.low);
     expect(e.gross).toBeLessThan(e.high);
   });

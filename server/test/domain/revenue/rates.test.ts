@@ -39,6 +39,22 @@ describe('learned conversion and basket', () => {
     expect(r.relError).toBeCloseTo(1 / Math.sqrt(80));
   });
 
+  it('learns how far single transactions spread around the basket, from the sales bins', () => {
+    const h = history(mondays);
+    // Same totals, uneven bins: till 1 sells 3 for 60 or 120 (±30), till 2 sells 2 for 80 or 40 (±20).
+    const uneven = h.sales.map((b, i) => {
+      const odd = Math.floor(i / 2) % 2 === 1;
+      return { ...b, revenue: b.tillId === '1' ? (odd ? 120 : 60) : odd ? 40 : 80 };
+    });
+    const table = learnRates({ ...h, sales: uneven, timezone: 'UTC', asOf });
+    expect(table.store).toMatchObject({ basket: 30 });
+    // Per quarter 30² + 20² around 5 transactions: variance 1300 / 5 = 260 per transaction.
+    expect(table.basketCv).toBeCloseTo(Math.sqrt(260) / 30);
+    expect(learnRates({ ...h, timezone: 'UTC', asOf }).basketCv).toBe(0);
+    // Fewer than 20 bins: too few to tell, and the estimator's default applies.
+    expect(learnRates({ ...history(mondays.slice(0, 2)), timezone: 'UTC', asOf }).basketCv).toBeNull();
+  });
+
   it('shrinks each weekday-hour toward the pooled store rate', () => {
     const h = history(mondays);
     // 11:00–12:00 on the same Mondays: 100 entries, 40 sales of 30
