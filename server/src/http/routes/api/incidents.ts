@@ -118,7 +118,6 @@ export interface IncidentRouteDeps {
   incidents: IncidentService;
   stores: StoreService;
   telemetry: TelemetryStore;
-  now?: () => number;
 }
 
 export async function incidentRoutes(app: App, opts: IncidentRouteDeps) {
@@ -183,7 +182,7 @@ export async function incidentRoutes(app: App, opts: IncidentRouteDeps) {
       opts.telemetry.salesSeries(q),
     ]);
     const model = opts.incidents.model(store.id);
-    const now = (opts.now ?? Date.now)();
+    const now = Date.now();
     const bins = footfall.map((f, i) => {
       const expected = model?.baseline ? expectedVisitors(model.baseline, { start: f.t, end: f.t + binMs }, 1, null) : null;
       return {
