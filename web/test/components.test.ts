@@ -5,8 +5,9 @@ import SlaBadge from '../src/lib/components/SlaBadge.svelte';
 import EventTicker from '../src/lib/components/EventTicker.svelte';
 import TicketActions from '../src/lib/components/TicketActions.svelte';
 import StoreTile from '../src/lib/components/StoreTile.svelte';
+import IncidentTable from '../src/lib/components/IncidentTable.svelte';
 import { fleetCounts } from '../src/lib/fleet/counts.js';
-import { summary, target, ticket, tills } from './fixtures.js';
+import { incident, summary, target, ticket, tills } from './fixtures.js';
 
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/<!--.*?-->/g, '');
 const counts = fleetCounts([summary('a', 'down', { tills: tills({ down: 2, up: 1 }) }), summary('b', 'ok')]);
@@ -39,6 +40,18 @@ describe('WallKpis', () => {
     expect(body).toMatch(/data-count="breaches"[^]*?<strong[^>]*>1<\/strong>/);
     expect(body).toMatch(/data-count="unassigned"[^]*?<strong[^>]*>2<\/strong>/);
     expect(body).toMatch(/data-count="lost-today"[^]*?none/);
+  });
+});
+
+describe('IncidentTable', () => {
+  it('shows gross, net and the band net likely lies in, and no band where there is none', () => {
+    const banded = incident('a', 'S1');
+    const exact = incident('b', 'S1', { lostRevenue: { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' } });
+    const body = plain(render(IncidentTable, { props: { incidents: [banded, exact], timeZone: 'Europe/Madrid' } }).body);
+    const [first, second] = body.split('data-incident-id').slice(1);
+    expect(first).toMatch(/€100\.00[^]*€80\.00[^]*likely €60\.00–€140\.00/);
+    expect(first).toContain('title="80 % interval: the true net lies in this range four times in five"');
+    expect(second).not.toContain('likely');
   });
 });
 
