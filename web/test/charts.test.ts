@@ -37,13 +37,25 @@ describe('store day chart', () => {
     s.incidents.push({ ...s.incidents[0]!, id: 'b', kind: 'store_down', startedAt: '2026-11-23T08:05:00Z', endedAt: '2026-11-23T08:40:00Z' });
     const option = storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z'));
     expect(option.xAxis.data).toEqual(['08:00', '08:15', '08:30', '08:45', '09:00', '09:15', '09:30', '09:45']);
-    expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills']);
+    expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills', undefined]);
+    expect(option.legend.data).toEqual(['Visitors', 'Expected', 'Tills']);
     expect(option.series[0]!.data).toEqual([null, 11, 12, 13, 14, 15, 16, 17]);
-    // Started in the 08:15 bin and still open at 09:10: the band runs to now, not to the end of the day.
-    expect(option.series[0]!.markArea!.data).toEqual([
-      [{ name: 'inc till_down', xAxis: '08:15' }, { xAxis: '09:00' }],
-      [{ name: 'inc store_down', xAxis: '08:00' }, { xAxis: '08:30' }],
+    // By bin index on a series of their own. Started in the 08:15 bin and still open at 09:10: the band runs
+    // to now, not to the end of the day.
+    expect(option.series[3]!.markArea!.data).toEqual([
+      [{ name: 'inc till_down', xAxis: 1, label: { position: 'top' } }, { xAxis: 4 }],
+      [{ name: 'inc store_down', xAxis: 0, label: { position: 'insideTop' } }, { xAxis: 2 }],
     ]);
+  });
+
+  it('draws an incident shorter than a bin one bin wide, and never past the chart', () => {
+    const s = series(4);
+    s.incidents = [
+      { ...s.incidents[0]!, startedAt: '2026-11-23T08:16:00Z', endedAt: '2026-11-23T08:20:00Z' },
+      { ...s.incidents[0]!, id: 'b', startedAt: '2026-11-23T08:50:00Z', endedAt: null },
+    ];
+    const bands = storeChartOption(s, texts, colors, Date.parse('2026-11-23T08:55:00Z')).series[3]!.markArea!.data;
+    expect(bands.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 2], [3, 3]]);
   });
 
   it('knows an empty day from one with data', () => {

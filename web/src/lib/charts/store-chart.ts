@@ -42,18 +42,21 @@ function binIndex(series: StoreSeries, iso: string, last: number): number {
 export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors, now: number) {
   const labels = series.bins.map((b) => texts.time(Date.parse(b.t)));
   const last = Math.max(0, labels.length - 1);
-  // An open incident runs to now, not to the end of the day.
-  const bands = series.incidents.map((inc) => [
-    { name: texts.incident(inc.kind), xAxis: labels[binIndex(series, inc.startedAt, last)] },
-    { xAxis: labels[binIndex(series, inc.endedAt ?? new Date(now).toISOString(), last)] },
-  ]);
+  // From the middle of the bin it began in to the middle of the one it ended in (an open one: now's), at
+  // least one bin wide so a short incident still shows. Labels alternate above and inside the band, so
+  // those of incidents close together do not print over each other.
+  const bands = series.incidents.map((inc, i) => {
+    const start = binIndex(series, inc.startedAt, last);
+    const end = Math.min(last, Math.max(start + 1, binIndex(series, inc.endedAt ?? new Date(now).toISOString(), last)));
+    return [{ name: texts.incident(inc.kind), xAxis: start, label: { position: i % 2 === 0 ? 'top' : 'insideTop' } }, { xAxis: end }];
+  });
   const axisText = { color: colors.muted };
   return {
     animation: false,
     aria: { enabled: true },
     textStyle: { color: colors.text },
     grid: { left: 48, right: 48, top: 40, bottom: 32 },
-    legend: { top: 0, textStyle: { color: colors.text } },
+    legend: { top: 0, textStyle: { color: colors.text }, data: [texts.footfall, texts.baseline, texts.tills] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: labels, axisLabel: axisText, axisLine: { lineStyle: { color: colors.grid } } },
     yAxis: [
@@ -66,7 +69,6 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
         type: 'bar',
         data: series.bins.map((b) => b.footfall),
         itemStyle: { color: colors.footfall },
-        markArea: { silent: true, itemStyle: { color: colors.band }, label: { color: colors.text }, data: bands },
       },
       {
         name: texts.baseline,
@@ -85,6 +87,14 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
         showSymbol: false,
         lineStyle: { width: 2, color: colors.tills },
         itemStyle: { color: colors.tills },
+      },
+      // The bands ride on a series of their own: on the bar series ECharts snaps them to the axis ticks, and
+      // on a named line they would vanish when the legend hides it.
+      {
+        type: 'line',
+        data: [],
+        silent: true,
+        markArea: { silent: true, itemStyle: { color: colors.band }, label: { color: colors.text }, data: bands },
       },
     ],
   };
