@@ -48,9 +48,10 @@ describe('store day chart', () => {
     ]);
   });
 
-  it('draws an incident shorter than a bin one bin wide, and never past the chart', () => {
+  it('draws an incident shorter than a bin one bin wide, never past the chart, and none that ended as the day began', () => {
     const s = series(4);
     s.incidents = [
+      { ...s.incidents[0]!, id: 'yesterday', startedAt: '2026-11-23T07:30:00Z', endedAt: '2026-11-23T08:00:00Z' },
       { ...s.incidents[0]!, startedAt: '2026-11-23T08:16:00Z', endedAt: '2026-11-23T08:20:00Z' },
       { ...s.incidents[0]!, id: 'b', startedAt: '2026-11-23T08:50:00Z', endedAt: null },
     ];

@@ -95,7 +95,8 @@ try {
   // and a restarted demo would otherwise open a store_offline incident for every open store.
   const stop = async () => {
     await server.close();
-    await sim.stop();
+    // With the broker gone a simulated till may wait on a connection that never comes: do not wait long.
+    await Promise.race([sim.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

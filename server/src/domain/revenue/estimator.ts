@@ -145,9 +145,14 @@ export function estimateLoss(input: LossInput): LossEstimate {
   const pieces: LossPiece[] = [];
   const methods = new Set<LossMethod>();
   let visitors = 0;
-  /** Buyers expected over the incident, and their spend: what one outage's own randomness scales with. */
+  /**
+   * Buyers expected over the incident and their spend; and how much the lost count scatters with how many
+   * of them there really were (Poisson): all of it for the gap and for tills short of demand, little where
+   * the working tills had room.
+   */
   let expected = 0;
   let expectedSpend = 0;
+  let demandVariance = 0;
   let coveredMs = 0;
   let pastMs = 0;
 
@@ -186,6 +191,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
         gap.revenue += (e - t.transactions) * r.basket;
         gap.low += (eLow - t.transactions) * r.basket;
         gap.high += (eHigh - t.transactions) * r.basket;
+        demandVariance += e;
         pieces.push(piece(p, v, w.measured, e, t.transactions, meanTills(levels, normal * opts.offlineCapacityShare), 'gap', e - t.transactions, r.basket));
         continue;
       }
@@ -202,7 +208,10 @@ export function estimateLoss(input: LossInput): LossEstimate {
         if (level.tills === null) flags.add('capacity_assumed');
         const s = level.share;
         const normalCap = normal * capUnit * s;
-        lost += capacityLoss(e * s, tills * capUnit * s, normalCap, opts.maxBalking);
+        const levelLoss = capacityLoss(e * s, tills * capUnit * s, normalCap, opts.maxBalking);
+        lost += levelLoss;
+        // One more buyer's effect on the loss: 1 with the tills saturated, the balking share otherwise.
+        demandVariance += (capacityLoss(e * s + 1, tills * capUnit * s, normalCap, opts.maxBalking) - levelLoss) ** 2 * e * s;
         cap.low += capacityLoss(eLow * s, best * capUnit * s, normalCap, opts.maxBalking) * r.basket;
         cap.high += capacityLoss(eHigh * s, worst * capUnit * s, normalCap, opts.maxBalking) * r.basket;
         if (s > mainShare) {
@@ -238,6 +247,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
         gap.revenue += (e - t) * r.basket;
         gap.low += (e - t) * r.basket;
         gap.high += (e - t) * r.basket;
+        demandVariance += e;
       }
     }
   }
@@ -252,13 +262,13 @@ export function estimateLoss(input: LossInput): LossEstimate {
   const band = bandAround(net, {
     down: gross - (cap.low + Math.max(0, gap.low)),
     up: cap.high + Math.max(0, gap.high) - gross,
-    expected,
+    demandVariance,
     basket: expected > 0 ? expectedSpend / expected : 0,
     lost: lostTx,
-    basketCv: input.rates?.basketCv ?? opts.basketCv,
+    basketCv: Number.isFinite(input.rates?.basketCv) ? input.rates!.basketCv! : opts.basketCv,
     // Returners anywhere in their own band move net the other way.
-    fewerReturned: recaptured - returned(-opts.bandZ),
-    moreReturned: returned(opts.bandZ) - recaptured,
+    fewerReturned: Math.max(0, recaptured - returned(-opts.bandZ)),
+    moreReturned: Math.max(0, returned(opts.bandZ) - recaptured),
     z: opts.bandZ,
   });
   const method = methods.size === 0 ? 'none' : methods.size === 1 ? [...methods][0]! : 'mixed';
@@ -285,9 +295,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
  * basket's spread), and how uncertain the returners netted off are.
  */
 function bandAround(net: number, b: {
-  down: number; up: number; expected: number; basket: number; lost: number; basketCv: number; fewerReturned: number; moreReturned: number; z: number;
+  down: number; up: number; demandVariance: number; basket: number; lost: number; basketCv: number; fewerReturned: number; moreReturned: number; z: number;
 }): { low: number; high: number } {
-  const scatter = b.z ** 2 * b.basket ** 2 * (b.expected + b.lost * b.basketCv ** 2);
+  const scatter = b.z ** 2 * b.basket ** 2 * (b.demandVariance + b.lost * b.basketCv ** 2);
   return {
     low: Math.max(0, net - Math.sqrt(Math.max(0, b.down) ** 2 + scatter + b.moreReturned ** 2)),
     high: net + Math.sqrt(Math.max(0, b.up) ** 2 + scatter + b.fewerReturned ** 2),

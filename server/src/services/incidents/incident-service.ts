@@ -244,7 +244,9 @@ export class IncidentService {
     const timer = setTimeout(() => {
       this.wake = null;
       this.tick();
-    }, Math.max(0, deadline - this.now()));
+      // The regular tick comes anyway: never wait longer (engine time restored ahead of the clock would
+      // otherwise overflow the timer and fire at once, over and over).
+    }, Math.min(this.deps.tickMs ?? TICK_MS, Math.max(0, deadline - this.now())));
     timer.unref();
     this.wake = { at: deadline, timer };
   }

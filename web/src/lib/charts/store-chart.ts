@@ -45,7 +45,10 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
   // From the middle of the bin it began in to the middle of the one it ended in (an open one: now's), at
   // least one bin wide so a short incident still shows. Labels alternate above and inside the band, so
   // those of incidents close together do not print over each other.
-  const bands = series.incidents.map((inc, i) => {
+  const first = series.bins.length > 0 ? Date.parse(series.bins[0]!.t) : 0;
+  // An incident that ended as the day began is listed by the API but has nothing to draw.
+  const drawn = series.incidents.filter((inc) => inc.endedAt === null || Date.parse(inc.endedAt) > first);
+  const bands = drawn.map((inc, i) => {
     const start = binIndex(series, inc.startedAt, last);
     const end = Math.min(last, Math.max(start + 1, binIndex(series, inc.endedAt ?? new Date(now).toISOString(), last)));
     return [{ name: texts.incident(inc.kind), xAxis: start, label: { position: i % 2 === 0 ? 'top' : 'insideTop' } }, { xAxis: end }];
