@@ -1,6 +1,11 @@
 import type { StoreConfig } from '../domain/store.js';
 import type { Principal } from './auth-service.js';
 
+/** HQ's roles see every store, incident and setting; providers and agents only what is theirs. */
+export function seesEverything(who: Principal): boolean {
+  return who.role === 'hq-admin' || who.role === 'hq-viewer';
+}
+
 /** The part of a provider that says which stores it serves: ids or city names. */
 export interface ProviderCoverage {
   id: string;

@@ -3,7 +3,7 @@ import type { StoreRepository } from '../adapters/sqlite/store-repository.js';
 import { removeStore, storeDetail, storeSummary, upsertStore, type Fleet, type FleetChange, type StoreRecord } from '../domain/fleet.js';
 import type { StoreConfig } from '../domain/store.js';
 import type { EventBus } from '../event-bus.js';
-import type { StoreAccess } from './access.js';
+import { seesEverything, type StoreAccess } from './access.js';
 import type { Principal } from './auth-service.js';
 
 /** Stores: their definitions (file, API, SQLite) and their live state (the fleet). */
@@ -52,7 +52,7 @@ export class StoreService {
   /** HQ also gets the store's settings; a provider only what it needs to fix the tills. */
   private detail(who: Principal, store: StoreRecord): StoreDetail {
     const detail = storeDetail(store);
-    return who.role === 'hq-admin' || who.role === 'hq-viewer' ? { ...detail, settings: store.config } : detail;
+    return seesEverything(who) ? { ...detail, settings: store.config } : detail;
   }
 
   private emit(changes: FleetChange[]): void {

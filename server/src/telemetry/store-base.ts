@@ -115,7 +115,9 @@ export abstract class TelemetryStoreBase implements TelemetryStore {
 
   async tillsAvailableSeries(q: SeriesQuery): Promise<SeriesValue[]> {
     checkSeriesQuery(q);
-    return this.readTillsAvailable(q);
+    // Carried forward from the last change, but not into bins that have not begun.
+    const now = Date.now();
+    return (await this.readTillsAvailable(q)).map((b) => (b.t <= now ? b : { ...b, value: null }));
   }
 
   async salesSeries(q: SeriesQuery): Promise<SalesSeriesValue[]> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StoreDetail, TillHistory } from '@storepulse/protocol';
-import { freePort } from '../../../test-support/ports.js';
+import { freePort, waitFor } from '../../../test-support/ports.js';
 
 const demoJs = fileURLToPath(new URL('../../dist/bin/demo.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'storepulse-demo-'));
@@ -42,14 +42,6 @@ async function get<T>(demo: Demo, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 afterAll(async () => {
   for (const c of children.filter((c) => c.exitCode === null && c.signalCode === null)) {
     c.kill('SIGKILL');
@@ -69,7 +61,7 @@ describe('npm run demo, stopped and started again', () => {
       const res = await fetch(`${demo.url}/api/stores/S001`, { headers: { authorization: `Bearer ${demo.token}` } });
       return res.ok && ((await res.json()) as StoreDetail).tills.every((t) => t.online);
     };
-    await until(() => online(first), 'the simulated tills to connect');
+    await waitFor(() => online(first).catch(() => false), 15_000, 'the simulated tills to connect');
 
     const stoppedAt = Date.now();
     first.child.kill('SIGTERM');
@@ -77,7 +69,7 @@ describe('npm run demo, stopped and started again', () => {
 
     const second = await startDemo(port, mqttPort);
     const restartedAt = Date.now();
-    await until(() => online(second), 'the simulated tills to reconnect');
+    await waitFor(() => online(second).catch(() => false), 15_000, 'the simulated tills to reconnect');
     for (const store of ['S001', 'S002']) {
       const history = await get<TillHistory>(second, `/api/stores/${store}/tills/history?from=${new Date(startedAt - 60_000).toISOString()}&to=${new Date().toISOString()}`);
       // While the demo was down nobody watched the tills: no state of theirs is known, least of all "offline".

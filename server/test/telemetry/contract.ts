@@ -79,6 +79,15 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       expect(series.map((s) => s.value)).toEqual([null, 2, 2, 3, 3]);
     });
 
+    it('carries tills available up to the bin now falls in, not into bins that have not begun', async () => {
+      const now = Date.now();
+      const from = Math.floor(now / Q) * Q - 2 * Q;
+      store.writeStoreState({ at: from + MIN, storeId: 'ta2', state: 'ok', tillsUp: 3, tillsTotal: 4 });
+      await store.flush();
+      const series = await store.tillsAvailableSeries({ storeId: 'ta2', from, to: from + 5 * Q, binSeconds: 900 });
+      expect(series.map((s) => s.value)).toEqual([3, 3, 3, null, null]);
+    });
+
     it('serves a 25-hour local day across the autumn DST change as 100 quarter-hour bins', async () => {
       const from = local('2026-10-25T00:00');
       const to = local('2026-10-26T00:00');

@@ -17,7 +17,7 @@ import type { StoreConfig } from '../../domain/store.js';
 import type { EventBus, ServerEvents } from '../../event-bus.js';
 import type { Metrics } from '../../metrics.js';
 import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
-import type { StoreAccess } from '../access.js';
+import { seesEverything, type StoreAccess } from '../access.js';
 import type { Principal } from '../auth-service.js';
 import { engineConfig, incidentStore } from './engine-config.js';
 import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
@@ -187,13 +187,13 @@ export class IncidentService {
   }
 
   private scope(who: Principal): { storeIds?: string[] } {
-    if (who.role === 'hq-admin' || who.role === 'hq-viewer') return {};
+    if (seesEverything(who)) return {};
     return { storeIds: [...this.deps.fleet.stores.values()].filter((s) => this.deps.access.canSee(who, s.config)).map((s) => s.config.id) };
   }
 
   /** HQ also sees incidents of stores removed since; a provider only those of its current stores. */
   private visible(who: Principal, storeId: string): boolean {
-    if (who.role === 'hq-admin' || who.role === 'hq-viewer') return true;
+    if (seesEverything(who)) return true;
     const store = this.deps.fleet.stores.get(storeId);
     return store !== undefined && this.deps.access.canSee(who, store.config);
   }

@@ -26,31 +26,25 @@ export function hasData(series: StoreSeries): boolean {
   return series.bins.some((b) => b.footfall !== null || b.tillsAvailable !== null || b.baseline !== null);
 }
 
-/** The bin an instant falls in, clamped to the chart. */
-function binIndex(series: StoreSeries, iso: string, last: number): number {
-  if (series.bins.length === 0) return last;
-  const first = Date.parse(series.bins[0]!.t);
-  const i = Math.floor((Date.parse(iso) - first) / (series.binSeconds * 1000));
-  return Math.min(last, Math.max(0, i));
-}
-
 /**
  * ECharts option for a store's day: visitors per bin as bars against the expected visitors, tills available on a
- * second axis, each incident as a shaded band labelled with its kind, an open one up to `now`. Categories are local times, so the axis
- * reads in the store's zone whatever the browser's.
+ * second axis, each incident as a shaded band labelled with its kind, an open one up to `now`. Categories are local
+ * times, so the axis reads in the store's zone whatever the browser's.
  */
 export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors, now: number) {
   const labels = series.bins.map((b) => texts.time(Date.parse(b.t)));
   const last = Math.max(0, labels.length - 1);
+  const first = series.bins.length > 0 ? Date.parse(series.bins[0]!.t) : 0;
+  /** The bin an instant falls in, clamped to the chart. */
+  const binOf = (at: number) => Math.min(last, Math.max(0, Math.floor((at - first) / (series.binSeconds * 1000))));
+  // An incident that ended as the day began is listed by the API but has nothing to draw.
+  const drawn = series.incidents.filter((inc) => inc.endedAt === null || Date.parse(inc.endedAt) > first);
   // From the middle of the bin it began in to the middle of the one it ended in (an open one: now's), at
   // least one bin wide so a short incident still shows. Labels alternate above and inside the band, so
   // those of incidents close together do not print over each other.
-  const first = series.bins.length > 0 ? Date.parse(series.bins[0]!.t) : 0;
-  // An incident that ended as the day began is listed by the API but has nothing to draw.
-  const drawn = series.incidents.filter((inc) => inc.endedAt === null || Date.parse(inc.endedAt) > first);
   const bands = drawn.map((inc, i) => {
-    const start = binIndex(series, inc.startedAt, last);
-    const end = Math.min(last, Math.max(start + 1, binIndex(series, inc.endedAt ?? new Date(now).toISOString(), last)));
+    const start = binOf(Date.parse(inc.startedAt));
+    const end = Math.min(last, Math.max(start + 1, binOf(inc.endedAt === null ? now : Date.parse(inc.endedAt))));
     return [{ name: texts.incident(inc.kind), xAxis: start, label: { position: i % 2 === 0 ? 'top' : 'insideTop' } }, { xAxis: end }];
   });
   const axisText = { color: colors.muted };

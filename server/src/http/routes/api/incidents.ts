@@ -182,14 +182,12 @@ export async function incidentRoutes(app: App, opts: IncidentRouteDeps) {
       opts.telemetry.salesSeries(q),
     ]);
     const model = opts.incidents.model(store.id);
-    const now = Date.now();
     const bins = footfall.map((f, i) => {
       const expected = model?.baseline ? expectedVisitors(model.baseline, { start: f.t, end: f.t + binMs }, 1, null) : null;
       return {
         t: new Date(f.t).toISOString(),
         footfall: f.value,
-        // Tills are carried forward from their last change, but not into bins that have not begun.
-        tillsAvailable: f.t <= now ? (tills[i]?.value ?? null) : null,
+        tillsAvailable: tills[i]?.value ?? null,
         transactions: sales[i]?.transactions ?? null,
         revenue: sales[i]?.revenue ?? null,
         baseline: expected && expected.missingShare === 0 ? Math.round(expected.visitors * 10) / 10 : null,
