@@ -326,6 +326,22 @@ describe('missing counter data', () => {
   });
 });
 
+describe('the band', () => {
+  it('widens with the basket spread the sales showed, and falls back to the default on an unusable one', () => {
+    const rates = (basketCv: number | null) => ({ timezone: 'UTC', byHour: {}, store: null, tillPerQuarterP90: null, purchaseLagMs: 0, basketCv });
+    const band = (basketCv: number | null) => {
+      const e = estimateLoss(input({ rates: rates(basketCv) }));
+      return [e.low, e.high];
+    };
+    // 15 lost buyers of 40, rates and counter as in the full outage above: only the basket term differs.
+    const scatter = (cv: number) => 1.28 ** 2 * 40 ** 2 * (15 + 15 * cv ** 2);
+    expect(band(0.2)[1]).toBeCloseTo(600 + Math.sqrt(219 ** 2 + scatter(0.2)), 1);
+    expect(band(0.2)[1]).toBeLessThan(band(1.2)[1]);
+    expect(band(Number.NaN)).toEqual(band(null));
+    expect(band(null)).toEqual([276.14, 935.33]);
+  });
+});
+
 describe('unknown capacity (store offline)', () => {
   it('assumes half the tills still sell, with a band from none to all', () => {
     const busy = perMinute('09:00', '12:00', 8);
