@@ -118,3 +118,48 @@ describe('startSimulator against an in-process Aedes broker', () => {
     expect(truth.stores.map((s) => s.storeId)).toEqual(fleet.map((s) => s.id));
   });
 });
+
+describe('startSimulator with random faults', () => {
+  it('injects the first fault soon after starting rather than a whole interval later', async () => {
+    const broker = await Aedes.createBroker();
+    const server = createServer(broker.handle);
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    const url = `mqtt://127.0.0.1:${port}`;
+    const faulty = new Set<string>();
+    const watcher = await mqtt.connectAsync(url, { clientId: 'fault-watcher' });
+    watcher.on('message', (topic, raw) => {
+      const t = parseTopic(topic);
+      const d = t ? decodePayload(t.kind, raw) : null;
+      if (!t || !d?.ok) return;
+      const p = d.payload as any;
+      if (t.kind === 'online' && p.online === false) faulty.add(t.storeId);
+      if (t.kind === 'status' && Object.values(p.components as Record<string, { state: string }>).some((c) => c.state !== 'ok')) faulty.add(t.storeId);
+    });
+    await watcher.subscribeAsync(ALL_STORES_SUBSCRIPTION, { qos: 1 });
+    const faults: { storeId: string }[] = [];
+    const sim = await startSimulator({
+      brokerUrl: url,
+      fleet: generateFleet({ stores: 4, tillsPerStore: 2, seed: 5 }),
+      seed: 5,
+      startAt: new Date('2026-11-18T16:00:00Z'),
+      faults: 'random',
+      faultEveryMin: 60,
+      firstFaultSec: 0.2,
+      logger: { info: (fields, msg) => { if (msg === 'simulated fault') faults.push(fields as { storeId: string }); }, warn() {} },
+    });
+    let outOfOrder: string[] = [];
+    try {
+      await waitFor(() => faulty.size > 0, 5000, 'a till or store out of order');
+      // Taken before stopping: the tills' goodbye takes every store offline.
+      outOfOrder = [...faulty];
+    } finally {
+      await sim.stop();
+      await watcher.endAsync();
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => broker.close(() => r()));
+    }
+    expect(faults).toHaveLength(1);
+    expect(outOfOrder).toEqual([faults[0]!.storeId]);
+  });
+});

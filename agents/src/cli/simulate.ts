@@ -12,7 +12,7 @@ export const SIMULATE_USAGE = `storepulse-agent simulate --broker URL [options]
   --seed S              random seed (default 1)
   --scenario FILE       faults from a YAML/JSON scenario instead of random ones
   --no-faults           no faults at all
-  --fault-every MIN     real minutes between random faults (default 2)
+  --fault-every MIN     real minutes between random faults (default 2; the first comes after 20 s)
   --connections C       per-till (default) or a number of shared connections
   --username U          broker user; --password-file F reads its password
   --ground-truth FILE   where to write what simulated customers really lost

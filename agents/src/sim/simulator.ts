@@ -15,9 +15,11 @@ export interface SimulatorOptions {
   /** 1 = real time (demo); 60 = one simulated hour per real minute, etc. */
   speed?: number;
   seed?: number;
-  /** random: a fault somewhere every `faultEveryMin` real minutes. */
+  /** random: a fault somewhere every `faultEveryMin` real minutes, the first after `firstFaultSec`. */
   faults?: 'random' | 'none' | SimScenario;
   faultEveryMin?: number;
+  /** Real seconds to the first random fault (default 20, or the interval if shorter). */
+  firstFaultSec?: number;
   /** per-till: one MQTT client per till, each with its own last will; a number: that many shared clients. */
   connections?: 'per-till' | number;
   groundTruthPath?: string;
@@ -38,6 +40,7 @@ export interface SimulatorHandle {
 const SILENT: SimLogger = { info() {}, warn() {} };
 const TICK_MS = 1000;
 const TRUTH_EVERY_MS = 10_000;
+const FIRST_FAULT_SEC = 20;
 
 /** Runs a simulated fleet against a broker until `stop()`. */
 export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorHandle> {
@@ -116,11 +119,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   }, TICK_MS);
 
   const faultEveryMs = (opts.faultEveryMin ?? 2) * 60_000;
-  const faultTimer = opts.faults === 'random'
-    ? setInterval(() => {
-        const f = world.injectRandomFault();
-        if (f) logger.info({ fault: f.id, storeId: f.storeId, kind: f.kind, till: f.till }, 'simulated fault');
-      }, faultEveryMs)
+  // Whoever starts a simulator wants to see an incident soon, not after a whole interval of green tills.
+  const firstFaultMs = Math.min(faultEveryMs, (opts.firstFaultSec ?? FIRST_FAULT_SEC) * 1000);
+  const injectFault = () => {
+    const f = world.injectRandomFault();
+    if (f) logger.info({ fault: f.id, storeId: f.storeId, kind: f.kind, till: f.till }, 'simulated fault');
+  };
+  let faultTimer: NodeJS.Timeout | null = null;
+  const firstFault = opts.faults === 'random'
+    ? setTimeout(() => {
+        injectFault();
+        faultTimer = setInterval(injectFault, faultEveryMs);
+      }, firstFaultMs)
     : null;
 
   logger.info({ stores: opts.fleet.length, tills: world.tillCount, speed, seed }, 'simulator started');
@@ -130,6 +140,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     stop() {
       stopped ??= (async () => {
         clearInterval(tick);
+        if (firstFault) clearTimeout(firstFault);
         if (faultTimer) clearInterval(faultTimer);
         await presence;
         writeTruth();

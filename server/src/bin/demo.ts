@@ -81,7 +81,7 @@ try {
   process.stdout.write(
     [
       '',
-      `storepulse demo: ${fleet.length} simulated stores × ${DEMO_TILLS} tills, a fault every ~2 minutes`,
+      `storepulse demo: ${fleet.length} simulated stores × ${DEMO_TILLS} tills, a fault every ~2 minutes, the first in ~20 s`,
       `  wall (open in a browser):       ${wall}`,
       `  provider view (Pilot, phone):   ${server.url.replace('127.0.0.1', 'localhost')}/wall?token=${providerToken}`,
       `  API docs:                       ${server.url}/api/docs`,
