@@ -8,7 +8,8 @@ import { incident } from './fixtures.js';
 const colors: ChartColors = { text: '#fff', muted: '#999', grid: '#333', footfall: 'blue', baseline: 'orange', tills: 'green', band: 'red', breach: 'red' };
 const texts = { footfall: 'Visitors', baseline: 'Expected', tills: 'Tills', incident: (k: string) => `inc ${k}`, time: (ms: number) => new Date(ms).toISOString().slice(11, 16) };
 
-function series(bins: number): StoreSeries {
+/** `bins` quarter hours from 08:00 UTC; the server's now falls in bin `nowBin` (tills available stop there). */
+function series(bins: number, nowBin = bins - 1): StoreSeries {
   return {
     storeId: 'S1',
     currency: 'EUR',
@@ -16,7 +17,7 @@ function series(bins: number): StoreSeries {
     bins: Array.from({ length: bins }, (_, i) => ({
       t: new Date(Date.UTC(2026, 10, 23, 8, 0) + i * 900_000).toISOString(),
       footfall: i === 0 ? null : 10 + i,
-      tillsAvailable: 3,
+      tillsAvailable: i <= nowBin ? 3 : null,
       transactions: null,
       revenue: null,
       baseline: 12,
@@ -33,7 +34,7 @@ describe('store day chart', () => {
   });
 
   it('draws visitors, the baseline and tills, with each incident as a band from its bin to its end', () => {
-    const s = series(8);
+    const s = series(8, 4);
     s.incidents.push({ ...s.incidents[0]!, id: 'b', kind: 'store_down', startedAt: '2026-11-23T08:05:00Z', endedAt: '2026-11-23T08:40:00Z' });
     const option = storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z'));
     expect(option.xAxis.data).toEqual(['08:00', '08:15', '08:30', '08:45', '09:00', '09:15', '09:30', '09:45']);
@@ -48,7 +49,7 @@ describe('store day chart', () => {
     ]);
   });
 
-  it('draws an incident shorter than a bin one bin wide, never past the chart, and none that ended as the day began', () => {
+  it('draws an incident shorter than a bin one bin wide, one in the last bin too, never past the chart, and none that ended as the day began', () => {
     const s = series(4);
     s.incidents = [
       { ...s.incidents[0]!, id: 'yesterday', startedAt: '2026-11-23T07:30:00Z', endedAt: '2026-11-23T08:00:00Z' },
@@ -56,7 +57,17 @@ describe('store day chart', () => {
       { ...s.incidents[0]!, id: 'b', startedAt: '2026-11-23T08:50:00Z', endedAt: null },
     ];
     const bands = storeChartOption(s, texts, colors, Date.parse('2026-11-23T08:55:00Z')).series[3]!.markArea!.data;
-    expect(bands.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 2], [3, 3]]);
+    expect(bands.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 2], [2, 3]]);
+  });
+
+  it('ends an open incident where the server says now is, whatever the browser\'s clock, and at the browser\'s now without till data', () => {
+    const s = series(8, 4);
+    // The browser's clock runs 45 minutes fast (09:55, bin 7); the server's tills stop at the 09:00 bin.
+    const fast = storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:55:00Z')).series[3]!.markArea!.data;
+    expect(fast.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 4]]);
+    s.bins = s.bins.map((b) => ({ ...b, tillsAvailable: null }));
+    const noTills = storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z')).series[3]!.markArea!.data;
+    expect(noTills.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 4]]);
   });
 
   it('knows an empty day from one with data', () => {

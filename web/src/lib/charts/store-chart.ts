@@ -28,7 +28,7 @@ export function hasData(series: StoreSeries): boolean {
 
 /**
  * ECharts option for a store's day: visitors per bin as bars against the expected visitors, tills available on a
- * second axis, each incident as a shaded band labelled with its kind, an open one up to `now`. Categories are local
+ * second axis, each incident as a shaded band labelled with its kind, an open one up to the server's now. Categories are local
  * times, so the axis reads in the store's zone whatever the browser's.
  */
 export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors, now: number) {
@@ -37,14 +37,20 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
   const first = series.bins.length > 0 ? Date.parse(series.bins[0]!.t) : 0;
   /** The bin an instant falls in, clamped to the chart. */
   const binOf = (at: number) => Math.min(last, Math.max(0, Math.floor((at - first) / (series.binSeconds * 1000))));
+  // The server leaves tills available empty past its own now: that bin, not the browser's clock, is where an
+  // open incident is up to. `now` serves a store without till data.
+  const serverNow = series.bins.findLastIndex((b) => b.tillsAvailable !== null);
+  const nowBin = serverNow >= 0 ? serverNow : binOf(now);
   // An incident that ended as the day began is listed by the API but has nothing to draw.
   const drawn = series.incidents.filter((inc) => inc.endedAt === null || Date.parse(inc.endedAt) > first);
   // From the middle of the bin it began in to the middle of the one it ended in (an open one: now's), at
-  // least one bin wide so a short incident still shows. Labels alternate above and inside the band, so
-  // those of incidents close together do not print over each other.
+  // least one bin wide so a short incident still shows (one in the last bin reaches back into the one before).
+  // Labels alternate above and inside the band, so those of incidents close together do not print over each other.
   const bands = drawn.map((inc, i) => {
-    const start = binOf(Date.parse(inc.startedAt));
-    const end = Math.min(last, Math.max(start + 1, binOf(inc.endedAt === null ? now : Date.parse(inc.endedAt))));
+    const began = binOf(Date.parse(inc.startedAt));
+    const ended = inc.endedAt === null ? Math.max(began, nowBin) : binOf(Date.parse(inc.endedAt));
+    const start = Math.max(0, Math.min(began, last - 1));
+    const end = Math.min(last, Math.max(start + 1, ended));
     return [{ name: texts.incident(inc.kind), xAxis: start, label: { position: i % 2 === 0 ? 'top' : 'insideTop' } }, { xAxis: end }];
   });
   const axisText = { color: colors.muted };
