@@ -4,13 +4,14 @@
 // agreeing with the API. Screenshots (1080p and 4K) go to artifacts/.
 //   npm run build && npm run bench:wall -w web       (STORES=2000 RATE=200 SECONDS=10 by default)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { chromium } from 'playwright-core';
+import { io } from 'socket.io-client';
 import { startServer } from '@storepulse/server';
 import { topics } from '@storepulse/protocol';
 
@@ -137,6 +138,11 @@ try {
     return r.frames;
   });
 
+  // The snapshot every wall gets on (re)connecting: its JSON, and deflated as permessage-deflate sends it.
+  const client = io(server.url, { auth: { token: viewer }, transports: ['websocket'], reconnection: false });
+  const snapshot = JSON.stringify(await new Promise((r) => client.once('snapshot', r)));
+  client.close();
+
   // The wall must end up agreeing with the API, store by store.
   await new Promise((r) => setTimeout(r, 1500));
   const api = await (await fetch(`${server.url}/api/stores`, { headers: { authorization: `Bearer ${viewer}` } })).json();
@@ -164,6 +170,7 @@ try {
     mismatchesAfterSettle: mismatches,
     firstLoadMs,
     wallJsGzipKB: Math.round(jsGzipBytes / 102.4) / 10,
+    snapshotKB: { json: Math.round(Buffer.byteLength(snapshot) / 1024), deflated: Math.round(deflateRawSync(snapshot).length / 1024) },
   };
   const verdict = {
     maxFrameMs: maxFrame <= TARGET.maxFrameMs,

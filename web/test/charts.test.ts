@@ -41,11 +41,11 @@ describe('store day chart', () => {
     expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills', undefined]);
     expect(option.legend.data).toEqual(['Visitors', 'Expected', 'Tills']);
     expect(option.series[0]!.data).toEqual([null, 11, 12, 13, 14, 15, 16, 17]);
-    // By bin index on a series of their own. Started in the 08:15 bin and still open at 09:10: the band runs
-    // to now, not to the end of the day.
+    // By bin index on a series of their own, in order of start. Started in the 08:15 bin and still open at 09:10:
+    // the band runs to now, not to the end of the day. Eight bins wide, the chart has room for both labels on top.
     expect(option.series[3]!.markArea!.data).toEqual([
+      [{ name: 'inc store_down', xAxis: 0, label: { position: 'top' } }, { xAxis: 2 }],
       [{ name: 'inc till_down', xAxis: 1, label: { position: 'top' } }, { xAxis: 4 }],
-      [{ name: 'inc store_down', xAxis: 0, label: { position: 'insideTop' } }, { xAxis: 2 }],
     ]);
   });
 
@@ -58,6 +58,22 @@ describe('store day chart', () => {
     ];
     const bands = storeChartOption(s, texts, colors, Date.parse('2026-11-23T08:55:00Z')).series[3]!.markArea!.data;
     expect(bands.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 2], [2, 3]]);
+  });
+
+  it('puts the labels of incidents close together on rows of their own, the first freed when all are taken', () => {
+    const s = series(96);
+    const at = (bin: number) => new Date(Date.UTC(2026, 10, 23, 8, 0) + bin * 900_000).toISOString();
+    // A 96-bin day: a label of about ten characters covers some eight bins.
+    s.incidents = [40, 42, 44, 46, 70, 48].map((bin, i) => ({ ...s.incidents[0]!, id: `i${i}`, startedAt: at(bin), endedAt: at(bin + 1) }));
+    const labels = storeChartOption(s, texts, colors, Date.parse(at(95))).series[3]!.markArea!.data.map(([from]) => [from!.xAxis, from!.label]);
+    expect(labels).toEqual([
+      [40, { position: 'top' }],
+      [42, { position: 'insideTop' }],
+      [44, { position: 'insideTop', offset: [0, 16] }],
+      [46, { position: 'insideTop', offset: [0, 32] }],
+      [48, { position: 'top' }],
+      [70, { position: 'top' }],
+    ]);
   });
 
   it('ends an open incident where the server says now is, whatever the browser\'s clock, and at the browser\'s now without till data', () => {

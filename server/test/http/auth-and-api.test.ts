@@ -280,6 +280,15 @@ describe('socket.io: authenticated, scoped, resynced', () => {
     hq.close();
   });
 
+  it('compresses big messages such as a large fleet\'s snapshot on the websocket', async () => {
+    const s = connect({ token: await h.issue('hq-viewer') });
+    await new Promise((r) => s.once('snapshot', r));
+    // What the server agreed to in the handshake: permessage-deflate, used for messages of 4 KB and more.
+    const ws = (s.io.engine.transport as unknown as { ws: { extensions: string } }).ws;
+    expect(ws.extensions).toContain('permessage-deflate');
+    s.close();
+  });
+
   it('authenticates by the session cookie and resyncs on demand', async () => {
     const token = await h.issue('hq-viewer');
     const s = connect({}, { cookie: `storepulse_token=${token}` });

@@ -45,14 +45,16 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
   const drawn = series.incidents.filter((inc) => inc.endedAt === null || Date.parse(inc.endedAt) > first);
   // From the middle of the bin it began in to the middle of the one it ended in (an open one: now's), at
   // least one bin wide so a short incident still shows (one in the last bin reaches back into the one before).
-  // Labels alternate above and inside the band, so those of incidents close together do not print over each other.
-  const bands = drawn.map((inc, i) => {
-    const began = binOf(Date.parse(inc.startedAt));
-    const ended = inc.endedAt === null ? Math.max(began, nowBin) : binOf(Date.parse(inc.endedAt));
-    const start = Math.max(0, Math.min(began, last - 1));
-    const end = Math.min(last, Math.max(start + 1, ended));
-    return [{ name: texts.incident(inc.kind), xAxis: start, label: { position: i % 2 === 0 ? 'top' : 'insideTop' } }, { xAxis: end }];
-  });
+  const spans = drawn
+    .map((inc) => {
+      const began = binOf(Date.parse(inc.startedAt));
+      const ended = inc.endedAt === null ? Math.max(began, nowBin) : binOf(Date.parse(inc.endedAt));
+      const start = Math.max(0, Math.min(began, last - 1));
+      return { name: texts.incident(inc.kind), start, end: Math.min(last, Math.max(start + 1, ended)) };
+    })
+    .sort((a, b) => a.start - b.start);
+  const rows = labelRows(spans, labels.length);
+  const bands = spans.map((b, i) => [{ name: b.name, xAxis: b.start, label: LABEL_ROWS[rows[i]!] }, { xAxis: b.end }]);
   const axisText = { color: colors.muted };
   return {
     animation: false,
@@ -101,4 +103,28 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
       },
     ],
   };
+}
+
+/** Where a band's label goes: above the plot, then inside the band one line lower each row. */
+const LABEL_ROWS = [
+  { position: 'top' },
+  { position: 'insideTop' },
+  { position: 'insideTop', offset: [0, 16] },
+  { position: 'insideTop', offset: [0, 32] },
+] as const;
+/** A label's width in bins, roughly: characters of about 7 px on a plot of about 900 px. */
+const labelBins = (name: string, bins: number) => Math.ceil((name.length * 7 * bins) / 900);
+
+/**
+ * A row for each band's label (bands sorted by start): the first row where the previous label has ended, so
+ * labels of incidents close together do not print over each other; when every row is taken, the one freed first.
+ */
+function labelRows(bands: readonly { name: string; start: number }[], bins: number): number[] {
+  const freeFrom = LABEL_ROWS.map(() => -Infinity);
+  return bands.map((b) => {
+    let row = freeFrom.findIndex((at) => at <= b.start);
+    if (row < 0) row = freeFrom.indexOf(Math.min(...freeFrom));
+    freeFrom[row] = b.start + labelBins(b.name, bins);
+    return row;
+  });
 }
