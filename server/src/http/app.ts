@@ -83,6 +83,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'", 'ws:', 'wss:'],
+        // Helmet's default would have the browser fetch every script over https: a server reached over plain http
+        // by address (a LAN, before TLS is put in front) showed a blank page. Behind TLS, nothing is plain http.
+        upgradeInsecureRequests: null,
       },
     },
   });

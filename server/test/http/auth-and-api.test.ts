@@ -235,6 +235,15 @@ describe('serving the built web app', () => {
     }
     expect((await h.api('/api/stores', { token: null })).status).toBe(401);
   });
+
+  it('lets a page served over plain http load its scripts over plain http', async () => {
+    const page = await h.api('/wall', { token: null });
+    await page.text();
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    // Upgraded to https, every script of a server reached by address over http failed: a blank page.
+    expect(csp).not.toContain('upgrade-insecure-requests');
+  });
 });
 
 describe('socket.io: authenticated, scoped, resynced', () => {
