@@ -88,8 +88,9 @@ export function stateSteps(rt: StoreRuntime, from: number, to: number): { start:
 
 /**
  * Working tills over time, for the capacity model: a degraded till counts as a fraction, a backup till
- * counts once it sells. With every normal till offline the store's network is down and nobody can
- * tell whether the tills still sell: capacity is unknown.
+ * counts once it sells, and a till in `notSelling` (a silent one: up, yet selling nothing) not at all. With
+ * every normal till offline the store's network is down and nobody can tell whether the tills still sell:
+ * capacity is unknown.
  */
 export function capacitySegments(
   rt: StoreRuntime,
@@ -97,13 +98,14 @@ export function capacitySegments(
   from: number,
   to: number,
   degradedCapacity: number,
+  notSelling: readonly string[] = [],
 ): CapacitySegment[] {
   const normal = normalTills(store);
   const weight = (s: TillState | undefined) => (s === 'up' || s === undefined ? 1 : s === 'degraded' ? degradedCapacity : 0);
   return stateSteps(rt, from, to).map(({ start, end, states }) => {
     if (normal.length > 0 && normal.every((t) => states[t] === 'offline')) return { start, end, tills: null };
-    let tills = normal.reduce((sum, t) => sum + weight(states[t]), 0);
-    for (const t of backupTills(store)) if (states[t] === 'up' || states[t] === 'degraded') tills += weight(states[t]);
+    let tills = normal.reduce((sum, t) => sum + (notSelling.includes(t) ? 0 : weight(states[t])), 0);
+    for (const t of backupTills(store)) if ((states[t] === 'up' || states[t] === 'degraded') && !notSelling.includes(t)) tills += weight(states[t]);
     return { start, end, tills };
   });
 }

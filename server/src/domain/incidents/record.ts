@@ -48,7 +48,8 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
     sales: feeds.length > 0 ? rt.sales : null,
     salesUntil: Math.max(...feeds.map((f) => f.lastBinEnd), 0),
     footfallUntil: Math.max(latestFootfall, now - DATA_LAG_MS),
-    capacity: capacitySegments(rt, store, start, recaptureUntil ?? end, options.degradedCapacity),
+    // A silent till is up by its state but sells nothing over the incident: out of action all the same.
+    capacity: capacitySegments(rt, store, start, recaptureUntil ?? end, options.degradedCapacity, inc.kind === 'silent_till' ? inc.tillIds : []),
     normalTills: normalTills(store).length,
     baseline: model?.baseline ?? null,
     level: model?.baseline ? todayLevel(model.baseline, rt.footfall, start).k : 1,

@@ -142,6 +142,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
   const lag = input.rates?.purchaseLagMs ?? 0;
   const cap = zero();
   const gap = zero();
+  /** The most the gap can charge: the share of the expected buyers the tills out of action would have served. */
+  const gapLimit = zero();
+  let gapExpected = 0;
   const pieces: LossPiece[] = [];
   const methods = new Set<LossMethod>();
   let visitors = 0;
@@ -186,11 +189,17 @@ export function estimateLoss(input: LossInput): LossEstimate {
 
       if (input.sales && p.end <= salesUntil) {
         const t = salesIn(input.sales, p);
+        const out = missingShare(levels, normal);
         methods.add('gap');
         gap.tx += e - t.transactions;
         gap.revenue += (e - t.transactions) * r.basket;
         gap.low += (eLow - t.transactions) * r.basket;
         gap.high += (eHigh - t.transactions) * r.basket;
+        gapExpected += e;
+        gapLimit.tx += e * out;
+        gapLimit.revenue += e * out * r.basket;
+        gapLimit.low += eLow * out * r.basket;
+        gapLimit.high += eHigh * out * r.basket;
         demandVariance += e;
         pieces.push(piece(p, v, w.measured, e, t.transactions, meanTills(levels, normal * opts.offlineCapacityShare), 'gap', e - t.transactions, r.basket));
         continue;
@@ -235,6 +244,8 @@ export function estimateLoss(input: LossInput): LossEstimate {
   // A sales bin straddling the start or the end is compared whole: its sales were made before the
   // outage or after recovery, and pro rata would credit part of them to the outage.
   if (input.sales && methods.has('gap')) {
+    // The edges may add to the limit in the incident's own proportion: all of theirs for a full outage.
+    const outShare = gapExpected > 0 ? gapLimit.tx / gapExpected : 1;
     for (const edge of salesEdges(input.sales, input.range, catchUp)) {
       for (const whole of clipTo(edge, input.active)) {
         const p = { start: whole.start, end: Math.min(whole.end, salesUntil) };
@@ -247,11 +258,19 @@ export function estimateLoss(input: LossInput): LossEstimate {
         gap.revenue += (e - t) * r.basket;
         gap.low += (e - t) * r.basket;
         gap.high += (e - t) * r.basket;
+        gapLimit.tx += e * outShare;
+        gapLimit.revenue += e * outShare * r.basket;
+        gapLimit.low += e * outShare * r.basket;
+        gapLimit.high += e * outShare * r.basket;
         demandVariance += e;
       }
     }
   }
 
+  // Sales that did not happen while the tills that worked could have taken them were not lost to the incident
+  // (a feed that lags, a slow hour): a store that copes with its demand on all its tills loses at most the share
+  // of buyers the missing ones would have served.
+  limitGap(gap, gapLimit);
   const gross = cap.revenue + Math.max(0, gap.revenue);
   // Only what stands out of the after-recovery window's everyday noise counts as customers coming back.
   const back = recapture(input, end + catchUp, opts, flags);
@@ -375,6 +394,20 @@ function entriesBefore(input: LossInput, p: Interval, lagMs: number, defaultVph:
   out.visitors = out.measured + out.fill.visitors;
   out.coverage = openMs > 0 ? out.coverage / openMs : 1;
   return out;
+}
+
+/** Share of the normal tills out of action over a stretch (unknown: all of them), 0..1. */
+function missingShare(levels: readonly CapacityLevel[], normal: number): number {
+  if (normal <= 0) return 1;
+  return levels.reduce((n, l) => n + l.share * (l.tills === null ? 1 : Math.min(1, Math.max(0, 1 - l.tills / normal))), 0);
+}
+
+/** Caps the gap's transactions and each revenue figure at the limit's. */
+function limitGap(gap: Sums, limit: Sums): void {
+  gap.tx = Math.min(gap.tx, limit.tx);
+  gap.revenue = Math.min(gap.revenue, limit.revenue);
+  gap.low = Math.min(gap.low, limit.low);
+  gap.high = Math.min(gap.high, limit.high);
 }
 
 /** Time-weighted working tills, unknown stretches taken at `unknownAs`. */

@@ -182,13 +182,28 @@ describe('gap estimator with a sales feed', () => {
   });
 
   it('charges expected minus actual transactions', () => {
-    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 3, 120), sales('10:15', '10:30', 2, 80)], capacity: [] }));
+    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 3, 120), sales('10:15', '10:30', 2, 80)] }));
     // E = 60 × 0.25 = 15, actual 5 → 10 × 40
     expect(e).toMatchObject({ gross: 400, lostTransactions: 10, method: 'gap' });
   });
 
+  it('charges no more than the share of buyers the tills out of action would have served', () => {
+    // One till of four down, and nothing sold on the other three (a lagging feed, a slow start): not the till's doing.
+    const oneDown = [{ start: at('10:00'), end: at('10:30'), tills: 3 }];
+    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 0, 0), sales('10:15', '10:30', 0, 0)], capacity: oneDown }));
+    // E = 15, at most a quarter of it: 3.75 × 40
+    expect(e).toMatchObject({ gross: 150, lostTransactions: 3.8, method: 'gap' });
+    expect(e.high).toBeGreaterThan(e.gross);
+    // A shortfall within that share is charged in full: 15 expected, 12 sold.
+    const within = estimateLoss(input({ sales: [sales('10:00', '10:15', 6, 240), sales('10:15', '10:30', 6, 240)], capacity: oneDown }));
+    expect(within.gross).toBe(120);
+    // With the store offline nobody knows which tills sold: no limit.
+    const offline = estimateLoss(input({ sales: [sales('10:00', '10:15', 0, 0), sales('10:15', '10:30', 0, 0)], capacity: [{ start: at('10:00'), end: at('10:30'), tills: null }] }));
+    expect(offline.gross).toBe(600);
+  });
+
   it('floors the incident total at zero rather than each bin', () => {
-    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 0, 0), sales('10:15', '10:30', 16, 640)], capacity: [] }));
+    const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 0, 0), sales('10:15', '10:30', 16, 640)] }));
     // 7.5 short in the first quarter, 8.5 over in the second: nothing lost overall
     expect(e.gross).toBe(0);
   });
@@ -201,7 +216,10 @@ describe('gap estimator with a sales feed', () => {
       bins.push({ tillId: '1', binStart: s, binEnd: s + 5 * MIN, transactions: tx, revenue: tx * 40 });
     }
     const e = estimateLoss(
-      input({ range: { start: at('10:03'), end: at('10:33') }, footfall: perMinute('09:00', '12:00', 4), sales: bins, salesUntil: at('11:00'), capacity: [] }),
+      input({
+        range: { start: at('10:03'), end: at('10:33') }, footfall: perMinute('09:00', '12:00', 4), sales: bins, salesUntil: at('11:00'),
+        capacity: [{ start: at('10:03'), end: at('10:33'), tills: 0 }],
+      }),
     );
     // the 3 sales of 10:00–10:05 were made before 10:03, the 2 of 10:30–10:35 after 10:33
     expect(e.lostTransactions).toBeCloseTo(30, 5);
