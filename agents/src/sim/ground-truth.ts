@@ -46,7 +46,20 @@ export class GroundTruth {
   private readonly incidents = new Map<string, IncidentTruth>();
   private readonly stores = new Map<string, StoreTruth>();
 
+  /** Off while the world warms up: trading before the start is not part of the truth. */
+  private recording = true;
+
   constructor(private readonly meta: { seed: number; speed: number; simStart: number }) {}
+
+  /** Runs `fn` without recording visitors, sales or losses. */
+  unrecorded(fn: () => void): void {
+    this.recording = false;
+    try {
+      fn();
+    } finally {
+      this.recording = true;
+    }
+  }
 
   addStore(storeId: string, currency: string): void {
     this.stores.set(storeId, {
@@ -69,10 +82,12 @@ export class GroundTruth {
   }
 
   visitor(storeId: string): void {
+    if (!this.recording) return;
     this.store(storeId).visitors++;
   }
 
   sale(storeId: string, amount: number): void {
+    if (!this.recording) return;
     const s = this.store(storeId);
     s.transactions++;
     s.revenue += amount;
@@ -80,6 +95,7 @@ export class GroundTruth {
 
   /** A buyer left without buying; `incidentId` null means ordinary queueing. */
   lost(storeId: string, incidentId: string | null, amount: number): void {
+    if (!this.recording) return;
     const i = incidentId === null ? undefined : this.incidents.get(incidentId);
     if (i) {
       i.lostTransactions++;
@@ -93,6 +109,7 @@ export class GroundTruth {
 
   /** A buyer lost earlier came back and bought after all. */
   returned(storeId: string, incidentId: string | null, amount: number): void {
+    if (!this.recording) return;
     const i = incidentId === null ? undefined : this.incidents.get(incidentId);
     if (i) {
       i.returnedTransactions++;

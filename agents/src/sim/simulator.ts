@@ -41,6 +41,8 @@ const SILENT: SimLogger = { info() {}, warn() {} };
 const TICK_MS = 1000;
 const TRUTH_EVERY_MS = 10_000;
 const FIRST_FAULT_SEC = 20;
+/** Simulated trading before the start: longer than a shopper's visit, so tills are selling from the first minute. */
+const WARM_UP_MS = 30 * 60_000;
 
 /** Runs a simulated fleet against a broker until `stop()`. */
 export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorHandle> {
@@ -58,6 +60,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const truth = new GroundTruth({ seed, speed, simStart });
   // Seq starts at the wall clock in ms, so a restarted simulator's messages always rank after the last run's.
   const world = new World(opts.fleet, { seed, simStart, binMs: binSec * 1000, seqBase: realStart, truth });
+  world.warmUp(WARM_UP_MS);
   if (opts.faults && typeof opts.faults === 'object') world.schedule(opts.faults);
 
   const pool = new MqttPool({

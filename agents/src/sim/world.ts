@@ -92,6 +92,20 @@ export class World {
     });
   }
 
+  /**
+   * Trades every store for `ms` before the start without sending or recording anything, so the first minutes
+   * have shoppers browsing and paying, as in a store that was already open: not visitors and no sales.
+   */
+  warmUp(ms: number): void {
+    this.opts.truth.unrecorded(() => {
+      for (let t = this.now - ms; t < this.now; t += MAX_STEP_MS) {
+        const end = Math.min(this.now, t + MAX_STEP_MS);
+        for (const rt of this.stores) this.stepStore(rt, t, end, []);
+      }
+    });
+    for (const rt of this.stores) rt.model.resetBin();
+  }
+
   get simNow(): number {
     return this.now;
   }
