@@ -69,6 +69,8 @@ export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
   tills: TillView[];
   hours: WeekHours;
   provider: string | null;
+  /** The service providers serving the store, by its config or by their contracts (ids or cities), and for which faults. */
+  providers: { id: string; name: string; categories: string[] }[];
   /**
    * HQ only: the store's configuration, so an edit is a GET, a change and a PUT of this object that keeps
    * every other field. Providers do not see it: conversion and basket are the chain's business figures.

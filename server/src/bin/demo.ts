@@ -77,14 +77,16 @@ try {
     logger: log.child({ component: 'simulator' }),
   });
 
-  const wall = `${server.url.replace('127.0.0.1', 'localhost')}/wall?token=${viewerToken}`;
+  // localhost throughout: the wall's sign-in cookie is then good for the API docs too (not for 127.0.0.1).
+  const web = server.url.replace('127.0.0.1', 'localhost');
+  const wall = `${web}/wall?token=${viewerToken}`;
   process.stdout.write(
     [
       '',
       `storepulse demo: ${fleet.length} simulated stores × ${DEMO_TILLS} tills, a fault every ~2 minutes, the first in ~20 s`,
       `  wall (open in a browser):       ${wall}`,
-      `  provider view (Pilot, phone):   ${server.url.replace('127.0.0.1', 'localhost')}/wall?token=${providerToken}`,
-      `  API docs:                       ${server.url}/api/docs`,
+      `  provider view (Pilot, phone):   ${web}/wall?token=${providerToken}`,
+      `  API docs:                       ${web}/api/docs`,
       `  MQTT (embedded broker):         ${server.mqttUrl}${server.mqttPortFellBack ? '  (port 1883 was taken; set MQTT_PORT to choose)' : ''}`,
       server.generatedAdminToken ? `  hq-admin token (first start only, keep it): ${server.generatedAdminToken}` : '',
       '',

@@ -204,7 +204,8 @@ export function storeSummary(store: StoreRecord): StoreSummary {
   };
 }
 
-export function storeDetail(store: StoreRecord): StoreDetail {
+/** A store with each till; who serves it comes from the providers' contracts, which the caller knows. */
+export function storeDetail(store: StoreRecord): Omit<StoreDetail, 'providers'> {
   const { tills: tillCountsValue, ...summary } = storeSummary(store);
   return {
     ...summary,

@@ -6,9 +6,11 @@ export function seesEverything(who: Principal): boolean {
   return who.role === 'hq-admin' || who.role === 'hq-viewer';
 }
 
-/** The part of a provider that says which stores it serves: ids or city names. */
+/** The part of a provider that says which stores it serves (ids or city names) and for what. */
 export interface ProviderCoverage {
   id: string;
+  name: string;
+  categories: readonly string[] | 'all';
   stores: readonly string[];
 }
 
@@ -33,6 +35,12 @@ export class StoreAccess {
       if (p.stores.some((s) => s === store.id || s.trim().toLowerCase() === city)) ids.add(p.id);
     }
     return [...ids];
+  }
+
+  /** The providers serving a store, by its config or their contracts; one named only by the store is shown by its id. */
+  providersOf(store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): ProviderCoverage[] {
+    const known = new Map(this.providers().map((p) => [p.id, p]));
+    return this.providerIdsOf(store).map((id) => known.get(id) ?? { id, name: id, categories: 'all', stores: [store.id] });
   }
 
   canSee(who: Principal, store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): boolean {

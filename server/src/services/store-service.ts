@@ -49,9 +49,16 @@ export class StoreService {
     return existed;
   }
 
-  /** HQ also gets the store's settings; a provider only what it needs to fix the tills. */
+  /**
+   * HQ also gets the store's settings; a provider only what it needs to fix the tills. Who serves the store: every
+   * provider for HQ, only itself for a provider.
+   */
   private detail(who: Principal, store: StoreRecord): StoreDetail {
-    const detail = storeDetail(store);
+    const providers = this.access
+      .providersOf(store.config)
+      .filter((p) => who.role !== 'provider' || p.id === who.providerId)
+      .map((p) => ({ id: p.id, name: p.name, categories: p.categories === 'all' ? ['all'] : [...p.categories] }));
+    const detail = { ...storeDetail(store), providers };
     return seesEverything(who) ? { ...detail, settings: store.config } : detail;
   }
 

@@ -338,6 +338,15 @@ hq: { currency: EUR, rates: { RUB: 0.0105 } }
     const list = (await (await h.api('/api/stores', { token: north })).json()) as StoreSummary[];
     expect(list.map((s) => s.id)).toEqual(['S002']);
     expect((await h.api('/api/stores/S001', { token: north })).status).toBe(404);
+    // Who serves S002: "other" by the store's config, North by its contract for the city. A provider sees itself only.
+    const viewer = await h.issue('hq-viewer');
+    const served = (await (await h.api('/api/stores/S002', { token: viewer })).json()) as StoreDetail;
+    expect(served.providers).toEqual([
+      { id: 'other', name: 'other', categories: ['all'] },
+      { id: 'north', name: 'North Service', categories: ['all'] },
+    ]);
+    const own = (await (await h.api('/api/stores/S002', { token: north })).json()) as StoreDetail;
+    expect(own.providers).toEqual([{ id: 'north', name: 'North Service', categories: ['all'] }]);
     const s = io(h.server.url, { auth: { token: north }, transports: ['websocket'], reconnection: false });
     const snap = await new Promise<FleetSnapshot>((r) => s.once('snapshot', r));
     expect(snap.stores.map((x) => x.id)).toEqual(['S002']);

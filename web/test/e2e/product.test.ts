@@ -120,6 +120,7 @@ providers:
       await page.locator('[data-testid="store-chart"] [data-chart-ready="true"], [data-testid="chart-empty"]').first().waitFor({ timeout: 10_000 });
       await page.locator('[data-testid="store-incidents"] tr[data-incident-id]').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('[data-testid="store-incidents"] tr[data-status="open"]').count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('store-providers').innerText()).toBe('Pilot Service');
       const t1 = page.locator('.till[data-till-id="T1"]');
       await t1.locator('.till-incidents li').first().waitFor();
       expect(await t1.locator('.till-incidents li').first().innerText()).toContain('store down');

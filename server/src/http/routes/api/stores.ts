@@ -43,6 +43,10 @@ const StoreDetail = Type.Object({
   tills: Type.Array(TillView),
   hours: StoreInput.properties.hours,
   provider: Type.Union([Type.String(), Type.Null()]),
+  providers: Type.Array(
+    Type.Object({ id: Type.String(), name: Type.String(), categories: Type.Array(Type.String()) }),
+    { description: 'Who serves the store (its config or contracts by id or city) and for which faults; a provider sees only itself' },
+  ),
   settings: Type.Optional(
     Type.Object(
       { ...StoreInput.properties, holidays: Type.Array(Type.String()), provider: Type.Union([Type.String(), Type.Null()]) },
