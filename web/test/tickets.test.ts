@@ -10,6 +10,7 @@ import {
   ticketCounts,
 } from '../src/lib/tickets/tickets.js';
 import { target, ticket } from './fixtures.js';
+import { componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -87,5 +88,22 @@ describe('tickets board', () => {
     expect(providerActions('open')).toEqual(['acknowledged', 'on_site', 'resolved']);
     expect(providerActions('on_site')).toEqual(['resolved']);
     expect(providerActions('closed')).toEqual([]);
+  });
+});
+
+describe('ticket history reasons', () => {
+  it('names every reason the server writes, the ticket opened for an incident included, rather than its code', () => {
+    const written = ['incident', 'hardware_replaced', 'config_fixed', 'remote_fix', 'staff_fixed', 'recovered', 'recurred', 'false_alarm', 'duplicate'];
+    for (const r of written) expect(reasonLabel(r), r).not.toBe(r);
+    expect(reasonLabel('incident')).toBe('Opened for an incident');
+  });
+});
+
+describe('component details', () => {
+  it('shows an agent\'s detail only where it adds to the state', () => {
+    expect(componentDetail({ state: 'cover_open', detail: 'cover open' })).toBeNull();
+    expect(componentDetail({ state: 'paper_out', detail: 'Paper out' })).toBeNull();
+    expect(componentDetail({ state: 'error', detail: 'OPOS_E_OFFLINE (105)' })).toBe('OPOS_E_OFFLINE (105)');
+    expect(componentDetail({ state: 'ok' })).toBeNull();
   });
 });

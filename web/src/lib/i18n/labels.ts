@@ -49,6 +49,11 @@ export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
 export const componentStateLabel = (s: string): string => (COMPONENT_STATE as Record<string, Label | undefined>)[s]?.() ?? s;
 
+const plain = (text: string) => text.replace(/_/g, ' ').trim().toLowerCase();
+/** An agent's detail beside the state's label, or null when it only repeats the state ("cover open" under Cover open). */
+export const componentDetail = (c: { state: string; detail?: string }): string | null =>
+  c.detail && plain(c.detail) !== plain(c.state) && plain(c.detail) !== plain(componentStateLabel(c.state)) ? c.detail : null;
+
 const INCIDENT_KIND: Record<IncidentKind, Label> = {
   store_down: m.kind_store_down,
   store_offline: m.kind_store_offline,
@@ -95,6 +100,7 @@ const REASON: Record<string, Label> = {
   recurred: m.reason_recurred,
   false_alarm: m.reason_false_alarm,
   duplicate: m.reason_duplicate,
+  incident: m.reason_incident,
 };
 
 /** Kinds arrive as strings in some payloads (chart bands, tickets): an unknown one is shown as sent. */
