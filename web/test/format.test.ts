@@ -4,6 +4,7 @@ import {
   differsFromHq,
   formatAgo,
   formatCurrency,
+  formatMoneyShort,
   formatNumber,
   formatTime,
   weekdayNames,
@@ -13,6 +14,12 @@ import {
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
 describe('formatting follows the locale', () => {
+  it('shortens amounts for tiles: whole below a thousand, one decimal of thousands above', () => {
+    expect(plain(formatMoneyShort('en', 26.78, 'GBP'))).toBe('£27');
+    expect(plain(formatMoneyShort('en', 1234.5, 'EUR'))).toBe('€1.2K');
+    expect(plain(formatMoneyShort('ru', 6745.25, 'RUB'))).toBe('6,7 тыс. ₽');
+  });
+
   it('formats currency amounts per locale', () => {
     expect(plain(formatCurrency('en', 1234.5, 'EUR'))).toBe('€1,234.50');
     expect(plain(formatCurrency('ru', 1234.5, 'EUR'))).toBe('1 234,50 €');

@@ -81,11 +81,12 @@ export function differsFromHq(timeZone: string, hqTimeZone: string, at: number):
   return formatTime('en-GB', at, timeZone) !== formatTime('en-GB', at, hqTimeZone);
 }
 
-/** Amounts on small tiles: "€1.2K", "1,2 тыс. ₽". */
+/** Amounts on small tiles: "€27", "€1.2K", "1,2 тыс. ₽"; whole below a thousand, like the wall's headline. */
 export function formatMoneyShort(locale: string, amount: number, currency: string): string {
+  const digits = Math.abs(amount) < 1000 ? 0 : 1;
   return cached(
-    `cs|${locale}|${currency}`,
-    () => new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }),
+    `cs|${locale}|${currency}|${digits}`,
+    () => new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: digits }),
   ).format(amount);
 }
 
