@@ -41,6 +41,8 @@ describe('store day chart', () => {
     expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills', undefined]);
     expect(option.legend.data).toEqual(['Visitors', 'Expected', 'Tills']);
     expect(option.series[0]!.data).toEqual([null, 11, 12, 13, 14, 15, 16, 17]);
+    expect(option.yAxis[1]).not.toHaveProperty('max');
+    expect(storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z'), 4).yAxis[1]).toMatchObject({ max: 4 });
     // By bin index on a series of their own, in order of start. Started in the 08:15 bin and still open at 09:10:
     // the band runs to now, not to the end of the day. Eight bins wide, the chart has room for both labels on top.
     expect(option.series[3]!.markArea!.data).toEqual([

@@ -31,7 +31,7 @@ export function hasData(series: StoreSeries): boolean {
  * second axis, each incident as a shaded band labelled with its kind, an open one up to the server's now. Categories are local
  * times, so the axis reads in the store's zone whatever the browser's.
  */
-export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors, now: number) {
+export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors: ChartColors, now: number, tillsTotal?: number) {
   const labels = series.bins.map((b) => texts.time(Date.parse(b.t)));
   const last = Math.max(0, labels.length - 1);
   const first = series.bins.length > 0 ? Date.parse(series.bins[0]!.t) : 0;
@@ -66,7 +66,8 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
     xAxis: { type: 'category', data: labels, axisLabel: axisText, axisLine: { lineStyle: { color: colors.grid } } },
     yAxis: [
       { type: 'value', name: texts.footfall, nameTextStyle: axisText, axisLabel: axisText, splitLine: { lineStyle: { color: colors.grid } } },
-      { type: 'value', name: texts.tills, nameTextStyle: axisText, axisLabel: axisText, minInterval: 1, splitLine: { show: false } },
+      // Up to every till the store has, so a till out shows as a step down from the top, not as the new top.
+      { type: 'value', name: texts.tills, nameTextStyle: axisText, axisLabel: axisText, minInterval: 1, splitLine: { show: false }, ...(tillsTotal ? { max: tillsTotal } : {}) },
     ],
     series: [
       {
