@@ -1,11 +1,12 @@
-import { footfallIn } from '../revenue/bins.js';
+import { footfallIn, salesIn } from '../revenue/bins.js';
+import type { Interval } from '../revenue/time.js';
 import { MINUTE_MS, QUARTER_MS } from '../revenue/time.js';
 import { normalTills } from './condition.js';
 import type { EngineOptions, IncidentStore, StoreRuntime } from './types.js';
 
 /**
- * Tills that are up yet have sold nothing for `silentMinutes` of opening time while the store was busy,
- * with when their silence began. Only tills with a live sales feed are judged: without the sales topic
+ * Tills that are up yet have sold nothing for `silentMinutes` of opening time while the store was busy (people
+ * came in and the other tills sold), with when their silence began. Only tills with a live sales feed are judged: without the sales topic
  * this detection is off. `openSince` is when the current opening began (null: the store is closed).
  */
 export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number, openSince: () => number | null, options: EngineOptions) {
@@ -25,9 +26,18 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
     // Silence counts from the last sale, the opening, or the till coming back up, whichever is latest.
     const since = Math.max(feed.lastSaleEnd, opened, rt.tills[tillId]!.since);
     if (now - since < windowMs) continue;
-    busy ??= footfallIn(rt.footfall, { start: now - windowMs, end: now }).visitors >= options.silentVisitorsPerTill * working;
+    busy ??= storeBusy(rt, { start: now - windowMs, end: now }, working, options);
     if (!busy) return {};
     out[tillId] = since;
   }
   return out;
+}
+
+/**
+ * Busy enough that a till selling nothing is a fault, not chance: enough people came in, and the store sold enough
+ * that each working till's fair share was several sales (a quiet store's fourth till can sit idle for 20 minutes).
+ */
+function storeBusy(rt: StoreRuntime, window: Interval, working: number, options: EngineOptions): boolean {
+  if (footfallIn(rt.footfall, window).visitors < options.silentVisitorsPerTill * working) return false;
+  return salesIn(rt.sales, window).transactions >= options.silentSalesPerTill * working;
 }

@@ -162,6 +162,11 @@ export interface EngineOptions {
   silentMinutes: number;
   /** …busy meaning at least this many entries per working till over those minutes. */
   silentVisitorsPerTill: number;
+  /**
+   * …and at least this many sales per working till over those minutes, the till's fair share: a till that merely
+   * saw no customer by chance then sells nothing about once in e^6 ≈ 400 such windows.
+   */
+  silentSalesPerTill: number;
   /** A degraded till's share of a working till's capacity. */
   degradedCapacity: number;
   /** Footfall and sales kept before the oldest incident (today's level needs ~2 h). */
@@ -176,6 +181,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   recaptureMin: 60,
   silentMinutes: 20,
   silentVisitorsPerTill: 15,
+  silentSalesPerTill: 6,
   degradedCapacity: 0.5,
   keepMs: 3 * 3600_000,
   maxTimeline: 100,

@@ -33,6 +33,16 @@ describe('silent till', () => {
     expect(closed[0]!.lostRevenue.gross).toBe(600);
   });
 
+  it('does not open where the till\'s fair share of the sales was small: a quiet store\'s spare till can sit idle', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
+    // A sale every 5 min on three tills: 12 in 20 min, 3 per working till, and none on t2.
+    for (const t of ['t1', 't3', 't4']) sim.sales(t, T('09:00'), T('11:00'), 5, 1);
+    sim.sales('t2', T('09:00'), T('10:00'), 5, 1).sales('t2', T('10:00'), T('11:00'), 5, 0);
+    sim.run(T('09:00'), T('10:40'));
+    expect(sim.effects).toEqual([]);
+  });
+
   it('is off without the sales topic', () => {
     expect(silentScenario(false).effects).toEqual([]);
   });
