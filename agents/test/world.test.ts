@@ -48,18 +48,18 @@ describe('World (customer-level simulation, no I/O)', () => {
 
   it('warmed up, sells from its first minutes like a store already trading, and records nothing from before the start', () => {
     const at = Date.parse('2026-11-18T12:00:00Z');
-    const firstTenMinutes = (warm: boolean) => {
-      const fleet = generateFleet({ stores: 3, tillsPerStore: 3, seed: 4 });
+    const firstMinutes = (warm: boolean) => {
+      const fleet = generateFleet({ stores: 6, tillsPerStore: 3, seed: 4 });
       const truth = new GroundTruth({ seed: 4, speed: 1, simStart: at });
       const world = new World(fleet, { seed: 4, simStart: at, binMs: 60_000, seqBase: 1000, truth });
       if (warm) world.warmUp(30 * 60_000);
-      const sent = messages(world.advance(at + 10 * 60_000));
+      const sent = messages(world.advance(at + 6 * 60_000));
       const sum = (kind: string, field: string) => sent.filter((m) => m.kind === kind).reduce((n, m) => n + ((m.payload as Record<string, number>)[field] ?? 0), 0);
       const recorded = truth.snapshot(world.simNow).stores;
       return { sales: sum('sales', 'transactions'), visitors: sum('footfall', 'in'), recorded };
     };
-    const cold = firstTenMinutes(false);
-    const warm = firstTenMinutes(true);
+    const cold = firstMinutes(false);
+    const warm = firstMinutes(true);
     // Cold, shoppers who came in at the start are still browsing: hardly a sale for minutes.
     expect(warm.sales).toBeGreaterThan(2 * cold.sales);
     // The truth holds what was sent: the warm-up's shoppers and sales are not in it.
