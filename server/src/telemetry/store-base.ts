@@ -122,7 +122,8 @@ export abstract class TelemetryStoreBase implements TelemetryStore {
 
   async salesSeries(q: SeriesQuery): Promise<SalesSeriesValue[]> {
     checkSeriesQuery(q);
-    return this.readSales(q);
+    // Sums of amounts in cents come back with float noise (59.709999999999994): money is shown to the cent.
+    return (await this.readSales(q)).map((b) => (b.revenue === null ? b : { ...b, revenue: Math.round(b.revenue * 100) / 100 }));
   }
 
   async history(q: HistoryQuery): Promise<HistoryValue[]> {

@@ -56,6 +56,15 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       expect(series).toEqual([{ t: t0, value: 14 }]);
     });
 
+    it('sums revenue to the cent, without float noise', async () => {
+      const t0 = utc('2026-06-02T11:00:00Z');
+      store.writeSales({ storeId: 'sl2', tillId: 't1', binStart: t0, binEnd: t0 + MIN, transactions: 1, revenue: 0.1, currency: 'EUR' });
+      store.writeSales({ storeId: 'sl2', tillId: 't2', binStart: t0, binEnd: t0 + MIN, transactions: 1, revenue: 0.2, currency: 'EUR' });
+      await store.flush();
+      const [bin] = await store.salesSeries({ storeId: 'sl2', from: t0, to: t0 + Q, binSeconds: 900 });
+      expect(bin).toEqual({ t: t0, transactions: 2, revenue: 0.3 });
+    });
+
     it('sums sales over tills per bin, replacing a bin sent again', async () => {
       const t0 = utc('2026-06-02T09:00:00Z');
       store.writeSales({ storeId: 'sl1', tillId: 't1', binStart: t0, binEnd: t0 + MIN, transactions: 2, revenue: 30.5, currency: 'EUR' });
