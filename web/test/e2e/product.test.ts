@@ -211,8 +211,8 @@ providers:
       await page.locator(`tr[data-ticket-id="${ticket!.id}"]`).getByText('Принята').waitFor({ timeout: 15_000 });
 
       await page.selectOption('select[name="locale"]', 'es');
-      await page.getByRole('heading', { name: 'Incidencias' }).waitFor({ timeout: 15_000 });
-      await page.locator(`tr[data-ticket-id="${ticket!.id}"]`).getByText('Aceptada').waitFor({ timeout: 15_000 });
+      await page.getByRole('heading', { name: 'Tickets' }).waitFor({ timeout: 15_000 });
+      await page.locator(`tr[data-ticket-id="${ticket!.id}"]`).getByText('Aceptado').waitFor({ timeout: 15_000 });
       await page.goto(`${stack.server.url}/stores/S001`);
       await page.getByRole('heading', { name: 'Incidentes de hoy', level: 2 }).waitFor({ timeout: 15_000 });
       expect((await gross.innerText()).replace(/\s/g, ' ')).toMatch(/^\d[\d.]*,\d\d €$/);
