@@ -1,5 +1,5 @@
 import { openIntervals } from '../opening-hours.js';
-import { todayLevel } from '../revenue/baseline.js';
+import { incidentLevel } from '../revenue/baseline.js';
 import { estimateLoss } from '../revenue/estimator.js';
 import { confidenceOf } from '../revenue/flags.js';
 import { subtract, toIso, toMs, MINUTE_MS, QUARTER_MS } from '../revenue/time.js';
@@ -39,12 +39,14 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   const open = openIntervals(store.hours, store.timezone, start - lagMs, recaptureUntil ?? end, store.holidays);
   const feeds = Object.values(rt.salesFeeds).filter((f) => f.lastBinEnd >= start - options.keepMs);
   const latestFootfall = rt.footfall.reduce((m, b) => Math.max(m, b.binEnd), 0);
+  const sensors = Object.keys(rt.sensorsSeen);
+  const level = model?.baseline ? incidentLevel(model.baseline, rt.footfall, { start, end }, recaptureUntil, sensors) : null;
   const estimate = estimateLoss({
     range: { start, end },
     active,
     open,
     footfall: rt.footfall,
-    sensors: Object.keys(rt.sensorsSeen),
+    sensors,
     sales: feeds.length > 0 ? rt.sales : null,
     salesUntil: Math.max(...feeds.map((f) => f.lastBinEnd), 0),
     footfallUntil: Math.max(latestFootfall, now - DATA_LAG_MS),
@@ -52,7 +54,8 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
     capacity: capacitySegments(rt, store, start, recaptureUntil ?? end, options.degradedCapacity, inc.kind === 'silent_till' ? inc.tillIds : []),
     normalTills: normalTills(store).length,
     baseline: model?.baseline ?? null,
-    level: model?.baseline ? todayLevel(model.baseline, rt.footfall, start).k : 1,
+    level: level?.k ?? 1,
+    levelAfterRecovery: level?.afterRecovery ?? false,
     rates: model?.rates ?? null,
     store,
     recaptureUntil,

@@ -124,10 +124,22 @@ export function todayLevel(
   options: Partial<LevelOptions> = {},
   sensors?: readonly string[],
 ): Level {
+  const windowMs = options.windowMs ?? DEFAULT_LEVEL_OPTIONS.windowMs;
+  return levelOver(profile, footfall, { start: at - windowMs, end: at }, options, sensors);
+}
+
+/** Actual entries ÷ baseline over `window` (quarters the counter covered), clamped; 1 with too little to go on. */
+export function levelOver(
+  profile: BaselineProfile,
+  footfall: readonly FootfallBin[],
+  window: Interval,
+  options: Partial<LevelOptions> = {},
+  sensors?: readonly string[],
+): Level {
   const opts = { ...DEFAULT_LEVEL_OPTIONS, ...options };
   let actual = 0;
   let expected = 0;
-  for (const q of quarters({ start: at - opts.windowMs, end: at })) {
+  for (const q of quarters(window)) {
     const slot = profile.slots[slotKey(q.start, profile.timezone)];
     const seen = footfallIn(footfall, q, sensors);
     if (!slot || seen.coverage < DEFAULT_BASELINE_OPTIONS.minCoverage) continue;
@@ -137,6 +149,30 @@ export function todayLevel(
   if (expected < opts.minBaselineVisitors) return { k: 1, raw: null };
   const raw = actual / expected;
   return { k: clamp(raw, opts.min, opts.max), raw };
+}
+
+export interface IncidentLevel extends Level {
+  /** Measured in the after-recovery window, whose entries include the customers coming back. */
+  afterRecovery: boolean;
+}
+
+/**
+ * Today's level for an incident over `range`: measured in the 2 h before it. When that held too little
+ * (the store had just opened, or the counter was already silent) and the window after recovery up to
+ * `afterUntil` is in, it is measured there instead: a day's level lasts the day, and an unmeasured
+ * level of 1 is off by the whole day's swing.
+ */
+export function incidentLevel(
+  profile: BaselineProfile,
+  footfall: readonly FootfallBin[],
+  range: Interval,
+  afterUntil: number | null,
+  sensors?: readonly string[],
+): IncidentLevel {
+  const before = todayLevel(profile, footfall, range.start, {}, sensors);
+  if (before.raw !== null || afterUntil === null || afterUntil <= range.end) return { ...before, afterRecovery: false };
+  const after = levelOver(profile, footfall, { start: range.end, end: afterUntil }, {}, sensors);
+  return after.raw === null ? { ...before, afterRecovery: false } : { ...after, afterRecovery: true };
 }
 
 export interface ExpectedVisitors {

@@ -73,6 +73,8 @@ export interface LossInput {
   baseline: BaselineProfile | null;
   /** Today's level factor for the baseline. */
   level: number;
+  /** The level was measured after recovery: without sales, entries there cannot tell returners from a busy day. */
+  levelAfterRecovery?: boolean;
   rates: RateTable | null;
   store: StoreRates;
   /** Data is complete up to these moments (live: the newest bins lag); defaults to the end of the range. */
@@ -473,7 +475,7 @@ function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags
       } else if (input.sales && hasBaseline) {
         extra += salesIn(input.sales, p).revenue - exp.visitors * r.conversion * r.basket;
         variance += exp.visitors * r.conversion * r.basket ** 2;
-      } else if (!input.sales && hasBaseline && counted) {
+      } else if (!input.sales && hasBaseline && counted && !input.levelAfterRecovery) {
         extra += (seen.visitors - exp.visitors) * r.basket;
         variance += exp.visitors * r.basket ** 2;
       } else measurable = false;

@@ -1,6 +1,6 @@
 import type { WeekHours } from '@storepulse/protocol';
 import { openIntervals } from '../opening-hours.js';
-import { buildBaselineProfile, todayLevel } from './baseline.js';
+import { buildBaselineProfile, incidentLevel } from './baseline.js';
 import type { FootfallBin, SalesBin } from './bins.js';
 import type { CapacitySegment } from './capacity.js';
 import { estimateLoss, type EstimatorOptions, type LossEstimate, type StoreRates } from './estimator.js';
@@ -34,7 +34,7 @@ export interface WindowInput {
 }
 
 /**
- * Learns the baseline and rates as of the incident's day, measures today's level before it, and
+ * Learns the baseline and rates as of the incident's day, measures today's level around it, and
  * estimates the loss over opening hours, net of the hour after recovery.
  */
 export function estimateWindow(input: WindowInput): LossEstimate {
@@ -45,6 +45,7 @@ export function estimateWindow(input: WindowInput): LossEstimate {
   const history = { footfall: input.footfall, timezone: store.timezone, asOf: range.start, holidays: store.holidays, excluded };
   const baseline = buildBaselineProfile(history);
   const rates = input.sales ? learnRates({ ...history, sales: input.sales, open }) : null;
+  const level = incidentLevel(baseline, input.footfall, range, recaptureUntil);
   return estimateLoss({
     range,
     active: clipTo({ start: range.start, end: recaptureUntil }, open),
@@ -56,7 +57,8 @@ export function estimateWindow(input: WindowInput): LossEstimate {
     capacity: input.capacity,
     normalTills: input.normalTills,
     baseline,
-    level: todayLevel(baseline, input.footfall, range.start).k,
+    level: level.k,
+    levelAfterRecovery: level.afterRecovery,
     rates,
     store,
     recaptureUntil,

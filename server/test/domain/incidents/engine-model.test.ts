@@ -24,6 +24,16 @@ describe('engine with a learned store model', () => {
     expect(closed.lostRevenue.gross).toBe(450);
     expect(closed.flags).not.toContain('rates_fallback');
   });
+
+  it("settles an outage at opening with nothing counted before it on today's level after recovery", () => {
+    const sim = new Sim(config(s, { models: { s1: model } }));
+    // Down from opening with the counter silent; from 09:30 it counts 30 a quarter against a baseline of 20.
+    sim.tills(T('08:30'), 'up', ALL).tills(T('09:00'), 'down', ALL).tills(T('09:30'), 'up', ALL).footfall(T('09:30'), T('11:00'), 2);
+    sim.run(T('08:30'), T('10:40'));
+    // closed: 2 quarters × 20 visitors at level 1 × 0.25 × 30; settled: at level 1.5
+    expect(sim.incidents('incident.closed')[0]!).toMatchObject({ visitors: 40, lostRevenue: { gross: 300 } });
+    expect(sim.last()).toMatchObject({ final: true, visitors: 60, lostRevenue: { gross: 450 } });
+  });
 });
 
 describe('engine with a learned purchase lag', () => {

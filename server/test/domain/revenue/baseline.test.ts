@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildBaselineProfile,
   expectedVisitors,
+  incidentLevel,
   todayLevel,
   type BaselineProfile,
   type FootfallBin,
@@ -81,6 +82,31 @@ describe("today's level", () => {
 
   it('stays 1 when there is nothing to compare', () => {
     expect(todayLevel(profile, [], at('2026-11-23T10:00:00Z'))).toEqual({ k: 1, raw: null });
+  });
+});
+
+describe("an incident's level", () => {
+  const incident = { start: at('2026-11-23T08:00:00Z'), end: at('2026-11-23T08:30:00Z') };
+  const afterUntil = at('2026-11-23T09:30:00Z');
+  // 15 a quarter against the baseline's 10 from 08:30 on.
+  const after = Array.from({ length: 4 }, (_, i) => quarter(new Date(at('2026-11-23T08:30:00Z') + i * Q).toISOString(), 15));
+
+  it('is measured before the incident when there was enough to go on', () => {
+    // 5 a quarter over the hour before 09:00 (0.5), 15 after recovery (1.5): the hour before counts.
+    const nine = { start: at('2026-11-23T09:00:00Z'), end: at('2026-11-23T09:15:00Z') };
+    const later = ['09:15', '09:30', '09:45'].map((t) => quarter(`2026-11-23T${t}:00Z`, 15));
+    const footfall = [...morning(5).slice(0, 4), ...later];
+    expect(incidentLevel(profile, later, nine, at('2026-11-23T10:00:00Z'))).toMatchObject({ k: 1.5, afterRecovery: true });
+    expect(incidentLevel(profile, footfall, nine, at('2026-11-23T10:00:00Z'))).toEqual({ k: 0.5, raw: 0.5, afterRecovery: false });
+  });
+
+  it('is measured after recovery when nothing came before (just opened, or the counter was silent)', () => {
+    expect(incidentLevel(profile, after, incident, afterUntil)).toEqual({ k: 1.5, raw: 1.5, afterRecovery: true });
+  });
+
+  it('stays 1 while the after-recovery window is not in, or holds nothing either', () => {
+    expect(incidentLevel(profile, after, incident, null)).toEqual({ k: 1, raw: null, afterRecovery: false });
+    expect(incidentLevel(profile, [], incident, afterUntil)).toEqual({ k: 1, raw: null, afterRecovery: false });
   });
 });
 

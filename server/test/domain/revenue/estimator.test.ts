@@ -301,6 +301,14 @@ describe('gap estimator with a sales feed', () => {
     // gross: 240 × 0.25 × 40; returners: 4 × (40 − 30) entries × 40, less the noise √(4 × 30) × 40
     expect(e.gross).toBe(2400);
     expect(e.recaptured).toBeCloseTo(1600 - Math.sqrt(120) * 40, 1);
+    expect(e.flags).not.toContain('recapture_unmeasured');
+
+    // With today's level measured in that same hour, its extra entries are the level, not returners.
+    const circular = estimateLoss(
+      input({ footfall: [...perMinute('09:00', '10:30', 8), ...after], baseline, level: 4 / 3, levelAfterRecovery: true, recaptureUntil: at('11:30') }),
+    );
+    expect(circular).toMatchObject({ gross: 2400, recaptured: 0, net: 2400 });
+    expect(circular.flags).toContain('recapture_unmeasured');
   });
 });
 
