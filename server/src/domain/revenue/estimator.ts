@@ -127,6 +127,14 @@ interface Sums {
 
 const zero = (): Sums => ({ revenue: 0, low: 0, high: 0, tx: 0 });
 
+/** Adds `tx` transactions at `basket`, with the band's low and high counts. */
+function addTo(sums: Sums, tx: number, low: number, high: number, basket: number): void {
+  sums.tx += tx;
+  sums.revenue += tx * basket;
+  sums.low += low * basket;
+  sums.high += high * basket;
+}
+
 /**
  * Lost revenue of one incident, per 15-min bin (bins partly inside count pro rata):
  * expected transactions E = visitors × conversion, measured visitors where the counter reported and
@@ -193,15 +201,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
         const t = salesIn(input.sales, p);
         const out = missingShare(levels, normal);
         methods.add('gap');
-        gap.tx += e - t.transactions;
-        gap.revenue += (e - t.transactions) * r.basket;
-        gap.low += (eLow - t.transactions) * r.basket;
-        gap.high += (eHigh - t.transactions) * r.basket;
+        addTo(gap, e - t.transactions, eLow - t.transactions, eHigh - t.transactions, r.basket);
+        addTo(gapLimit, e * out, eLow * out, eHigh * out, r.basket);
         gapExpected += e;
-        gapLimit.tx += e * out;
-        gapLimit.revenue += e * out * r.basket;
-        gapLimit.low += eLow * out * r.basket;
-        gapLimit.high += eHigh * out * r.basket;
         demandVariance += e;
         pieces.push(piece(p, v, w.measured, e, t.transactions, meanTills(levels, normal * opts.offlineCapacityShare), 'gap', e - t.transactions, r.basket));
         continue;
@@ -256,14 +258,8 @@ export function estimateLoss(input: LossInput): LossEstimate {
         const r = ratesAt(input.rates, p.start, input.store);
         const t = salesIn(input.sales, p).transactions;
         const e = w.visitors * r.conversion;
-        gap.tx += e - t;
-        gap.revenue += (e - t) * r.basket;
-        gap.low += (e - t) * r.basket;
-        gap.high += (e - t) * r.basket;
-        gapLimit.tx += e * outShare;
-        gapLimit.revenue += e * outShare * r.basket;
-        gapLimit.low += e * outShare * r.basket;
-        gapLimit.high += e * outShare * r.basket;
+        addTo(gap, e - t, e - t, e - t, r.basket);
+        addTo(gapLimit, e * outShare, e * outShare, e * outShare, r.basket);
         demandVariance += e;
       }
     }
