@@ -53,6 +53,18 @@ describe('IncidentTable', () => {
     expect(first).toContain('title="80 % interval: the true net lies in this range four times in five"');
     expect(second).not.toContain('likely');
   });
+
+  it('says an open incident is recovering, and since when, while the hold period runs', () => {
+    const held = incident('a', 'S1', { recoveringSince: '2026-11-23T09:30:00Z' });
+    const down = incident('b', 'S1');
+    const [first, second] = plain(render(IncidentTable, { props: { incidents: [held, down], timeZone: 'Europe/Madrid' } }).body)
+      .split('data-incident-id')
+      .slice(1);
+    expect(first).toMatch(/data-testid="incident-recovering"[^>]*>\s*recovering since 10:30/);
+    expect(first).not.toContain('ongoing');
+    expect(second).toContain('ongoing');
+    expect(second).not.toContain('recovering');
+  });
 });
 
 describe('SlaBadge', () => {

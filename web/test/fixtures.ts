@@ -30,6 +30,7 @@ export function incident(id: string, storeId: string, extra: Partial<IncidentVie
     status: 'open',
     startedAt: '2026-11-23T08:00:00Z',
     endedAt: null,
+    recoveringSince: null,
     visitors: 40,
     lostRevenue: { gross: 100, net: 80, low: 60, high: 140, currency: 'EUR' },
     confidence: 0.8,

@@ -13,6 +13,7 @@ export function incident(over: Partial<Incident> & { id: string; storeId: string
     status: 'open',
     startedAt: '2026-11-23T09:58:00.000Z',
     endedAt: null,
+    recoveringSince: null,
     visitors: 12,
     lostRevenue: { gross: 72, net: 54, low: 40, high: 90, currency: 'EUR' },
     confidence: 0.9,

@@ -146,6 +146,31 @@ providers:
     }
   });
 
+  it('says on the store page that an incident is recovering while the hold period runs, then closes it', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await stack.fault('S003', { pos: 'error' });
+      await page.goto(`${stack.server.url}/stores/S003`);
+      const incidents = page.locator('[data-testid="store-incidents"]');
+      await incidents.locator('tr[data-status="open"]').first().waitFor({ timeout: 10_000 });
+      // The hold lasts 2 s here: record every "recovering" the page shows, however briefly.
+      await incidents.evaluate((el) => {
+        const seen: string[] = ((window as unknown as { recovering: string[] }).recovering = []);
+        new MutationObserver(() => {
+          const r = el.querySelector('[data-testid="incident-recovering"]');
+          if (r) seen.push(r.textContent?.trim() ?? '');
+        }).observe(el, { subtree: true, childList: true, characterData: true });
+      });
+      await stack.fault('S003', {});
+      await incidents.locator('tr[data-status="closed"]').first().waitFor({ timeout: 10_000 });
+      const seen = await page.evaluate(() => (window as unknown as { recovering: string[] }).recovering);
+      expect(seen[0]).toMatch(/^recovering since \d\d:\d\d/);
+      expect(await incidents.locator('[data-testid="incident-recovering"]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets the provider acknowledge the ticket from a 390 px phone', async () => {
     expect(ticket).toBeDefined();
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

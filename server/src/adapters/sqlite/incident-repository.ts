@@ -54,7 +54,7 @@ export class IncidentRepository {
 
   get(id: string): Incident | null {
     const row = this.getStmt.get(id);
-    return row ? (JSON.parse(row.body) as Incident) : null;
+    return row ? readIncident(row.body) : null;
   }
 
   /** Newest first. */
@@ -83,7 +83,7 @@ export class IncidentRepository {
     }
     const sql = `SELECT body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`;
     const rows = this.db.prepare<(string | number)[], { body: string }>(sql).all(...args, q.limit);
-    return rows.map((r) => JSON.parse(r.body) as Incident);
+    return rows.map((r) => readIncident(r.body));
   }
 
   saveState(state: EngineState, at: string): void {
@@ -106,4 +106,10 @@ export class IncidentRepository {
   windows(): MaintenanceWindow[] {
     return this.windowsStmt.all().map((r) => JSON.parse(r.body) as MaintenanceWindow);
   }
+}
+
+/** A stored incident; those saved before `recoveringSince` existed were never recovering. */
+function readIncident(body: string): Incident {
+  const inc = JSON.parse(body) as Incident;
+  return { ...inc, recoveringSince: inc.recoveringSince ?? null };
 }

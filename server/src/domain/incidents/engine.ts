@@ -207,6 +207,8 @@ export class IncidentEngine {
     }
     rt.silent = Object.keys(silent);
     const cond = storeCondition(rt, store, silent);
+    // Recovery starting or breaking off is news for the wall at once, not at the next periodic update.
+    let recovery = false;
 
     if (cond.kind) {
       if (!rt.fault) {
@@ -214,6 +216,7 @@ export class IncidentEngine {
       } else {
         if (rt.fault.recoveringSince !== null) {
           rt.fault.recoveringSince = null;
+          recovery = true;
           if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'flap' }, max);
         }
         rt.fault.since = Math.min(rt.fault.since, cond.since);
@@ -222,6 +225,7 @@ export class IncidentEngine {
       }
     } else if (rt.fault && rt.fault.recoveringSince === null) {
       rt.fault.recoveringSince = now;
+      recovery = true;
       if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'recovered' }, max);
     }
 
@@ -232,7 +236,7 @@ export class IncidentEngine {
       else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
     } else if (rt.open && fault) {
       const changed = this.sync(rt.open, store, fault.kind, fault.tills, rt, now);
-      if (changed) effects.push(this.update(storeId, store, rt, now));
+      if (changed || recovery) effects.push(this.update(storeId, store, rt, now));
     }
 
     if (fault && fault.recoveringSince !== null && now - fault.recoveringSince >= timings.recoverSec * 1000) {
@@ -284,6 +288,7 @@ export class IncidentEngine {
       status: 'open',
       startedAt: toIso(start),
       endedAt: null,
+      recoveringSince: null,
       visitors: 0,
       lostRevenue: { gross: 0, net: 0, low: 0, high: 0, currency: store.currency },
       confidence: 1,

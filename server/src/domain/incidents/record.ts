@@ -67,6 +67,7 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   const backupAt = backupOpenedAt(rt, store, start, end);
   return {
     ...inc,
+    recoveringSince: inc.status === 'open' && rt.fault?.recoveringSince != null ? toIso(rt.fault.recoveringSince) : null,
     visitors: estimate.visitors,
     lostRevenue: { gross: estimate.gross, net: estimate.net, low: estimate.low, high: estimate.high, currency: estimate.currency },
     method: estimate.method,

@@ -27,6 +27,8 @@ export interface Incident {
   startedAt: string;
   /** When recovery began, once it has held for the hold period. */
   endedAt: string | null;
+  /** While open: when recovery began, if it is holding now (the incident closes once it has held long enough). */
+  recoveringSince: string | null;
   visitors: number;
   lostRevenue: LostRevenue;
   /** 0.1–1: lowered by each quality flag. */

@@ -37,6 +37,14 @@ describe('full outage', () => {
     expect(at1010 && 'incident' in at1010 && at1010.incident.lostRevenue.gross).toBe(200);
   });
 
+  it('says at once that it is recovering when every till is back, and no longer once closed', () => {
+    const recovering = sim.of('incident.updated').find((e) => 'incident' in e && e.incident.recoveringSince !== null);
+    expect(recovering?.at).toBe(iso(T('10:30')));
+    expect(recovering && 'incident' in recovering && recovering.incident).toMatchObject({ status: 'open', recoveringSince: iso(T('10:30')) });
+    expect(opened[0]!.recoveringSince).toBeNull();
+    expect(closed[0]!.recoveringSince).toBeNull();
+  });
+
   it('closes after recovery held, ending when recovery began, with visitors × conversion × basket', () => {
     expect(closed).toHaveLength(1);
     expect(sim.of('incident.closed')[0]!.at).toBe(iso(T('10:32')));
@@ -110,6 +118,17 @@ describe('pending and flapping', () => {
     expect(closed).toHaveLength(1);
     expect(closed[0]).toMatchObject({ kind: 'till_down', tillIds: ['t1'], severity: 'major', startedAt: iso(T('10:00')), endedAt: iso(T('10:10')) });
     expect(closed[0]!.timeline.filter((e) => e.event === 'flap')).toHaveLength(2);
+    // each recovery and each flap back is sent as it happens
+    const recovering = sim.of('incident.updated').flatMap((e) => ('incident' in e && e.incident.status === 'open' ? [[e.at, e.incident.recoveringSince]] : []));
+    for (const [at, since] of [
+      [T('10:05'), iso(T('10:05'))],
+      [T('10:06'), null],
+      [T('10:06:30'), iso(T('10:06:30'))],
+      [T('10:07'), null],
+      [T('10:10'), iso(T('10:10'))],
+    ] as const) {
+      expect(recovering).toContainEqual([iso(at), since]);
+    }
   });
 
   it('opens a second incident only after recovery held', () => {

@@ -26,6 +26,7 @@ const incidentFields = {
   status: Type.Enum(['open', 'closed']),
   startedAt: Type.String(),
   endedAt: Type.Union([Type.String(), Type.Null()]),
+  recoveringSince: Type.Union([Type.String(), Type.Null()]),
   visitors: Type.Number(),
   lostRevenue: LostRevenue,
   confidence: Type.Number(),
