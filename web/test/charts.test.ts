@@ -108,4 +108,14 @@ describe('store page incidents', () => {
     expect(list.find((i) => i.id === 'a')!.status).toBe('closed');
     expect(sumLoss(list)).toEqual({ gross: 200, net: 160 });
   });
+
+  it('keeps the newer copy when a live event raced the page\'s own fetch', () => {
+    const { timeline: _t, ...fetched } = incident('a', 'S1', { status: 'closed', endedAt: '2026-11-23T08:30:00Z', updatedAt: '2026-11-23T08:32:00Z' });
+    const stale = incident('a', 'S1', { updatedAt: '2026-11-23T08:31:00Z' });
+    const list = [fetched];
+    expect(mergeIncident(list, stale, 'S1')).toBe(list);
+    expect(mergeIncident(list, { ...fetched, timeline: [] }, 'S1')).toBe(list);
+    const newer = incident('a', 'S1', { status: 'closed', final: true, updatedAt: '2026-11-23T09:31:00Z' });
+    expect(mergeIncident([fetched], newer, 'S1')[0]).toMatchObject({ final: true });
+  });
 });

@@ -180,6 +180,12 @@ providers:
       const card = page.locator(`.card[data-ticket-id="${ticket!.id}"]`);
       await card.waitFor();
       expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+      // Every page of the menu is in sight, none scrolled out of the bar.
+      const links = await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link').evaluateAll((els) =>
+        els.map((e) => ({ left: e.getBoundingClientRect().left, right: e.getBoundingClientRect().right })),
+      );
+      expect(links.length).toBeGreaterThan(1);
+      for (const l of links) expect(l.left >= 0 && l.right <= 390).toBe(true);
       const ack = card.getByRole('button', { name: 'Acknowledge' });
       const box = await ack.boundingBox();
       expect(box!.height).toBeGreaterThanOrEqual(44);
