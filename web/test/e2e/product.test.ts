@@ -201,6 +201,16 @@ providers:
       await card.getByRole('link', { name: /Details/ }).click();
       await page.locator('[data-testid="ticket-timeline"] li[data-to="acknowledged"]').waitFor();
       expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+
+      // The tickets board lays each ticket out as a card on the phone, its SLA clock in sight.
+      await page.goto(`${stack.server.url}/tickets`);
+      const sla = page.locator(`tr[data-ticket-id="${ticket!.id}"] [data-urgency]`);
+      await sla.waitFor();
+      expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+      const clockBox = (await sla.boundingBox())!;
+      expect(clockBox.x).toBeGreaterThanOrEqual(0);
+      expect(clockBox.x + clockBox.width).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: join(ARTIFACTS, 'tickets-phone.png') });
     } finally {
       await context.close();
     }
