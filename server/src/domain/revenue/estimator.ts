@@ -87,22 +87,6 @@ export interface LossInput {
 
 export type LossMethod = 'gap' | 'capacity' | 'full';
 
-/** One stretch of the incident inside a 15-min bin: what the chart and the backtest look at. */
-export interface LossPiece {
-  start: number;
-  end: number;
-  visitors: number;
-  /** Share of the visitors the counter measured (the rest is baseline). */
-  measuredShare: number;
-  expectedTransactions: number;
-  actualTransactions: number | null;
-  workingTills: number;
-  method: LossMethod;
-  /** Lost transactions; for the gap method before the incident-wide floor at zero. */
-  lostTransactions: number;
-  lostRevenue: number;
-}
-
 export interface LossEstimate {
   gross: number;
   net: number;
@@ -115,7 +99,6 @@ export interface LossEstimate {
   method: LossMethod | 'mixed' | 'none';
   flags: QualityFlag[];
   confidence: number;
-  pieces: LossPiece[];
 }
 
 interface Sums {
@@ -155,7 +138,6 @@ export function estimateLoss(input: LossInput): LossEstimate {
   /** The most the gap can charge: the share of the expected buyers the tills out of action would have served. */
   const gapLimit = zero();
   let gapExpected = 0;
-  const pieces: LossPiece[] = [];
   const methods = new Set<LossMethod>();
   let visitors = 0;
   /**
@@ -205,7 +187,6 @@ export function estimateLoss(input: LossInput): LossEstimate {
         addTo(gapLimit, e * out, eLow * out, eHigh * out, r.basket);
         gapExpected += e;
         demandVariance += e;
-        pieces.push(piece(p, v, w.measured, e, t.transactions, meanTills(levels, normal * opts.offlineCapacityShare), 'gap', e - t.transactions, r.basket));
         continue;
       }
       // Each capacity level is charged on its own share of the demand: averaging the tills over the bin
@@ -235,7 +216,6 @@ export function estimateLoss(input: LossInput): LossEstimate {
       methods.add(method);
       cap.tx += lost;
       cap.revenue += lost * r.basket;
-      pieces.push(piece(p, v, w.measured, e, null, meanTills(levels, normal * opts.offlineCapacityShare), method, lost, r.basket));
     }
   }
   if (pastMs > 0 && coveredMs === 0) flags.add('counter_silent');
@@ -301,7 +281,6 @@ export function estimateLoss(input: LossInput): LossEstimate {
     method,
     flags: [...flags],
     confidence: confidenceOf(flags),
-    pieces,
   };
 }
 
@@ -411,31 +390,6 @@ function limitGap(gap: Sums, limit: Sums): void {
 /** Time-weighted working tills, unknown stretches taken at `unknownAs`. */
 function meanTills(levels: readonly CapacityLevel[], unknownAs: number): number {
   return levels.reduce((n, l) => n + (l.tills ?? unknownAs) * l.share, 0);
-}
-
-function piece(
-  p: Interval,
-  visitors: number,
-  measured: number,
-  expected: number,
-  actual: number | null,
-  workingTills: number,
-  method: LossMethod,
-  lost: number,
-  basket: number,
-): LossPiece {
-  return {
-    start: p.start,
-    end: p.end,
-    visitors,
-    measuredShare: visitors > 0 ? Math.min(1, measured / visitors) : 0,
-    expectedTransactions: expected,
-    actualTransactions: actual,
-    workingTills,
-    method,
-    lostTransactions: lost,
-    lostRevenue: lost * basket,
-  };
 }
 
 /**
