@@ -139,7 +139,7 @@ export interface IncidentView {
   /** When the fault began (ISO UTC); losses count from here. */
   startedAt: string;
   endedAt: string | null;
-  /** While open: when every till came back, the hold period before closing running since (ISO UTC); else null. */
+  /** While open with every till back: when recovery began (ISO UTC); it closes once that has held for the hold period. Else null. */
   recoveringSince: string | null;
   /** Visitors who came in during the incident (measured, or the baseline where the counter was silent). */
   visitors: number;
