@@ -138,5 +138,14 @@ describe('StoreTile lost revenue', () => {
     const body = render(StoreTile, { props: { store, loss: '€1.2K' } }).body;
     expect(body).toContain('€1.2K lost');
     expect(body).toContain('aria-label="Madrid Centro, Madrid: Down, 0 of 2 tills up, €1.2K lost"');
+    expect(body).not.toContain('data-recovering');
+  });
+
+  it('says "recovering" instead of OK while the incident waits out its hold, and reads it out', () => {
+    const store = summary('mad-01', 'ok', { name: 'Madrid Centro', tills: tills({ up: 2 }) });
+    const body = render(StoreTile, { props: { store, loss: '€1.2K', recovering: true } }).body;
+    expect(body).toContain('data-recovering="true"');
+    expect(body).toMatch(/class="state-label[^"]*">recovering</);
+    expect(body).toContain('aria-label="Madrid Centro, Madrid: OK, 2 of 2 tills up, €1.2K lost, recovering"');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyIncident, applyIncidentsSnapshot, lossByStore } from '../src/lib/incidents/incidents.js';
+import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, tileIncidents } from '../src/lib/incidents/incidents.js';
 import { sortTotals, totalInHq } from '../src/lib/incidents/money.js';
 import { incident } from './fixtures.js';
 
@@ -23,8 +23,47 @@ describe('live incidents', () => {
       incident('b', 'S1', { lostRevenue: { gross: 50.5, net: 40, low: 30, high: 70, currency: 'EUR' } }),
       incident('c', 'S2', { lostRevenue: { gross: 900, net: 800, low: 700, high: 1000, currency: 'RUB' } }),
     ]);
-    expect(byStore.get('S1')).toEqual({ currency: 'EUR', gross: 150.5, incidents: 2 });
-    expect(byStore.get('S2')).toEqual({ currency: 'RUB', gross: 900, incidents: 1 });
+    expect(byStore.get('S1')).toEqual({ currency: 'EUR', gross: 150.5, incidents: 2, recovering: false });
+    expect(byStore.get('S2')).toEqual({ currency: 'RUB', gross: 900, incidents: 1, recovering: false });
+  });
+
+  it('marks a store recovering only while every one of its open incidents is', () => {
+    const back = { recoveringSince: '2026-11-23T09:20:00Z' };
+    const byStore = lossByStore([
+      incident('a', 'S1', back),
+      incident('b', 'S2', back),
+      incident('c', 'S2'),
+    ]);
+    expect(byStore.get('S1')!.recovering).toBe(true);
+    expect(byStore.get('S2')!.recovering).toBe(false);
+  });
+
+  it('gives a tile its formatted loss and recovering mark, and nothing to a store with neither', () => {
+    const zero = { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' };
+    const marks = tileIncidents(
+      lossByStore([
+        incident('a', 'S1', { recoveringSince: '2026-11-23T09:20:00Z' }),
+        incident('b', 'S2', { lostRevenue: zero, recoveringSince: '2026-11-23T09:20:00Z' }),
+        incident('c', 'S3', { lostRevenue: zero }),
+        incident('d', 'S4'),
+      ]),
+      (amount, currency) => `${amount} ${currency}`,
+    );
+    expect(Object.fromEntries(marks)).toEqual({
+      S1: { lost: '100 EUR', recovering: true },
+      S2: { lost: null, recovering: true },
+      S4: { lost: '100 EUR', recovering: false },
+    });
+  });
+
+  it('shows the recovering mark only once the store\'s own state agrees that its tills are back', () => {
+    const mark = { lost: '100 EUR', recovering: true };
+    expect(showsRecovering('ok', mark)).toBe(true);
+    expect(showsRecovering('degraded', mark)).toBe(true);
+    expect(showsRecovering('down', mark)).toBe(false);
+    expect(showsRecovering('offline', mark)).toBe(false);
+    expect(showsRecovering('ok', { ...mark, recovering: false })).toBe(false);
+    expect(showsRecovering('ok', undefined)).toBe(false);
   });
 });
 

@@ -171,6 +171,34 @@ providers:
     }
   });
 
+  it('marks the wall tile "recovering" while the hold period runs, then drops the mark once the incident closes', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      await page.locator('[data-connection="live"]').waitFor();
+      await stack.fault('S004', { pos: 'error' });
+      const tile = page.locator('.tile[data-store-id="S004"]');
+      await page.locator('.tile[data-store-id="S004"][data-state="down"]').waitFor({ timeout: 5000 });
+      // The incident opens once the pending period has passed.
+      await expect.poll(async () => (await api<unknown[]>('/api/incidents?storeId=S004&status=open', viewer)).length, { timeout: 10_000 }).toBe(1);
+      // The hold lasts 2 s here: record the tile's state and label whenever it is marked, however briefly.
+      await tile.evaluate((el) => {
+        const seen: string[] = ((window as unknown as { recovering: string[] }).recovering = []);
+        new MutationObserver(() => {
+          if (el.getAttribute('data-recovering') === 'true') seen.push(`${el.getAttribute('data-state')} ${el.getAttribute('aria-label')}`);
+        }).observe(el, { attributes: true });
+      });
+      await stack.fault('S004', {});
+      await expect.poll(() => page.evaluate(() => (window as unknown as { recovering: string[] }).recovering.length), { timeout: 10_000 }).toBeGreaterThan(0);
+      const seen = await page.evaluate(() => (window as unknown as { recovering: string[] }).recovering);
+      expect(seen[0]).toMatch(/^ok .*, recovering$/);
+      await expect.poll(() => tile.getAttribute('data-recovering'), { timeout: 10_000 }).toBeNull();
+      expect(await tile.getAttribute('data-state')).toBe('ok');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets the provider acknowledge the ticket from a 390 px phone', async () => {
     expect(ticket).toBeDefined();
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

@@ -9,6 +9,8 @@ export interface CanvasTile {
   title: string;
   tills: string;
   loss: string | null;
+  /** Every till is back and the incident waits out its hold: drawn with a dashed edge, as on the DOM wall. */
+  recovering: boolean;
 }
 
 export interface CanvasHeader {
@@ -55,7 +57,8 @@ export function slotAt(x: number, y: number, layout: TileLayout, cells: number):
 }
 
 /**
- * Draws every tile: background by state, the state's icon, title, tills up/total and the loss when it fits.
+ * Draws every tile: background by state, the state's icon, title, tills up/total, the loss when it fits and a
+ * dashed edge while recovering.
  * One pass over plain data; the caller clears and scales the canvas.
  */
 export function drawTiles(
@@ -105,6 +108,13 @@ export function drawTiles(
     ctx.lineWidth = 2.6;
     ctx.stroke(icons[t.state]);
     ctx.setTransform(base);
+    if (t.recovering) {
+      const inset = Math.max(2, Math.floor(h * 0.06));
+      ctx.lineWidth = Math.max(1.5, h * 0.025);
+      ctx.setLineDash([4, 3]);
+      ctx.strokeRect(x + inset, y + inset, w - 2 * inset, h - 2 * inset);
+      ctx.setLineDash([]);
+    }
     if (twoLines) {
       ctx.fillText(fit(ctx, t.title, w - 2 * pad), x + pad, y + pad);
       ctx.textAlign = 'right';

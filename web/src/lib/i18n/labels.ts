@@ -1,4 +1,4 @@
-import type { ComponentName, ComponentState, IncidentKind, StoreState, TicketEventType, TicketStatus, TillState } from '@storepulse/protocol';
+import type { ComponentName, ComponentState, IncidentKind, StoreState, StoreSummary, TicketEventType, TicketStatus, TillState } from '@storepulse/protocol';
 import type { SlaTargetName, Urgency } from '$lib/tickets/tickets.js';
 import { m } from '$lib/paraglide/messages.js';
 
@@ -44,6 +44,11 @@ const COMPONENT_STATE: Record<ComponentState, Label> = {
 export const COMPONENT_ORDER = Object.keys(COMPONENT) as ComponentName[];
 
 export const storeStateLabel = (s: StoreState): string => STORE_STATE[s]();
+/** What a wall tile reads out: the store, its state and tills, then its loss so far and whether it is recovering. */
+export function tileLabel(s: StoreSummary, loss: string | null, recovering: boolean): string {
+  const text = m.tile_label({ name: s.name, city: s.city, state: storeStateLabel(s.state), up: s.tills.up, total: s.tills.total });
+  return text + (loss ? `, ${m.tile_lost({ amount: loss })}` : '') + (recovering ? `, ${m.tile_recovering()}` : '');
+}
 export const tillStateLabel = (s: TillState): string => TILL_STATE[s]();
 export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */

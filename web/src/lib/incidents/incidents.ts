@@ -1,4 +1,4 @@
-import type { IncidentView, IncidentsSnapshot, LostRevenueToday } from '@storepulse/protocol';
+import type { IncidentView, IncidentsSnapshot, LostRevenueToday, StoreState } from '@storepulse/protocol';
 
 /** Open incidents by id, and today's lost revenue per currency: what the wall knows of losses. */
 export interface IncidentState {
@@ -27,19 +27,47 @@ export interface StoreLoss {
   currency: string;
   gross: number;
   incidents: number;
+  /** Every till of every open incident is back: the store looks fine while the incidents wait out their hold. */
+  recovering: boolean;
 }
 
-/** Lost revenue so far of each store's open incidents, in the store's currency. */
+/** Lost revenue so far of each store's open incidents, in the store's currency, and whether they are all recovering. */
 export function lossByStore(open: Iterable<IncidentView>): Map<string, StoreLoss> {
   const out = new Map<string, StoreLoss>();
   for (const inc of open) {
+    const recovering = inc.recoveringSince !== null;
     const prev = out.get(inc.storeId);
     if (prev) {
       prev.gross += inc.lostRevenue.gross;
       prev.incidents += 1;
+      prev.recovering &&= recovering;
     } else {
-      out.set(inc.storeId, { currency: inc.lostRevenue.currency, gross: inc.lostRevenue.gross, incidents: 1 });
+      out.set(inc.storeId, { currency: inc.lostRevenue.currency, gross: inc.lostRevenue.gross, incidents: 1, recovering });
     }
   }
   return out;
+}
+
+/** What a wall tile shows of its store's open incidents: the loss so far, formatted (null when none), and the recovering mark. */
+export interface TileIncident {
+  lost: string | null;
+  recovering: boolean;
+}
+
+/** The tiles' marks, for stores with a loss so far or a recovering incident. */
+export function tileIncidents(byStore: ReadonlyMap<string, StoreLoss>, format: (amount: number, currency: string) => string): Map<string, TileIncident> {
+  const out = new Map<string, TileIncident>();
+  for (const [id, loss] of byStore) {
+    const lost = loss.gross > 0 ? format(loss.gross, loss.currency) : null;
+    if (lost !== null || loss.recovering) out.set(id, { lost, recovering: loss.recovering });
+  }
+  return out;
+}
+
+/**
+ * Whether a tile shows the recovering mark: only once its store's own state agrees. Incident and store updates
+ * travel apart, and "Down … recovering" for the moment between them would contradict itself.
+ */
+export function showsRecovering(state: StoreState, mark: TileIncident | undefined): boolean {
+  return (mark?.recovering ?? false) && (state === 'ok' || state === 'degraded');
 }
