@@ -109,7 +109,8 @@ export function drawTiles(
     ctx.stroke(icons[t.state]);
     ctx.setTransform(base);
     if (t.recovering) {
-      const inset = Math.max(2, Math.floor(h * 0.06));
+      // Near the edge, clear of the title that starts one `pad` in.
+      const inset = Math.max(1, Math.floor(pad / 3));
       ctx.lineWidth = Math.max(1.5, h * 0.025);
       ctx.setLineDash([4, 3]);
       ctx.strokeRect(x + inset, y + inset, w - 2 * inset, h - 2 * inset);
