@@ -59,6 +59,24 @@ export function unservedTransactions(demand: number, capacity: number, maxBalkin
 }
 
 /**
+ * People waiting at one till at utilisation ρ: the M/M/1 mean queue ρ²/(1 − ρ), which stops growing
+ * where customers start to turn away (past it, more demand is lost rather than queued).
+ */
+export function standingQueue(utilisation: number): number {
+  if (utilisation >= 1) return QUEUE_FIRST_LOSS;
+  return Math.min(QUEUE_FIRST_LOSS, (utilisation * utilisation) / (1 - utilisation));
+}
+
+/**
+ * Buyers still queueing at the working tills when an outage ends (or now, while it lasts): they are served
+ * late, not lost. `perTill` is what one till serves in the time `demand` is counted over.
+ */
+export function queuedBacklog(demand: number, tills: number, perTill: number): number {
+  if (tills <= 0 || perTill <= 0) return 0;
+  return tills * standingQueue(demand / (tills * perTill));
+}
+
+/**
  * Transactions lost because capacity fell from `normalCapacity` to `capacity`. Demand is measured
  * conversion, which already nets out everyday queue losses, so only the increase counts; with no
  * working till at all, every expected transaction is lost.

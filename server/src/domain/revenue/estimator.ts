@@ -1,10 +1,10 @@
 import { expectedVisitors, type BaselineProfile } from './baseline.js';
 import { footfallIn, salesIn, type FootfallBin, type SalesBin } from './bins.js';
-import { capacityLevels, capacityLoss, type CapacityLevel, type CapacitySegment } from './capacity.js';
+import { capacityLevels, capacityLoss, queuedBacklog, type CapacityLevel, type CapacitySegment } from './capacity.js';
 import { confidenceOf, type QualityFlag } from './flags.js';
 import { ratesAt, type RateTable } from './rates.js';
 import { roundMoney } from './stats.js';
-import { clipTo, MINUTE_MS, quarters, QUARTER_MS, type Interval } from './time.js';
+import { clipTo, MINUTE_MS, overlapMs, quarters, QUARTER_MS, type Interval } from './time.js';
 
 export interface EstimatorOptions {
   /** Relative error of a door counter (typical 2D video counters are 90–95 % accurate). */
@@ -150,6 +150,8 @@ export function estimateLoss(input: LossInput): LossEstimate {
   let demandVariance = 0;
   let coveredMs = 0;
   let pastMs = 0;
+  /** The stretches the capacity model charged: where the queue left at recovery is looked up. */
+  const charged: Stretch[] = [];
 
   for (const q of quarters(input.range)) {
     for (const p of clipTo(q, input.active)) {
@@ -216,11 +218,21 @@ export function estimateLoss(input: LossInput): LossEstimate {
       methods.add(method);
       cap.tx += lost;
       cap.revenue += lost * r.basket;
+      charged.push({ ...p, demand: e, perTill: capUnit, basket: r.basket });
     }
   }
   if (pastMs > 0 && coveredMs === 0) flags.add('counter_silent');
   const end = input.range.end;
   const lastTills = meanTills(capacityLevels(input.capacity, { start: end - MINUTE_MS, end }, input.normalTills), 0);
+  const queued = queuedAtRecovery(input.capacity, input.range, input.normalTills, charged);
+  if (queued) {
+    // Those still queueing at the tills that kept working when the outage ended are served late, not lost.
+    const held = Math.min(cap.tx, queued.buyers);
+    cap.tx -= held;
+    cap.revenue -= held * queued.basket;
+    cap.low = Math.max(0, cap.low - held * queued.basket);
+    cap.high = Math.max(0, cap.high - held * queued.basket);
+  }
   // Customers queueing at the tills still working are served late, not lost: the backlog (a queue of
   // 10–15 people at most, where customers give up) is served in the minutes after recovery. Net's
   // returners are looked for after that.
@@ -371,6 +383,30 @@ function entriesBefore(input: LossInput, p: Interval, lagMs: number, defaultVph:
   out.visitors = out.measured + out.fill.visitors;
   out.coverage = openMs > 0 ? out.coverage / openMs : 1;
   return out;
+}
+
+/** Part of the range the capacity model charged: its expected buyers, one till's capacity over it and the basket. */
+interface Stretch extends Interval {
+  demand: number;
+  perTill: number;
+  basket: number;
+}
+
+/**
+ * The buyers queueing at the working tills when capacity last fell short within the range (at its end, or
+ * now while still short), and their basket. The queue that stood before, with every till open, was short
+ * enough to leave out; with no till working, or unknown ones, nobody is counted as waiting.
+ */
+function queuedAtRecovery(segments: readonly CapacitySegment[], range: Interval, normal: number, charged: readonly Stretch[]): { buyers: number; basket: number } | null {
+  let last: CapacitySegment | null = null;
+  for (const s of segments) {
+    if (overlapMs(s, range) > 0 && s.tills !== null && s.tills < normal && (!last || s.end > last.end)) last = s;
+  }
+  if (!last || !last.tills || last.tills <= 0) return null;
+  const at = Math.min(last.end, range.end);
+  const stretch = charged.find((p) => p.start < at && at <= p.end);
+  if (!stretch) return null;
+  return { buyers: queuedBacklog(stretch.demand, last.tills, stretch.perTill), basket: stretch.basket };
 }
 
 /** Share of the normal tills out of action over a stretch (unknown: all of them), 0..1. */

@@ -3,6 +3,8 @@ import {
   balkingShare,
   capacityLoss,
   estimateLoss,
+  queuedBacklog,
+  standingQueue,
   unservedTransactions,
   type BaselineProfile,
   type FootfallBin,
@@ -111,19 +113,54 @@ describe('full outage', () => {
 
 describe('partial outage without sales: capacity model', () => {
   it('charges the demand the working tills cannot serve plus queue balking, net of the everyday queue', () => {
-    // 120 visitors in one quarter → λ = 30; μ = 12 × 0.85 = 10.2; 2 of 4 tills: C = 20.4, normal 40.8.
+    // 120 visitors a quarter → λ = 30; μ = 12 × 0.85 = 10.2; 2 of 4 tills: C = 20.4, normal 40.8.
     const e = estimateLoss(
       input({
-        range: { start: at('10:00'), end: at('10:15') },
+        range: { start: at('10:00'), end: at('11:00') },
         footfall: perMinute('09:00', '12:00', 8),
-        capacity: [{ start: at('10:00'), end: at('10:15'), tills: 2 }],
+        capacity: [{ start: at('10:00'), end: at('11:00'), tills: 2 }],
       }),
     );
-    const atHalf = 30 - 20.4; // over capacity: the excess, who are the ones the queue turns away
-    // ρ = 30 / 40.8 ≈ 0.74 with every till working: queues stay short and nobody balks.
-    expect(e.lostTransactions).toBeCloseTo(Math.round(atHalf * 10) / 10);
-    expect(e.gross).toBeCloseTo(atHalf * 40, 1);
+    // Over capacity the excess is lost (4 × 9.6), less the 5 people still queueing at each working till
+    // at the end, who are served after recovery. ρ = 30 / 40.8 ≈ 0.74 with every till: nobody balks.
+    const lost = 4 * (30 - 20.4) - 2 * 5;
+    expect(e.lostTransactions).toBeCloseTo(Math.round(lost * 10) / 10);
+    expect(e.gross).toBeCloseTo(lost * 40, 1);
     expect(e.method).toBe('capacity');
+    // Still open 15 min after every till came back: the queue counted is the one left at recovery.
+    const holding = estimateLoss(
+      input({
+        range: { start: at('10:00'), end: at('11:15') },
+        footfall: perMinute('09:00', '12:00', 8),
+        capacity: [
+          { start: at('10:00'), end: at('11:00'), tills: 2 },
+          { start: at('11:00'), end: at('11:15'), tills: 4 },
+        ],
+      }),
+    );
+    expect(holding.lostTransactions).toBeCloseTo(Math.round(lost * 10) / 10);
+  });
+
+  it('counts a shortage the queues at the working tills could hold as delayed, not lost', () => {
+    // 15 min of the same shortage: an excess of 9.6 fits in queues of 5 at the two working tills.
+    const quarter = { range: { start: at('10:00'), end: at('10:15') }, footfall: perMinute('09:00', '12:00', 8) };
+    const e = estimateLoss(input({ ...quarter, capacity: [{ start: at('10:00'), end: at('10:15'), tills: 2 }] }));
+    expect(e.lostTransactions).toBe(0);
+    // With one till left the queue holds 5 of the 19.8 over its capacity.
+    const one = estimateLoss(input({ ...quarter, capacity: [{ start: at('10:00'), end: at('10:15'), tills: 1 }] }));
+    expect(one.lostTransactions).toBeCloseTo(30 - 10.2 - 5, 1);
+    // Nobody queues at tills that are all down.
+    expect(estimateLoss(input({ ...quarter, footfall: perMinute('09:00', '12:00', 8) })).lostTransactions).toBe(30);
+  });
+
+  it('holds the M/M/1 queue at each working till, up to the length where customers start to turn away', () => {
+    expect(standingQueue(0.5)).toBeCloseTo(0.5, 9);
+    expect(standingQueue(0.8)).toBeCloseTo(3.2, 9);
+    expect(standingQueue(0.9)).toBe(5);
+    expect(standingQueue(3)).toBe(5);
+    // 3 tills each serving 10 against a demand of 24: ρ = 0.8
+    expect(queuedBacklog(24, 3, 10)).toBeCloseTo(9.6, 9);
+    expect(queuedBacklog(24, 0, 10)).toBe(0);
   });
 
   it('loses nothing when the working tills have room to spare', () => {
@@ -162,12 +199,12 @@ describe('partial outage without sales: capacity model', () => {
     const quarter = { range: { start: at('10:00'), end: at('10:15') }, footfall: perMinute('09:00', '12:00', 8) };
     const capacity = [{ start: at('10:00'), end: at('10:15'), tills: 2 }];
     // 36 an hour: μ = 9 per quarter, not scaled down; 2 of 4 tills serve 18 of the demand of 30, and all
-    // four (ρ = 0.83) would have kept the queue short.
+    // four (ρ = 0.83) would have kept the queue short. Of the 12 over, 2 × 5 are still queueing at the end.
     const configured = estimateLoss(input({ ...quarter, capacity, store: { ...store, tillThroughput: 36 } }));
-    expect(configured.lostTransactions).toBe(12);
-    expect(configured.gross).toBe(12 * 40);
+    expect(configured.lostTransactions).toBe(2);
+    expect(configured.gross).toBe(2 * 40);
     // HQ's figure wins over the learned one, which comes from tills that were rarely busy.
-    expect(estimateLoss(input({ ...quarter, capacity, rates, store: { ...store, tillThroughput: 36 } })).lostTransactions).toBe(12);
+    expect(estimateLoss(input({ ...quarter, capacity, rates, store: { ...store, tillThroughput: 36 } })).lostTransactions).toBe(2);
     expect(estimateLoss(input({ ...quarter, capacity, rates })).lostTransactions).toBe(0);
   });
 });
