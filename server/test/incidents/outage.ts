@@ -70,6 +70,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export interface OutageRun {
   faultAt: number;
   opened: IncidentView;
+  /** The fleet's running total for today as pushed while the incident was still open. */
+  todayWhileOpen: LostRevenueTodayEvent;
   closed: IncidentView;
 }
 
@@ -98,12 +100,18 @@ export async function runFullOutage(mqttUrl: string, options: IClientOptions, li
       JSON.stringify({ v: 1, seq: seqNo, binStart: iso(start), binEnd: iso(end), in: visitors, out: 0 });
     await c.publishAsync(topics.footfall('S001', 'door1'), footfall(1, binStart, binStart + BIN_MS, BIN_VISITORS), { qos: 1 });
     const opened = await waitFor(async () => live.opened.find((i) => i.storeId === 'S001'), 5000, 'incident opened over socket.io');
+    // Recovery waits for the live total to count the open incident, so a busy machine cannot merge the two pushes.
+    const todayWhileOpen = await waitFor(
+      async () => live.today.find((t) => t.today.some((c) => c.currency === 'EUR' && c.incidents === 1)),
+      5000,
+      'running total pushed while open',
+    );
     await c.publishAsync(topics.status('S001', 'T1'), status(++seq.T1), { qos: 1, retain: true });
     await sleep(2300);
     // Any input makes the engine look again; the next bin lies after the outage.
     await c.publishAsync(topics.footfall('S001', 'door1'), footfall(2, binStart + BIN_MS, binStart + BIN_MS + 10_000, 0), { qos: 1 });
     const closed = await waitFor(async () => live.closed.find((i) => i.id === opened.id), 5000, 'incident closed over socket.io');
-    return { faultAt, opened, closed };
+    return { faultAt, opened, todayWhileOpen, closed };
   } finally {
     await Promise.all(clients.map((c) => c.endAsync(true)));
   }
