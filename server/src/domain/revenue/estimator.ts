@@ -150,8 +150,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
   let demandVariance = 0;
   let coveredMs = 0;
   let pastMs = 0;
-  /** The stretches the capacity model charged: where the queue left at recovery is looked up. */
-  const charged: Stretch[] = [];
+  const recovery = lastShortfall(input.capacity, input.range, input.normalTills);
+  /** Buyers still queueing at the working tills at `recovery`, and their basket. */
+  let queued = { buyers: 0, basket: 0 };
 
   for (const q of quarters(input.range)) {
     for (const p of clipTo(q, input.active)) {
@@ -218,24 +219,22 @@ export function estimateLoss(input: LossInput): LossEstimate {
       methods.add(method);
       cap.tx += lost;
       cap.revenue += lost * r.basket;
-      charged.push({ ...p, demand: e, perTill: capUnit, basket: r.basket });
+      if (recovery && p.start < recovery.at && recovery.at <= p.end) queued = { buyers: queuedBacklog(e, recovery.tills, capUnit), basket: r.basket };
     }
   }
   if (pastMs > 0 && coveredMs === 0) flags.add('counter_silent');
   const end = input.range.end;
   const lastTills = meanTills(capacityLevels(input.capacity, { start: end - MINUTE_MS, end }, input.normalTills), 0);
-  const queued = queuedAtRecovery(input.capacity, input.range, input.normalTills, charged);
-  if (queued) {
-    // Those still queueing at the tills that kept working when the outage ended are served late, not lost.
-    const held = Math.min(cap.tx, queued.buyers);
-    cap.tx -= held;
-    cap.revenue -= held * queued.basket;
-    cap.low = Math.max(0, cap.low - held * queued.basket);
-    cap.high = Math.max(0, cap.high - held * queued.basket);
-  }
-  // Customers queueing at the tills still working are served late, not lost: the backlog (a queue of
-  // 10–15 people at most, where customers give up) is served in the minutes after recovery. Net's
-  // returners are looked for after that.
+  // Customers queueing at the tills still working are served late, not lost. Without sales the capacity
+  // model takes off the queue it expects at recovery. With sales the backlog (a queue of 10–15 people at
+  // most, where customers give up) is served in the minutes after recovery, and the gap counts them there;
+  // net's returners are looked for after that.
+  const heldTx = Math.min(cap.tx, queued.buyers);
+  const held = heldTx * queued.basket;
+  cap.tx -= heldTx;
+  cap.revenue -= held;
+  cap.low = Math.max(0, cap.low - held);
+  cap.high = Math.max(0, cap.high - held);
   const catchUp = input.sales && methods.has('gap') && lastTills > 0 ? opts.backlogMin * MINUTE_MS : 0;
   // A sales bin straddling the start or the end is compared whole: its sales were made before the
   // outage or after recovery, and pro rata would credit part of them to the outage.
@@ -385,28 +384,17 @@ function entriesBefore(input: LossInput, p: Interval, lagMs: number, defaultVph:
   return out;
 }
 
-/** Part of the range the capacity model charged: its expected buyers, one till's capacity over it and the basket. */
-interface Stretch extends Interval {
-  demand: number;
-  perTill: number;
-  basket: number;
-}
-
 /**
- * The buyers queueing at the working tills when capacity last fell short within the range (at its end, or
- * now while still short), and their basket. The queue that stood before, with every till open, was short
- * enough to leave out; with no till working, or unknown ones, nobody is counted as waiting.
+ * When capacity last fell short within the range (its end, or the range's end while still short) and the
+ * tills working then. The queue that stood before, with every till open, was short enough to leave out;
+ * unknown tills (store offline) are not counted as having anyone waiting.
  */
-function queuedAtRecovery(segments: readonly CapacitySegment[], range: Interval, normal: number, charged: readonly Stretch[]): { buyers: number; basket: number } | null {
+function lastShortfall(segments: readonly CapacitySegment[], range: Interval, normal: number): { at: number; tills: number } | null {
   let last: CapacitySegment | null = null;
   for (const s of segments) {
     if (overlapMs(s, range) > 0 && s.tills !== null && s.tills < normal && (!last || s.end > last.end)) last = s;
   }
-  if (!last || !last.tills || last.tills <= 0) return null;
-  const at = Math.min(last.end, range.end);
-  const stretch = charged.find((p) => p.start < at && at <= p.end);
-  if (!stretch) return null;
-  return { buyers: queuedBacklog(stretch.demand, last.tills, stretch.perTill), basket: stretch.basket };
+  return last?.tills ? { at: Math.min(last.end, range.end), tills: last.tills } : null;
 }
 
 /** Share of the normal tills out of action over a stretch (unknown: all of them), 0..1. */
