@@ -180,6 +180,12 @@ describe('browser sessions and the wall link', () => {
     expect((await h.api('/api/stores', { token: null, headers: { cookie: pair } })).status).toBe(200);
   });
 
+  it('keeps a kiosk link\'s other options when it drops the token', async () => {
+    const res = await h.api(`/wall?kiosk=1&token=${encodeURIComponent(viewer)}&group=region&rotate=60`, { token: null });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/wall?kiosk=1&group=region&rotate=60');
+  });
+
   it('sends a provider\'s link to the provider view', async () => {
     const pilot = await h.issue('provider', { providerId: 'pilot' });
     const res = await h.api(`/wall?token=${encodeURIComponent(pilot)}`, { token: null });

@@ -47,7 +47,11 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService }) {
     if (token === undefined) return reply.sendWebApp();
     const who = opts.auth.authenticate(token);
     if (!who || who.role === 'agent') return reply.redirect('/login?error=token', 302);
-    // A provider's engineer lands on the provider view; everyone else on the wall.
-    return reply.setCookie(SESSION_COOKIE, token, COOKIE_OPTIONS).redirect(who.role === 'provider' ? '/provider' : '/wall', 302);
+    // A provider's engineer lands on the provider view; everyone else on the wall. A kiosk link's other
+    // options (kiosk, group, rotate) stay in the address; the schema keeps only the token in req.query.
+    const rest = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
+    rest.delete('token');
+    const query = rest.size > 0 ? `?${rest}` : '';
+    return reply.setCookie(SESSION_COOKIE, token, COOKIE_OPTIONS).redirect(`${who.role === 'provider' ? '/provider' : '/wall'}${query}`, 302);
   });
 }
