@@ -29,6 +29,7 @@ import { reportRoutes } from './routes/api/reports.js';
 import { ticketRoutes } from './routes/api/tickets.js';
 import { tillHistoryRoutes } from './routes/api/till-history.js';
 import type { App } from './types.js';
+import { strictDateTime } from './strict-date-time.js';
 
 export interface HttpDeps {
   hq: HqCurrency | null;
@@ -54,7 +55,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     trustProxy: true,
-    ajv: { customOptions: { allErrors: false, removeAdditional: false } },
+    ajv: { customOptions: { allErrors: false, removeAdditional: false }, onCreate: strictDateTime },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Refused requests are counted by route pattern (bounded), never by path, which can carry ids or a token.

@@ -69,6 +69,8 @@ describe('HTTP API: till state history and store regions', () => {
       [range(now - 8 * 24 * HOUR, now), 'at most 7 days'],
       [`from=yesterday&to=${new Date(now).toISOString()}`, 'from'],
       [`to=${new Date(now).toISOString()}`, 'from'],
+      // A leap second passes the date-time pattern but is no instant a Date can hold.
+      [`from=2026-06-30T23:59:60Z&to=${new Date(now).toISOString()}`, 'from'],
       [`${range(now - HOUR, now)}&limit=0`, 'limit'],
       [`${range(now - HOUR, now)}&tillId=T%201`, 'tillId'],
       [`${range(now - HOUR, now)}&colour=red`, 'additional'],
@@ -79,7 +81,7 @@ describe('HTTP API: till state history and store regions', () => {
     }
     // Each refusal is counted by route pattern, not by path.
     const text = await (await h.api('/metrics')).text();
-    expect(metricValue(text, 'storepulse_http_refused_total', { method: 'GET', route: '/api/stores/:id/tills/history', status: '400' })).toBe(8);
+    expect(metricValue(text, 'storepulse_http_refused_total', { method: 'GET', route: '/api/stores/:id/tills/history', status: '400' })).toBe(9);
   });
 
   it('is 404 for an unknown store or till and for a store outside a provider\'s scope, 401/403 without the right token', async () => {

@@ -93,12 +93,13 @@ describe('incidents end to end on the embedded broker: outage → incident → l
   });
 
   it('refuses bad queries with 400', async () => {
-    for (const q of ['status=maybe', 'from=yesterday', 'storeId=a/b', 'limit=0', 'nope=1', 'from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z']) {
+    for (const q of ['status=maybe', 'from=yesterday', 'storeId=a/b', 'limit=0', 'nope=1', 'from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z', 'from=2026-06-30T23:59:60Z']) {
       expect((await h.api(`/api/incidents?${q}`)).status, q).toBe(400);
     }
     expect((await h.api('/api/stores/S001/series?from=2026-11-23T10:00:00Z&to=2026-11-23T11:00:00Z&bin=7')).status).toBe(400);
     expect((await h.api('/api/stores/S001/series?from=2026-11-01T00:00:00Z&to=2026-11-23T00:00:00Z&bin=60')).status).toBe(400);
     expect((await h.api('/api/stores/S001/series?to=2026-11-23T00:00:00Z')).status).toBe(400);
+    expect((await h.api('/api/stores/S001/series?from=2026-06-30T23:59:60Z&to=2026-07-01T01:00:00Z')).status).toBe(400);
   });
 
   it('sums the fleet: stores by state, tills, lost revenue today per currency, open incidents', async () => {

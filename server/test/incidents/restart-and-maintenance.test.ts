@@ -97,6 +97,9 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect((await put('refit', { id: 'refit', start: window.start, end: window.end })).status).toBe(400);
     expect((await put('refit', { ...window, recurrence: { weekdays: ['mon'], hours: '01:00-02:00' } })).status).toBe(400);
     expect((await put('refit', { ...window, extra: true })).status).toBe(400);
+    const backwards = await put('refit', { ...window, start: window.end, end: window.start });
+    expect(backwards.status).toBe(400);
+    expect(((await backwards.json()) as { message: string }).message).toMatch(/end must be after start/);
     expect((await put('refit', window, viewer)).status).toBe(403);
     expect((await put('file-window', { id: 'file-window', storeIds: ['S001'], recurrence: { weekdays: ['sun'], hours: '02:00-04:00' } })).status).toBe(409);
     expect((await api('/api/maintenance/file-window', { method: 'DELETE' })).status).toBe(409);

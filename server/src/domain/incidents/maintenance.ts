@@ -26,6 +26,8 @@ export interface MaintenanceTarget {
   groups?: readonly string[];
 }
 
+const hasOffset = (iso: string) => /[Tt ].*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/.test(iso);
+
 /** Why a window is unusable, or null when it is fine: the config loader and the API reject such windows. */
 export function maintenanceProblem(w: MaintenanceWindow): string | null {
   if (!w.storeIds?.length && !w.groups?.length) return 'a maintenance window needs storeIds or groups';
@@ -40,6 +42,8 @@ export function maintenanceProblem(w: MaintenanceWindow): string | null {
   const start = DateTime.fromISO(w.start ?? '', { zone: 'UTC' });
   const end = DateTime.fromISO(w.end ?? '', { zone: 'UTC' });
   if (!start.isValid || !end.isValid) return 'start and end must be ISO date-times';
+  // Only comparable without a store's zone when both are local times or both are instants.
+  if (hasOffset(w.start!) === hasOffset(w.end!) && end <= start) return 'end must be after start';
   return null;
 }
 

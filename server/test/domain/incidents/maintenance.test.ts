@@ -42,6 +42,10 @@ describe('maintenance windows', () => {
     expect(maintenanceProblem({ id: 'w', start: '2026-11-23T10:00', end: '2026-11-23T11:00' })).toMatch(/storeIds or groups/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'] })).toMatch(/one-off|recurring/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], start: 'soon', end: 'later' })).toMatch(/ISO/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], start: '2026-11-23T11:00', end: '2026-11-23T10:00' })).toMatch(/end must be after start/);
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], start: '2026-11-23T10:00Z', end: '2026-11-23T10:00+00:00' })).toMatch(/end must be after start/);
+    // A local start and an instant end compare only in each store's zone, so they are not refused here.
+    expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], start: '2026-11-23T09:30', end: '2026-11-23T10:00Z' })).toBeNull();
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: [], hours: '10:00-11:00' } })).toMatch(/weekdays/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['mon'], hours: '25:00-26:00' } })).toMatch(/HH:MM/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['mon'], hours: '10:00-11:00' } })).toBeNull();

@@ -47,8 +47,8 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService }) {
     if (token === undefined) return reply.sendWebApp();
     const who = opts.auth.authenticate(token);
     if (!who || who.role === 'agent') return reply.redirect('/login?error=token', 302);
-    // A provider's engineer lands on the provider view; everyone else on the wall. A kiosk link's other
-    // options (kiosk, group, rotate) stay in the address; the schema keeps only the token in req.query.
+    // A provider's engineer lands on the provider view; everyone else on the wall. Only the token leaves
+    // the address: a kiosk link's other options (kiosk, group, rotate) stay.
     const rest = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
     rest.delete('token');
     const query = rest.size > 0 ? `?${rest}` : '';
