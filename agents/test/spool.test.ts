@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { open as fsOpen } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,31 @@ const open = (dir: string, extra: Partial<SpoolOptions> = {}) =>
   Spool.open({ dir, maxBytes: 10 << 20, maxAgeMs: 72 * 3_600_000, logger, ...extra });
 const add = (s: Spool, n: number, tag = 'm') =>
   Promise.all(Array.from({ length: n }, (_, i) => s.append('footfall', `t/${tag}`, false, (seq) => ({ seq, tag, i }))));
+const segments = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('seg-')).sort().map((n) => join(dir, n));
+
+/** A disk that fills up: with `room` set, writes take only that many more bytes, then fail with ENOSPC. */
+function fillingDisk() {
+  const disk = { room: null as number | null, truncateFails: false };
+  const openFile = async (path: string, flags: string) => {
+    const fh = await fsOpen(path, flags);
+    const write = fh.write.bind(fh) as (b: Buffer, offset: number, length: number) => ReturnType<typeof fh.write>;
+    const truncate = fh.truncate.bind(fh);
+    fh.write = (async (data: Buffer | string, offset = 0, length?: number) => {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      const want = length ?? buf.length - offset;
+      const n = disk.room === null ? want : Math.min(want, disk.room);
+      if (n === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      if (disk.room !== null) disk.room -= n;
+      return write(buf, offset, n);
+    }) as typeof fh.write;
+    fh.truncate = async (len?: number) => {
+      if (disk.truncateFails) throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
+      return truncate(len);
+    };
+    return fh;
+  };
+  return { disk, openFile };
+}
 
 describe('Spool', () => {
   it('hands out entries in order, and forgets them once acknowledged', async () => {
@@ -135,6 +161,79 @@ describe('Spool', () => {
     await s.sweep();
     expect(s.stats()).toMatchObject({ evicted: 5, backlog: 2 });
     expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['new', 'new']);
+    await s.close();
+  });
+
+  it('keeps the unsent messages before a zero-filled end left by a power loss, and counts and logs the damage', async () => {
+    const dir = fresh();
+    warnings.length = 0;
+    let s = await open(dir);
+    const added = await add(s, 50);
+    for (const e of await s.take(10)) s.ack(e.id);
+    await s.close();
+    const seg = segments(dir).find((p) => readFileSync(p).length > 0)!;
+    const intact = readFileSync(seg).length;
+    appendFileSync(seg, Buffer.alloc(70 * 1024)); // more than one read chunk of zeros
+    s = await open(dir);
+    expect((await s.take(100)).map((e) => e.id)).toEqual(added.slice(10).map((e) => e.id));
+    expect(s.stats().corrupt).toBe(1);
+    expect(warnings).toContainEqual({ o: { segment: seg, offset: intact, bytes: 70 * 1024 }, msg: 'spool: cut off a damaged segment end' });
+    await s.close();
+    // The damage was cut off once: the next start finds a clean segment and the same backlog.
+    s = await open(dir);
+    expect(s.stats()).toMatchObject({ corrupt: 0, backlog: 40 });
+    expect(await s.take(100)).toHaveLength(40);
+    await s.close();
+  });
+
+  it('reads on past a damaged stretch inside a segment', async () => {
+    const dir = fresh();
+    let s = await open(dir);
+    await add(s, 3);
+    await s.close();
+    const seg = segments(dir).find((p) => readFileSync(p).length > 0)!;
+    const [l1, l2, l3] = readFileSync(seg, 'utf8').split('\n');
+    writeFileSync(seg, `${l1}\n${'\0'.repeat(70 * 1024)}\n${l2}\n${l3}\n`);
+    s = await open(dir);
+    expect((await s.take(10)).map((e) => e.payload.i)).toEqual([0, 1, 2]);
+    expect(s.stats().corrupt).toBeGreaterThan(0);
+    await s.close();
+  });
+
+  it('fails an append the disk cannot take whole, and keeps the segment clean for the next ones', async () => {
+    const dir = fresh();
+    const { disk, openFile } = fillingDisk();
+    let s = await open(dir, { openFile });
+    await add(s, 1, 'before');
+    disk.room = 10; // room for a few bytes of the next line, not all of it
+    await expect(add(s, 1, 'lost')).rejects.toThrow('ENOSPC');
+    disk.room = null;
+    await add(s, 1, 'after');
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['before', 'after']);
+    expect(s.stats()).toMatchObject({ failedWrites: 1, corrupt: 0 });
+    await s.close();
+    s = await open(dir);
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['before', 'after']);
+    expect(s.stats().corrupt).toBe(0);
+    await s.close();
+  });
+
+  it('starts a new segment when the partial line of a failed append cannot be cut off', async () => {
+    const dir = fresh();
+    const { disk, openFile } = fillingDisk();
+    let s = await open(dir, { openFile });
+    await add(s, 1, 'before');
+    disk.room = 10;
+    disk.truncateFails = true;
+    await expect(add(s, 1, 'lost')).rejects.toThrow('ENOSPC');
+    disk.room = null;
+    await add(s, 1, 'after');
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['before', 'after']);
+    await s.close();
+    // The stray bytes end the old segment; the next start cuts them off and keeps both messages.
+    s = await open(dir);
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['before', 'after']);
+    expect(s.stats().corrupt).toBe(1);
     await s.close();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rename, stat, unlink, writeFile, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, truncate, unlink, writeFile, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopicKind } from '@storepulse/protocol';
 
@@ -25,6 +25,8 @@ export interface SpoolOptions {
   /** Size at which the active segment is closed and a new one begun (default: maxBytes / 20, within 64 KiB..8 MiB). */
   segmentBytes?: number;
   now?: () => number;
+  /** Opens the segment being written (tests pass one whose disk fills up). */
+  openFile?: (path: string, flags: string) => Promise<FileHandle>;
 }
 
 export interface SpoolStats {
@@ -33,6 +35,8 @@ export interface SpoolStats {
   bytes: number;
   evicted: number;
   corrupt: number;
+  /** Appends that failed (disk full, I/O error): the caller was told, nothing was kept. */
+  failedWrites: number;
   oldestAt: number | null;
 }
 
@@ -73,16 +77,21 @@ export class Spool {
   private cursor: { seg: Segment; offset: number; handle: FileHandle | null } | null = null;
   private evicted = 0;
   private corrupt = 0;
+  private failedWrites = 0;
+  /** A failed write left bytes that could not be cut off: the next line goes to a new segment. */
+  private activeTorn = false;
   private writes: Promise<unknown> = Promise.resolve();
   private ackWrite: Promise<void> | null = null;
   private ackDirty = false;
   private closed = false;
   private readonly now: () => number;
+  private readonly openFile: (path: string, flags: string) => Promise<FileHandle>;
   private readonly segmentBytes: number;
   private readonly listeners = new Set<() => void>();
 
   private constructor(private readonly opts: SpoolOptions) {
     this.now = opts.now ?? Date.now;
+    this.openFile = opts.openFile ?? open;
     this.segmentBytes = opts.segmentBytes ?? Math.min(8 << 20, Math.max(64 << 10, Math.floor(opts.maxBytes / 20)));
   }
 
@@ -100,10 +109,11 @@ export class Spool {
     const line = `${JSON.stringify(entry)}\n`;
     const done = this.writes.then(async () => {
       const seg0 = this.active.seg;
-      if (seg0.bytes >= this.segmentBytes || (seg0.firstAt > 0 && this.now() - seg0.firstAt > this.segmentAgeMs())) await this.rotate();
+      if (this.activeTorn || seg0.bytes >= this.segmentBytes || (seg0.firstAt > 0 && this.now() - seg0.firstAt > this.segmentAgeMs())) await this.rotate();
       const seg = this.active.seg;
-      await this.active.handle.write(line);
-      seg.bytes += Buffer.byteLength(line);
+      const bytes = Buffer.from(line);
+      await this.writeWhole(bytes);
+      seg.bytes += bytes.length;
       seg.lastId = entry.id;
       seg.lastAt = entry.at;
       this.lastWrittenId = entry.id;
@@ -113,7 +123,27 @@ export class Spool {
       return entry;
     });
     this.writes = done.catch(() => undefined);
-    return done;
+    return done.catch((err: unknown) => {
+      this.failedWrites++;
+      throw err;
+    });
+  }
+
+  /** Writes the whole line, or throws with none of it left in the segment. */
+  private async writeWhole(bytes: Buffer): Promise<void> {
+    const { seg, handle } = this.active;
+    try {
+      // A short write is what a full disk gives first: write the rest, and the disk then says why not.
+      for (let done = 0; done < bytes.length;) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+        if (bytesWritten <= 0) throw new Error('spool: the disk took no more bytes');
+        done += bytesWritten;
+      }
+    } catch (err) {
+      // Cut the partial line off, or the next line would be glued to it and both lost.
+      await handle.truncate(seg.bytes).catch(() => { this.activeTorn = true; });
+      throw err;
+    }
   }
 
   /** Called whenever something new can be taken. */
@@ -167,6 +197,7 @@ export class Spool {
       bytes: this.segments.reduce((n, s) => n + s.bytes, 0),
       evicted: this.evicted,
       corrupt: this.corrupt,
+      failedWrites: this.failedWrites,
       oldestAt: this.segments.find((s) => s.lastId > this.watermark)?.firstAt ?? null,
     };
   }
@@ -202,8 +233,16 @@ export class Spool {
     this.persistedWatermark = this.watermark;
     const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
     for (const name of names) {
-      const seg = await inspectSegment(join(dir, name), Number(SEGMENT.exec(name)![1]));
-      if (seg.lastId <= this.watermark && seg.bytes >= 0) {
+      const { seg, damaged } = await inspectSegment(join(dir, name), Number(SEGMENT.exec(name)![1]));
+      if (damaged > 0) {
+        // A torn last line, or zeros where a power loss lost the data: keep what comes before.
+        this.corrupt++;
+        this.opts.logger.warn({ segment: seg.path, offset: seg.bytes, bytes: damaged }, 'spool: cut off a damaged segment end');
+        // If it cannot be cut now, reads stop before it anyway and the next start tries again.
+        await truncate(seg.path, seg.bytes).catch(() => undefined);
+      }
+      // Nothing unacknowledged in it, or nothing readable at all.
+      if (seg.lastId <= this.watermark || seg.bytes === 0) {
         await unlink(seg.path).catch(() => undefined);
         continue;
       }
@@ -225,11 +264,13 @@ export class Spool {
   }
 
   private async rotate(): Promise<void> {
-    if (this.active) await this.active.handle.close();
     const firstId = this.lastWrittenId + 1;
     const seg: Segment = { firstId, lastId: firstId - 1, path: join(this.opts.dir, segName(firstId)), bytes: 0, firstAt: 0, lastAt: 0 };
-    const handle = await open(seg.path, 'a');
+    // Open the new segment first: if that fails (disk full), the current one stays usable.
+    const handle = await this.openFile(seg.path, 'a');
+    if (this.active) await this.active.handle.close();
     this.active = { seg, handle };
+    this.activeTorn = false;
     this.segments.push(seg);
     if (!this.cursor) this.cursor = { seg, offset: 0, handle: null };
   }
@@ -262,11 +303,13 @@ export class Spool {
       if (e.id > this.watermark && e.id > this.lastTakenId) out.push(e);
     }
     if (pos === 0 && out.length === 0) {
-      // No newline in a whole chunk: a line torn by a crash at the end of an old segment.
+      // No newline in a whole chunk: damage inside a segment (a damaged end was cut off at open).
+      // Skip it; the reader picks up again at the next intact line.
       if (c.seg === this.active.seg) return null;
       this.corrupt++;
-      this.opts.logger.warn({ segment: c.seg.path }, 'spool: skipped a torn tail');
-      return this.advanceCursor() ? [] : null;
+      this.opts.logger.warn({ segment: c.seg.path, offset: c.offset, bytes: bytesRead }, 'spool: skipped unreadable bytes');
+      c.offset += bytesRead;
+      return [];
     }
     c.offset += Buffer.byteLength(text.slice(0, pos));
     return out;
@@ -347,10 +390,13 @@ export class Spool {
   }
 }
 
-/** First and last ids and times of a segment, from its name and its last complete line. */
-async function inspectSegment(path: string, firstId: number): Promise<Segment> {
+/**
+ * First and last ids and times of a segment, from its name and its last intact line. Whatever
+ * follows that line is damage (a torn line, zeros from a power loss): `bytes` stops before it.
+ */
+async function inspectSegment(path: string, firstId: number): Promise<{ seg: Segment; damaged: number }> {
   const size = (await stat(path)).size;
-  const seg: Segment = { firstId, lastId: firstId - 1, path, bytes: size, firstAt: 0, lastAt: 0 };
+  const seg: Segment = { firstId, lastId: firstId - 1, path, bytes: 0, firstAt: 0, lastAt: 0 };
   const fh = await open(path, 'r');
   try {
     const headLen = Math.min(size, READ_CHUNK);
@@ -358,22 +404,41 @@ async function inspectSegment(path: string, firstId: number): Promise<Segment> {
     await fh.read(head, 0, headLen, 0);
     const first = parseLine(head.toString('utf8').split('\n')[0] ?? '');
     if (first) seg.firstAt = first.at;
-    const tailLen = Math.min(size, READ_CHUNK);
-    const tail = Buffer.alloc(tailLen);
-    await fh.read(tail, 0, tailLen, size - tailLen);
-    const lines = tail.toString('utf8').split('\n');
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const e = parseLine(lines[i]!);
-      if (e) {
-        seg.lastId = e.id;
-        seg.lastAt = e.at;
-        break;
-      }
+    const last = await lastIntactLine(fh, size);
+    if (last) {
+      seg.lastId = last.entry.id;
+      seg.lastAt = last.entry.at;
+      seg.bytes = last.end;
     }
   } finally {
     await fh.close();
   }
-  return seg;
+  return { seg, damaged: size - seg.bytes };
+}
+
+/** Scans back from the end, chunk by chunk, past any damage, to the last line that parses. */
+async function lastIntactLine(fh: FileHandle, size: number): Promise<{ entry: SpoolEntry; end: number } | null> {
+  // The start of the chunk read before, up to its first newline: the end of a line begun further back.
+  let carry = Buffer.alloc(0);
+  for (let pos = size; pos > 0;) {
+    const len = Math.min(READ_CHUNK, pos);
+    pos -= len;
+    const chunk = Buffer.alloc(len);
+    await fh.read(chunk, 0, len, pos);
+    const text = Buffer.concat([chunk, carry]);
+    let nl = text.lastIndexOf(0x0a);
+    while (nl >= 0) {
+      const prev = nl === 0 ? -1 : text.lastIndexOf(0x0a, nl - 1);
+      if (prev < 0 && pos > 0) break; // the line begins in the chunk before
+      const entry = parseLine(text.subarray(prev + 1, nl).toString('utf8'));
+      if (entry) return { entry, end: pos + nl + 1 };
+      nl = prev;
+    }
+    carry = nl < 0 ? text : text.subarray(0, nl + 1);
+    // The reader takes lines of up to one chunk: a longer one is damage, however it ends.
+    if (carry.length > READ_CHUNK) carry = Buffer.alloc(0);
+  }
+  return null;
 }
 
 function alive(pid: number): boolean {
@@ -421,8 +486,8 @@ export async function peekBacklog(dir: string): Promise<{ backlog: number; bytes
   let backlog = 0;
   let bytes = 0;
   for (const name of names.filter((n) => SEGMENT.test(n))) {
-    const seg = await inspectSegment(join(dir, name), Number(SEGMENT.exec(name)![1]));
-    bytes += seg.bytes;
+    const { seg, damaged } = await inspectSegment(join(dir, name), Number(SEGMENT.exec(name)![1]));
+    bytes += seg.bytes + damaged;
     backlog += Math.max(0, seg.lastId - Math.max(watermark, seg.firstId - 1));
   }
   return { backlog, bytes };
