@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,8 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     });
     await new Promise<void>((r) => axis.listen(0, '127.0.0.1', r));
 
+    const salesCsv = join(dir, 'sales.csv');
+    writeFileSync(salesCsv, 'time;amount\n');
     const secret = join(dir, 'agent.secret');
     writeFileSync(secret, 'hunter2\n');
     chmodSync(secret, 0o644);
@@ -64,6 +66,7 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
         pos: { process: 'node', intervalSec: 1 },
         printer: { host: '127.0.0.1', port: printer.port, intervalSec: 5, timeoutMs: 500 },
         payment: { host: '127.0.0.1', port: (terminal.address() as AddressInfo).port, intervalSec: 5 },
+        sales: { csv: salesCsv, currency: 'EUR', intervalSec: 10 },
       },
       counters: [
         { id: 'door1', type: 'axis', url: `http://127.0.0.1:${(axis.address() as AddressInfo).port}`, intervalSec: 10, timezone: 'UTC' },
@@ -72,6 +75,8 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     });
     const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(JSON.parse(chunk.toString())); cb(); } });
     agent = await startAgent(cfg, { logger: pino({ level: 'info' }, sink) });
+    // Two sales after the start, one with a decimal comma, and one line the POS garbled.
+    appendFileSync(salesCsv, '2026-11-23T12:00:01;12,50\n2026-11-23T12:00:02;0x10\n2026-11-23T12:00:03;7\n');
   });
 
   afterAll(async () => {
@@ -115,6 +120,13 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     const bin = seen.find((m) => m.topic.endsWith('/footfall/door1'))!.payload;
     expect(bin).toMatchObject({ v: 1, binStart: '2026-11-23T12:00:00.000Z', binEnd: '2026-11-23T12:00:20.000Z', in: 3, out: 0 });
     expect(agent.stats().connected).toBe(true);
+  });
+
+  it('spools the sales of the POS export, and counts and logs the lines it refuses', async () => {
+    await waitFor(() => seen.some((m) => m.topic === 'storepulse/v1/stores/S009/tills/T1/sales'), 15_000, 'sales bin');
+    expect(seen.find((m) => m.topic.endsWith('/sales'))!.payload).toMatchObject({ v: 1, transactions: 2, revenue: 19.5, currency: 'EUR' });
+    expect(agent.stats().rejected.sales_line).toBe(1);
+    expect(logLines.some((l) => l.msg === 'POS export: refused lines without a plain amount' && l.first === '2026-11-23T12:00:02;0x10')).toBe(true);
   });
 
   it('warns that the credentials file is readable by others, without logging the secret', () => {

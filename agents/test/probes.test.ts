@@ -8,10 +8,12 @@ import { networkProbe } from '../src/agent/probes/network.js';
 import { paymentProbe } from '../src/agent/probes/payment.js';
 import { posProbe } from '../src/agent/probes/pos.js';
 import { runProbe, type Probe } from '../src/agent/probes/probe.js';
-import { CsvSalesSource, fetchSales } from '../src/agent/sales.js';
+import { CsvSalesSource, fetchSales, parseSalesLine, SalesWindow } from '../src/agent/sales.js';
 import { freePort } from '../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'storepulse-probes-'));
+const warnings: Array<{ o: object; msg?: string }> = [];
+const logger = { warn: (o: object, msg?: string) => void warnings.push({ o, msg }) };
 
 describe('probes against real processes and sockets', () => {
   let tcp: Server;
@@ -19,6 +21,7 @@ describe('probes against real processes and sockets', () => {
   let tcpPort = 0;
   let httpBase = '';
   let httpStatus = 200;
+  const salesFrom: string[] = [];
   beforeAll(async () => {
     tcp = createServer((s) => s.destroy());
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
@@ -26,6 +29,7 @@ describe('probes against real processes and sockets', () => {
     http = createHttp((req, res) => {
       if (req.url!.startsWith('/sales')) {
         const u = new URL(req.url!, 'http://x');
+        salesFrom.push(u.searchParams.get('from') ?? '');
         const body = u.searchParams.get('from') && u.searchParams.get('to') ? { transactions: 4, revenue: 99.5 } : { nope: 1 };
         res.writeHead(httpStatus, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         return;
@@ -88,7 +92,7 @@ describe('probes against real processes and sockets', () => {
   it('sales: follows a growing CSV from where it was, survives rotation, skips bad lines', async () => {
     const csv = join(dir, 'sales.csv');
     writeFileSync(csv, 'time,amount\n2026-11-23T09:00:00Z,10.00\n');
-    const src = new CsvSalesSource(csv);
+    const src = new CsvSalesSource(csv, logger);
     expect(await src.read()).toEqual({ transactions: 0, revenue: 0 }); // history before the start is not ours
     appendFileSync(csv, '2026-11-23T10:00:01Z,12.50\n2026-11-23T10:00:09Z;7.25\ngarbage line\n2026-11-23T10:00:12Z,3');
     expect(await src.read()).toEqual({ transactions: 2, revenue: 19.75 });
@@ -97,6 +101,57 @@ describe('probes against real processes and sockets', () => {
     expect(await src.read()).toEqual({ transactions: 1, revenue: 3.5 });
     writeFileSync(csv, '2026-11-24T08:00:00Z,1\n');
     expect(await src.read()).toEqual({ transactions: 1, revenue: 1 });
+  });
+
+  it('sales: reads a decimal comma after a ";", and refuses an empty, hex, exponent or signed amount', () => {
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50')).toBe(12.5);
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12.50;card')).toBe(12.5);
+    expect(parseSalesLine('2026-11-23T10:00:00Z, 7 ,x;y')).toBe(7);
+    for (const bad of ['2026-11-23T10:00:00Z,', '2026-11-23T10:00:00Z; ', '2026-11-23T10:00:00Z,0x10', '2026-11-23T10:00:00Z,1e6',
+      '2026-11-23T10:00:00Z,-3', '2026-11-23T10:00:00Z;1.234,56', '2026-11-23T10:00:00Z', 'timestamp,amount']) {
+      expect(parseSalesLine(bad), bad).toBeNull();
+    }
+  });
+
+  it('sales: counts the refused lines and logs them once per read, with the first one', async () => {
+    const csv = join(dir, 'refused.csv');
+    writeFileSync(csv, '');
+    const src = new CsvSalesSource(csv, logger);
+    await src.read();
+    warnings.length = 0;
+    appendFileSync(csv, `2026-11-23T10:00:01Z;12,50\n2026-11-23T10:00:02Z,\n2026-11-23T10:00:03Z,0x10\n${'x'.repeat(500)}\n`);
+    expect(await src.read()).toEqual({ transactions: 1, revenue: 12.5 });
+    expect(src.rejectedLines).toBe(3);
+    expect(warnings).toEqual([{ o: { file: csv, lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' }]);
+    appendFileSync(csv, '2026-11-23T10:00:04Z,1\n');
+    await src.read();
+    expect(warnings).toHaveLength(1); // a clean read says nothing
+  });
+
+  it('sales: a bin that could not be spooled is not lost: the next one covers its interval and sales', async () => {
+    const t0 = Date.parse('2026-11-23T10:00:00Z');
+    const csv = join(dir, 'window.csv');
+    writeFileSync(csv, '');
+    const src = new CsvSalesSource(csv, logger);
+    await src.read();
+    const fromCsv = new SalesWindow(src, t0);
+    appendFileSync(csv, '2026-11-23T10:00:10Z,10\n2026-11-23T10:00:20Z,5.5\n');
+    expect(await fromCsv.read(t0 + 60_000, AbortSignal.timeout(2000))).toEqual({ binStart: t0, binEnd: t0 + 60_000, transactions: 2, revenue: 15.5 });
+    // That bin did not reach the spool (disk full): the next one starts at the same place, with its sales.
+    appendFileSync(csv, '2026-11-23T10:01:10Z,2\n');
+    const carried = await fromCsv.read(t0 + 120_000, AbortSignal.timeout(2000));
+    expect(carried).toEqual({ binStart: t0, binEnd: t0 + 120_000, transactions: 3, revenue: 17.5 });
+    fromCsv.spooled(carried);
+    expect(await fromCsv.read(t0 + 180_000, AbortSignal.timeout(2000))).toEqual({ binStart: t0 + 120_000, binEnd: t0 + 180_000, transactions: 0, revenue: 0 });
+
+    const fromUrl = new SalesWindow(`${httpBase}/sales`, t0);
+    salesFrom.length = 0;
+    await fromUrl.read(t0 + 60_000, AbortSignal.timeout(2000));
+    const bin = await fromUrl.read(t0 + 120_000, AbortSignal.timeout(2000));
+    expect(bin).toMatchObject({ binStart: t0, binEnd: t0 + 120_000 });
+    fromUrl.spooled(bin);
+    await fromUrl.read(t0 + 180_000, AbortSignal.timeout(2000));
+    expect(salesFrom).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T10:00:00.000Z', '2026-11-23T10:02:00.000Z']);
   });
 
   it('sales: asks an HTTP endpoint for an interval, and refuses a wrong answer', async () => {

@@ -15,7 +15,7 @@ import { paymentProbe } from './probes/payment.js';
 import { posProbe } from './probes/pos.js';
 import { printerProbe } from './probes/printer.js';
 import { runProbe, type Probe } from './probes/probe.js';
-import { CsvSalesSource, fetchSales, type SalesTotals } from './sales.js';
+import { CsvSalesSource, SalesWindow, type SalesBin } from './sales.js';
 import { Sender } from './sender.js';
 import { Spool, type SpoolStats } from './spool.js';
 import { TillStatus } from './status.js';
@@ -25,7 +25,7 @@ export interface AgentStats {
   published: number;
   spool: SpoolStats;
   components: Record<ComponentName, { state: string; detail?: string }>;
-  /** Counter data refused (bad bins, bad pushes), by reason. */
+  /** Input refused (bad counter bins and pushes, bad POS export lines), by reason. */
   rejected: Record<string, number>;
 }
 
@@ -219,26 +219,25 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
 
   // Sales from the POS export.
   const salesCfg = cfg.probes?.sales;
+  let csv: CsvSalesSource | null = null;
   if (salesCfg) {
-    const csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv) : null;
-    let from = Date.now();
+    csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv, logger) : null;
     if (csv) await csv.read().catch(() => undefined); // start from the current end of the file
+    const salesWindow = new SalesWindow(csv ?? salesCfg.url!, Date.now());
     every((salesCfg.intervalSec ?? 60) * 1000, async () => {
-      const to = Date.now();
-      let totals: SalesTotals;
+      let bin: SalesBin;
       try {
-        totals = csv ? await csv.read() : await fetchSales(salesCfg.url!, from, to, AbortSignal.timeout(10_000));
+        bin = await salesWindow.read(Date.now(), AbortSignal.timeout(10_000));
       } catch (err) {
         reject('sales_unreadable', {}, `sales source unreadable: ${(err as Error).message}`);
         return;
       }
-      // A late tick (a sleeping PC) must not produce a bin wider than the protocol allows.
-      const start = Math.max(from, to - 900_000);
-      from = to;
+      // A failed write is logged by enqueue and counted by the spool; the window then stays where it
+      // is, so the next bin carries these sales.
       await enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
-        v: 1, seq, binStart: iso(start), binEnd: iso(to), transactions: totals.transactions,
-        revenue: Math.round(totals.revenue * 100) / 100, currency: salesCfg.currency,
-      })).catch(() => undefined);
+        v: 1, seq, binStart: iso(bin.binStart), binEnd: iso(bin.binEnd), transactions: bin.transactions,
+        revenue: Math.round(bin.revenue * 100) / 100, currency: salesCfg.currency,
+      })).then(() => salesWindow.spooled(bin), () => undefined);
     }, false);
   }
 
@@ -250,7 +249,11 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       published: sender.published,
       spool: spool.stats(),
       components: status.components(spool.stats().backlog),
-      rejected: Object.fromEntries([...rejected, ...(push ? [...push.rejected].map(([k, v]) => [`push_${k}`, v] as const) : [])]),
+      rejected: Object.fromEntries([
+        ...rejected,
+        ...(push ? [...push.rejected].map(([k, v]) => [`push_${k}`, v] as const) : []),
+        ...(csv && csv.rejectedLines > 0 ? [['sales_line', csv.rejectedLines] as const] : []),
+      ]),
     }),
     async stop() {
       if (stopping) return;

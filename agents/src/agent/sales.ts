@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { MAX_BIN_SECONDS } from '@storepulse/protocol';
 import { httpGet } from './http-get.js';
 
 export interface SalesTotals {
@@ -6,12 +7,22 @@ export interface SalesTotals {
   revenue: number;
 }
 
-/** Parses one export line "timestamp,amount[,...]"; a header or a bad line gives null. */
+export interface SalesBin extends SalesTotals {
+  binStart: number;
+  binEnd: number;
+}
+
+/** Digits with at most one decimal point or comma: no sign (refunds are not counted), exponent or hex. */
+const AMOUNT = /^\d+(?:[.,]\d+)?$/;
+
+/**
+ * Parses one export line "timestamp,amount[,...]" or "timestamp;amount[;...]"; the first separator
+ * in the line is the one it uses, so "12,50" after a ";" is a decimal comma. A header or a bad line gives null.
+ */
 export function parseSalesLine(line: string): number | null {
-  const [, amount] = line.split(/[;,]/);
-  if (amount === undefined) return null;
-  const n = Number(amount.trim());
-  return Number.isFinite(n) && n >= 0 ? n : null;
+  const sep = /[;,]/.exec(line)?.[0];
+  const amount = sep === undefined ? undefined : line.split(sep)[1]?.trim();
+  return amount !== undefined && AMOUNT.test(amount) ? Number(amount.replace(',', '.')) : null;
 }
 
 /**
@@ -23,7 +34,7 @@ export class CsvSalesSource {
   private partial = '';
   rejectedLines = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string, private readonly logger: { warn(o: object, msg?: string): void }) {}
 
   async read(): Promise<SalesTotals> {
     const totals = { transactions: 0, revenue: 0 };
@@ -41,15 +52,22 @@ export class CsvSalesSource {
       this.offset += bytesRead;
       const lines = (this.partial + buf.subarray(0, bytesRead).toString('utf8')).split(/\r?\n/);
       this.partial = lines.pop() ?? '';
+      let refused = 0;
+      let example = '';
       for (const line of lines) {
         if (line.trim() === '') continue;
         const amount = parseSalesLine(line);
         if (amount === null) {
-          this.rejectedLines++;
+          if (refused++ === 0) example = line.slice(0, 80);
           continue;
         }
         totals.transactions++;
         totals.revenue += amount;
+      }
+      if (refused > 0) {
+        // One warning per read, with the first bad line for a person to look at, not the whole file.
+        this.rejectedLines += refused;
+        this.logger.warn({ file: this.path, lines: refused, first: example }, 'POS export: refused lines without a plain amount');
       }
     } finally {
       await fh.close();
@@ -70,4 +88,36 @@ export async function fetchSales(url: string, from: number, to: number, signal: 
     throw new Error('answer is not {transactions, revenue}');
   }
   return { transactions: Math.round(body.transactions), revenue: body.revenue };
+}
+
+/**
+ * Back-to-back sales bins from a CSV export or an HTTP endpoint. A bin's interval and sales are
+ * given up only once it is spooled: when spooling fails (disk full), the next bin covers them too.
+ */
+export class SalesWindow {
+  /** Read from the CSV, whose offset has moved past them, but not yet spooled. */
+  private unsent: SalesTotals = { transactions: 0, revenue: 0 };
+
+  /** `source` is the CSV, or the URL of the endpoint. */
+  constructor(private readonly source: CsvSalesSource | string, private from: number) {}
+
+  /** The bin from the end of the last spooled one to `to`. */
+  async read(to: number, signal: AbortSignal): Promise<SalesBin> {
+    let totals: SalesTotals;
+    if (typeof this.source === 'string') {
+      totals = await fetchSales(this.source, this.from, to, signal);
+    } else {
+      const got = await this.source.read();
+      this.unsent = { transactions: this.unsent.transactions + got.transactions, revenue: this.unsent.revenue + got.revenue };
+      totals = this.unsent;
+    }
+    // A late tick (a sleeping PC) must not produce a bin wider than the protocol allows.
+    return { binStart: Math.max(this.from, to - MAX_BIN_SECONDS * 1000), binEnd: to, ...totals };
+  }
+
+  /** The bin is spooled: the next one starts where it ended. */
+  spooled(bin: SalesBin): void {
+    this.from = bin.binEnd;
+    this.unsent = { transactions: 0, revenue: 0 };
+  }
 }
