@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,18 @@ describe('Axis live-sum differencing (Europe/Madrid, UTC+1 in November)', () => 
     });
   });
 
+  it('refuses a reading more than 5 minutes ahead of the agent\'s clock, and goes on with the real ones', () => {
+    const now = at('2026-11-23T11:00:00Z'); // 12:00 in Madrid
+    const d = new AxisDiffer('Europe/Madrid', null, () => now);
+    d.push({ timestamp: '20261123120000', in: 10, out: 5 });
+    expect(d.push({ timestamp: '20991231235959', in: 12, out: 5 })).toEqual({
+      kind: 'ignored', reason: 'reading at 20991231235959 is more than 5 min ahead of the agent\'s clock',
+    });
+    expect(d.push({ timestamp: '20261123120501', in: 12, out: 5 }).kind).toBe('ignored'); // 5 min 1 s ahead
+    expect(d.push({ timestamp: '20261123120500', in: 15, out: 7 })).toMatchObject({ kind: 'bin', bin: { in: 5, out: 2 } });
+    expect(d.state).toMatchObject({ utc: at('2026-11-23T11:05:00Z'), in: 15, out: 7 });
+  });
+
   it('refuses answers that are not live-sum', () => {
     expect(parseLiveSum('x')).toEqual({ error: 'answer is not a JSON object' });
     expect(parseLiveSum({ timestamp: '2026-11-23', in: 1, out: 1 })).toEqual({ error: 'timestamp is not YYYYMMDDhhmmss' });
@@ -95,12 +107,12 @@ describe('Axis poller against an HTTP device', () => {
     const state = join(mkdtempSync(join(tmpdir(), 'storepulse-axis-')), 'axis-door1.json');
     const signal = () => AbortSignal.timeout(2000);
     const first = new AxisPoller(url, 'UTC', null, state);
-    await first.restore();
+    expect(await first.restore()).toBeNull(); // no state yet
     reply = { status: 200, body: JSON.stringify({ timestamp: '20261123130000', in: 100, out: 90 }) };
     expect(await first.poll(signal())).toEqual({ kind: 'baseline' });
     // The agent restarts; the device counted on meanwhile.
     const second = new AxisPoller(url, 'UTC', null, state);
-    await second.restore();
+    expect(await second.restore()).toBeNull();
     reply = { status: 200, body: JSON.stringify({ timestamp: '20261123130500', in: 130, out: 101 }) };
     expect(await second.poll(signal())).toEqual({
       kind: 'bin', bin: { binStart: at('2026-11-23T13:00:00Z'), binEnd: at('2026-11-23T13:05:00Z'), in: 30, out: 11 },
@@ -108,8 +120,28 @@ describe('Axis poller against an HTTP device', () => {
     // A corrupt state file is a fresh start, not a crash.
     writeFileSync(state, '{"utc":');
     const third = new AxisPoller(url, 'UTC', null, state);
-    await third.restore();
+    expect(await third.restore()).toMatch(/^saved reading unreadable: /);
     reply = { status: 200, body: JSON.stringify({ timestamp: '20261123131000', in: 140, out: 101 }) };
     expect(await third.poll(signal())).toEqual({ kind: 'baseline' });
+  });
+
+  it('does not save a reading from the future, and drops one saved before', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'storepulse-axis-')), 'axis-door1.json');
+    const signal = () => AbortSignal.timeout(2000);
+    const poller = new AxisPoller(url, 'UTC', null, state);
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123130000', in: 100, out: 90 }) };
+    await poller.poll(signal());
+    const saved = readFileSync(state, 'utf8');
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20991231235959', in: 101, out: 90 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'ignored' });
+    expect(readFileSync(state, 'utf8')).toBe(saved);
+    // A state file an earlier agent saved from a wrong device clock would have every real reading ignored.
+    writeFileSync(state, JSON.stringify({ utc: at('2099-12-31T23:59:59Z'), day: '2099-12-31', in: 101, out: 90 }));
+    const restarted = new AxisPoller(url, 'UTC', null, state);
+    expect(await restarted.restore()).toBe('saved reading at 2099-12-31T23:59:59.000Z is in the future');
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123130500', in: 110, out: 95 }) };
+    expect(await restarted.poll(signal())).toEqual({ kind: 'baseline' });
+    writeFileSync(state, 'null');
+    expect(await new AxisPoller(url, 'UTC', null, state).restore()).toBe('saved reading is not one');
   });
 });

@@ -187,7 +187,8 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
     const { AxisPoller, basicAuth } = await import('./counters/axis-poller.js');
     for (const c of axisCounters) {
       const poller = new AxisPoller(c.url!, c.timezone ?? localZone(), await basicAuth(c.username, c.passwordFile), join(cfg.spool.dir, `axis-${c.id}.json`));
-      await poller.restore();
+      const unused = await poller.restore();
+      if (unused) reject('counter_state', { counter: c.id }, `counter state not used: ${unused}`);
       every((c.intervalSec ?? 60) * 1000, async () => {
         const step = await poller.poll(AbortSignal.timeout(10_000));
         if (step.kind === 'error') reject('counter_unreadable', { counter: c.id }, `counter unreadable: ${step.reason}`);

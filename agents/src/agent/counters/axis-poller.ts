@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { httpFailure, httpGet } from '../http-get.js';
-import { AxisDiffer, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
+import { AxisDiffer, MAX_AHEAD_MS, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
 
 /** Fetches `live-sum.json` once; any failure comes back as a reason. */
 export async function fetchLiveSum(baseUrl: string, auth: string | null, signal: AbortSignal) {
@@ -44,17 +44,25 @@ export class AxisPoller {
     this.differ = new AxisDiffer(timezone);
   }
 
-  /** Loads the saved last reading, if there is a usable one. */
-  async restore(): Promise<void> {
-    if (!this.stateFile) return;
+  /**
+   * Loads the saved last reading, if there is a usable one; otherwise the next reading is a new
+   * baseline. Says why a saved reading was not used.
+   */
+  async restore(): Promise<string | null> {
+    if (!this.stateFile) return null;
+    let saved: Partial<AxisLast> | null;
     try {
-      const s = JSON.parse(await readFile(this.stateFile, 'utf8')) as AxisLast;
-      if (Number.isFinite(s.utc) && typeof s.day === 'string' && Number.isInteger(s.in) && Number.isInteger(s.out)) {
-        this.differ = new AxisDiffer(this.timezone, s);
-      }
-    } catch {
-      // No state yet, or unreadable: the next reading is a new baseline.
+      saved = JSON.parse(await readFile(this.stateFile, 'utf8')) as Partial<AxisLast> | null;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : `saved reading unreadable: ${(err as Error).message}`;
     }
+    const ok = saved !== null && Number.isFinite(saved.utc) && typeof saved.day === 'string' && Number.isInteger(saved.in) && Number.isInteger(saved.out);
+    if (!ok) return 'saved reading is not one';
+    const s = saved as AxisLast;
+    // Saved by an agent that took a device's wrong clock: kept, it would have every real reading ignored.
+    if (s.utc > Date.now() + MAX_AHEAD_MS) return `saved reading at ${new Date(s.utc).toISOString()} is in the future`;
+    this.differ = new AxisDiffer(this.timezone, s);
+    return null;
   }
 
   async poll(signal: AbortSignal): Promise<AxisStep | { kind: 'error'; reason: string }> {

@@ -10,6 +10,8 @@ export interface AxisLiveSum {
 }
 
 const COUNT_MAX = 10_000_000;
+/** How far ahead of the agent's clock a reading may be: beyond it the device's clock is wrong. */
+export const MAX_AHEAD_MS = 5 * 60_000;
 
 /** Checks a live-sum answer; returns a reason when it is not one. */
 export function parseLiveSum(body: unknown): AxisLiveSum | { error: string } {
@@ -32,7 +34,8 @@ export type AxisStep =
  * Turns successive cumulative readings into bins. The device counts from local midnight, so a new
  * local day starts from zero; a reading that falls back within a day means the device restarted and
  * counts again from zero. Either way the new values are what happened since: never a negative bin.
- * Readings that are not newer than the last are ignored, so nothing is counted twice.
+ * Readings that are not newer than the last are ignored, so nothing is counted twice; so are readings
+ * from the future, which would otherwise become the last one and have every real reading ignored.
  */
 export interface AxisLast {
   utc: number;
@@ -43,7 +46,7 @@ export interface AxisLast {
 
 export class AxisDiffer {
   /** `last` comes from a saved state, so that an agent restart does not lose the counts in between. */
-  constructor(private readonly timezone: string, private last: AxisLast | null = null) {}
+  constructor(private readonly timezone: string, private last: AxisLast | null = null, private readonly now: () => number = Date.now) {}
 
   /** The last reading, to save. */
   get state(): AxisLast | null {
@@ -55,6 +58,7 @@ export class AxisDiffer {
     if (!local.isValid) return { kind: 'ignored', reason: `timestamp ${r.timestamp} is not a valid local time in ${this.timezone}` };
     const utc = local.toMillis();
     const day = local.toISODate()!;
+    if (utc > this.now() + MAX_AHEAD_MS) return { kind: 'ignored', reason: `reading at ${r.timestamp} is more than 5 min ahead of the agent's clock` };
     const last = this.last;
     if (last && utc <= last.utc) return { kind: 'ignored', reason: `reading at ${r.timestamp} is not newer than the last one` };
     this.last = { utc, day, in: r.in, out: r.out };
