@@ -18,6 +18,8 @@ export interface ServerEvents {
   /** Figures, tills, kind or severity changed; also the final net after the hour following recovery. */
   'incident:updated': [incident: Incident];
   'incident:closed': [incident: Incident];
+  /** A token stopped being valid: connections it opened must end now, not at their next handshake. */
+  'token:revoked': [tokenId: string];
 }
 
 export class EventBus extends EventEmitter<ServerEvents> {

@@ -68,10 +68,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.logger ?? createLogger(env.logLevel);
 
   const db = openDatabase(env.dataDir);
-  const auth = new AuthService(new TokenRepository(db));
+  const bus = new EventBus();
+  const auth = new AuthService(new TokenRepository(db), bus);
   const { generated } = auth.ensureAdmin(env.adminToken);
 
-  const bus = new EventBus();
   const fleet = createFleet(file.tillRules, file.staleAfterMs);
   const metrics = createMetrics(fleet);
   const access = new StoreAccess();

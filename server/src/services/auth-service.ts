@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@storepulse/protocol';
 import type { TokenRecord, TokenRepository } from '../adapters/sqlite/token-repository.js';
+import type { EventBus } from '../event-bus.js';
 
 /** Who a request or connection is. */
 export interface Principal {
@@ -25,7 +26,11 @@ export function newTokenSecret(): string {
 const toPrincipal = (r: TokenRecord): Principal => ({ tokenId: r.id, role: r.role, providerId: r.providerId, storeId: r.storeId, label: r.label });
 
 export class AuthService {
-  constructor(private readonly tokens: TokenRepository, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly tokens: TokenRepository,
+    private readonly bus: EventBus,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   authenticate(token: string | undefined | null): Principal | null {
     if (!token || token.length > 512) return null;
@@ -71,6 +76,8 @@ export class AuthService {
   }
 
   revoke(id: string): boolean {
-    return this.tokens.revoke(id, this.now().toISOString());
+    const revoked = this.tokens.revoke(id, this.now().toISOString());
+    if (revoked) this.bus.emit('token:revoked', id);
+    return revoked;
   }
 }

@@ -271,6 +271,20 @@ describe('socket.io: authenticated, scoped, resynced', () => {
     }
   });
 
+  it('ends a revoked token\'s sockets at once, and only those', async () => {
+    const issued = (await (await h.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'provider', providerId: 'pilot', label: 'lost phone' }) })).json()) as { id: string; token: string };
+    const lost = connect({ token: issued.token });
+    const kept = connect({ token: await h.issue('hq-viewer') });
+    await Promise.all([new Promise((r) => lost.once('snapshot', r)), new Promise((r) => kept.once('snapshot', r))]);
+    const reason = new Promise<string>((r) => lost.once('disconnect', r));
+    expect((await h.api(`/api/tokens/${issued.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await reason).toBe('io server disconnect');
+    expect(kept.connected).toBe(true);
+    const again = connect({ token: issued.token });
+    expect((await new Promise<Error>((r) => again.once('connect_error', r))).message).toBe('unauthorized');
+    for (const s of [lost, kept, again]) s.close();
+  });
+
   it('gives a provider only its own stores, in the snapshot and in live events', async () => {
     const pilot = connect({ token: await h.issue('provider', { providerId: 'pilot' }) });
     const hq = connect({ token: await h.issue('hq-viewer') });

@@ -98,8 +98,8 @@ export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 export async function startTicketNode(opts: TicketNodeOptions) {
   const db: Db = openDatabase(opts.dir);
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const auth = new AuthService(new TokenRepository(db));
   const bus = new EventBus();
+  const auth = new AuthService(new TokenRepository(db), bus);
   const fleet = createFleet(DEFAULT_TILL_RULES, 120_000);
   const access = new StoreAccess();
   new StoreService(fleet, new StoreRepository(db), bus, access).load(opts.stores ?? STORES);

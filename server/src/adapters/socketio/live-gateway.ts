@@ -42,6 +42,7 @@ export class LiveGateway {
   private readonly pendingTills = new Map<string, { store: StoreRecord; till: TillRecord }>();
   private readonly timer: NodeJS.Timeout;
   private readonly onChanges = (changes: FleetChange[]) => this.collect(changes);
+  private readonly onRevoked = (tokenId: string) => this.disconnectToken(tokenId);
 
   constructor(private readonly opts: LiveGatewayOptions) {
     // Snapshots of a big fleet run to megabytes of repetitive JSON: deflated they cross a phone's or a VPN's link in a
@@ -59,6 +60,7 @@ export class LiveGateway {
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
     opts.bus.on('fleet:changes', this.onChanges);
+    opts.bus.on('token:revoked', this.onRevoked);
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 100);
     this.timer.unref();
   }
@@ -70,6 +72,13 @@ export class LiveGateway {
     socket.on('sync', (ack) => {
       if (typeof ack === 'function') ack(this.snapshot(who));
     });
+  }
+
+  /** A revoked token's screens stop receiving at once; their reconnection is then refused. */
+  private disconnectToken(tokenId: string): void {
+    const gone = [...this.io.sockets.sockets.values()].filter((s) => s.data.principal.tokenId === tokenId);
+    for (const socket of gone) socket.disconnect(true);
+    if (gone.length > 0) this.opts.log.info({ tokenId, sockets: gone.length }, 'live: disconnected the sockets of a revoked token');
   }
 
   snapshot(who: Principal): FleetSnapshot {
@@ -115,6 +124,7 @@ export class LiveGateway {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.opts.bus.off('fleet:changes', this.onChanges);
+    this.opts.bus.off('token:revoked', this.onRevoked);
     await this.io.close();
   }
 }
