@@ -22,6 +22,20 @@ describe('push formats', () => {
     expect(parseAxisPush({ data: {} })).toEqual({ ok: false, error: 'no data.measurements array' });
   });
 
+  it('refuses an Axis push with a negative or fractional count instead of netting it', () => {
+    const push = (...items: object[]) => ({ data: { measurements: [{ kind: 'people-counts', utcFrom: '2026-11-23T10:00:00Z', utcTo: '2026-11-23T10:01:00Z', items }] } });
+    expect(parseAxisPush(push({ direction: 'in', count: 5 }, { direction: 'in', count: -3 }))).toEqual({ ok: false, error: 'an item count -3 is not a whole number of 0 or more' });
+    expect(parseAxisPush(push({ direction: 'out', count: 1.5 }))).toEqual({ ok: false, error: 'an item count 1.5 is not a whole number of 0 or more' });
+    expect(parseAxisPush(push({ direction: 'in', count: 5 }, { direction: 'in', count: 0 }))).toMatchObject({ ok: true, bins: [{ in: 5, out: 0 }] });
+  });
+
+  it('refuses a Xovis push with a negative or fractional fw/bw value', () => {
+    const push = (...value: object[]) => ({ content: { element: [{ measurement: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T10:01:00Z', value }] }] } });
+    expect(parseXovis(push({ label: 'fw', value: 5 }, { label: 'fw', value: -3 }), 'UTC')).toEqual({ ok: false, error: 'a fw value -3 is not a whole number of 0 or more' });
+    expect(parseXovis(push({ label: 'bw', value: 0.5 }), 'UTC')).toEqual({ ok: false, error: 'a bw value 0.5 is not a whole number of 0 or more' });
+    expect(parseXovis(push({ label: 'fw', value: 2 }, { label: 'other', value: -1.5 }), 'UTC')).toMatchObject({ ok: true, bins: [{ in: 2, out: 0 }] });
+  });
+
   it('reads Xovis line counts (fw in, bw out) in the sensor\'s zone', () => {
     const body = {
       'sensor-time': { timezone: 'America/Mexico_City', time: '2026-11-23T10:01:00' },
@@ -72,7 +86,7 @@ describe('push receiver', () => {
   beforeAll(async () => {
     server = new PushServer({
       host: '127.0.0.1', port: 0, token: 's3cret',
-      counters: [{ id: 'door2', type: 'generic', timezone: 'UTC' }, { id: 'door3', type: 'xovis', timezone: 'UTC' }],
+      counters: [{ id: 'door2', type: 'generic', timezone: 'UTC' }, { id: 'door3', type: 'xovis', timezone: 'UTC' }, { id: 'door4', type: 'axis-push', timezone: 'UTC' }],
       onBins: (id, bins) => got.push([id, bins]),
       logger: { warn: (o) => warnings.push(o) },
     });
@@ -105,5 +119,17 @@ describe('push receiver', () => {
     expect(warnings).toHaveLength(7);
     expect(JSON.stringify(warnings)).not.toContain('s3cret');
     expect((await post('/push/door2', bin)).status).toBe(204);
+  });
+
+  it('refuses, counts and logs an Axis push with a negative count', async () => {
+    const before = got.length;
+    const formatBefore = server.rejected.get('format') ?? 0;
+    const body = { data: { measurements: [{ kind: 'people-counts', utcFrom: '2026-11-23T10:00:00Z', utcTo: '2026-11-23T10:01:00Z', items: [{ direction: 'in', count: 5 }, { direction: 'in', count: -3 }] }] } };
+    const res = await post('/push/door4', JSON.stringify(body));
+    expect(res.status).toBe(422);
+    expect(await res.text()).toBe('an item count -3 is not a whole number of 0 or more\n');
+    expect(got.length).toBe(before);
+    expect(server.rejected.get('format')).toBe(formatBefore + 1);
+    expect(warnings.at(-1)).toEqual({ reason: 'format', counter: 'door4' });
   });
 });

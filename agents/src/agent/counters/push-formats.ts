@@ -4,6 +4,8 @@ import type { FootfallBin } from './bins.js';
 export type ParseResult = { ok: true; bins: FootfallBin[] } | { ok: false; error: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Counts of one direction are summed: a negative one would silently cancel real people out. */
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /** An instant with or without an offset; without one it is local time in `zone`. */
 export function toUtcMs(value: unknown, zone: string): number {
@@ -24,6 +26,7 @@ export function parseAxisPush(body: unknown): ParseResult {
       if (!isObj(item) || (item.direction !== 'in' && item.direction !== 'out') || typeof item.count !== 'number') {
         return { ok: false, error: 'an item is not {direction: in|out, count}' };
       }
+      if (!isCount(item.count)) return { ok: false, error: `an item count ${item.count} is not a whole number of 0 or more` };
       bin[item.direction] += item.count;
     }
     bins.push(bin);
@@ -47,6 +50,7 @@ export function parseXovis(body: unknown, fallbackZone: string): ParseResult {
       const bin = byRange.get(key) ?? { binStart: start, binEnd: end, in: 0, out: 0 };
       for (const v of m.value) {
         if (!isObj(v) || typeof v.value !== 'number') return { ok: false, error: 'a value is not {value, label}' };
+        if ((v.label === 'fw' || v.label === 'bw') && !isCount(v.value)) return { ok: false, error: `a ${v.label} value ${v.value} is not a whole number of 0 or more` };
         if (v.label === 'fw') bin.in += v.value;
         else if (v.label === 'bw') bin.out += v.value;
       }
