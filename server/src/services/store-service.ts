@@ -59,7 +59,9 @@ export class StoreService {
       .filter((p) => who.role !== 'provider' || p.id === who.providerId)
       .map((p) => ({ id: p.id, name: p.name, categories: p.categories === 'all' ? ['all'] : [...p.categories] }));
     const detail = { ...storeDetail(store), providers };
-    return seesEverything(who) ? { ...detail, settings: store.config } : detail;
+    if (seesEverything(who)) return { ...detail, settings: store.config };
+    // The store's configured provider is another company's name when this one serves it by a city contract.
+    return who.role === 'provider' && detail.provider !== who.providerId ? { ...detail, provider: null } : detail;
   }
 
   private emit(changes: FleetChange[]): void {

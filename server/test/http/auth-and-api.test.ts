@@ -65,6 +65,19 @@ describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
     expect((await h.api('/api/stores/S001', { token: pilot })).status).toBe(200);
   });
 
+  it('does not tell a provider serving a store by city contract which other company the store names', async () => {
+    const body = { id: 'cityco', name: 'City Co', categories: ['printer'], stores: ['Madrid'], sla: { P2: { response: '1h', resolve: '1d', clock: '24x7' } } };
+    expect((await h.api('/api/providers/cityco', { method: 'PUT', body: JSON.stringify(body) })).status).toBe(201);
+    const cityco = await h.issue('provider', { providerId: 'cityco' });
+    const seen = (await (await h.api('/api/stores/S001', { token: cityco })).json()) as StoreDetail;
+    expect(seen.provider).toBeNull();
+    expect(seen.providers.map((p) => p.id)).toEqual(['cityco']);
+    const own = (await (await h.api('/api/stores/S001', { token: pilot })).json()) as StoreDetail;
+    expect(own.provider).toBe('pilot');
+    expect(((await (await h.api('/api/stores/S001', { token: viewer })).json()) as StoreDetail).provider).toBe('pilot');
+    expect((await h.api('/api/providers/cityco', { method: 'DELETE' })).status).toBe(204);
+  });
+
   it('issues tokens once, stores them hashed, lists them without secrets, and revokes them', async () => {
     const res = await h.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'hq-viewer', label: 'lobby screen' }) });
     expect(res.status).toBe(201);
