@@ -176,6 +176,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       health: { mqttConnected: () => client.connected() },
       webDir: env.webDir ?? DEFAULT_WEB_DIR,
       rateLimitMax: env.rateLimitMax,
+      trustProxy: env.trustProxy,
       onAuthFailure: () => metrics.authFailures.inc({ channel: 'http' }),
       version: VERSION,
     });

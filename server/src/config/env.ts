@@ -3,6 +3,7 @@ import envSchema from 'env-schema';
 import type { ErrorObject } from 'ajv';
 import { ConfigError, formatAjvErrors } from './config-error.js';
 import { telemetryConfigFromEnv, type TelemetryConfig } from '../telemetry/index.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -22,6 +23,7 @@ export const EnvSchema = Type.Object({
   MQTT_HOST: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Optional(Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   RATE_LIMIT_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   // InfluxDB telemetry (read by telemetryConfigFromEnv); without INFLUX_URL the embedded SQLite store serves.
   INFLUX_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   INFLUX_DB: Type.Optional(Type.String({ minLength: 1 })),
@@ -51,6 +53,7 @@ export interface Env {
     | { mode: 'embedded'; host: string; port: number; portExplicit: boolean; clientId: string };
   logLevel: string;
   rateLimitMax: number;
+  trustProxy: TrustProxy;
   telemetry: TelemetryConfig;
   smtp: { url: string; from: string } | null;
 }
@@ -79,6 +82,8 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
   } catch (err) {
     throw new ConfigError('environment', [(err as Error).message]);
   }
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
+  if ('problem' in trustProxy) throw new ConfigError('environment', [trustProxy.problem]);
   return {
     port: raw.PORT ?? 8080,
     host: raw.HOST ?? '0.0.0.0',
@@ -91,6 +96,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
       : { mode: 'embedded', host: raw.MQTT_HOST ?? '0.0.0.0', port: raw.MQTT_PORT ?? 1883, portExplicit: raw.MQTT_PORT !== undefined, clientId },
     logLevel: raw.LOG_LEVEL ?? 'info',
     rateLimitMax: raw.RATE_LIMIT_MAX ?? 1200,
+    trustProxy: trustProxy.value,
     telemetry,
     smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, from: raw.SMTP_FROM ?? 'storepulse@localhost' } : null,
   };

@@ -30,6 +30,7 @@ import { ticketRoutes } from './routes/api/tickets.js';
 import { tillHistoryRoutes } from './routes/api/till-history.js';
 import type { App } from './types.js';
 import { strictDateTime } from './strict-date-time.js';
+import type { TrustProxy } from '../config/trust-proxy.js';
 
 export interface HttpDeps {
   hq: HqCurrency | null;
@@ -43,6 +44,8 @@ export interface HttpDeps {
   health: HealthProbe;
   webDir: string;
   rateLimitMax: number;
+  /** Which proxies' X-Forwarded-For to believe: the rate limit and the Secure cookie go by the client address and protocol. */
+  trustProxy: TrustProxy;
   onAuthFailure(): void;
   version: string;
 }
@@ -54,7 +57,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
     // Request logging is ours (below): it logs paths without query strings, which can carry a wall token.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy: deps.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false }, onCreate: strictDateTime },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

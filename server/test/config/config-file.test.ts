@@ -116,6 +116,14 @@ describe('environment', () => {
   it('switches to an external broker with MQTT_URL', () => {
     expect(loadEnv({ MQTT_URL: 'mqtts://broker:8883', MQTT_USERNAME: 'srv', MQTT_PASSWORD: 'pw' }).mqtt).toMatchObject({ mode: 'external', url: 'mqtts://broker:8883', username: 'srv' });
   });
+  it('trusts X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    expect(loadEnv({}).trustProxy).toBe(false);
+    expect(loadEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
+    const twoHops = loadEnv({ TRUST_PROXY: '2' }).trustProxy as (address: string, hop: number) => boolean;
+    expect([0, 1, 2].map((hop) => twoHops('10.0.0.1', hop))).toEqual([true, true, false]);
+    expect(() => loadEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY must be a hop count or proxy addresses.*"true"/);
+    expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10.0.0.0\/33"/);
+  });
   it('names each bad variable and never echoes secrets', () => {
     let err: unknown;
     try {

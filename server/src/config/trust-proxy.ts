@@ -1,0 +1,34 @@
+import { isIP } from 'node:net';
+
+/** Fastify's `trustProxy`: off, the nearest hops, or the proxies' addresses. Never "trust everyone". */
+export type TrustProxy = false | string[] | ((address: string, hop: number) => boolean);
+
+const NAMED = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (NAMED.has(entry)) return true;
+  const [ip, bits, extra] = entry.split('/');
+  if (extra !== undefined || !ip) return false;
+  const family = isIP(ip);
+  if (family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY: unset, a number of proxy hops, or a comma-separated list of proxy addresses, CIDR ranges and
+ * loopback/linklocal/uniquelocal. Trusting every X-Forwarded-For would let any client pick its own address,
+ * and so its own rate limit.
+ */
+export function parseTrustProxy(value: string | undefined): { value: TrustProxy } | { problem: string } {
+  if (value === undefined) return { value: false };
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return { value: hops === 0 ? false : (_address: string, hop: number) => hop < hops };
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isAddressOrRange(e));
+  if (bad.length > 0) {
+    return { problem: `TRUST_PROXY must be a hop count or proxy addresses, CIDR ranges or loopback/linklocal/uniquelocal (got ${bad.map((b) => JSON.stringify(b)).join(', ')})` };
+  }
+  return { value: entries };
+}
