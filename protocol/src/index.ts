@@ -1,4 +1,5 @@
 export * from './ids.js';
+export * from './timestamps.js';
 export * from './topics.js';
 export * from './components.js';
 // Payload types only: the TypeBox schemas themselves are in '@storepulse/protocol/schemas', so importing

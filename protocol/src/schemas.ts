@@ -1,11 +1,13 @@
 import Type, { type Static } from 'typebox';
 import { ID_PATTERN } from './ids.js';
 import { NETWORK_STATES, PAYMENT_STATES, POS_STATES, PRINTER_STATES } from './components.js';
+import { UTC_TIMESTAMP_FORMAT, UTC_TIMESTAMP_PATTERN } from './timestamps.js';
 
-/** ISO-8601 in UTC, e.g. 2026-11-23T10:15:00Z or 2026-11-23T10:15:00.123Z. */
+/** ISO-8601 in UTC, e.g. 2026-11-23T10:15:00Z; the format also refuses dates that do not exist (2026-13-01, 2026-02-30). */
 export const UtcTimestamp = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$',
-  description: 'ISO-8601 timestamp in UTC (ending in Z)',
+  pattern: UTC_TIMESTAMP_PATTERN,
+  format: UTC_TIMESTAMP_FORMAT,
+  description: 'ISO-8601 timestamp in UTC (ending in Z) naming a real instant',
 });
 
 export const Id = Type.String({ pattern: ID_PATTERN, description: 'Id matching [A-Za-z0-9_-]{1,64}' });

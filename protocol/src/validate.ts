@@ -5,9 +5,13 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { MAX_BIN_SECONDS, MAX_PAYLOAD_BYTES, MIN_BIN_SECONDS } from './ids.js';
 import { FootfallPayload, OnlinePayload, SalesPayload, StatusPayload } from './schemas.js';
+import { isUtcTimestamp, UTC_TIMESTAMP_FORMAT } from './timestamps.js';
 import type { TopicKind } from './topics.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true });
+ajv.addFormat(UTC_TIMESTAMP_FORMAT, { type: 'string', validate: isUtcTimestamp });
+// Fatal: invalid bytes are refused rather than turned into U+FFFD and stored; a BOM is kept, so JSON.parse refuses it as before.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const validators = {
   online: ajv.compile<OnlinePayload>(OnlinePayload),
@@ -24,7 +28,7 @@ export interface PayloadByKind {
 }
 
 /** Why a payload was refused; each reason is a label of the rejection counter. */
-export type PayloadRejection = 'oversize' | 'malformed_json' | 'schema' | 'topic_mismatch' | 'bad_bin';
+export type PayloadRejection = 'oversize' | 'malformed_json' | 'schema' | 'bad_ts' | 'topic_mismatch' | 'bad_bin';
 
 export type DecodeResult<K extends TopicKind> =
   | { ok: true; payload: PayloadByKind[K] }
@@ -37,10 +41,9 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   return `${where} ${e.message ?? 'is invalid'}`;
 }
 
-/** Checks the bin's own consistency: end after start, width inside the accepted range. */
+/** Checks the bin's own consistency (both times are real instants by now): end after start, width inside the accepted range. */
 function binProblem(p: { binStart: string; binEnd: string }): string | null {
   const width = (Date.parse(p.binEnd) - Date.parse(p.binStart)) / 1000;
-  if (!Number.isFinite(width)) return 'binStart or binEnd is not a real date';
   if (width < MIN_BIN_SECONDS || width > MAX_BIN_SECONDS) {
     return `bin is ${width}s wide; it must be ${MIN_BIN_SECONDS}s to ${MAX_BIN_SECONDS}s`;
   }
@@ -53,19 +56,28 @@ export function decodePayload<K extends TopicKind>(kind: K, raw: Uint8Array | st
   if (size > MAX_PAYLOAD_BYTES) {
     return { ok: false, reason: 'oversize', message: `payload is ${size} bytes; the limit is ${MAX_PAYLOAD_BYTES}` };
   }
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch {
+    return { ok: false, reason: 'malformed_json', message: 'payload is not valid UTF-8' };
+  }
   let data: unknown;
   try {
-    data = JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+    data = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: 'malformed_json', message: (err as Error).message };
   }
   const validate = validators[kind];
   if (!validate(data)) {
-    const message = describe(validate.errors);
+    const errors = validate.errors;
     const fits = (Object.keys(validators) as TopicKind[]).find((k) => k !== kind && validators[k](data));
-    return fits
-      ? { ok: false, reason: 'topic_mismatch', message: `a ${fits} payload on a ${kind} topic` }
-      : { ok: false, reason: 'schema', message };
+    if (fits) return { ok: false, reason: 'topic_mismatch', message: `a ${fits} payload on a ${kind} topic` };
+    // The pattern is checked first, so a format error means a well-formed timestamp of a date that does not exist.
+    if (errors?.[0]?.keyword === 'format') {
+      return { ok: false, reason: 'bad_ts', message: `${errors[0].instancePath} is not a real date and time` };
+    }
+    return { ok: false, reason: 'schema', message: describe(errors) };
   }
   const payload = data as PayloadByKind[K];
   if (kind === 'footfall' || kind === 'sales') {
