@@ -3,6 +3,7 @@ import { parseTopic, type FootfallPayload, type OnlinePayload, type SalesPayload
 import { applyOnline, applyStatus, touchTill, type Fleet, type FleetChange } from '../domain/fleet.js';
 import type { EventBus } from '../event-bus.js';
 import type { Metrics } from '../metrics.js';
+import { footfallProblem, salesProblem, statusProblem } from './input-checks.js';
 import type { RejectionLog } from './rejection-log.js';
 import { SeqGuard } from './seq-guard.js';
 
@@ -20,8 +21,8 @@ export interface IngestDeps {
 }
 
 /**
- * The ingest pipeline for one MQTT message: topic → size → JSON → schema → known store/till → seq → state.
- * Never throws: every refusal is counted by reason and logged.
+ * The ingest pipeline for one MQTT message: topic → size → JSON → schema → known store/till → clock skew and bin
+ * quality → seq → state. Never throws: every refusal is counted by reason and logged.
  */
 export class Ingest {
   private readonly seq = new SeqGuard();
@@ -49,6 +50,8 @@ export class Ingest {
 
     if (parsed.kind === 'footfall') {
       const p = decoded.payload as FootfallPayload;
+      const problem = footfallProblem(parsed.sensorId, p, now);
+      if (problem) return this.reject(problem.reason, topic, problem.detail, now);
       if (!this.admitSensor(parsed.storeId, parsed.sensorId)) {
         return this.reject('too_many_sensors', topic, `store already has ${MAX_SENSORS_PER_STORE} sensors`, now);
       }
@@ -71,6 +74,8 @@ export class Ingest {
       }
       case 'status': {
         const p = decoded.payload as StatusPayload;
+        const problem = statusProblem(p, now);
+        if (problem) return this.reject(problem.reason, topic, problem.detail, now);
         if (!this.fresh('status', key, p.seq, Date.parse(p.ts))) return 'duplicate';
         emitChanges(bus, applyStatus(fleet, store, till, p.components, now));
         bus.emit('ingest:status', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
@@ -78,9 +83,8 @@ export class Ingest {
       }
       case 'sales': {
         const p = decoded.payload as SalesPayload;
-        if (p.currency !== store.config.currency) {
-          return this.reject('currency_mismatch', topic, `sales in ${p.currency}; store ${store.config.id} sells in ${store.config.currency}`, now);
-        }
+        const problem = salesProblem(parsed.tillId, p, store.config.currency, now);
+        if (problem) return this.reject(problem.reason, topic, problem.detail, now);
         if (!this.fresh('sales', key, p.seq, Date.parse(p.binStart))) return 'duplicate';
         touchTill(till, now);
         bus.emit('ingest:sales', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });

@@ -56,6 +56,36 @@ describe('embedded Aedes broker: agents sign in with agent tokens, scoped to the
     expect((await store('S001')).tills.find((t) => t.id === 'T2')?.lastSeen).toBeNull();
   });
 
+  it('keeps bins the incident engine would refuse out of telemetry, and counts each refusal once, by its reason', async () => {
+    const a = await connect(h.server.mqttUrl, fleetToken, 'S001-bins');
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const far = Date.UTC(2150, 0, 1);
+    const sales = { v: 1, transactions: 2, currency: 'EUR' };
+    await a.publishAsync(topics.sales('S001', 'T2'), JSON.stringify({ ...sales, seq: Number.MAX_SAFE_INTEGER, binStart: iso(far), binEnd: iso(far + 60_000), revenue: 1e9 }), { qos: 1 });
+    await a.publishAsync(topics.footfall('S001', 'door1'), JSON.stringify({ v: 1, seq: 1, binStart: iso(minute - 60_000), binEnd: iso(minute - 50_000), in: 1_000_000, out: 0 }), { qos: 1 });
+    // The till's next ordinary bin is not taken for a redelivery of the refused one.
+    await a.publishAsync(topics.sales('S001', 'T2'), JSON.stringify({ ...sales, seq: 5, binStart: iso(minute - 60_000), binEnd: iso(minute), revenue: 60 }), { qos: 1 });
+    await a.publishAsync(topics.footfall('S001', 'door1'), JSON.stringify({ v: 1, seq: 2, binStart: iso(minute - 120_000), binEnd: iso(minute - 60_000), in: 7, out: 4 }), { qos: 1 });
+    const metrics = async () => (await h.api('/metrics')).text();
+    await waitFor(async () => {
+      const text = await metrics();
+      return metricValue(text, 'storepulse_ingest_messages_total', { kind: 'sales' }) === 1 && metricValue(text, 'storepulse_ingest_messages_total', { kind: 'footfall' }) === 1;
+    }, 2000, 'the ordinary bins accepted');
+
+    const text = await metrics();
+    expect(metricValue(text, 'storepulse_ingest_rejected_total', { reason: 'clock_skew' })).toBe(1);
+    expect(metricValue(text, 'storepulse_ingest_rejected_total', { reason: 'counter_absurd' })).toBe(1);
+    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'sales', action: 'rejected', flag: 'clock_skew' })).toBe(0);
+    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'footfall', action: 'rejected', flag: 'counter_absurd' })).toBe(0);
+    await h.server.telemetry.flush();
+    const future = await h.server.telemetry.salesSeries({ storeId: 'S001', from: far, to: far + 3600_000, binSeconds: 3600 });
+    expect(future.map((b) => b.revenue ?? 0)).toEqual([0]);
+    const hour = minute - (minute % 3600_000);
+    const footfall = await h.server.telemetry.footfallSeries({ storeId: 'S001', from: hour - 3600_000, to: hour + 3600_000, binSeconds: 3600 });
+    expect(footfall.reduce((n, b) => n + (b.value ?? 0), 0)).toBe(7);
+  });
+
   it('marks a till offline by its last will within 1.5× keepalive when its link goes silent', async () => {
     const keepalive = 2;
     const proxy = await startTcpProxy(new URL(h.server.mqttUrl).port as unknown as number);

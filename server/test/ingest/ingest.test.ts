@@ -86,3 +86,101 @@ describe('Ingest pipeline (no broker)', () => {
     expect(fleet.stores.get('S1')!.state).toBe('closed');
   });
 });
+
+describe('Ingest refusals (no broker): every reason is counted once and leaves what was accepted as it was', () => {
+  let now: number;
+  let ingest: Ingest;
+  let events: string[];
+  let metrics: ReturnType<typeof createMetrics>;
+  const fleet = createFleet(DEFAULT_TILL_RULES, 60_000);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const footfall = (seq: number, start: number, more: Record<string, unknown> = {}) =>
+    enc({ v: 1, seq, binStart: iso(start), binEnd: iso(start + 60_000), in: 4, out: 3, ...more });
+  const sales = (seq: number, start: number, more: Record<string, unknown> = {}) =>
+    enc({ v: 1, seq, binStart: iso(start), binEnd: iso(start + 60_000), transactions: 2, revenue: 80, currency: 'EUR', ...more });
+
+  beforeEach(() => {
+    now = Date.parse('2026-11-23T10:00:00Z');
+    fleet.stores.clear();
+    upsertStore(fleet, store, now);
+    const bus = new EventBus();
+    events = [];
+    for (const e of ['fleet:changes', 'ingest:online', 'ingest:status', 'ingest:footfall', 'ingest:sales'] as const) bus.on(e, () => events.push(e));
+    metrics = createMetrics(fleet);
+    ingest = new Ingest({ fleet, bus, metrics, rejections: new RejectionLog(pino({ level: 'silent' })), now: () => now });
+    // What was accepted before the bad message: a till down with its agent online, a sales bin and a footfall bin.
+    expect(ingest.handle(topics.online('S1', 'T1'), enc({ v: 1, online: true, agent: { version: '1.2.3' } }))).toBe('accepted');
+    expect(ingest.handle(topics.status('S1', 'T1'), status(5, iso(now), 'error'))).toBe('accepted');
+    expect(ingest.handle(topics.sales('S1', 'T1'), sales(5, now - 120_000))).toBe('accepted');
+    expect(ingest.handle(topics.footfall('S1', 'door1'), footfall(5, now - 120_000))).toBe('accepted');
+    events = [];
+    // Any touch of the till by the bad message would show as a newer lastSeen.
+    now += 1000;
+  });
+
+  const counts = async (name: 'rejected' | 'accepted' | 'duplicates') => Object.fromEntries((await metrics[name].get()).values.map((v) => [Object.values(v.labels).join(), v.value]));
+  const state = () => structuredClone({ till: fleet.stores.get('S1')!.tills.get('T1'), store: fleet.stores.get('S1')!.state });
+
+  const far = Date.parse('2150-01-01T00:00:00Z');
+  const cases: [reason: string, what: string, message: () => [topic: string, payload: Buffer]][] = [
+    ['topic', 'an unknown message kind', () => ['storepulse/v1/stores/S1/tills/T1/reboot', status(6, iso(now))]],
+    ['topic', 'an empty topic segment', () => ['storepulse/v1/stores/S1//status', status(6, iso(now))]],
+    ['topic', 'another protocol version', () => ['storepulse/v2/stores/S1/tills/T1/status', status(6, iso(now))]],
+    ['topic', 'a topic outside the protocol', () => ['junk/topic/x', status(6, iso(now))]],
+    ['unknown_store', 'a store not configured', () => [topics.status('S9', 'T1'), status(6, iso(now))]],
+    ['unknown_till', 'a till not configured', () => [topics.status('S1', 'T9'), status(6, iso(now))]],
+    ['unknown_till', 'sales of a till not configured', () => [topics.sales('S1', 'T9'), sales(6, now - 60_000)]],
+    ['malformed_json', 'cut-off JSON', () => [topics.status('S1', 'T1'), Buffer.from('{"v":1,')]],
+    ['malformed_json', 'bytes that are not UTF-8', () => [topics.online('S1', 'T1'), Buffer.concat([Buffer.from('{"v":1,"online":true,"agent":{"version":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')])]],
+    ['oversize', 'more than 16 KiB', () => [topics.status('S1', 'T1'), Buffer.alloc(16 * 1024 + 1, ' ')]],
+    ['schema', 'wrong types', () => [topics.status('S1', 'T1'), enc({ v: 1, ts: 'yesterday', seq: 'six', components: {} })]],
+    ['schema', 'another payload version', () => [topics.status('S1', 'T1'), enc({ v: 2, ts: iso(now), seq: 6, components: {} })]],
+    ['schema', 'a __proto__ key', () => [topics.online('S1', 'T1'), Buffer.from('{"v":1,"online":true,"agent":{"version":"9"},"__proto__":{"polluted":1}}')]],
+    ['schema', 'deeply nested JSON', () => [topics.status('S1', 'T1'), Buffer.from('['.repeat(8000) + ']'.repeat(8000))]],
+    ['bad_ts', 'a status dated in month 13', () => [topics.status('S1', 'T1'), status(6, '2026-13-01T00:00:00Z', 'ok')]],
+    ['bad_ts', 'a bin starting on 30 February', () => [topics.footfall('S1', 'door1'), footfall(6, now, { binStart: '2026-02-30T10:00:00Z' })]],
+    ['topic_mismatch', 'an online payload on a status topic', () => [topics.status('S1', 'T1'), enc({ v: 1, online: false })]],
+    ['bad_bin', 'a bin ending before it starts', () => [topics.footfall('S1', 'door1'), footfall(6, now, { binEnd: iso(now - 60_000) })]],
+    ['currency_mismatch', 'sales in another currency', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { currency: 'USD' })]],
+    ['clock_skew', 'a status from a clock 6 min ahead, with the highest seq', () => [topics.status('S1', 'T1'), status(Number.MAX_SAFE_INTEGER, iso(now + 6 * 60_000), 'ok')]],
+    ['clock_skew', 'a sales bin in 2150 with the highest seq', () => [topics.sales('S1', 'T1'), sales(Number.MAX_SAFE_INTEGER, far, { revenue: 1e9 })]],
+    ['clock_skew', 'a footfall bin in 2150 with the highest seq', () => [topics.footfall('S1', 'door1'), footfall(Number.MAX_SAFE_INTEGER, far)]],
+    ['counter_absurd', 'a million entries in 10 s', () => [topics.footfall('S1', 'door1'), enc({ v: 1, seq: 6, binStart: iso(now - 60_000), binEnd: iso(now - 50_000), in: 1_000_000, out: 0 })]],
+    ['sales_absurd', 'a thousand sales in a minute on one till', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 1000 })]],
+  ];
+
+  it.each(cases)('refuses as %s: %s', async (reason, _what, message) => {
+    const before = state();
+    const [topic, payload] = message();
+    expect(ingest.handle(topic, payload)).toBe('rejected');
+
+    expect(await counts('rejected')).toEqual({ [reason]: 1 });
+    expect(await counts('accepted')).toEqual({ online: 1, status: 1, sales: 1, footfall: 1 });
+    expect(events).toEqual([]);
+    expect(state()).toEqual(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The sequence state is untouched: each source's next message is still new.
+    expect(ingest.handle(topics.status('S1', 'T1'), status(6, iso(now), 'ok'))).toBe('accepted');
+    expect(ingest.handle(topics.sales('S1', 'T1'), sales(6, now - 60_000))).toBe('accepted');
+    expect(ingest.handle(topics.footfall('S1', 'door1'), footfall(6, now - 60_000))).toBe('accepted');
+    expect(await counts('duplicates')).toEqual({});
+    expect(fleet.stores.get('S1')!.tills.get('T1')!.state).toBe('up');
+  });
+
+  it('takes a genuine agent restart (seq 0, newer ts) after a status with an impossible date', () => {
+    expect(ingest.handle(topics.status('S1', 'T1'), status(6, '2026-13-01T00:00:00Z', 'ok'))).toBe('rejected');
+    expect(ingest.handle(topics.status('S1', 'T1'), status(0, iso(now), 'ok'))).toBe('accepted');
+    expect(fleet.stores.get('S1')!.tills.get('T1')!.state).toBe('up');
+  });
+
+  it('takes a durable queue replayed after an outage (old timestamps, rising seqs) and a clock up to 5 min ahead', async () => {
+    const hoursAgo = now - 3 * 3600_000;
+    expect(ingest.handle(topics.status('S1', 'T1'), status(6, iso(hoursAgo), 'ok'))).toBe('accepted');
+    expect(ingest.handle(topics.sales('S1', 'T1'), sales(6, hoursAgo))).toBe('accepted');
+    expect(ingest.handle(topics.footfall('S1', 'door1'), footfall(6, hoursAgo))).toBe('accepted');
+    expect(ingest.handle(topics.status('S1', 'T1'), status(7, iso(now + 5 * 60_000), 'ok'))).toBe('accepted');
+    expect(ingest.handle(topics.sales('S1', 'T1'), sales(7, now + 4 * 60_000))).toBe('accepted');
+    expect(await counts('rejected')).toEqual({});
+  });
+});
+
