@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { MAX_PAYLOAD_BYTES, parseTopic } from '@storepulse/protocol';
+import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic } from '@storepulse/protocol';
+import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
 
 export interface EmbeddedBrokerOptions {
@@ -15,9 +16,16 @@ export interface EmbeddedBrokerOptions {
   serverUser: { username: string; password: string };
   log: Logger;
   onAuthFailure?: () => void;
-  /** A signed-in client tried to publish where it may not. */
-  onPublishDenied?: () => void;
+  /** A signed-in client tried to publish what it may not; the broker closes its connection. */
+  onPublishDenied?: (reason: PublishRefusal) => void;
 }
+
+/**
+ * Why the broker refused an agent's publish: far too large, outside the server's topic space (nobody would read it,
+ * yet a retained copy would stay in memory), outside the agent token's store, or a footfall or sales bin sent
+ * retained (the protocol never retains bins; a retained one would come back at every server start).
+ */
+export type PublishRefusal = 'oversize' | 'topic' | 'store_scope' | 'retained_bin';
 
 export interface EmbeddedBroker {
   port: number;
@@ -36,6 +44,20 @@ function authError(message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: NOT_AUTHORIZED }) as AuthenticateError;
 }
 
+type Packet = { topic: string; payload: Buffer | string; retain: boolean };
+
+function refusalOf(principal: Principal, packet: Packet): { reason: PublishRefusal; detail: string } | null {
+  const bytes = Buffer.byteLength(packet.payload ?? '');
+  if (bytes > MAX_PAYLOAD_BYTES * 4) return { reason: 'oversize', detail: `payload is ${bytes} bytes` };
+  const target = parseTopic(packet.topic);
+  if (!target) return { reason: 'topic', detail: 'not a storepulse/v1 store topic' };
+  if (principal.storeId && target.storeId !== principal.storeId) {
+    return { reason: 'store_scope', detail: `outside the agent token's store ${principal.storeId}` };
+  }
+  if (packet.retain && !TOPIC_RULES[target.kind].retained) return { reason: 'retained_bin', detail: `a ${target.kind} bin sent retained` };
+  return null;
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -43,11 +65,13 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * The in-process Aedes broker of the one-process setup. Agents sign in with an agent token as password; a token
- * bound to a store may only publish under that store's topics. Only the server's own client may subscribe.
+ * The in-process Aedes broker of the one-process setup. Agents sign in with an agent token as password and may only
+ * publish on protocol v1 store topics, under their own store's when the token is bound to one; each refusal is
+ * counted, logged and ends the connection. Only the server's own client may subscribe.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const who = new WeakMap<Client, Who>();
+  const refusals = new RejectionLog(opts.log);
   const broker = await Aedes.createBroker({
     id: 'storepulse-embedded',
     queueLimit: 100_000,
@@ -70,19 +94,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const w = client ? who.get(client) : undefined;
       if (!w) return callback(new Error('not signed in'));
       if (w.kind === 'server') return callback(null);
-      if (packet.payload && packet.payload.length > MAX_PAYLOAD_BYTES * 4) {
-        opts.onPublishDenied?.();
-        return callback(new Error('payload too large'));
-      }
-      const scope = w.principal.storeId;
-      const target = parseTopic(packet.topic);
-      // Unparseable topics are let through to the server, which counts and logs them as rejections.
-      if (scope && target && target.storeId !== scope) {
-        opts.onPublishDenied?.();
-        opts.log.warn({ clientId: client?.id.slice(0, 64), topic: packet.topic.slice(0, 256), scope }, 'mqtt publish refused: outside the agent token\'s store');
-        return callback(new Error('topic outside the agent\'s store'));
-      }
-      callback(null);
+      const refusal = refusalOf(w.principal, packet);
+      if (!refusal) return callback(null);
+      opts.onPublishDenied?.(refusal.reason);
+      // Never the payload: it may hold anything. The client id is the agent's own choice, so it is cut short.
+      const from = client?.id.slice(0, 64) ?? '';
+      refusals.record(refusal.reason, packet.topic, `publish refused from client ${from}: ${refusal.detail}`, Date.now());
+      callback(new Error(`publish refused: ${refusal.reason}`));
     },
     authorizeSubscribe(client, subscription, callback) {
       if (who.get(client)?.kind === 'server') return callback(null, subscription);

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import mqtt, { type MqttClient } from 'mqtt';
+import { topics } from '@storepulse/protocol';
+import { startEmbeddedBroker, type EmbeddedBroker, type PublishRefusal } from '../../src/adapters/mqtt/embedded-broker.js';
+import type { AuthService, Principal } from '../../src/services/auth-service.js';
+import { waitFor } from '../../../test-support/ports.js';
+import { status } from '../support/harness.js';
+
+const AGENT_TOKEN = 'agent-token-for-S1';
+const principal: Principal = { tokenId: 't1', role: 'agent', providerId: null, storeId: 'S1', label: 'S1 agent' };
+const auth = { authenticate: (token: string) => (token === AGENT_TOKEN ? principal : null) } as unknown as AuthService;
+const serverUser = { username: 'storepulse-server', password: 'server-secret' };
+/** Recognisable bytes: no log line may contain them. */
+const MARK = 'PAYLOAD-MARK-';
+
+describe('embedded broker: what an agent may publish', () => {
+  let broker: EmbeddedBroker;
+  let server: MqttClient;
+  const logs: Record<string, unknown>[] = [];
+  const denied: PublishRefusal[] = [];
+  const received: { topic: string; retain: boolean }[] = [];
+  const clients: MqttClient[] = [];
+  const url = () => `mqtt://127.0.0.1:${broker.port}`;
+
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      portExplicit: true,
+      auth,
+      serverUser,
+      log: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
+      onPublishDenied: (reason) => denied.push(reason),
+    });
+    server = await mqtt.connectAsync(url(), { ...serverUser, reconnectPeriod: 0 });
+    server.on('message', (topic, _payload, packet) => received.push({ topic, retain: packet.retain }));
+    await server.subscribeAsync('#', { qos: 1 });
+  });
+  afterAll(async () => {
+    await Promise.all([...clients, server].map((c) => c?.endAsync(true)));
+    await broker?.close();
+  });
+
+  const agent = async () => {
+    const c = await mqtt.connectAsync(url(), { username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+    clients.push(c);
+    return c;
+  };
+  /** Publishes, expects the broker to drop the connection, then proves the server saw nothing by a message sent after. */
+  const refused = async (topic: string, payload: string | Buffer, retain: boolean) => {
+    const c = await agent();
+    const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+    c.publish(topic, payload, { qos: 1, retain });
+    await closed;
+    const next = await agent();
+    await next.publishAsync(topics.sales('S1', 'T9'), '{}', { qos: 1 });
+    await waitFor(() => received.some((m) => m.topic === topics.sales('S1', 'T9')), 2000, 'the message sent after');
+    expect(received.map((m) => m.topic)).toEqual([topics.sales('S1', 'T9')]);
+    received.length = 0;
+  };
+
+  it.each([
+    ['topic', 'junk/topic/x', true],
+    ['topic', 'storepulse/v2/stores/S1/tills/T1/status', true],
+    ['topic', 'storepulse/v1/stores/S1/tills/T1/reboot', false],
+    ['topic', 'storepulse/v1/stores/S1//status', false],
+    ['store_scope', topics.status('S2', 'T1'), false],
+    ['retained_bin', topics.sales('S1', 'T1'), true],
+    ['retained_bin', topics.footfall('S1', 'door1'), true],
+  ] as const)('refuses, counts and logs %s: %s (retained: %s)', async (reason, topic, retain) => {
+    denied.length = 0;
+    const from = logs.length;
+    await refused(topic, MARK + 'x'.repeat(100), retain);
+    expect(denied).toEqual([reason]);
+    const lines = logs.slice(from).filter((l) => l.msg === 'mqtt message rejected');
+    expect(lines).toEqual([expect.objectContaining({ level: 40, reason, topic })]);
+    expect(JSON.stringify(logs)).not.toContain(MARK);
+  });
+
+  it('refuses and logs a payload far over the size limit, without its contents', async () => {
+    denied.length = 0;
+    const from = logs.length;
+    await refused(topics.status('S1', 'T1'), MARK + 'x'.repeat(70 * 1024), false);
+    expect(denied).toEqual(['oversize']);
+    expect(logs.slice(from).filter((l) => l.msg === 'mqtt message rejected')).toEqual([
+      expect.objectContaining({ reason: 'oversize', detail: expect.stringMatching(/payload is 71693 bytes/) }),
+    ]);
+    expect(JSON.stringify(logs)).not.toContain(MARK);
+  });
+
+  it('lets through retained presence and status, and bins that are not retained', async () => {
+    denied.length = 0;
+    const c = await agent();
+    await c.publishAsync(topics.online('S1', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: '1' } }), { qos: 1, retain: true });
+    await c.publishAsync(topics.status('S1', 'T1'), status(1), { qos: 1, retain: true });
+    await c.publishAsync(topics.sales('S1', 'T1'), '{}', { qos: 1 });
+    await c.publishAsync(topics.footfall('S1', 'door1'), '{}', { qos: 1 });
+    await waitFor(() => received.length === 4, 2000, 'four messages');
+    expect(received.map((m) => m.topic).sort()).toEqual([topics.footfall('S1', 'door1'), topics.online('S1', 'T1'), topics.sales('S1', 'T1'), topics.status('S1', 'T1')].sort());
+    expect(denied).toEqual([]);
+    expect(c.connected).toBe(true);
+  });
+});
