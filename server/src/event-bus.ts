@@ -13,6 +13,13 @@ export interface ServerEvents {
   'ingest:status': [msg: { storeId: string; tillId: string; payload: StatusPayload; at: number }];
   'ingest:footfall': [msg: { storeId: string; sensorId: string; payload: FootfallPayload; at: number }];
   'ingest:sales': [msg: { storeId: string; tillId: string; payload: SalesPayload; at: number }];
+  /**
+   * A bin refused at ingest for its own content (clock skew, absurd counts, currency): kept out of telemetry and the
+   * sequence guard, but the incident engine still hears of it, to flag the incidents it touches as less reliable.
+   */
+  'ingest:refused-bin': [msg:
+    | { kind: 'footfall'; storeId: string; sensorId: string; payload: FootfallPayload; at: number }
+    | { kind: 'sales'; storeId: string; tillId: string; payload: SalesPayload; at: number }];
   /** Incidents as the engine moves them (already saved): tickets and notifications subscribe here. */
   'incident:opened': [incident: Incident];
   /** Figures, tills, kind or severity changed; also the final net after the hour following recovery. */

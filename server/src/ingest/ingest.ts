@@ -51,7 +51,10 @@ export class Ingest {
     if (parsed.kind === 'footfall') {
       const p = decoded.payload as FootfallPayload;
       const problem = footfallProblem(parsed.sensorId, p, now);
-      if (problem) return this.reject(problem.reason, topic, problem.detail, now);
+      if (problem) {
+        bus.emit('ingest:refused-bin', { kind: 'footfall', storeId: parsed.storeId, sensorId: parsed.sensorId, payload: p, at: now });
+        return this.reject(problem.reason, topic, problem.detail, now);
+      }
       if (!this.admitSensor(parsed.storeId, parsed.sensorId)) {
         return this.reject('too_many_sensors', topic, `store already has ${MAX_SENSORS_PER_STORE} sensors`, now);
       }
@@ -84,7 +87,10 @@ export class Ingest {
       case 'sales': {
         const p = decoded.payload as SalesPayload;
         const problem = salesProblem(parsed.tillId, p, store.config.currency, now);
-        if (problem) return this.reject(problem.reason, topic, problem.detail, now);
+        if (problem) {
+          bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
+          return this.reject(problem.reason, topic, problem.detail, now);
+        }
         if (!this.fresh('sales', key, p.seq, Date.parse(p.binStart))) return 'duplicate';
         touchTill(till, now);
         bus.emit('ingest:sales', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });

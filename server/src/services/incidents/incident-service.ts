@@ -48,6 +48,17 @@ export interface IncidentServiceDeps {
 
 export type WindowSource = 'file' | 'api';
 
+type FootfallMessage = ServerEvents['ingest:footfall'][0];
+type SalesMessage = ServerEvents['ingest:sales'][0];
+
+const footfallInput = (m: FootfallMessage): EngineInput => ({
+  type: 'footfall', at: m.at, storeId: m.storeId, sensorId: m.sensorId, binStart: m.payload.binStart, binEnd: m.payload.binEnd, in: m.payload.in,
+});
+const salesInput = (m: SalesMessage): EngineInput => ({
+  type: 'sales', at: m.at, storeId: m.storeId, tillId: m.tillId, binStart: m.payload.binStart, binEnd: m.payload.binEnd,
+  transactions: m.payload.transactions, revenue: m.payload.revenue, currency: m.payload.currency,
+});
+
 type Handlers = { [K in keyof ServerEvents]?: (...args: ServerEvents[K]) => void };
 
 /**
@@ -80,16 +91,10 @@ export class IncidentService {
         this.refreshConfig();
       },
       'ingest:online': (m) => this.apply({ type: 'agent', at: m.at, storeId: m.storeId, tillId: m.tillId, online: m.payload.online }),
-      'ingest:footfall': (m) =>
-        this.apply({
-          type: 'footfall', at: m.at, storeId: m.storeId, sensorId: m.sensorId,
-          binStart: m.payload.binStart, binEnd: m.payload.binEnd, in: m.payload.in,
-        }),
-      'ingest:sales': (m) =>
-        this.apply({
-          type: 'sales', at: m.at, storeId: m.storeId, tillId: m.tillId, binStart: m.payload.binStart, binEnd: m.payload.binEnd,
-          transactions: m.payload.transactions, revenue: m.payload.revenue, currency: m.payload.currency,
-        }),
+      'ingest:footfall': (m) => this.apply(footfallInput(m)),
+      'ingest:sales': (m) => this.apply(salesInput(m)),
+      // The engine refuses it again, by the same rules, and so flags the incidents it touches.
+      'ingest:refused-bin': (m) => this.apply(m.kind === 'footfall' ? footfallInput(m) : salesInput(m)),
     };
     for (const [event, fn] of Object.entries(this.handlers)) deps.bus.on(event as keyof ServerEvents, fn as never);
     deps.metrics.openIncidents.set(this.engine.openIncidents().length);
