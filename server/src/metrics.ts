@@ -60,7 +60,8 @@ export function createMetrics(fleet: Fleet) {
   });
   const publishDenied = new Counter({
     name: 'storepulse_mqtt_publish_denied_total',
-    help: 'Publishes the embedded broker refused (outside the agent token\'s store, or too large)',
+    help: 'Publishes the embedded broker refused, by reason: oversize, topic (outside storepulse/v1 store topics), store_scope (another store\'s), retained_bin',
+    labelNames: ['reason'] as const,
     registers: [registry],
   });
   const incidentsOpened = new Counter({

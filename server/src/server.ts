@@ -141,7 +141,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         serverUser,
         log: log.child({ component: 'broker' }),
         onAuthFailure: () => metrics.authFailures.inc({ channel: 'mqtt' }),
-        onPublishDenied: () => metrics.publishDenied.inc(),
+        bus,
+        onPublishDenied: (reason) => metrics.publishDenied.inc({ reason }),
       });
       const b = broker;
       cleanups.push(() => b.close());

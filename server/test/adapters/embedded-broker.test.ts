@@ -3,13 +3,17 @@ import { pino } from 'pino';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics } from '@storepulse/protocol';
 import { startEmbeddedBroker, type EmbeddedBroker, type PublishRefusal } from '../../src/adapters/mqtt/embedded-broker.js';
+import { EventBus } from '../../src/event-bus.js';
 import type { AuthService, Principal } from '../../src/services/auth-service.js';
 import { waitFor } from '../../../test-support/ports.js';
 import { status } from '../support/harness.js';
 
 const AGENT_TOKEN = 'agent-token-for-S1';
+const OTHER_TOKEN = 'agent-token-for-S2';
 const principal: Principal = { tokenId: 't1', role: 'agent', providerId: null, storeId: 'S1', label: 'S1 agent' };
-const auth = { authenticate: (token: string) => (token === AGENT_TOKEN ? principal : null) } as unknown as AuthService;
+const other: Principal = { tokenId: 't2', role: 'agent', providerId: null, storeId: 'S2', label: 'S2 agent' };
+const auth = { authenticate: (token: string) => (token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : null) } as unknown as AuthService;
+const bus = new EventBus();
 const serverUser = { username: 'storepulse-server', password: 'server-secret' };
 /** Recognisable bytes: no log line may contain them. */
 const MARK = 'PAYLOAD-MARK-';
@@ -30,6 +34,7 @@ describe('embedded broker: what an agent may publish', () => {
       portExplicit: true,
       auth,
       serverUser,
+      bus,
       log: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
       onPublishDenied: (reason) => denied.push(reason),
     });
@@ -87,6 +92,28 @@ describe('embedded broker: what an agent may publish', () => {
       expect.objectContaining({ reason: 'oversize', detail: expect.stringMatching(/payload is 71693 bytes/) }),
     ]);
     expect(JSON.stringify(logs)).not.toContain(MARK);
+  });
+
+  it('ends the sessions of a revoked agent token at once, and only those', async () => {
+    const revoked = await agent();
+    const kept = await mqtt.connectAsync(url(), { username: 'agent', password: OTHER_TOKEN, reconnectPeriod: 0 });
+    clients.push(kept);
+    const closed = new Promise<void>((resolve) => revoked.once('close', () => resolve()));
+    bus.emit('token:revoked', 't1');
+    await closed;
+    await kept.publishAsync(topics.sales('S2', 'T1'), '{}', { qos: 1 });
+    await waitFor(() => received.some((m) => m.topic === topics.sales('S2', 'T1')), 2000, 'the other agent still publishes');
+    received.length = 0;
+  });
+
+  it('logs a refused sign-in without the username, where a token may have been typed', async () => {
+    const from = logs.length;
+    const c = mqtt.connect(url(), { username: 'sp_TYPED-IN-THE-WRONG-FIELD', password: 'x', reconnectPeriod: 0 });
+    await new Promise((resolve) => c.once('error', resolve));
+    c.end(true);
+    const lines = logs.slice(from).filter((l) => l.msg === 'mqtt connection refused: bad credentials');
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toContain('TYPED-IN-THE-WRONG-FIELD');
   });
 
   it('lets through retained presence and status, and bins that are not retained', async () => {

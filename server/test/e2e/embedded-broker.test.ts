@@ -51,12 +51,12 @@ describe('embedded Aedes broker: agents sign in with agent tokens, scoped to the
     await waitFor(async () => (await store('S002')).tills.find((t) => t.id === 'T1')?.state === 'up', 2000, 'own store accepted');
     // The broker refuses it (Aedes drops the client); the server never sees the message.
     a.publish(topics.status('S001', 'T2'), status(1), { qos: 1 });
-    await waitFor(async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_mqtt_publish_denied_total') === 1, 2000, 'publish denied');
+    await waitFor(async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_mqtt_publish_denied_total', { reason: 'store_scope' }) === 1, 2000, 'publish denied');
     expect((await store('S001')).tills.find((t) => t.id === 'T2')?.state).toBe('offline');
     expect((await store('S001')).tills.find((t) => t.id === 'T2')?.lastSeen).toBeNull();
   });
 
-  it('keeps bins the incident engine would refuse out of telemetry, and counts each refusal once, by its reason', async () => {
+  it('keeps bins the incident engine would refuse out of telemetry and the sequence guard, counted at ingest by reason', async () => {
     const a = await connect(h.server.mqttUrl, fleetToken, 'S001-bins');
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -76,8 +76,9 @@ describe('embedded Aedes broker: agents sign in with agent tokens, scoped to the
     const text = await metrics();
     expect(metricValue(text, 'storepulse_ingest_rejected_total', { reason: 'clock_skew' })).toBe(1);
     expect(metricValue(text, 'storepulse_ingest_rejected_total', { reason: 'counter_absurd' })).toBe(1);
-    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'sales', action: 'rejected', flag: 'clock_skew' })).toBe(0);
-    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'footfall', action: 'rejected', flag: 'counter_absurd' })).toBe(0);
+    // The engine still hears of them, to flag the incidents they touch.
+    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'sales', action: 'rejected', flag: 'clock_skew' })).toBe(1);
+    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'footfall', action: 'rejected', flag: 'counter_absurd' })).toBe(1);
     await h.server.telemetry.flush();
     const future = await h.server.telemetry.salesSeries({ storeId: 'S001', from: far, to: far + 3600_000, binSeconds: 3600 });
     expect(future.map((b) => b.revenue ?? 0)).toEqual([0]);

@@ -4,6 +4,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic } from '@storepulse/protocol';
 import { RejectionLog } from '../../ingest/rejection-log.js';
+import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
 
 export interface EmbeddedBrokerOptions {
@@ -15,6 +16,8 @@ export interface EmbeddedBrokerOptions {
   /** Credentials of the server's own ingest client. */
   serverUser: { username: string; password: string };
   log: Logger;
+  /** Tells the broker of revoked tokens: their agents' sessions end then, not at their next reconnection. */
+  bus: EventBus;
   onAuthFailure?: () => void;
   /** A signed-in client tried to publish what it may not; the broker closes its connection. */
   onPublishDenied?: (reason: PublishRefusal) => void;
@@ -71,6 +74,7 @@ function sameSecret(a: string, b: string): boolean {
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const who = new WeakMap<Client, Who>();
+  const agents = new Set<Client>();
   const refusals = new RejectionLog(opts.log);
   const broker = await Aedes.createBroker({
     id: 'storepulse-embedded',
@@ -84,10 +88,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const principal = opts.auth.authenticate(secret);
       if (principal?.role === 'agent') {
         who.set(client, { kind: 'agent', principal });
+        agents.add(client);
         return done(null, true);
       }
       opts.onAuthFailure?.();
-      opts.log.warn({ clientId: client.id.slice(0, 64), username: username?.slice(0, 64) }, 'mqtt connection refused: bad credentials');
+      // Not the username: a token typed into the wrong field would land in the log.
+      opts.log.warn({ clientId: client.id.slice(0, 64) }, 'mqtt connection refused: bad credentials');
       done(authError('bad credentials'), false);
     },
     authorizePublish(client, packet, callback) {
@@ -108,6 +114,17 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
   });
   broker.on('clientError', (client, err) => opts.log.debug({ clientId: client.id.slice(0, 64), err: err.message }, 'mqtt client error'));
+  broker.on('clientDisconnect', (client) => agents.delete(client));
+  const onRevoked = (tokenId: string) => {
+    for (const client of agents) {
+      const w = who.get(client);
+      if (w?.kind !== 'agent' || w.principal.tokenId !== tokenId) continue;
+      agents.delete(client);
+      opts.log.info({ clientId: client.id.slice(0, 64), tokenId }, 'mqtt: closed the session of a revoked agent token');
+      client.close();
+    }
+  };
+  opts.bus.on('token:revoked', onRevoked);
 
   const server = createServer(broker.handle);
   let port = opts.port;
@@ -131,6 +148,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     connectedClients: () => broker.connectedClients,
     close: () =>
       new Promise<void>((resolve) => {
+        opts.bus.off('token:revoked', onRevoked);
         broker.close(() => server.close(() => resolve()));
       }),
   };

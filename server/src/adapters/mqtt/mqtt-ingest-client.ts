@@ -64,7 +64,7 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
 }
 
 /** The broker URL without any credentials it may carry, for logs. */
-function redactUrl(url: string): string {
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';
