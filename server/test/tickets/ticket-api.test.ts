@@ -235,6 +235,10 @@ describe('providers', () => {
     // A chat webhook's URL is its credential.
     expect(createdText).not.toContain('SLACKPATHSECRET');
     expect(JSON.parse(createdText).webhooks[1].url).toBe('http://127.0.0.1:9/…');
+    const hooks = async (token: string) => (await json<{ webhooks: { url: string }[] }>(await node.api('/api/providers/north', { token }))).webhooks.map((w) => w.url);
+    expect(await hooks(hq)).toEqual(['http://127.0.0.1:9/north/hook', 'http://127.0.0.1:9/…']);
+    // A wall screen's viewer token does not carry the helpdesk's endpoint.
+    expect(await hooks(node.issue('hq-viewer'))).toEqual(['http://127.0.0.1:9/…', 'http://127.0.0.1:9/…']);
     expect((await put(hq, body)).status).toBe(200);
 
     const r = node.tickets.onIncident('incident.opened', { incident: incident({ id: 'inc_S003_again', storeId: 'S003', tillIds: ['T2'] }) });

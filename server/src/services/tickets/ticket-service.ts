@@ -291,12 +291,16 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     return this.providerList;
   }
 
-  /** Providers as configured (file first, then API), without webhook secrets; a provider sees only itself. */
+  /**
+   * Providers as configured (file first, then API), without webhook secrets; a provider sees only itself. Webhook
+   * URLs in full only for HQ admins, who maintain them: a wall screen's viewer token should not carry a helpdesk's
+   * endpoint, which may hold a key in its path.
+   */
   providers(who: Principal): ProviderView[] {
     const fileIds = new Set(this.fileProviders.map((p) => p.id));
     return this.providerConfigs()
       .filter((p) => who.role !== 'provider' || p.id === who.providerId)
-      .map((p) => providerView(p, fileIds.has(p.id) ? 'file' : 'api'));
+      .map((p) => providerView(p, fileIds.has(p.id) ? 'file' : 'api', who.role === 'hq-admin'));
   }
 
   /** Creates or replaces a provider, kept across restarts; a provider also in the config file is reset to it at start. */
@@ -309,7 +313,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     // The API edit wins until the next start, so it must override the file's copy now.
     this.fileProviders = this.fileProviders.filter((p) => p.id !== cfg.id);
     this.refreshProviders();
-    return { ok: true, created, provider: providerView(cfg, 'api') };
+    return { ok: true, created, provider: providerView(cfg, 'api', true) };
   }
 
   deleteProvider(id: string): boolean {
@@ -366,11 +370,12 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   }
 }
 
-function providerView(p: ProviderConfig, source: 'file' | 'api'): ProviderView {
+/** A chat webhook's URL is its credential: shown by origin only, even to admins. */
+function providerView(p: ProviderConfig, source: 'file' | 'api', fullUrls: boolean): ProviderView {
   return {
     ...p,
     webhooks: (p.webhooks ?? []).map((w) => ({
-      url: w.format === 'slack' || w.format === 'teams' ? maskedUrl(w.url) : w.url,
+      url: fullUrls && w.format !== 'slack' && w.format !== 'teams' ? w.url : maskedUrl(w.url),
       ...(w.events ? { events: [...w.events] } : {}),
       ...(w.format ? { format: w.format } : {}),
       secrets: typeof w.secret === 'string' ? 1 : w.secret.length,
