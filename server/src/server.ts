@@ -161,7 +161,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clientId: env.mqtt.clientId,
       ...ingestCredentials,
       log: log.child({ component: 'mqtt' }),
-      onMessage: (topic, payload) => ingest.handle(topic, payload),
+      onMessage: (topic, payload, retained) => ingest.handle(topic, payload, retained),
     });
     cleanups.push(() => client.close());
 

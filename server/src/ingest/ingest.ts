@@ -1,5 +1,5 @@
 import { decodePayload } from '@storepulse/protocol/validate';
-import { parseTopic, type FootfallPayload, type OnlinePayload, type SalesPayload, type StatusPayload, type TopicKind } from '@storepulse/protocol';
+import { parseTopic, TOPIC_RULES, type FootfallPayload, type OnlinePayload, type SalesPayload, type StatusPayload, type TopicKind } from '@storepulse/protocol';
 import { applyOnline, applyStatus, touchTill, type Fleet, type FleetChange } from '../domain/fleet.js';
 import type { EventBus } from '../event-bus.js';
 import type { Metrics } from '../metrics.js';
@@ -21,7 +21,7 @@ export interface IngestDeps {
 }
 
 /**
- * The ingest pipeline for one MQTT message: topic → size → JSON → schema → known store/till → clock skew and bin
+ * The ingest pipeline for one MQTT message: topic → retained bin → size → JSON → schema → known store/till → clock skew and bin
  * quality → seq → state. Never throws: every refusal is counted by reason and logged.
  */
 export class Ingest {
@@ -37,10 +37,13 @@ export class Ingest {
     this.acceptedBy = { online: a.labels('online'), status: a.labels('status'), footfall: a.labels('footfall'), sales: a.labels('sales') };
   }
 
-  handle(topic: string, raw: Uint8Array): IngestOutcome {
+  /** `retained`: the broker replayed a stored copy at subscription rather than passing on a fresh publish. */
+  handle(topic: string, raw: Uint8Array, retained = false): IngestOutcome {
     const now = this.now();
     const parsed = parseTopic(topic);
     if (!parsed) return this.reject('topic', topic, 'not a storepulse/v1 topic or an id outside [A-Za-z0-9_-]{1,64}', now);
+    // Bins are never retained; a stored one would come back at every server start, however old.
+    if (retained && !TOPIC_RULES[parsed.kind].retained) return this.reject('retained_bin', topic, `a ${parsed.kind} bin replayed from the broker's retained store`, now);
     const store = this.deps.fleet.stores.get(parsed.storeId);
     if (!store) return this.reject('unknown_store', topic, `store ${parsed.storeId} is not configured`, now);
 

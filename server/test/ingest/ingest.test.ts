@@ -122,7 +122,7 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
   const state = () => structuredClone({ till: fleet.stores.get('S1')!.tills.get('T1'), store: fleet.stores.get('S1')!.state });
 
   const far = Date.parse('2150-01-01T00:00:00Z');
-  const cases: [reason: string, what: string, message: () => [topic: string, payload: Buffer]][] = [
+  const cases: [reason: string, what: string, message: () => [topic: string, payload: Buffer, retained?: boolean]][] = [
     ['topic', 'an unknown message kind', () => ['storepulse/v1/stores/S1/tills/T1/reboot', status(6, iso(now))]],
     ['topic', 'an empty topic segment', () => ['storepulse/v1/stores/S1//status', status(6, iso(now))]],
     ['topic', 'another protocol version', () => ['storepulse/v2/stores/S1/tills/T1/status', status(6, iso(now))]],
@@ -147,12 +147,14 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     ['clock_skew', 'a footfall bin in 2150 with the highest seq', () => [topics.footfall('S1', 'door1'), footfall(Number.MAX_SAFE_INTEGER, far)]],
     ['counter_absurd', 'a million entries in 10 s', () => [topics.footfall('S1', 'door1'), enc({ v: 1, seq: 6, binStart: iso(now - 60_000), binEnd: iso(now - 50_000), in: 1_000_000, out: 0 })]],
     ['sales_absurd', 'a thousand sales in a minute on one till', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 1000 })]],
+    ['retained_bin', 'a sales bin the broker replayed from its retained store', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000), true]],
+    ['retained_bin', 'a footfall bin the broker replayed from its retained store', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000), true]],
   ];
 
   it.each(cases)('refuses as %s: %s', async (reason, _what, message) => {
     const before = state();
-    const [topic, payload] = message();
-    expect(ingest.handle(topic, payload)).toBe('rejected');
+    const [topic, payload, retained] = message();
+    expect(ingest.handle(topic, payload, retained)).toBe('rejected');
 
     expect(await counts('rejected')).toEqual({ [reason]: 1 });
     expect(await counts('accepted')).toEqual({ online: 1, status: 1, sales: 1, footfall: 1 });

@@ -8,7 +8,7 @@ export interface IngestClientOptions {
   username?: string | undefined;
   password?: string | undefined;
   log: Logger;
-  onMessage(topic: string, payload: Buffer): void;
+  onMessage(topic: string, payload: Buffer, retained: boolean): void;
   /** How long the start waits for the broker before going on without it (the client keeps trying). */
   startWaitMs?: number;
 }
@@ -47,7 +47,7 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
       });
     });
   });
-  client.on('message', (topic, payload) => opts.onMessage(topic, payload));
+  client.on('message', (topic, payload, packet) => opts.onMessage(topic, payload, packet.retain));
   client.on('connect', (ack) => opts.log.info({ sessionPresent: ack.sessionPresent }, 'mqtt: connected to the broker'));
   client.on('reconnect', () => opts.log.warn('mqtt: reconnecting to the broker'));
   client.on('offline', () => opts.log.warn('mqtt: broker connection lost'));
