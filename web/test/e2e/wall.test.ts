@@ -188,6 +188,24 @@ describe('the HQ wall in a real browser against the real server', () => {
     }
   });
 
+  it('keeps a kiosk link\'s options, and leaves for the login page as soon as its token is revoked', async () => {
+    const token = await stack.issue('hq-viewer', { label: 'Doomed screen' });
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/wall?token=${token}&kiosk=1&group=city`);
+      await page.locator('.tile').first().waitFor();
+      const address = new URL(page.url());
+      expect([address.pathname, address.searchParams.get('kiosk'), address.searchParams.get('group'), address.searchParams.has('token')]).toEqual(['/wall', '1', 'city', false]);
+      await page.locator('.group[data-group="Madrid"]').waitFor();
+      const id = server.auth.list().find((t) => t.label === 'Doomed screen')!.id;
+      expect(server.auth.revoke(id)).toBe(true);
+      await page.waitForURL('**/login', { timeout: 5000 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sends a bad wall link to the login page with a clear message', async () => {
     const context = await browser.newContext();
     try {
