@@ -12,6 +12,7 @@ export const UTC_TIMESTAMP_FORMAT = 'utc-instant';
 export function isUtcTimestamp(s: string): boolean {
   if (!UTC_TIMESTAMP.test(s)) return false;
   const ms = Date.parse(s);
-  // Four-digit years only, so toISOString writes the same shape back: any field that rolled over differs.
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === s.slice(0, 19);
+  // Date.parse refuses month 13, minute 60 and a leap second, but rolls 30 February and 24:00 into the next day:
+  // the day of the month then differs. (Cheaper than writing the instant back out: this runs on every message.)
+  return Number.isFinite(ms) && new Date(ms).getUTCDate() === Number(s.slice(8, 10));
 }

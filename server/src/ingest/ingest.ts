@@ -53,7 +53,8 @@ export class Ingest {
 
     if (parsed.kind === 'footfall') {
       const p = decoded.payload as FootfallPayload;
-      const problem = footfallProblem(parsed.sensorId, p, now);
+      const bin = { sensorId: parsed.sensorId, binStart: Date.parse(p.binStart), binEnd: Date.parse(p.binEnd), visitors: p.in };
+      const problem = footfallProblem(bin, now);
       if (problem) {
         bus.emit('ingest:refused-bin', { kind: 'footfall', storeId: parsed.storeId, sensorId: parsed.sensorId, payload: p, at: now });
         return this.reject(problem.reason, topic, problem.detail, now);
@@ -61,7 +62,7 @@ export class Ingest {
       if (!this.admitSensor(parsed.storeId, parsed.sensorId)) {
         return this.reject('too_many_sensors', topic, `store already has ${MAX_SENSORS_PER_STORE} sensors`, now);
       }
-      if (!this.fresh('footfall', `${parsed.storeId}/${parsed.sensorId}`, p.seq, Date.parse(p.binStart))) return 'duplicate';
+      if (!this.fresh('footfall', `${parsed.storeId}/${parsed.sensorId}`, p.seq, bin.binStart)) return 'duplicate';
       bus.emit('ingest:footfall', { storeId: parsed.storeId, sensorId: parsed.sensorId, payload: p, at: now });
       this.acceptedBy.footfall.inc();
       return 'accepted';
@@ -80,21 +81,26 @@ export class Ingest {
       }
       case 'status': {
         const p = decoded.payload as StatusPayload;
-        const problem = statusProblem(p, now);
+        const ts = Date.parse(p.ts);
+        const problem = statusProblem(ts, now);
         if (problem) return this.reject(problem.reason, topic, problem.detail, now);
-        if (!this.fresh('status', key, p.seq, Date.parse(p.ts))) return 'duplicate';
+        if (!this.fresh('status', key, p.seq, ts)) return 'duplicate';
         emitChanges(bus, applyStatus(fleet, store, till, p.components, now));
         bus.emit('ingest:status', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
         break;
       }
       case 'sales': {
         const p = decoded.payload as SalesPayload;
-        const problem = salesProblem(parsed.tillId, p, store.config.currency, now);
+        const bin = {
+          tillId: parsed.tillId, binStart: Date.parse(p.binStart), binEnd: Date.parse(p.binEnd),
+          transactions: p.transactions, revenue: p.revenue, currency: p.currency,
+        };
+        const problem = salesProblem(bin, store.config.currency, now);
         if (problem) {
           bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
           return this.reject(problem.reason, topic, problem.detail, now);
         }
-        if (!this.fresh('sales', key, p.seq, Date.parse(p.binStart))) return 'duplicate';
+        if (!this.fresh('sales', key, p.seq, bin.binStart)) return 'duplicate';
         touchTill(till, now);
         bus.emit('ingest:sales', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
         break;

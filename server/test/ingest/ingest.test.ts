@@ -91,6 +91,8 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
   let now: number;
   let ingest: Ingest;
   let events: string[];
+  /** Bins refused for their own content still go to the incident engine, by this event. */
+  let refusedBins: string[];
   let metrics: ReturnType<typeof createMetrics>;
   const fleet = createFleet(DEFAULT_TILL_RULES, 60_000);
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -106,6 +108,8 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     const bus = new EventBus();
     events = [];
     for (const e of ['fleet:changes', 'ingest:online', 'ingest:status', 'ingest:footfall', 'ingest:sales'] as const) bus.on(e, () => events.push(e));
+    refusedBins = [];
+    bus.on('ingest:refused-bin', (m) => refusedBins.push(m.kind));
     metrics = createMetrics(fleet);
     ingest = new Ingest({ fleet, bus, metrics, rejections: new RejectionLog(pino({ level: 'silent' })), now: () => now });
     // What was accepted before the bad message: a till down with its agent online, a sales bin and a footfall bin.
@@ -159,6 +163,8 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     expect(await counts('rejected')).toEqual({ [reason]: 1 });
     expect(await counts('accepted')).toEqual({ online: 1, status: 1, sales: 1, footfall: 1 });
     expect(events).toEqual([]);
+    const contentRefusal = ['clock_skew', 'counter_absurd', 'sales_absurd', 'currency_mismatch'].includes(reason) && !topic.endsWith('/status');
+    expect(refusedBins).toEqual(contentRefusal ? [topic.includes('/footfall/') ? 'footfall' : 'sales'] : []);
     expect(state()).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // The sequence state is untouched: each source's next message is still new.
