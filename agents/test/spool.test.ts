@@ -236,4 +236,66 @@ describe('Spool', () => {
     expect(s.stats().corrupt).toBe(1);
     await s.close();
   });
+
+  it('resolves an append only once its line is synced to disk, with one sync for a burst', async () => {
+    const dir = fresh();
+    const syncs: Array<() => void> = [];
+    const openFile = async (path: string, flags: string) => {
+      const fh = await fsOpen(path, flags);
+      const datasync = fh.datasync.bind(fh);
+      // Each sync waits until the test lets it finish.
+      fh.datasync = () => new Promise<void>((resolve, reject) => syncs.push(() => void datasync().then(resolve, reject)));
+      return fh;
+    };
+    const s = await open(dir, { openFile });
+    let settled = false;
+    const first = add(s, 1, 'a').then(() => { settled = true; });
+    await until(() => syncs.length === 1);
+    expect(settled).toBe(false);
+    // Lines written while that sync runs wait for the next one, which covers all of them.
+    const burst = add(s, 20, 'b');
+    syncs.shift()!();
+    await first;
+    await until(() => syncs.length === 1);
+    syncs.shift()!();
+    await burst;
+    expect(syncs).toHaveLength(0);
+    expect((await s.take(50)).length).toBe(21);
+    await s.close();
+  });
+
+  it('keeps and sends a line whose sync failed, and counts and logs it', async () => {
+    const dir = fresh();
+    const openFile = async (path: string, flags: string) => {
+      const fh = await fsOpen(path, flags);
+      fh.datasync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      return fh;
+    };
+    const s = await open(dir, { openFile });
+    warnings.length = 0;
+    await add(s, 1, 'kept');
+    expect(s.stats()).toMatchObject({ failedSyncs: 1, failedWrites: 0 });
+    expect(warnings.some((w) => /flush to disk/.test(w.msg ?? ''))).toBe(true);
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['kept']);
+    await s.close();
+  });
+
+  it('uses no seq for an append the disk refused, so the server sees no gap', async () => {
+    const dir = fresh();
+    const { disk, openFile } = fillingDisk();
+    const s = await open(dir, { openFile });
+    const [before] = await add(s, 1, 'before');
+    disk.room = 0;
+    await expect(add(s, 1, 'lost')).rejects.toThrow('ENOSPC');
+    disk.room = null;
+    const [after] = await add(s, 1, 'after');
+    expect(after!.id).toBe(before!.id + 1);
+    expect(after!.payload.seq).toBe(after!.id);
+    await s.close();
+  });
 });
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!ok()) throw new Error('condition not reached');
+}

@@ -37,6 +37,8 @@ export interface SpoolStats {
   corrupt: number;
   /** Appends that failed (disk full, I/O error): the caller was told, nothing was kept. */
   failedWrites: number;
+  /** Flushes to disk that failed: those lines are kept and sent, but a power cut could have taken them. */
+  failedSyncs: number;
   oldestAt: number | null;
 }
 
@@ -51,6 +53,8 @@ interface Segment {
 
 const SEGMENT = /^seg-(\d{16})\.log$/;
 const READ_CHUNK = 64 * 1024;
+/** Lines written between two syncs at most, however steadily they come. */
+const SYNC_EVERY = 256;
 const segName = (firstId: number) => `seg-${String(firstId).padStart(16, '0')}.log`;
 
 /**
@@ -78,6 +82,10 @@ export class Spool {
   private evicted = 0;
   private corrupt = 0;
   private failedWrites = 0;
+  private failedSyncs = 0;
+  /** Appends waiting for the write chain, and the lines written since the last sync with what waits on it. */
+  private queuedWrites = 0;
+  private unsynced: Deferred | null = null;
   /** A failed write left bytes that could not be cut off: the next line goes to a new segment. */
   private activeTorn = false;
   private writes: Promise<unknown> = Promise.resolve();
@@ -101,32 +109,70 @@ export class Spool {
     return spool;
   }
 
-  /** Assigns the next seq, builds the payload with it, and resolves once the line is on disk. */
+  /**
+   * Assigns the next seq, builds the payload with it, and resolves once the line is on disk (synced, so a
+   * power cut cannot take it). Seqs are handed out as lines are written: a failed append uses none, so
+   * the server sees no gap for a message that was never kept.
+   */
   append(kind: TopicKind, topic: string, retain: boolean, build: (seq: number) => Record<string, unknown>): Promise<SpoolEntry> {
     if (this.closed) return Promise.reject(new Error('spool is closed'));
-    const entry: SpoolEntry = { id: this.nextId++, at: this.now(), kind, topic, retain, payload: {} };
-    entry.payload = build(entry.id);
-    const line = `${JSON.stringify(entry)}\n`;
+    const at = this.now();
+    this.queuedWrites++;
     const done = this.writes.then(async () => {
-      const seg0 = this.active.seg;
-      if (this.activeTorn || seg0.bytes >= this.segmentBytes || (seg0.firstAt > 0 && this.now() - seg0.firstAt > this.segmentAgeMs())) await this.rotate();
-      const seg = this.active.seg;
-      const bytes = Buffer.from(line);
-      await this.writeWhole(bytes);
-      seg.bytes += bytes.length;
-      seg.lastId = entry.id;
-      seg.lastAt = entry.at;
-      this.lastWrittenId = entry.id;
-      if (seg.firstAt === 0) seg.firstAt = entry.at;
-      await this.enforceBounds();
-      for (const l of this.listeners) l();
-      return entry;
+      this.queuedWrites--;
+      try {
+        const entry: SpoolEntry = { id: this.nextId, at, kind, topic, retain, payload: {} };
+        entry.payload = build(entry.id);
+        const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
+        const seg0 = this.active.seg;
+        if (this.activeTorn || seg0.bytes >= this.segmentBytes || (seg0.firstAt > 0 && this.now() - seg0.firstAt > this.segmentAgeMs())) await this.rotate();
+        const seg = this.active.seg;
+        await this.writeWhole(bytes);
+        const synced = (this.unsynced ??= deferred());
+        synced.lines++;
+        this.nextId++;
+        seg.bytes += bytes.length;
+        seg.lastId = entry.id;
+        seg.lastAt = entry.at;
+        this.lastWrittenId = entry.id;
+        if (seg.firstAt === 0) seg.firstAt = entry.at;
+        await this.enforceBounds();
+        return { entry, synced: synced.promise };
+      } finally {
+        // One sync covers every line written before it: in a burst, the last line's write makes it for all
+        // (or every few hundred lines, so that a steady stream cannot keep the first ones waiting).
+        if (this.queuedWrites === 0 || (this.unsynced?.lines ?? 0) >= SYNC_EVERY) await this.syncActive();
+      }
     });
     this.writes = done.catch(() => undefined);
-    return done.catch((err: unknown) => {
-      this.failedWrites++;
-      throw err;
-    });
+    return done
+      .then(async ({ entry, synced }) => {
+        await synced;
+        for (const l of this.listeners) l();
+        return entry;
+      })
+      .catch((err: unknown) => {
+        this.failedWrites++;
+        throw err;
+      });
+  }
+
+  /**
+   * Flushes the active segment to the disk and releases the lines waiting for it. A failed sync is logged
+   * and counted, not thrown: the lines are written and will be sent, only a power cut could still take them,
+   * and failing the append would make the caller queue the same message again under another seq.
+   */
+  private async syncActive(): Promise<void> {
+    const waiting = this.unsynced;
+    this.unsynced = null;
+    if (!waiting) return;
+    try {
+      await this.active.handle.datasync();
+    } catch (err) {
+      this.failedSyncs++;
+      this.opts.logger.warn({ err: (err as Error).message, segment: this.active.seg.path }, 'spool: could not flush to disk; a power cut could lose the newest messages');
+    }
+    waiting.resolve();
   }
 
   /** Writes the whole line, or throws with none of it left in the segment. */
@@ -198,6 +244,7 @@ export class Spool {
       evicted: this.evicted,
       corrupt: this.corrupt,
       failedWrites: this.failedWrites,
+      failedSyncs: this.failedSyncs,
       oldestAt: this.segments.find((s) => s.lastId > this.watermark)?.firstAt ?? null,
     };
   }
@@ -268,7 +315,12 @@ export class Spool {
     const seg: Segment = { firstId, lastId: firstId - 1, path: join(this.opts.dir, segName(firstId)), bytes: 0, firstAt: 0, lastAt: 0 };
     // Open the new segment first: if that fails (disk full), the current one stays usable.
     const handle = await this.openFile(seg.path, 'a');
-    if (this.active) await this.active.handle.close();
+    await syncDir(this.opts.dir);
+    if (this.active) {
+      // Lines in the old segment still waiting for a sync get it now, before its handle goes.
+      await this.syncActive();
+      await this.active.handle.close();
+    }
     this.active = { seg, handle };
     this.activeTorn = false;
     this.segments.push(seg);
@@ -439,6 +491,28 @@ async function lastIntactLine(fh: FileHandle, size: number): Promise<{ entry: Sp
     if (carry.length > READ_CHUNK) carry = Buffer.alloc(0);
   }
   return null;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  lines: number;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve, lines: 0 };
+}
+
+/** A new segment survives a power cut only once its directory entry is on disk too. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    await fh.sync().finally(() => fh.close());
+  } catch {
+    // Windows cannot open a directory, and some filesystems cannot sync one; NTFS journals the entry itself.
+  }
 }
 
 function alive(pid: number): boolean {
