@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,6 +101,17 @@ describe('probes against real processes and sockets', () => {
     expect(await src.read()).toEqual({ transactions: 1, revenue: 3.5 });
     writeFileSync(csv, '2026-11-24T08:00:00Z,1\n');
     expect(await src.read()).toEqual({ transactions: 1, revenue: 1 });
+    // Rotated by a new file put in its place, longer than what was read of the old one, and with the
+    // column names first: they are not a refused line; a header-like line anywhere else still is.
+    appendFileSync(csv, '2026-11-24T08:00:01Z,1\n2026-11-24T08:00:02Z,1\n');
+    await src.read();
+    writeFileSync(`${csv}.new`, `time;amount\n${[2, 3, 4, 5].map((a, i) => `2026-11-24T09:00:0${i}Z;${a}\n`).join('')}`);
+    renameSync(`${csv}.new`, csv);
+    expect(await src.read()).toEqual({ transactions: 4, revenue: 14 });
+    expect(src.rejectedLines).toBe(1);
+    appendFileSync(csv, 'time;amount\n');
+    expect(await src.read()).toEqual({ transactions: 0, revenue: 0 });
+    expect(src.rejectedLines).toBe(2);
   });
 
   it('sales: reads a decimal comma after a ";", and refuses an empty, hex, exponent or signed amount', () => {

@@ -25,27 +25,38 @@ export function parseSalesLine(line: string): number | null {
   return amount !== undefined && AMOUNT.test(amount) ? Number(amount.replace(',', '.')) : null;
 }
 
+/** Column names, not a sale: a line without a single digit ("time;amount", "Datum,Betrag"). */
+function isHeader(line: string): boolean {
+  return !/\d/.test(line);
+}
+
 /**
  * Follows a POS export that grows line by line, from where it was when the agent started. Each
- * `read` returns the sales written since the last one. A file that shrank was rotated: start over.
+ * `read` returns the sales written since the last one. A file that shrank or was replaced by another
+ * was rotated: start over.
  */
 export class CsvSalesSource {
   private offset: number | null = null;
   private partial = '';
+  private identity: { ino: number; dev: number } | null = null;
   rejectedLines = 0;
 
   constructor(private readonly path: string, private readonly logger: { warn(o: object, msg?: string): void }) {}
 
   async read(): Promise<SalesTotals> {
     const totals = { transactions: 0, revenue: 0 };
-    const size = (await stat(this.path)).size;
-    if (this.offset === null || size < this.offset) {
+    const { size, ino, dev } = await stat(this.path);
+    // Rotated: a new file in its place (renamed away and created again), or the same one cut short.
+    const replaced = this.identity !== null && (this.identity.ino !== ino || this.identity.dev !== dev);
+    this.identity = { ino, dev };
+    if (this.offset === null || replaced || size < this.offset) {
       this.offset = this.offset === null ? size : 0;
       this.partial = '';
       if (this.offset === size) return totals;
     }
     if (size === this.offset) return totals;
     const fh = await open(this.path, 'r');
+    const fromStart = this.offset === 0;
     try {
       const buf = Buffer.alloc(Math.min(size - this.offset, 4 << 20));
       const { bytesRead } = await fh.read(buf, 0, buf.length, this.offset);
@@ -54,9 +65,11 @@ export class CsvSalesSource {
       this.partial = lines.pop() ?? '';
       let refused = 0;
       let example = '';
-      for (const line of lines) {
+      for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
         const amount = parseSalesLine(line);
+        // A rotated export starts again with its column names: not a refused sale.
+        if (amount === null && fromStart && i === 0 && isHeader(line)) continue;
         if (amount === null) {
           if (refused++ === 0) example = line.slice(0, 80);
           continue;
