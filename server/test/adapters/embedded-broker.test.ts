@@ -13,40 +13,42 @@ const OTHER_TOKEN = 'agent-token-for-S2';
 const principal: Principal = { tokenId: 't1', role: 'agent', providerId: null, storeId: 'S1', label: 'S1 agent' };
 const other: Principal = { tokenId: 't2', role: 'agent', providerId: null, storeId: 'S2', label: 'S2 agent' };
 const auth = { authenticate: (token: string) => (token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : null) } as unknown as AuthService;
+const tills = new Set(['S1/T1', 'S1/T9', 'S2/T1']);
 const bus = new EventBus();
 const serverUser = { username: 'storepulse-server', password: 'server-secret' };
 /** Recognisable bytes: no log line may contain them. */
 const MARK = 'PAYLOAD-MARK-';
 
+let broker: EmbeddedBroker;
+let server: MqttClient;
+const logs: Record<string, unknown>[] = [];
+const denied: PublishRefusal[] = [];
+const received: { topic: string; retain: boolean }[] = [];
+const clients: MqttClient[] = [];
+const url = () => `mqtt://127.0.0.1:${broker.port}`;
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    portExplicit: true,
+    auth,
+    serverUser,
+    knownTill: (storeId, tillId) => tills.has(`${storeId}/${tillId}`),
+    bus,
+    log: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
+    onPublishDenied: (reason) => denied.push(reason),
+  });
+  server = await mqtt.connectAsync(url(), { ...serverUser, reconnectPeriod: 0 });
+  server.on('message', (topic, _payload, packet) => received.push({ topic, retain: packet.retain }));
+  await server.subscribeAsync('#', { qos: 1 });
+});
+afterAll(async () => {
+  await Promise.all([...clients, server].map((c) => c?.endAsync(true)));
+  await broker?.close();
+});
+
 describe('embedded broker: what an agent may publish', () => {
-  let broker: EmbeddedBroker;
-  let server: MqttClient;
-  const logs: Record<string, unknown>[] = [];
-  const denied: PublishRefusal[] = [];
-  const received: { topic: string; retain: boolean }[] = [];
-  const clients: MqttClient[] = [];
-  const url = () => `mqtt://127.0.0.1:${broker.port}`;
-
-  beforeAll(async () => {
-    broker = await startEmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      portExplicit: true,
-      auth,
-      serverUser,
-      bus,
-      log: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
-      onPublishDenied: (reason) => denied.push(reason),
-    });
-    server = await mqtt.connectAsync(url(), { ...serverUser, reconnectPeriod: 0 });
-    server.on('message', (topic, _payload, packet) => received.push({ topic, retain: packet.retain }));
-    await server.subscribeAsync('#', { qos: 1 });
-  });
-  afterAll(async () => {
-    await Promise.all([...clients, server].map((c) => c?.endAsync(true)));
-    await broker?.close();
-  });
-
   const agent = async () => {
     const c = await mqtt.connectAsync(url(), { username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
     clients.push(c);
@@ -73,6 +75,8 @@ describe('embedded broker: what an agent may publish', () => {
     ['store_scope', topics.status('S2', 'T1'), false],
     ['retained_bin', topics.sales('S1', 'T1'), true],
     ['retained_bin', topics.footfall('S1', 'door1'), true],
+    ['unknown_till', topics.online('S1', 'T404'), true],
+    ['unknown_till', topics.sales('S1', 'T404'), false],
   ] as const)('refuses, counts and logs %s: %s (retained: %s)', async (reason, topic, retain) => {
     denied.length = 0;
     const from = logs.length;
@@ -81,6 +85,26 @@ describe('embedded broker: what an agent may publish', () => {
     const lines = logs.slice(from).filter((l) => l.msg === 'mqtt message rejected');
     expect(lines).toEqual([expect.objectContaining({ level: 40, reason, topic })]);
     expect(JSON.stringify(logs)).not.toContain(MARK);
+  });
+
+  it('keeps no retained status for a till the store does not have, and still keeps a known till\'s', async () => {
+    denied.length = 0;
+    await refused(topics.status('S1', 'T404'), status(1), true);
+    expect(denied).toEqual(['unknown_till']);
+    const c = await agent();
+    await c.publishAsync(topics.status('S1', 'T1'), status(1), { qos: 1, retain: true });
+    expect(c.connected).toBe(true);
+
+    // A new subscriber gets what the broker retained: the known till's status and nothing for T404.
+    const late = await mqtt.connectAsync(url(), { ...serverUser, reconnectPeriod: 0 });
+    clients.push(late);
+    const replayed: string[] = [];
+    late.on('message', (topic) => replayed.push(topic));
+    await late.subscribeAsync(topics.status('S1', 'T404'), { qos: 1 });
+    await late.subscribeAsync(topics.status('S1', 'T1'), { qos: 1 });
+    await waitFor(() => replayed.includes(topics.status('S1', 'T1')), 2000, 'the known till\'s retained status');
+    expect(replayed).toEqual([topics.status('S1', 'T1')]);
+    received.length = 0;
   });
 
   it('refuses and logs a payload far over the size limit, without its contents', async () => {

@@ -29,7 +29,7 @@ describe('till fault over MQTT → ticket → verified webhook → acknowledgeme
   let app: ReturnType<typeof Fastify>;
   let ticketsUrl: string;
   const clients: MqttClient[] = [];
-  const seq = { T1: 0, T2: 0 };
+  const seq = { T1: 0 };
   const registry = new Registry();
 
   beforeAll(async () => {
@@ -74,7 +74,7 @@ describe('till fault over MQTT → ticket → verified webhook → acknowledgeme
     ticketsUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
     const agent = await h.issue('agent');
-    for (const t of ['T1', 'T2'] as const) {
+    for (const t of ['T1'] as const) {
       const c = await mqtt.connectAsync(h.server.mqttUrl, { clientId: `S001-${t}-${Date.now()}`, reconnectPeriod: 0, username: 'agent', password: agent });
       clients.push(c);
       await c.publishAsync(topics.online('S001', t), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
