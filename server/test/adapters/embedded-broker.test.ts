@@ -1,8 +1,10 @@
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics } from '@storepulse/protocol';
 import { startEmbeddedBroker, type EmbeddedBroker, type PublishRefusal } from '../../src/adapters/mqtt/embedded-broker.js';
+import { MAX_FAILED_SIGN_INS, SIGN_IN_WINDOW_MS } from '../../src/adapters/mqtt/sign-in-throttle.js';
 import { EventBus } from '../../src/event-bus.js';
 import type { AuthService, Principal } from '../../src/services/auth-service.js';
 import { waitFor } from '../../../test-support/ports.js';
@@ -12,7 +14,13 @@ const AGENT_TOKEN = 'agent-token-for-S1';
 const OTHER_TOKEN = 'agent-token-for-S2';
 const principal: Principal = { tokenId: 't1', role: 'agent', providerId: null, storeId: 'S1', label: 'S1 agent' };
 const other: Principal = { tokenId: 't2', role: 'agent', providerId: null, storeId: 'S2', label: 'S2 agent' };
-const auth = { authenticate: (token: string) => (token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : null) } as unknown as AuthService;
+let tokenChecks = 0;
+const auth = {
+  authenticate: (token: string) => {
+    tokenChecks += 1;
+    return token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : null;
+  },
+} as unknown as AuthService;
 const tills = new Set(['S1/T1', 'S1/T9', 'S2/T1']);
 const bus = new EventBus();
 const serverUser = { username: 'storepulse-server', password: 'server-secret' };
@@ -23,6 +31,8 @@ let broker: EmbeddedBroker;
 let server: MqttClient;
 const logs: Record<string, unknown>[] = [];
 const denied: PublishRefusal[] = [];
+let authFailures = 0;
+let clock = Date.now();
 const received: { topic: string; retain: boolean }[] = [];
 const clients: MqttClient[] = [];
 const url = () => `mqtt://127.0.0.1:${broker.port}`;
@@ -37,7 +47,9 @@ beforeAll(async () => {
     knownTill: (storeId, tillId) => tills.has(`${storeId}/${tillId}`),
     bus,
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
+    onAuthFailure: () => (authFailures += 1),
     onPublishDenied: (reason) => denied.push(reason),
+    now: () => clock,
   });
   server = await mqtt.connectAsync(url(), { ...serverUser, reconnectPeriod: 0 });
   server.on('message', (topic, _payload, packet) => received.push({ topic, retain: packet.retain }));
@@ -151,5 +163,51 @@ describe('embedded broker: what an agent may publish', () => {
     expect(received.map((m) => m.topic).sort()).toEqual([topics.footfall('S1', 'door1'), topics.online('S1', 'T1'), topics.sales('S1', 'T1'), topics.status('S1', 'T1')].sort());
     expect(denied).toEqual([]);
     expect(c.connected).toBe(true);
+  });
+});
+
+describe('embedded broker: failed sign-ins from one address', () => {
+  /** Another loopback address, so the rest of this file (on 127.0.0.1) is not throttled. */
+  const NAT = '127.0.0.2';
+  const THROTTLED = 'mqtt: too many failed sign-ins from one address; its connections are refused unchecked until its window ends';
+
+  /** 'refused': a CONNACK refusal after the credentials were checked; 'dropped': closed before any CONNACK. */
+  const signIn = (password: string, from = NAT) =>
+    new Promise<'connected' | 'refused' | 'dropped'>((resolve) => {
+      const c = new mqtt.MqttClient(() => tcpConnect({ host: '127.0.0.1', port: broker.port, localAddress: from }), {
+        username: 'sp_USERNAME-MARK',
+        password,
+        reconnectPeriod: 0,
+      });
+      c.once('connect', () => resolve('connected'));
+      c.on('error', (err) => (err as { code?: number }).code === 5 && resolve('refused'));
+      c.once('close', () => resolve('dropped'));
+      clients.push(c);
+    });
+
+  it('refuses an address unchecked for the rest of its window after too many failures, then lets it in again', async () => {
+    const start = clock;
+    const from = logs.length;
+    for (let i = 1; i < MAX_FAILED_SIGN_INS; i++) expect(await signIn('PASSWORD-MARK')).toBe('refused');
+    // Successful sign-ins neither count nor reset the count.
+    expect(await signIn(AGENT_TOKEN)).toBe('connected');
+    expect(await signIn('PASSWORD-MARK')).toBe('refused');
+
+    // The trade-off: a valid agent behind the same NAT as the guesser is held off too, for at most one short window.
+    const [checks, failures] = [tokenChecks, authFailures];
+    clock = start + SIGN_IN_WINDOW_MS - 1;
+    expect(await signIn(AGENT_TOKEN)).toBe('dropped');
+    expect(await signIn('PASSWORD-MARK')).toBe('dropped');
+    expect(tokenChecks).toBe(checks);
+    expect(authFailures).toBe(failures + 2);
+    expect(await signIn(AGENT_TOKEN, '127.0.0.1')).toBe('connected');
+
+    const lines = logs.slice(from).filter((l) => l.msg === THROTTLED);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, address: NAT, failures: MAX_FAILED_SIGN_INS })]);
+    expect(JSON.stringify(logs)).not.toMatch(/USERNAME-MARK|PASSWORD-MARK/);
+
+    clock = start + SIGN_IN_WINDOW_MS;
+    expect(await signIn(AGENT_TOKEN)).toBe('connected');
+    expect(await signIn('PASSWORD-MARK')).toBe('refused');
   });
 });

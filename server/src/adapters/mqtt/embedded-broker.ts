@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
@@ -6,6 +6,7 @@ import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic } from '@storepulse/protocol
 import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
+import { MAX_FAILED_SIGN_INS, SIGN_IN_WINDOW_MS, SignInThrottle } from './sign-in-throttle.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -20,9 +21,12 @@ export interface EmbeddedBrokerOptions {
   log: Logger;
   /** Tells the broker of revoked tokens: their agents' sessions end then, not at their next reconnection. */
   bus: EventBus;
+  /** A refused sign-in, bad credentials or an address throttled after too many of them. */
   onAuthFailure?: () => void;
   /** A signed-in client tried to publish what it may not; the broker closes its connection. */
   onPublishDenied?: (reason: PublishRefusal) => void;
+  /** The clock of the sign-in throttle and the refusal log; tests move it instead of sleeping. */
+  now?: () => number;
 }
 
 /**
@@ -76,15 +80,25 @@ function sameSecret(a: string, b: string): boolean {
 /**
  * The in-process Aedes broker of the one-process setup. Agents sign in with an agent token as password and may only
  * publish on protocol v1 store topics, under their own store's when the token is bound to one; each refusal is
- * counted, logged and ends the connection. Only the server's own client may subscribe.
+ * counted, logged and ends the connection. Only the server's own client may subscribe. An address with too many
+ * failed sign-ins is refused for the rest of its window without its credentials being checked.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const who = new WeakMap<Client, Who>();
   const agents = new Set<Client>();
+  const now = opts.now ?? Date.now;
   const refusals = new RejectionLog(opts.log);
+  const throttle = new SignInThrottle(now);
   const broker = await Aedes.createBroker({
     id: 'storepulse-embedded',
     queueLimit: 100_000,
+    // Before CONNACK on purpose: MQTT.js stops reconnecting for good after a refused CONNACK, whereas a closed socket
+    // is retried, so a valid agent behind a throttled address gets in once the window has passed.
+    preConnect(client, _packet, done) {
+      if (!throttle.blocked(remoteAddress(client))) return done(null, true);
+      opts.onAuthFailure?.();
+      done(new Error('too many failed sign-ins from this address'), false);
+    },
     authenticate(client, username, password, done) {
       const secret = password?.toString('utf8') ?? '';
       if (username === opts.serverUser.username && sameSecret(secret, opts.serverUser.password)) {
@@ -100,6 +114,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       opts.onAuthFailure?.();
       // Not the username: a token typed into the wrong field would land in the log.
       opts.log.warn({ clientId: client.id.slice(0, 64) }, 'mqtt connection refused: bad credentials');
+      const address = remoteAddress(client);
+      if (throttle.fail(address)) {
+        const windowSeconds = SIGN_IN_WINDOW_MS / 1000;
+        opts.log.warn({ address, failures: MAX_FAILED_SIGN_INS, windowSeconds }, 'mqtt: too many failed sign-ins from one address; its connections are refused unchecked until its window ends');
+      }
       done(authError('bad credentials'), false);
     },
     authorizePublish(client, packet, callback) {
@@ -111,7 +130,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       opts.onPublishDenied?.(refusal.reason);
       // Never the payload: it may hold anything. The client id is the agent's own choice, so it is cut short.
       const from = client?.id.slice(0, 64) ?? '';
-      refusals.record(refusal.reason, packet.topic, `publish refused from client ${from}: ${refusal.detail}`, Date.now());
+      refusals.record(refusal.reason, packet.topic, `publish refused from client ${from}: ${refusal.detail}`, now());
       callback(new Error(`publish refused: ${refusal.reason}`));
     },
     authorizeSubscribe(client, subscription, callback) {
@@ -158,6 +177,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         broker.close(() => server.close(() => resolve()));
       }),
   };
+}
+
+function remoteAddress(client: Client): string {
+  return (client.conn as Socket).remoteAddress ?? 'unknown';
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
