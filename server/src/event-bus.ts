@@ -20,6 +20,12 @@ export interface ServerEvents {
   'ingest:refused-bin': [msg:
     | { kind: 'footfall'; storeId: string; sensorId: string; payload: FootfallPayload; at: number }
     | { kind: 'sales'; storeId: string; tillId: string; payload: SalesPayload; at: number }];
+  /**
+   * A bin the incident engine kept (new, or replacing one with the same bounds), not one it refused for overlapping
+   * another: telemetry stores these, so that the charts and the baselines learned from them count what the estimate counts.
+   */
+  'bin:footfall': [msg: { storeId: string; sensorId: string; payload: FootfallPayload; at: number }];
+  'bin:sales': [msg: { storeId: string; tillId: string; payload: SalesPayload; at: number }];
   /** Incidents as the engine moves them (already saved): tickets and notifications subscribe here. */
   'incident:opened': [incident: Incident];
   /** Figures, tills, kind or severity changed; also the final net after the hour following recovery. */

@@ -87,6 +87,26 @@ describe('embedded Aedes broker: agents sign in with agent tokens, scoped to the
     expect(footfall.reduce((n, b) => n + (b.value ?? 0), 0)).toBe(7);
   });
 
+  it('stores in telemetry only the bins the incident engine keeps: a replacement yes, an overlapping bin no', async () => {
+    const a = await connect(h.server.mqttUrl, fleetToken, 'S001-overlap');
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const bin = (seq: number, from: number, to: number, visitors: number) =>
+      a.publishAsync(topics.footfall('S002', 'door1'), JSON.stringify({ v: 1, seq, binStart: iso(from), binEnd: iso(to), in: visitors, out: 0 }), { qos: 1 });
+    await bin(1, minute - 180_000, minute - 120_000, 5);
+    // The same bin resent with a corrected count replaces it; one shifted by 30 s overlaps it and is refused.
+    await bin(2, minute - 180_000, minute - 120_000, 6);
+    await bin(3, minute - 150_000, minute - 90_000, 40);
+    const quality = (action: string, flag: string) => async () =>
+      metricValue(await (await h.api('/metrics')).text(), 'storepulse_incident_input_quality_total', { source: 'footfall', action, flag }) === 1;
+    await waitFor(quality('replaced', 'bin_replaced'), 2000, 'the resent bin replaced');
+    await waitFor(quality('rejected', 'bin_overlap'), 2000, 'the overlapping bin refused');
+    await h.server.telemetry.flush();
+    const hour = minute - (minute % 3600_000);
+    const series = await h.server.telemetry.footfallSeries({ storeId: 'S002', from: hour - 3600_000, to: hour + 3600_000, binSeconds: 3600 });
+    expect(series.reduce((n, b) => n + (b.value ?? 0), 0)).toBe(6);
+  });
+
   it('marks a till offline by its last will within 1.5× keepalive when its link goes silent', async () => {
     const keepalive = 2;
     const proxy = await startTcpProxy(new URL(h.server.mqttUrl).port as unknown as number);

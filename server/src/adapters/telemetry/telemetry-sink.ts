@@ -27,10 +27,10 @@ export class TelemetrySink {
     this.handlers = {
       'fleet:changes': (changes) => this.onChanges(changes),
       'ingest:online': (m) => void store.writeTillOnline({ at: m.at, storeId: m.storeId, tillId: m.tillId, online: m.payload.online }),
-      'ingest:footfall': (m) => void store.writeFootfall({
+      'bin:footfall': (m) => void store.writeFootfall({
         storeId: m.storeId, sensorId: m.sensorId, binStart: Date.parse(m.payload.binStart), binEnd: Date.parse(m.payload.binEnd), in: m.payload.in, out: m.payload.out,
       }),
-      'ingest:sales': (m) => void store.writeSales({
+      'bin:sales': (m) => void store.writeSales({
         storeId: m.storeId, tillId: m.tillId, binStart: Date.parse(m.payload.binStart), binEnd: Date.parse(m.payload.binEnd),
         transactions: m.payload.transactions, revenue: m.payload.revenue, currency: m.payload.currency,
       }),

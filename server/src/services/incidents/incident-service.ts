@@ -59,6 +59,15 @@ const salesInput = (m: SalesMessage): EngineInput => ({
   transactions: m.payload.transactions, revenue: m.payload.revenue, currency: m.payload.currency,
 });
 
+/**
+ * Whether telemetry should store a bin the engine was given: not when the engine refused it by its bin rules
+ * (overlapping another) or dropped it as the same bin again. A store the engine does not know yet, or an engine
+ * failure, keeps it: telemetry must not lose data to the incident side's trouble.
+ */
+function keepsBin(effects: EngineEffect[] | null): boolean {
+  return !effects?.some((e) => e.type === 'input.quality' && e.flag !== null && (e.action === 'rejected' || e.action === 'ignored'));
+}
+
 type Handlers = { [K in keyof ServerEvents]?: (...args: ServerEvents[K]) => void };
 
 /**
@@ -91,8 +100,12 @@ export class IncidentService {
         this.refreshConfig();
       },
       'ingest:online': (m) => this.apply({ type: 'agent', at: m.at, storeId: m.storeId, tillId: m.tillId, online: m.payload.online }),
-      'ingest:footfall': (m) => this.apply(footfallInput(m)),
-      'ingest:sales': (m) => this.apply(salesInput(m)),
+      'ingest:footfall': (m) => {
+        if (keepsBin(this.apply(footfallInput(m)))) deps.bus.emit('bin:footfall', m);
+      },
+      'ingest:sales': (m) => {
+        if (keepsBin(this.apply(salesInput(m)))) deps.bus.emit('bin:sales', m);
+      },
       // The engine refuses it again, by the same rules, and so flags the incidents it touches.
       'ingest:refused-bin': (m) => this.apply(m.kind === 'footfall' ? footfallInput(m) : salesInput(m)),
     };
@@ -225,18 +238,20 @@ export class IncidentService {
     }
   }
 
-  private apply(input: EngineInput): void {
+  /** The engine's effects of one input; null when the engine failed on it. */
+  private apply(input: EngineInput): EngineEffect[] | null {
     let effects: EngineEffect[];
     try {
       effects = this.engine.apply(input);
     } catch (err) {
       // A bug on one input must not take the server down; it is logged with what caused it.
       this.deps.log.error({ err, input: input.type, storeId: 'storeId' in input ? input.storeId : undefined }, 'incident engine failed on an input');
-      return;
+      return null;
     }
     this.dirty = true;
     for (const e of effects) this.handle(e);
     this.wakeFor(input.type === 'tick' || input.type === 'store_removed' ? this.engine.nextDeadline() : this.engine.nextDeadline(input.storeId));
+    return effects;
   }
 
   /**
