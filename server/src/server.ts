@@ -143,6 +143,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         onAuthFailure: () => metrics.authFailures.inc({ channel: 'mqtt' }),
         bus,
         onPublishDenied: (reason) => metrics.publishDenied.inc({ reason }),
+        knownTill: (storeId, tillId) => fleet.stores.get(storeId)?.tills.has(tillId) ?? false,
       });
       const b = broker;
       cleanups.push(() => b.close());
