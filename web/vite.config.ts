@@ -28,7 +28,9 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': api,
+      // Not the string form, which rewrites Host to the target's: the server would then take the page's Origin
+      // (this dev server) for another site and refuse its sign-in and changes (see ALLOWED_ORIGINS).
+      '/api': { target: api },
       '/socket.io': { target: api, ws: true },
       // Only the wall link with a token needs the server (it sets the cookie); /wall itself is the app.
       '/wall': { target: api, bypass: (req) => (req.url?.includes('token=') ? null : req.url) },

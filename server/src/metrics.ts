@@ -54,7 +54,7 @@ export function createMetrics(fleet: Fleet) {
   });
   const authFailures = new Counter({
     name: 'storepulse_auth_failures_total',
-    help: 'Refused credentials, by channel (http, socket, mqtt)',
+    help: 'Refused credentials and refused browser requests from a foreign Origin, by channel (http, socket, mqtt)',
     labelNames: ['channel'] as const,
     registers: [registry],
   });

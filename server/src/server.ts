@@ -179,6 +179,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       webDir: env.webDir ?? DEFAULT_WEB_DIR,
       rateLimitMax: env.rateLimitMax,
       trustProxy: env.trustProxy,
+      allowedOrigins: env.allowedOrigins,
       onAuthFailure: () => metrics.authFailures.inc({ channel: 'http' }),
       version: VERSION,
     });
@@ -191,6 +192,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       access,
       log: log.child({ component: 'live' }),
       onAuthFailure: () => metrics.authFailures.inc({ channel: 'socket' }),
+      allowedOrigins: env.allowedOrigins,
+      trustProxy: env.trustProxy,
     });
     const broadcaster = new IncidentBroadcaster(live.io, bus, fleet, incidents, access, file.hq);
     cleanups.push(attachTicketLive(live.io, tickets));

@@ -4,6 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { ConfigError, formatAjvErrors } from './config-error.js';
 import { telemetryConfigFromEnv, type TelemetryConfig } from '../telemetry/index.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
+import { parseAllowedOrigins } from './allowed-origins.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -24,6 +25,7 @@ export const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Optional(Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   RATE_LIMIT_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  ALLOWED_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
   // InfluxDB telemetry (read by telemetryConfigFromEnv); without INFLUX_URL the embedded SQLite store serves.
   INFLUX_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   INFLUX_DB: Type.Optional(Type.String({ minLength: 1 })),
@@ -54,6 +56,8 @@ export interface Env {
   logLevel: string;
   rateLimitMax: number;
   trustProxy: TrustProxy;
+  /** Origins, besides the server's own, whose pages may use the session cookie and open the socket. */
+  allowedOrigins: string[];
   telemetry: TelemetryConfig;
   smtp: { url: string; from: string } | null;
 }
@@ -84,6 +88,8 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
   }
   const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
   if ('problem' in trustProxy) throw new ConfigError('environment', [trustProxy.problem]);
+  const allowedOrigins = parseAllowedOrigins(raw.ALLOWED_ORIGINS);
+  if ('problems' in allowedOrigins) throw new ConfigError('environment', allowedOrigins.problems);
   return {
     port: raw.PORT ?? 8080,
     host: raw.HOST ?? '0.0.0.0',
@@ -97,6 +103,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     logLevel: raw.LOG_LEVEL ?? 'info',
     rateLimitMax: raw.RATE_LIMIT_MAX ?? 1200,
     trustProxy: trustProxy.value,
+    allowedOrigins: allowedOrigins.value,
     telemetry,
     smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, from: raw.SMTP_FROM ?? 'storepulse@localhost' } : null,
   };

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
 
 /** Fastify's `trustProxy`: off, the nearest hops, or the proxies' addresses. Never "trust everyone". */
 export type TrustProxy = false | string[] | ((address: string, hop: number) => boolean);
@@ -31,4 +32,14 @@ export function parseTrustProxy(value: string | undefined): { value: TrustProxy 
     return { problem: `TRUST_PROXY must be a hop count or proxy addresses, CIDR ranges or loopback/linklocal/uniquelocal (got ${bad.map((b) => JSON.stringify(b)).join(', ')})` };
   }
   return { value: entries };
+}
+
+/**
+ * Whether a request's direct peer is a trusted proxy, decided as Fastify decides it for request.host and
+ * request.protocol, for the requests Fastify never sees (socket.io's).
+ */
+export function trustsPeer(trust: TrustProxy): (address: string | undefined) => boolean {
+  if (trust === false) return () => false;
+  const trusted = typeof trust === 'function' ? trust : proxyAddr.compile(trust);
+  return (address) => address !== undefined && trusted(address, 0);
 }

@@ -15,6 +15,7 @@ import type { StoreService } from '../services/store-service.js';
 import type { TelemetryStore } from '../telemetry/index.js';
 import type { TicketService } from '../services/tickets/index.js';
 import { authPlugin } from './plugins/auth.js';
+import { originPlugin } from './plugins/origin.js';
 import { webPlugin } from './plugins/web.js';
 import { healthRoutes, type HealthProbe } from './routes/api/health.js';
 import { incidentRoutes } from './routes/api/incidents.js';
@@ -44,8 +45,10 @@ export interface HttpDeps {
   health: HealthProbe;
   webDir: string;
   rateLimitMax: number;
-  /** Which proxies' X-Forwarded-For to believe: the rate limit and the Secure cookie go by the client address and protocol. */
+  /** Which proxies' X-Forwarded-* to believe: the rate limit, the Secure cookie and the own origin go by them. */
   trustProxy: TrustProxy;
+  /** Origins besides the server's own whose pages may make state-changing calls with the session cookie. */
+  allowedOrigins: readonly string[];
   onAuthFailure(): void;
   version: string;
 }
@@ -102,6 +105,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(originPlugin, { allowed: deps.allowedOrigins, onRefused: deps.onAuthFailure });
   await app.register(authPlugin, { auth: deps.auth, onFailure: deps.onAuthFailure });
   await app.register(webPlugin, { webDir: deps.webDir });
 

@@ -124,6 +124,20 @@ describe('environment', () => {
     expect(() => loadEnv({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY must be a hop count or proxy addresses.*"true"/);
     expect(() => loadEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/"10.0.0.0\/33"/);
   });
+  it('reads ALLOWED_ORIGINS as browsers send origins, and names each bad entry', () => {
+    expect(loadEnv({}).allowedOrigins).toEqual([]);
+    expect(loadEnv({ ALLOWED_ORIGINS: 'https://Ops.Example.com:443/, http://localhost:5173,' }).allowedOrigins).toEqual(['https://ops.example.com', 'http://localhost:5173']);
+    let err: unknown;
+    try {
+      loadEnv({ ALLOWED_ORIGINS: 'https://ok.example, ops.example.com, https://a.example/app, https://*.example.com, ftp://files.example' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual(['ops.example.com', 'https://a.example/app', 'https://*.example.com', 'ftp://files.example'].map(
+      (entry) => `ALLOWED_ORIGINS entry "${entry}" is not an origin: http(s)://host[:port], no path, no wildcard`,
+    ));
+  });
   it('names each bad variable and never echoes secrets', () => {
     let err: unknown;
     try {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startServer, type RunningServer } from '../../src/index.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -38,7 +38,7 @@ export interface Harness {
 }
 
 /** Starts a real server (HTTP, socket.io, MQTT client, SQLite) in this process with a temp data dir. */
-export async function startHarness(opts: { yaml?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { yaml?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'storepulse-test-'));
   const config = join(dir, 'storepulse.yaml');
   writeFileSync(config, opts.yaml ?? TWO_STORES_YAML);
@@ -54,7 +54,7 @@ export async function startHarness(opts: { yaml?: string; env?: Record<string, s
       STOREPULSE_WEB_DIR: join(dir, 'no-web'),
       ...opts.env,
     },
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const api = (path: string, init: RequestInit & { token?: string | null } = {}) => {
     const { token = ADMIN_TOKEN, headers, ...rest } = init;

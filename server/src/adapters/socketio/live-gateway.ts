@@ -7,6 +7,8 @@ import type { EventBus } from '../../event-bus.js';
 import type { StoreAccess } from '../../services/access.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
 import { sessionTokenFromHeader } from '../../http/session-cookie.js';
+import { loggedOrigin, originAllowed, rawOwnOrigin } from '../../http/origin.js';
+import { trustsPeer, type TrustProxy } from '../../config/trust-proxy.js';
 
 interface SocketData {
   principal: Principal;
@@ -27,13 +29,18 @@ export interface LiveGatewayOptions {
   /** Changes are coalesced and sent at most this often, so a burst costs one message per till or store. */
   flushMs?: number;
   onAuthFailure?: () => void;
+  /** Origins besides the server's own whose pages may connect (ALLOWED_ORIGINS); none when absent. */
+  allowedOrigins?: readonly string[];
+  /** Which proxies' X-Forwarded-Host/-Proto name the server's own origin; none when absent. */
+  trustProxy?: TrustProxy;
 }
 
 /** Messages at least this big are compressed on the websocket (permessage-deflate). */
 const DEFLATE_FROM_BYTES = 4096;
 
 /**
- * socket.io for the web: authenticated by the session cookie or `auth.token`, each socket in a room for what it may
+ * socket.io for the web: only for pages of the server's own origin or ALLOWED_ORIGINS (and clients that send no
+ * Origin), authenticated by the session cookie or `auth.token`, each socket in a room for what it may
  * see (HQ everything, a provider its own stores). Every (re)connection starts with a full snapshot.
  */
 export class LiveGateway {
@@ -45,9 +52,23 @@ export class LiveGateway {
   private readonly onRevoked = (tokenId: string) => this.disconnectToken(tokenId);
 
   constructor(private readonly opts: LiveGatewayOptions) {
-    // Snapshots of a big fleet run to megabytes of repetitive JSON: deflated they cross a phone's or a VPN's link in a
-    // fraction of the time. Live events are a few hundred bytes and go as they are.
-    this.io = new Server(opts.httpServer, { serveClient: false, connectionStateRecovery: undefined, perMessageDeflate: { threshold: DEFLATE_FROM_BYTES } });
+    const allowed = new Set(opts.allowedOrigins);
+    const trusted = trustsPeer(opts.trustProxy ?? false);
+    this.io = new Server(opts.httpServer, {
+      serveClient: false,
+      connectionStateRecovery: undefined,
+      // Snapshots of a big fleet run to megabytes of repetitive JSON: deflated they cross a phone's or a VPN's link in
+      // a fraction of the time. Live events are a few hundred bytes and go as they are.
+      perMessageDeflate: { threshold: DEFLATE_FROM_BYTES },
+      // Browsers send the session cookie from same-site pages too: only our own origin (or a listed one) may connect.
+      allowRequest: (req, callback) => {
+        const { origin } = req.headers;
+        if (originAllowed(origin, rawOwnOrigin(req, trusted), allowed)) return callback(null, true);
+        opts.onAuthFailure?.();
+        opts.log.warn({ origin: loggedOrigin(origin) }, 'live: refused a handshake from a foreign origin');
+        callback('origin not allowed', false);
+      },
+    });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const principal = opts.auth.authenticate(typeof token === 'string' ? token : sessionTokenFromHeader(socket.handshake.headers.cookie));

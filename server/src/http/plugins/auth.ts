@@ -4,7 +4,7 @@ import type { AuthService } from '../../services/auth-service.js';
 import { SESSION_COOKIE } from '../session-cookie.js';
 import type { App } from '../types.js';
 
-function bearer(request: FastifyRequest): string | undefined {
+export function bearer(request: FastifyRequest): string | undefined {
   const h = request.headers.authorization;
   if (!h) return undefined;
   const [scheme, token] = h.split(' ');
