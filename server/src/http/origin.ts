@@ -21,12 +21,18 @@ export function rawOwnOrigin(req: IncomingMessage, trusted: (address: string | u
 /**
  * A page on another origin must not ride on the session cookie: SameSite=Lax still sends it from a same-site page
  * (another port, a sibling subdomain). No Origin at all is a client that is not a browser (curl, agents, scripts).
+ * The server's own host counts whatever the scheme: behind a TLS proxy that keeps Host but is not in TRUST_PROXY the
+ * server sees http for an https page, and a page of the same host over the other scheme is cross-site to the browser
+ * anyway (schemeful SameSite), so it gets no cookie from it.
  */
 export function originAllowed(origin: string | undefined, own: string | undefined, allowed: ReadonlySet<string>): boolean {
   if (origin === undefined) return true;
   const page = canonicalOrigin(origin);
-  return page !== undefined && (page === own || allowed.has(page));
+  return page !== undefined && (page === own || allowed.has(page) || (own !== undefined && hostOf(page) === hostOf(own)));
 }
+
+/** host[:port] of a canonical origin; a default port is already left out of both. */
+const hostOf = (origin: string) => origin.slice(origin.indexOf('://') + 3);
 
 /** An Origin header for a log line: never a secret, but a client could send kilobytes of it. */
 export const loggedOrigin = (origin: string | undefined) => origin?.slice(0, 200);

@@ -104,6 +104,14 @@ describe('Origin policy for the session cookie (HTTP and socket.io)', () => {
     expect(await openSocket(proxied, { ...PROXIED, origin: proxied.server.url })).toBe('refused');
   });
 
+  it('takes its own host over https too, as behind a TLS proxy that keeps Host but is not in TRUST_PROXY', async () => {
+    const https = direct.server.url.replace(/^http:/, 'https:');
+    expect((await issueWithCookie(direct, { origin: https })).status).toBe(201);
+    expect(await openSocket(direct, { origin: https })).toBe('live');
+    // The host must still match, port included.
+    expect((await issueWithCookie(direct, { origin: SAME_SITE.replace(/^http:/, 'https:') })).status).toBe(403);
+  });
+
   it('ignores X-Forwarded-Host and -Proto from a peer that is not a trusted proxy', async () => {
     expect((await issueWithCookie(direct, { ...PROXIED, origin: 'https://hq.example.com' })).status).toBe(403);
     expect(await openSocket(direct, { ...PROXIED, origin: 'https://hq.example.com' })).toBe('refused');
