@@ -16,7 +16,11 @@ export interface EmbeddedBrokerOptions {
   auth: AuthService;
   /** Credentials of the server's own ingest client. */
   serverUser: { username: string; password: string };
-  /** Whether the store has this till: a publish for any other till id is refused (`unknown_till`). */
+  /**
+   * Whether the store has this till. A publish for any other till id is passed on unretained: ingest refuses it
+   * (`unknown_till`, counted and logged) and the broker keeps no copy, while the agent, installed before HQ
+   * configured its till, stays connected rather than being dropped and reconnecting every few seconds.
+   */
   knownTill: (storeId: string, tillId: string) => boolean;
   log: Logger;
   /** Tells the broker of revoked tokens: their agents' sessions end then, not at their next reconnection. */
@@ -32,10 +36,9 @@ export interface EmbeddedBrokerOptions {
 /**
  * Why the broker refused an agent's publish: far too large, outside the server's topic space (nobody would read it,
  * yet a retained copy would stay in memory), outside the agent token's store, or a footfall or sales bin sent
- * retained (the protocol never retains bins; a retained one would come back at every server start), or for a till the
- * store does not have (ingest would refuse it, yet a retained copy per made-up till id would stay in memory).
+ * retained (the protocol never retains bins; a retained one would come back at every server start).
  */
-export type PublishRefusal = 'oversize' | 'topic' | 'store_scope' | 'retained_bin' | 'unknown_till';
+export type PublishRefusal = 'oversize' | 'topic' | 'store_scope' | 'retained_bin';
 
 export interface EmbeddedBroker {
   port: number;
@@ -56,7 +59,7 @@ function authError(message: string): AuthenticateError {
 
 type Packet = { topic: string; payload: Buffer | string; retain: boolean };
 
-function refusalOf(principal: Principal, packet: Packet, knownTill: EmbeddedBrokerOptions['knownTill']): { reason: PublishRefusal; detail: string } | null {
+function refusalOf(principal: Principal, packet: Packet): { reason: PublishRefusal; detail: string } | null {
   const bytes = Buffer.byteLength(packet.payload ?? '');
   if (bytes > MAX_PAYLOAD_BYTES * 4) return { reason: 'oversize', detail: `payload is ${bytes} bytes` };
   const target = parseTopic(packet.topic);
@@ -65,10 +68,13 @@ function refusalOf(principal: Principal, packet: Packet, knownTill: EmbeddedBrok
     return { reason: 'store_scope', detail: `outside the agent token's store ${principal.storeId}` };
   }
   if (packet.retain && !TOPIC_RULES[target.kind].retained) return { reason: 'retained_bin', detail: `a ${target.kind} bin sent retained` };
-  if (target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId)) {
-    return { reason: 'unknown_till', detail: `till ${target.tillId} is not configured for store ${target.storeId}` };
-  }
   return null;
+}
+
+/** A till topic whose till the store does not have: a retained copy per made-up till id would stay in memory. */
+function forUnknownTill(packet: Packet, knownTill: EmbeddedBrokerOptions['knownTill']): boolean {
+  const target = parseTopic(packet.topic);
+  return target !== null && target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId);
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -125,8 +131,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const w = client ? who.get(client) : undefined;
       if (!w) return callback(new Error('not signed in'));
       if (w.kind === 'server') return callback(null);
-      const refusal = refusalOf(w.principal, packet, opts.knownTill);
-      if (!refusal) return callback(null);
+      const refusal = refusalOf(w.principal, packet);
+      if (!refusal) {
+        if (packet.retain && forUnknownTill(packet, opts.knownTill)) packet.retain = false;
+        return callback(null);
+      }
       opts.onPublishDenied?.(refusal.reason);
       // Never the payload: it may hold anything. The client id is the agent's own choice, so it is cut short.
       const from = client?.id.slice(0, 64) ?? '';
