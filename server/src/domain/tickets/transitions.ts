@@ -19,7 +19,10 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
-  { from: ['open', 'waiting_store'], to: 'acknowledged', roles: { provider: [], hq: [], store: [] } },
+  { from: ['open', 'waiting_store'], to: 'acknowledged', roles: { provider: [], hq: [] } },
+  // The store's answer when the provider waits for it. Not from open: store staff acknowledging a new ticket would
+  // stop its escalations and take the provider's Acknowledge away while the response clock kept running.
+  { from: ['waiting_store'], to: 'acknowledged', roles: { store: [] } },
   { from: ['open', 'acknowledged', 'on_site'], to: 'waiting_store', roles: { provider: [], hq: [] } },
   { from: ['open', 'acknowledged', 'waiting_store'], to: 'on_site', roles: { provider: [] } },
   { from: ACTIVE, to: 'resolved', roles: { provider: RESOLVE_REASONS.provider, store: RESOLVE_REASONS.store, hq: RESOLVE_REASONS.hq } },

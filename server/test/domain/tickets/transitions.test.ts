@@ -40,5 +40,8 @@ describe('ticket transitions', () => {
   it('lets the store answer while the ticket waits for it, and nothing else', () => {
     expect(allowedTransitions('waiting_store', 'store').map((a) => a.to)).toEqual(['acknowledged', 'resolved']);
     expect(allowedTransitions('on_site', 'store').map((a) => a.to)).toEqual(['resolved']);
+    // A new ticket is the provider's to acknowledge: the store acknowledging it would silence its escalations.
+    expect(allowedTransitions('open', 'store').map((a) => a.to)).toEqual(['resolved']);
+    expect(checkTransition('open', 'acknowledged', 'store', null)).toMatchObject({ ok: false, code: 'invalid_transition' });
   });
 });
