@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
 import { generateFleet, startSimulator } from '@storepulse/agents';
+import { demoProviders } from './demo-providers.js';
 import { ConfigError } from '../config/config-error.js';
 import { startServer } from '../server.js';
 
@@ -17,24 +18,6 @@ const DEMO_LABELS = { agent: 'demo simulator', viewer: 'demo wall link', provide
 
 /** HQ reports in euros; the rates are illustrative, for the wall's cross-currency total. */
 const DEMO_HQ = { currency: 'EUR', rates: { GBP: 1.17, RUB: 0.0105, USD: 0.92, MXN: 0.05 } };
-
-/**
- * Two service providers by region, so tickets open and route in the demo; stores of the other regions stay with
- * HQ's unassigned queue, as they would before a chain signs a contract there.
- */
-function demoProviders(fleet: { city: string; currency: string }[]) {
-  const cities = (currencies: string[]) => [...new Set(fleet.filter((s) => currencies.includes(s.currency)).map((s) => s.city))];
-  const sla = {
-    P1: { response: '15m', onSite: '4h', resolve: '8h', clock: '24x7' },
-    P2: { response: '1h', onSite: '8h', resolve: '1d', clock: 'store_hours' },
-    P3: { response: '4h', resolve: '2d', clock: 'store_hours' },
-  };
-  // A small DEMO_STORES fleet may have no store in a provider's region: a provider without stores is left out.
-  return [
-    { id: 'pilot', name: 'Pilot Service', categories: ['all'], stores: cities(['EUR', 'GBP']), sla, escalation: [{ after: '15m', notify: 'duty-manager@pilot.example' }] },
-    { id: 'nord', name: 'Nord Retail Tech', categories: ['pos', 'printer'], stores: cities(['RUB']), sla },
-  ].filter((p) => p.stores.length > 0);
-}
 
 /** Sales regions of the simulated cities, so the wall can be grouped wider than by city. */
 const DEMO_REGIONS: Record<string, string> = {
@@ -53,8 +36,9 @@ try {
     ...s,
     ...(DEMO_REGIONS[s.city] ? { region: DEMO_REGIONS[s.city] } : {}),
   }));
+  const providers = demoProviders(fleet, Date.now());
   const configPath = join(dataDir, 'storepulse.demo.yaml');
-  writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump({ stores: fleet, providers: demoProviders(fleet), hq: DEMO_HQ }, { flowLevel: 3 })}`);
+  writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump({ stores: fleet, providers: providers.list, hq: DEMO_HQ }, { flowLevel: 3 })}`);
 
   const server = await startServer({ env: { ...process.env, STOREPULSE_CONFIG: configPath, STOREPULSE_DATA_DIR: dataDir } });
   const { auth, log } = server;
@@ -85,7 +69,7 @@ try {
       '',
       `storepulse demo: ${fleet.length} simulated stores × ${DEMO_TILLS} tills, a fault every ~2 minutes, the first in ~20 s`,
       `  wall (open in a browser):       ${wall}`,
-      `  provider view (Pilot, phone):   ${web}/wall?token=${providerToken}`,
+      `  provider view (Pilot, phone):   ${web}/wall?token=${providerToken}  (Pilot serves ${providers.pilotArea} this run)`,
       `  API docs:                       ${web}/api/docs`,
       `  MQTT (embedded broker):         ${server.mqttUrl}${server.mqttPortFellBack ? '  (port 1883 was taken; set MQTT_PORT to choose)' : ''}`,
       server.generatedAdminToken ? `  hq-admin token (first start only, keep it): ${server.generatedAdminToken}` : '',
