@@ -222,6 +222,38 @@ describe('browser sessions and the wall link', () => {
     expect(cookieOf(out)).toMatch(/storepulse_token=;/);
   });
 
+  it('tells a signed-out browser so with 200 when it asks with optional=true, and keeps 401 for everyone else', async () => {
+    // No credentials: 401 as on every route, or {signedIn: false} for a page that only wants to know.
+    expect((await h.api('/api/session', { token: null })).status).toBe(401);
+    const out = await h.api('/api/session?optional=true', { token: null });
+    expect(out.status).toBe(200);
+    expect(await out.json()).toEqual({ signedIn: false });
+    expect(cookieOf(out)).toBe('');
+    // A cookie the server no longer accepts is cleared; an explicit Bearer token that is wrong stays a 401.
+    const stale = await h.api('/api/session?optional=true', { token: null, headers: { cookie: 'storepulse_token=sp_revoked' } });
+    expect(await stale.json()).toEqual({ signedIn: false });
+    expect(cookieOf(stale)).toMatch(/storepulse_token=;/);
+    expect((await h.api('/api/session?optional=true', { token: 'sp_not-a-real-token' })).status).toBe(401);
+    // Signed in, the answer is the same either way, and says so.
+    for (const path of ['/api/session', '/api/session?optional=true']) {
+      const me = await h.api(path, { token: null, headers: { cookie: `storepulse_token=${viewer}` } });
+      expect(me.status, path).toBe(200);
+      expect(await me.json(), path).toEqual({ signedIn: true, role: 'hq-viewer', providerId: null, label: 'test hq-viewer' });
+    }
+    // An agent's token is not a person's session.
+    const agent = await h.issue('agent');
+    expect((await h.api('/api/session', { token: agent })).status).toBe(403);
+  });
+
+  it('documents the signed-out answer in the OpenAPI schema', async () => {
+    const doc = (await (await h.api('/api/docs/json')).json()) as {
+      paths: Record<string, { get?: { parameters?: { name: string }[]; responses: Record<string, { content: Record<string, { schema: unknown }> }> } }>;
+    };
+    const get = doc.paths['/api/session']!.get!;
+    expect(get.parameters?.map((p) => p.name)).toContain('optional');
+    expect(JSON.stringify(get.responses['200']!.content['application/json']!.schema)).toContain('"signedIn"');
+  });
+
   it('serves a page, not a 401, for app paths before the web is built', async () => {
     const res = await h.api('/stores/S001', { token: null });
     expect(res.status).toBe(200);
