@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { localDay } from '../src/lib/charts/day.js';
-import { hasData, storeChartOption, type ChartColors } from '../src/lib/charts/store-chart.js';
+import { hasData, NARROW_PX, storeChartFacts, storeChartOption, type ChartColors } from '../src/lib/charts/store-chart.js';
+import { describeSlaChart, describeStoreChart } from '../src/lib/charts/describe.js';
+import { slaChartOption } from '../src/lib/charts/sla-chart.js';
 import { mergeIncident, sumLoss } from '../src/lib/incidents/merge.js';
 import type { StoreSeries } from '../src/lib/api.js';
 import { incident } from './fixtures.js';
@@ -86,6 +88,71 @@ describe('store day chart', () => {
     s.bins = s.bins.map((b) => ({ ...b, tillsAvailable: null }));
     const noTills = storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z')).series[3]!.markArea!.data;
     expect(noTills.map((pair) => pair.map((p) => p.xAxis))).toEqual([[1, 4]]);
+  });
+
+  it('leaves ECharts\' English, point-by-point aria off: the page gives the chart its own text alternative', () => {
+    const option = storeChartOption(series(8, 4), texts, colors, 0) as Record<string, unknown>;
+    expect(option.aria).toBeUndefined();
+    const sla = slaChartOption([], { tickets: 'Tickets', breaches: 'Breaches', name: (id) => id ?? '-' }, colors) as Record<string, unknown>;
+    expect(sla.aria).toBeUndefined();
+  });
+
+  it('moves the legend below the plot on a phone, clear of the axis names, which rise above the incident labels', () => {
+    const option = storeChartOption(series(8, 4), texts, colors, 0);
+    expect(option.media).toHaveLength(1);
+    const narrow = option.media[0]!;
+    expect(narrow.query).toEqual({ maxWidth: NARROW_PX });
+    expect(narrow.option.legend).toMatchObject({ top: 'auto', bottom: 0 });
+    // The plot leaves room below for the axis labels and a legend of up to three lines, above for the axis names
+    // over the band labels that sit on top of the plot.
+    expect(narrow.option.grid.bottom).toBeGreaterThanOrEqual(80);
+    expect(narrow.option.grid.top - narrow.option.yAxis[0]!.nameGap).toBeGreaterThanOrEqual(16);
+    expect(narrow.option.yAxis[0]!.nameGap).toBeGreaterThan(24);
+    expect(narrow.option.yAxis.map((y) => y.nameTextStyle.align)).toEqual(['left', 'right']);
+  });
+
+  it('sums up the day for its text alternative: visitors so far, tills now and at the fewest, incidents drawn', () => {
+    const s = series(8, 4);
+    s.bins = s.bins.map((b, i) => ({ ...b, footfall: i < 5 ? 10 + i : null, tillsAvailable: i <= 4 ? [3, 3, 2, 1, 3][i]! : null }));
+    s.incidents.push({ ...s.incidents[0]!, id: 'b', kind: 'store_down', startedAt: '2026-11-23T08:05:00Z', endedAt: '2026-11-23T08:40:00Z' });
+    s.incidents.push({ ...s.incidents[0]!, id: 'old', kind: 'silent_till', startedAt: '2026-11-23T07:00:00Z', endedAt: '2026-11-23T07:30:00Z' });
+    const facts = storeChartFacts(s, 4);
+    // 10+11+12+13+14 visitors in the first five bins; the baseline of 12 over those same five.
+    expect(facts).toEqual({ visitors: 60, expected: 60, tillsNow: 3, tillsMin: 1, tillsTotal: 4, incidents: ['store_down', 'till_down'] });
+    expect(describeStoreChart(facts, 'en')).toBe(
+      'Today: visitors and tills. 60 visitors so far today (expected about 60). Tills available now: 3 of 4; fewest today: 1. 2 incidents shown: store down and till down.',
+    );
+    expect(describeStoreChart(facts, 'ru')).toBe(
+      'Сегодня: посетители и кассы. С начала дня 60 посетителей (ожидалось около 60). Доступно касс сейчас: 3 из 4; меньше всего за день: 1. На графике 2 инцидента: магазин не работает и касса не работает.',
+    );
+    expect(describeStoreChart({ ...facts, visitors: 1, incidents: ['till_down'] }, 'es')).toBe(
+      'Hoy: visitantes y cajas. 1 visitante hoy hasta ahora (se esperaban unos 60). Cajas disponibles ahora: 3 de 4; mínimo de hoy: 1. 1 incidente en el gráfico: caja caída.',
+    );
+    expect(describeStoreChart({ visitors: null, expected: null, tillsNow: null, tillsMin: null, tillsTotal: null, incidents: [] }, 'en')).toBe(
+      'Today: visitors and tills. No visitor counts yet today. No incidents today.',
+    );
+    // Russian numbers take the right form and the locale's digits grouping.
+    expect(describeStoreChart({ ...facts, visitors: 1234, expected: null }, 'ru')).toContain('С начала дня 1\u00a0234 посетителя.');
+    expect(describeStoreChart({ ...facts, visitors: 21, expected: null }, 'ru')).toContain('С начала дня 21 посетитель.');
+  });
+
+  it('describes the SLA chart per provider by name', () => {
+    const row = (providerId: string | null, total: number, breaches: number) => ({
+      providerId,
+      tickets: { P1: 0, P2: total, P3: 0, total },
+      mttaMs: null,
+      mttoMs: null,
+      mttrMs: null,
+      breaches: { response: breaches, onSite: 0, resolve: 0, total: breaches },
+      lostRevenue: {},
+    });
+    const name = (id: string | null) => (id === 'pilot' ? 'Pilot Service' : 'Не назначен');
+    expect(describeSlaChart([row('pilot', 5, 1), row(null, 2, 0)], name, 'ru')).toBe(
+      'Заявки и нарушения по подрядчикам: Pilot Service: 5 заявок, 1 нарушение; Не назначен: 2 заявки, 0 нарушений.',
+    );
+    expect(describeSlaChart([row('pilot', 1, 2)], () => 'Pilot Service', 'es')).toBe(
+      'Tickets e incumplimientos por proveedor: Pilot Service: 1 ticket, 2 incumplimientos.',
+    );
   });
 
   it('knows an empty day from one with data', () => {

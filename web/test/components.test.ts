@@ -74,7 +74,8 @@ describe('SlaBadge', () => {
   it('counts down to the next target and says how it stands in words and by icon', () => {
     const body = plain(render(SlaBadge, { props: { ticket: t, now: at('2026-11-23T08:50:00Z') } }).body);
     expect(body).toContain('data-urgency="near"');
-    expect(body).toContain('Response: 11:00 left');
+    // Eleven minutes, said as such: "11:00 left" read like a time of day.
+    expect(body).toContain('Response: 11 min left');
     expect(body).toContain('near breach');
     expect(body).toContain('href="#icon-degraded"');
   });
@@ -82,12 +83,23 @@ describe('SlaBadge', () => {
   it('counts up once overdue', () => {
     const body = plain(render(SlaBadge, { props: { ticket: t, now: at('2026-11-23T09:03:30Z') } }).body);
     expect(body).toContain('data-urgency="breached"');
-    expect(body).toContain('Response: 2:30 overdue');
+    expect(body).toContain('Response: 2 min overdue');
   });
 
   it('says the SLA was met once every target stopped', () => {
     const done = ticket('T-2', { status: 'resolved' }, { targets: { response: target(null, { stopped: true }), onSite: null, resolve: null } });
     expect(plain(render(SlaBadge, { props: { ticket: done, now: 0 } }).body)).toContain('SLA met');
+  });
+
+  it('says "No SLA", neutral, for an unassigned ticket with no targets, open or ended', () => {
+    const none = { clock: null, breached: false, targets: { response: null, onSite: null, resolve: null } };
+    for (const status of ['open', 'cancelled'] as const) {
+      const body = plain(render(SlaBadge, { props: { ticket: ticket('T-3', { providerId: null, status }, none), now: 0 } }).body);
+      expect(body, status).toContain('data-urgency="none"');
+      expect(body, status).toContain('No SLA');
+      expect(body, status).not.toContain('SLA met');
+      expect(body, status).not.toContain('#icon-ok');
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import {
   formatCurrency,
   formatMoneyShort,
   formatNumber,
+  formatRemaining,
   formatTime,
   weekdayNames,
 } from '../src/lib/format.js';
@@ -65,5 +66,18 @@ describe('formatting follows the locale', () => {
     expect(weekdayNames('en')).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
     expect(weekdayNames('ru')[0]).toBe('понедельник');
     expect(weekdayNames('es')[6]).toBe('domingo');
+  });
+
+  it('says time left on a deadline in its two largest units, never as a clock reading', () => {
+    const ms = (d: number, h: number, m: number, s = 0) => ((d * 24 + h) * 60 + m) * 60_000 + s * 1000;
+    expect(plain(formatRemaining('en', ms(2, 14, 57, 59)))).toBe('2 days 14 hr');
+    expect(plain(formatRemaining('ru', ms(2, 14, 57, 59)))).toBe('2 дн. 14 ч');
+    expect(plain(formatRemaining('es', ms(2, 14, 57, 59)))).toBe('2 d 14 h');
+    expect(plain(formatRemaining('en', ms(0, 0, 12, 41)))).toBe('12 min');
+    expect(plain(formatRemaining('ru', ms(0, 3, 5)))).toBe('3 ч 5 мин');
+    expect(plain(formatRemaining('es', ms(1, 0, 30)))).toBe('1 d');
+    expect(plain(formatRemaining('en', ms(0, 0, 0, 45)))).toBe('45 sec');
+    // Overdue is said the same way; the message around it says which.
+    expect(plain(formatRemaining('en', -ms(0, 1, 0, 10)))).toBe('1 hr');
   });
 });

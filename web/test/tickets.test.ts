@@ -3,14 +3,15 @@ import {
   applyTicketChange,
   DEFAULT_FILTER,
   filterTickets,
-  formatCountdown,
+  hasSla,
   nextDue,
   providerActions,
   sortTickets,
   ticketCounts,
 } from '../src/lib/tickets/tickets.js';
 import { target, ticket } from './fixtures.js';
-import { componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
+import { agentDetail, componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
+import { moveFailureText } from '../src/lib/tickets/refusal.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -56,10 +57,9 @@ describe('SLA countdown', () => {
     expect(nextDue(t, at('2026-11-23T18:00:01Z'))!.urgency).toBe('breached');
   });
 
-  it('prints countdowns as h:mm:ss, overdue ones with a minus sign', () => {
-    expect(formatCountdown(3_725_000)).toBe('1:02:05');
-    expect(formatCountdown(65_000)).toBe('1:05');
-    expect(formatCountdown(-61_000)).toBe('−1:01');
+  it('knows a ticket without any SLA target (no provider, no contract) from one whose targets all stopped', () => {
+    expect(hasSla(ticket('a', { providerId: null }, { clock: null, targets: { response: null, onSite: null, resolve: null } }))).toBe(false);
+    expect(hasSla(ticket('b', { status: 'resolved' }, { targets: { response: target(null, { stopped: true }), onSite: null, resolve: null } }))).toBe(true);
   });
 });
 
@@ -105,5 +105,47 @@ describe('component details', () => {
     expect(componentDetail({ state: 'paper_out', detail: 'Paper out' })).toBeNull();
     expect(componentDetail({ state: 'error', detail: 'OPOS_E_OFFLINE (105)' })).toBe('OPOS_E_OFFLINE (105)');
     expect(componentDetail({ state: 'ok' })).toBeNull();
+  });
+
+  it('quotes the agent\'s own words rather than running them into the translated state', () => {
+    expect(agentDetail({ state: 'error', detail: 'POS application not responding' })).toBe('agent says “POS application not responding”');
+    expect(agentDetail({ state: 'cover_open', detail: 'cover open' })).toBeNull();
+  });
+});
+
+describe('a refused move', () => {
+  const allowed = [
+    { to: 'waiting_store' as const, reasons: [] },
+    { to: 'on_site' as const, reasons: [] },
+    { to: 'resolved' as const, reasons: ['hardware_replaced', 'config_fixed', 'remote_fix'] },
+  ];
+  const refused = { type: 'refused' as const, code: 'invalid_transition' as const, allowed, wanted: 'acknowledged' as const, shown: 'open' as const, now: 'acknowledged' as const };
+
+  it('says in the reader\'s language that someone moved the ticket meanwhile, and what the page can do now', () => {
+    expect(moveFailureText(refused, 'en')).toBe('Someone else has already moved this ticket. Its status now: Acknowledged. What you can do now: “I\'m on site” or “Resolve”.');
+    expect(moveFailureText(refused, 'ru')).toBe('Заявку уже изменил кто-то другой. Статус сейчас: Принята. Сейчас можно: «Я на месте» или «Решить».');
+    expect(moveFailureText(refused, 'es')).toBe('Otra persona ya ha cambiado este ticket. Estado actual: Aceptado. Ahora puede: «Estoy en la tienda» o «Resolver».');
+    // Never the server's English.
+    expect(moveFailureText(refused, 'ru')).not.toMatch(/cannot|provider/);
+  });
+
+  it('does not blame anyone else when the status is the one shown, and says when nothing is left to do here', () => {
+    const closed = { ...refused, allowed: [], shown: 'resolved' as const, now: 'resolved' as const, wanted: 'on_site' as const };
+    expect(moveFailureText(closed, 'ru')).toBe('Сейчас это действие недоступно. Статус: Решена. Больше здесь с ней ничего сделать нельзя.');
+    // The ticket could not be read again: what the page showed stands.
+    expect(moveFailureText({ ...closed, now: null }, 'en')).toMatch(/^This move is not possible now\. Status: Resolved\./);
+  });
+
+  it('names the fixes the server accepts when it refuses the reason', () => {
+    const reason = { ...refused, code: 'invalid_reason' as const, wanted: 'resolved' as const, now: 'open' as const };
+    expect(moveFailureText(reason, 'es')).toBe(
+      'Esa forma de reparación no se acepta para este ticket. Elija una de: «Equipo sustituido», «Configuración corregida» o «Reparado en remoto».',
+    );
+  });
+
+  it('says a 403 and a 404 in words', () => {
+    expect(moveFailureText({ type: 'http', status: 403 }, 'ru')).toBe('У вас нет прав изменять эту заявку.');
+    expect(moveFailureText({ type: 'http', status: 404 }, 'es')).toBe('Este ticket ya no está disponible para usted.');
+    expect(moveFailureText({ type: 'http', status: 500 }, 'en')).toBe('Could not save (HTTP 500). Try again.');
   });
 });

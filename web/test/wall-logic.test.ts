@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupKey, wallOrder } from '../src/lib/fleet/group.js';
+import { groupCountLabel } from '../src/lib/i18n/labels.js';
 import { sortStores } from '../src/lib/fleet/sort.js';
 import { kioskOptions, nextInRotation } from '../src/lib/kiosk/kiosk.js';
 import { incidentEntry, pushEntries, storeEntry, ticketEntry } from '../src/lib/ticker/ticker.js';
@@ -50,6 +51,22 @@ describe('wall grouping', () => {
     expect(['k1', 's1', 'm1', 'b1', 'x1'].map((id) => order.slots.get(id))).toEqual([1, 3, 4, 6, 8]);
     expect(order.cells).toBe(9);
     expect(groupKey(fleet[0]!, 'city')).toBe('Kazan');
+  });
+});
+
+describe('wall group headers', () => {
+  it('say a group\'s figures in words, with the plural each language needs, not as the tiles\' "up/total"', () => {
+    const plain = (t: string) => t.replace(/[\u00a0\u202f]/g, ' ');
+    expect(groupCountLabel(5, 0, 'en')).toBe('5 stores · 0 with problems');
+    expect(groupCountLabel(1, 1, 'en')).toBe('1 store · 1 with problems');
+    expect(groupCountLabel(1, 0, 'ru')).toBe('1 магазин · 0 с проблемами');
+    expect(groupCountLabel(3, 2, 'ru')).toBe('3 магазина · 2 с проблемами');
+    expect(groupCountLabel(5, 0, 'ru')).toBe('5 магазинов · 0 с проблемами');
+    expect(groupCountLabel(21, 0, 'ru')).toBe('21 магазин · 0 с проблемами');
+    expect(plain(groupCountLabel(1500, 3, 'ru'))).toBe('1 500 магазинов · 3 с проблемами');
+    expect(groupCountLabel(1, 0, 'es')).toBe('1 tienda · 0 con problemas');
+    expect(groupCountLabel(5, 2, 'es')).toBe('5 tiendas · 2 con problemas');
+    expect(groupCountLabel(5, 2, 'en')).not.toMatch(/\d\/\d/);
   });
 });
 

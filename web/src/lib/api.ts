@@ -22,20 +22,31 @@ async function getJson<T>(fetchFn: Fetch, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/**
+ * Where the app asks who is signed in: `optional=true` has the server answer a signed-out browser with 200
+ * `{signedIn: false}` rather than a 401, which the browser would log as an error on every signed-out page.
+ */
+export const SESSION_PATH = '/api/session?optional=true';
+
+type SessionAnswer = (Session & { signedIn?: true }) | { signedIn: false };
+
+/** A session from the server's answer; a server before `optional` sends the session without `signedIn`. */
+async function sessionOf(res: Response): Promise<Session | null> {
+  if (res.status === 401) return null;
+  if (!res.ok) throw new HttpError(res.status);
+  const body = (await res.json()) as SessionAnswer;
+  if (body.signedIn === false) return null;
+  return { role: body.role, providerId: body.providerId, label: body.label };
+}
+
 /** The signed-in session, or null when the browser holds no valid token. The first call takes index.html's early request. */
 export async function fetchSession(fetchFn: Fetch = fetch): Promise<Session | null> {
   const early = takePrefetched('session');
-  try {
-    if (early) {
-      const res = await early.catch(() => null);
-      if (res?.ok) return (await res.json()) as Session;
-      if (res?.status === 401) return null;
-    }
-    return await getJson<Session>(fetchFn, '/api/session');
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 401) return null;
-    throw err;
+  if (early) {
+    const res = await early.catch(() => null);
+    if (res && (res.ok || res.status === 401)) return sessionOf(res);
   }
+  return sessionOf(await fetchFn(SESSION_PATH, { credentials: 'same-origin', headers: { accept: 'application/json' } }));
 }
 
 /** Exchanges a token for the session cookie. False when the server refuses the token. */
@@ -113,11 +124,15 @@ export type TicketDetail = TicketView & { deliveries: TicketDelivery[] };
 export const fetchTicket = (id: string, fetchFn: Fetch = fetch): Promise<TicketDetail> =>
   getJson(fetchFn, `/api/tickets/${encodeURIComponent(id)}`);
 
-/** What the server answers when a move is not allowed: the moves that are. */
+/**
+ * What the server answers (409) when a move is not allowed from the ticket's status as it is now, or not with that
+ * reason: the moves that are. `message` is the server's English, for logs only; the page says it in its language.
+ */
 export class TransitionRefused extends Error {
   constructor(
     message: string,
     readonly allowed: { to: TicketStatus; reasons: string[] }[],
+    readonly code: 'invalid_transition' | 'invalid_reason' = 'invalid_transition',
   ) {
     super(message);
   }
@@ -134,8 +149,12 @@ export async function moveTicket(
     body: JSON.stringify(body),
   });
   if (res.status === 409) {
-    const refusal = (await res.json()) as { message: string; allowed: { to: TicketStatus; reasons: string[] }[] };
-    throw new TransitionRefused(refusal.message, refusal.allowed);
+    const refusal = (await res.json().catch(() => ({}))) as {
+      message?: string;
+      code?: 'invalid_transition' | 'invalid_reason';
+      allowed?: { to: TicketStatus; reasons: string[] }[];
+    };
+    throw new TransitionRefused(refusal.message ?? 'conflict', refusal.allowed ?? [], refusal.code === 'invalid_reason' ? 'invalid_reason' : 'invalid_transition');
   }
   if (!res.ok) throw new HttpError(res.status);
   return (await res.json()) as TicketView;

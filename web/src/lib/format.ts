@@ -108,6 +108,23 @@ export function formatDuration(locale: string, ms: number): string {
   return rest === 0 ? unit('hour').format(h) : `${unit('hour').format(h)} ${unit('minute').format(rest)}`;
 }
 
+/**
+ * Time left (or past) on a deadline in its two largest units, so it cannot pass for a time of day: "2 days 14 hr",
+ * "3 hr 5 min", "12 min", "45 sec" ("2 дн. 14 ч", "12 мин"; "2 d 14 h"). Whole units, rounded down.
+ */
+export function formatRemaining(locale: string, ms: number): string {
+  const unit = (u: 'day' | 'hour' | 'minute' | 'second', n: number) =>
+    cached(`u|${locale}|${u}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' })).format(n);
+  const seconds = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (days > 0) return hours > 0 ? `${unit('day', days)} ${unit('hour', hours)}` : unit('day', days);
+  if (hours > 0) return minutes > 0 ? `${unit('hour', hours)} ${unit('minute', minutes)}` : unit('hour', hours);
+  if (minutes > 0) return unit('minute', minutes);
+  return unit('second', seconds);
+}
+
 /** 0.8 → "80 %" / "80%" as the locale writes it. */
 export function formatPercent(locale: string, share: number): string {
   return cached(`p|${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 })).format(share);

@@ -10,7 +10,7 @@ export function slaChartOption(
   const axisText = { color: colors.muted };
   return {
     animation: false,
-    aria: { enabled: true },
+    // No ECharts aria (English only, whatever the page's language): the container says it (describeSlaChart).
     textStyle: { color: colors.text },
     grid: { left: 48, right: 16, top: 40, bottom: 32 },
     legend: { top: 0, textStyle: { color: colors.text } },

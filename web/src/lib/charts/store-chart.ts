@@ -58,7 +58,8 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
   const axisText = { color: colors.muted };
   return {
     animation: false,
-    aria: { enabled: true },
+    // No ECharts aria: its generated description is English whatever the page's language and reads out every
+    // bin ("the data for 12:00 AM is 0, NaN…"). The chart's container carries a summary instead (describeStoreChart).
     textStyle: { color: colors.text },
     grid: { left: 48, right: 48, top: 40, bottom: 32 },
     legend: { top: 0, textStyle: { color: colors.text }, data: [texts.footfall, texts.baseline, texts.tills] },
@@ -103,8 +104,24 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
         markArea: { silent: true, itemStyle: { color: colors.band }, label: { color: colors.text }, data: bands },
       },
     ],
+    media: [{ query: { maxWidth: NARROW_PX }, option: NARROW }],
   };
 }
+
+/** Up to this chart width (a phone) the legend wraps onto two or three lines. */
+export const NARROW_PX = 600;
+/**
+ * A phone's layout: the legend moves below the plot, clear of the axis names, and the axis names rise above the
+ * incident labels that sit on top of the plot; each axis name runs inwards from its axis so it is not cut off.
+ */
+const NARROW = {
+  legend: { top: 'auto', bottom: 0, left: 'center', itemGap: 8, itemWidth: 18, itemHeight: 10 },
+  grid: { left: 36, right: 36, top: 52, bottom: 84 },
+  yAxis: [
+    { nameGap: 30, nameTextStyle: { align: 'left' } },
+    { nameGap: 30, nameTextStyle: { align: 'right' } },
+  ],
+};
 
 /** Where a band's label goes: above the plot, then inside the band one line lower each row. */
 const LABEL_ROWS = [
@@ -128,4 +145,41 @@ function labelRows(bands: readonly { name: string; start: number }[], bins: numb
     freeFrom[row] = b.start + labelBins(b.name, bins);
     return row;
   });
+}
+
+/** What the chart shows, in figures: what its text alternative says. */
+export interface StoreChartFacts {
+  /** Visitors so far today; null before any bin has a count. */
+  visitors: number | null;
+  /** Expected visitors over the same bins; null without a baseline there. */
+  expected: number | null;
+  /** Tills available in the latest bin that has the figure, and the fewest in any bin today. */
+  tillsNow: number | null;
+  tillsMin: number | null;
+  tillsTotal: number | null;
+  /** The kinds of the incidents drawn, in order of start. */
+  incidents: string[];
+}
+
+export function storeChartFacts(series: StoreSeries, tillsTotal?: number): StoreChartFacts {
+  const first = series.bins.length > 0 ? Date.parse(series.bins[0]!.t) : 0;
+  const lastCounted = series.bins.findLastIndex((b) => b.footfall !== null);
+  let visitors: number | null = null;
+  let expected: number | null = null;
+  series.bins.forEach((b, i) => {
+    if (b.footfall !== null) visitors = (visitors ?? 0) + b.footfall;
+    if (i <= lastCounted && b.baseline !== null) expected = (expected ?? 0) + b.baseline;
+  });
+  const tills = series.bins.map((b) => b.tillsAvailable).filter((v): v is number => v !== null);
+  return {
+    visitors,
+    expected,
+    tillsNow: tills.at(-1) ?? null,
+    tillsMin: tills.length > 0 ? Math.min(...tills) : null,
+    tillsTotal: tillsTotal ?? null,
+    incidents: series.incidents
+      .filter((inc) => inc.endedAt === null || Date.parse(inc.endedAt) > first)
+      .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))
+      .map((inc) => inc.kind),
+  };
 }

@@ -1,8 +1,11 @@
 import type { ComponentName, ComponentState, IncidentKind, StoreState, StoreSummary, TicketEventType, TicketStatus, TillState } from '@storepulse/protocol';
 import type { SlaTargetName, Urgency } from '$lib/tickets/tickets.js';
 import { m } from '$lib/paraglide/messages.js';
+import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
+import { formatNumber } from '$lib/format.js';
 
-type Label = () => string;
+/** A message without inputs; in the page's language unless one is given. */
+type Label = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
 
 const STORE_STATE: Record<StoreState, Label> = {
   ok: m.store_state_ok,
@@ -49,6 +52,13 @@ export function tileLabel(s: StoreSummary, loss: string | null, recovering: bool
   const text = m.tile_label({ name: s.name, city: s.city, state: storeStateLabel(s.state), up: s.tills.up, total: s.tills.total });
   return text + (loss ? `, ${m.tile_lost({ amount: loss })}` : '') + (recovering ? `, ${m.tile_recovering()}` : '');
 }
+/**
+ * A wall group's figures in words ("5 stores · 2 with problems"), not as "2/5": a tile's "3/4" is tills up of all,
+ * so the same form with the opposite sense (stores with problems of all) was misread.
+ */
+export function groupCountLabel(stores: number, bad: number, locale: Locale = getLocale()): string {
+  return m.wall_group_count({ stores, storesText: formatNumber(locale, stores), bad: formatNumber(locale, bad) }, { locale });
+}
 export const tillStateLabel = (s: TillState): string => TILL_STATE[s]();
 export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
@@ -58,6 +68,14 @@ const plain = (text: string) => text.replace(/_/g, ' ').trim().toLowerCase();
 /** An agent's detail beside the state's label, or null when it only repeats the state ("cover open" under Cover open). */
 export const componentDetail = (c: { state: string; detail?: string }): string | null =>
   c.detail && plain(c.detail) !== plain(c.state) && plain(c.detail) !== plain(componentStateLabel(c.state)) ? c.detail : null;
+/**
+ * The agent's detail as the agent's own words, quoted ("agent says “POS application not responding”"): it is free text
+ * in whatever language the till speaks, so it is not run into the translated state. Null as for componentDetail.
+ */
+export const agentDetail = (c: { state: string; detail?: string }): string | null => {
+  const detail = componentDetail(c);
+  return detail === null ? null : m.component_agent_detail({ detail });
+};
 
 const INCIDENT_KIND: Record<IncidentKind, Label> = {
   store_down: m.kind_store_down,
@@ -109,11 +127,12 @@ const REASON: Record<string, Label> = {
 };
 
 /** Kinds arrive as strings in some payloads (chart bands, tickets): an unknown one is shown as sent. */
-export const incidentKindLabel = (k: string): string => (INCIDENT_KIND as Record<string, Label | undefined>)[k]?.() ?? k;
-export const ticketStatusLabel = (s: TicketStatus): string => TICKET_STATUS[s]();
+export const incidentKindLabel = (k: string, locale?: Locale): string =>
+  (INCIDENT_KIND as Record<string, Label | undefined>)[k]?.({}, locale ? { locale } : {}) ?? k;
+export const ticketStatusLabel = (s: TicketStatus, locale?: Locale): string => TICKET_STATUS[s]({}, locale ? { locale } : {});
 export const ticketEventLabel = (e: TicketEventType): string => TICKET_EVENT[e]();
 export const slaTargetLabel = (t: SlaTargetName): string => SLA_TARGET[t]();
 export const urgencyLabel = (u: Urgency): string => URGENCY[u]();
-export const reasonLabel = (r: string): string => REASON[r]?.() ?? r;
+export const reasonLabel = (r: string, locale?: Locale): string => REASON[r]?.({}, locale ? { locale } : {}) ?? r;
 /** Ticket categories are the till's components. */
 export const categoryLabel = (c: string): string => (COMPONENT as Record<string, Label | undefined>)[c]?.() ?? c;

@@ -25,7 +25,11 @@ export function useTickets() {
     },
     get tickets(): TicketSummary[] {
       if (liveTickets.loaded) return liveTickets.tickets;
-      return rest.status === 'ready' ? rest.data : [];
+      if (rest.status !== 'ready') return [];
+      // Before the live snapshot, the feed holds only the tickets this page moved or read again (a refused move):
+      // their copies are newer than the list's.
+      const newer = new Map(liveTickets.tickets.map((t) => [t.id, t]));
+      return newer.size === 0 ? rest.data : rest.data.map((t) => newer.get(t.id) ?? t);
     },
   };
 }

@@ -125,15 +125,10 @@ export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSor
   return [...tickets].sort((a, b) => cmp[by](a, b) || byPriority(a, b) || byOpened(a, b) || a.id.localeCompare(b.id));
 }
 
-/** "−1:05:00" style: hours, minutes and seconds of a countdown; overdue ones keep counting up. */
-export function formatCountdown(ms: number): string {
-  const sign = ms < 0 ? '−' : '';
-  const total = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${sign}${h}:${two(m)}:${two(s)}` : `${sign}${m}:${two(s)}`;
+/** True when the ticket has SLA targets at all: an unassigned one (no provider, so no contract) has none. */
+export function hasSla(ticket: Pick<TicketSummary, 'sla'>): boolean {
+  const { response, onSite, resolve } = ticket.sla.targets;
+  return response !== null || onSite !== null || resolve !== null;
 }
 
 /** What the provider view offers from each status, matching the server's rules for a provider. */

@@ -3,7 +3,11 @@ import { fetchStore, HttpError } from '$lib/api.js';
 import { m } from '$lib/paraglide/messages.js';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = async ({ fetch, params }) => {
+export const load: PageLoad = async ({ fetch, params, parent }) => {
+  // After the layout has the session: signed out, it sends the browser to sign in, and this page's request
+  // would only fail with a 401 that the console reports as an error. The session is asked for by index.html
+  // while the app loads, so waiting for it costs next to nothing.
+  await parent();
   try {
     return { store: await fetchStore(params.id, fetch) };
   } catch (err) {

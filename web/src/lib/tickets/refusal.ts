@@ -1,0 +1,53 @@
+import type { TicketStatus } from '@storepulse/protocol';
+import { reasonLabel, ticketStatusLabel } from '$lib/i18n/labels.js';
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
+
+/** Why a move did not go through, from the server's answer and the ticket as it was read again afterwards. */
+export type MoveFailure =
+  | {
+      type: 'refused';
+      code: 'invalid_transition' | 'invalid_reason';
+      /** The moves the server allows now, as its 409 lists them. */
+      allowed: readonly { to: TicketStatus; reasons: readonly string[] }[];
+      /** The move asked for, the status the page showed, and the status now (null when it could not be read). */
+      wanted: TicketStatus;
+      shown: TicketStatus;
+      now: TicketStatus | null;
+    }
+  | { type: 'http'; status: number };
+
+/** The moves the page has buttons for, in the buttons' own words; the rest (close, cancel, reopen…) are API-only. */
+const ACTION: Partial<Record<TicketStatus, (inputs?: Record<string, never>, options?: { locale?: Locale }) => string>> = {
+  acknowledged: m.action_acknowledged,
+  on_site: m.action_on_site,
+  resolved: m.action_resolved,
+};
+
+/**
+ * A refused or failed move in the reader's language, never the server's English: a 409 says that the ticket has
+ * moved on (when the status read afterwards differs from the one shown) and which of the page's moves are possible now; a 403 that this
+ * person may not move it; a 404 that it is gone from their view.
+ */
+export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): string {
+  const o = { locale };
+  if (f.type === 'http') {
+    if (f.status === 403) return m.action_forbidden({}, o);
+    if (f.status === 404) return m.action_not_found({}, o);
+    return m.action_failed({ status: f.status }, o);
+  }
+  const quote = (text: string) => m.quoted({ text }, o);
+  const status = (s: TicketStatus) => ticketStatusLabel(s, locale);
+  if (f.code === 'invalid_reason') {
+    const reasons = f.allowed.find((a) => a.to === f.wanted)?.reasons ?? [];
+    return m.action_bad_reason({ reasons: new Intl.ListFormat(locale, { type: 'disjunction' }).format(reasons.map((r) => quote(reasonLabel(r, locale)))) }, o);
+  }
+  const head =
+    f.now !== null && f.now !== f.shown ? m.action_moved_meanwhile({ status: status(f.now) }, o) : m.action_not_from({ status: status(f.now ?? f.shown) }, o);
+  const moves = f.allowed.flatMap((a) => {
+    const action = ACTION[a.to];
+    return action ? [quote(action({}, o))] : [];
+  });
+  const next = moves.length === 0 ? m.action_nothing_possible({}, o) : m.action_possible({ actions: new Intl.ListFormat(locale, { type: 'disjunction' }).format(moves) }, o);
+  return `${head} ${next}`;
+}
