@@ -117,7 +117,9 @@ describe('EventTicker', () => {
       }).body,
     );
     expect(body).toContain('OK → Down');
-    expect(body).toContain('Ticket T-1: SLA breached');
+    // The id is kept whole on one line (a span of its own).
+    expect(body.replace(/<[^>]*>/g, '')).toContain('Ticket T-1: SLA breached');
+    expect(body).toMatch(/<span class="id[^"]*">T-1<\/span>/);
     expect(body).toContain('data-tone="down"');
   });
 
