@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TicketView } from '@storepulse/protocol';
+import { demoFleet } from './fleet.js';
+import { startStack, type Stack } from './harness.js';
+
+/**
+ * No page scrolls sideways, from a 320 px phone to a 1080p wall, in Russian (the longest of the three languages):
+ * the header wraps, wide tables scroll in a labelled region of their own, and ticket ids stay whole. Each page is
+ * loaded once and the window resized through the widths.
+ */
+describe('the layout at every width, in Russian', () => {
+  const fleet = demoFleet(24);
+  const config = `
+incidents: { pendingSec: 1, recoverSec: 2 }
+providers:
+  - id: pilot
+    name: Pilot Service
+    categories: [all]
+    stores: [${fleet.map((s) => s.id).join(', ')}]
+    sla:
+      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
+      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
+      P3: { response: 4h, resolve: 2d, clock: 24x7 }
+`;
+  const WIDTHS = [320, 390, 768, 1024, 1280, 1366, 1920];
+  let stack: Stack;
+  let admin: string;
+  let provider: string;
+  let ticket: TicketView;
+
+  beforeAll(async () => {
+    stack = await startStack(fleet, config);
+    // A long label: the header shows the session's label next to the sign-out button.
+    admin = await stack.issue('hq-admin', { label: 'Экран в холле главного офиса, третий этаж' });
+    provider = await stack.issue('provider', { providerId: 'pilot', label: 'Инженер Pilot Service, выездная бригада' });
+    // A fault, so that the store page has an incident in its table and the boards a ticket.
+    await stack.fault('S001', { pos: 'error' });
+    for (const until = Date.now() + 15_000; !ticket && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      const res = await fetch(`${stack.server.url}/api/tickets`, { headers: { authorization: `Bearer ${admin}` } });
+      ticket = ((await res.json()) as TicketView[]).find((t) => t.storeId === 'S001')!;
+    }
+    if (!ticket) throw new Error('no ticket for S001 within 15 s');
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  /** What is wrong with the page as laid out now: nothing, or one line per fault. */
+  const faults = (page: Page) =>
+    page.evaluate(() => {
+      const found: string[] = [];
+      const doc = document.documentElement;
+      if (doc.scrollWidth > innerWidth) found.push(`page ${doc.scrollWidth} px wide`);
+      // The app scrolls in <main>, under the header: sideways there is the page panning too.
+      const main = document.querySelector('main');
+      if (main && main.scrollWidth > main.clientWidth) found.push(`main ${main.scrollWidth} px wide in ${main.clientWidth}`);
+      for (const table of document.querySelectorAll('table')) {
+        const box = table.closest('.table-scroll');
+        if (!box) {
+          if (table.getBoundingClientRect().right > innerWidth) found.push(`a table runs off the screen without a scroll area of its own`);
+        } else if (box.getAttribute('role') !== 'region' || !box.getAttribute('aria-label') || box.getAttribute('tabindex') !== '0') {
+          found.push(`a table's scroll area is not a focusable, named region`);
+        }
+      }
+      for (const id of document.querySelectorAll('.id')) {
+        if (id.getClientRects().length > 1) found.push(`id "${id.textContent}" broken over lines`);
+      }
+      return found;
+    });
+
+  const pages: [string, () => string, () => string, string][] = [
+    ['wall', () => '/wall', () => admin, '.tile'],
+    ['kiosk wall, grouped', () => '/wall?kiosk=1&group=region', () => admin, '.group'],
+    ['stores', () => '/stores', () => admin, 'tbody tr'],
+    ['store page', () => '/stores/S001', () => admin, '[data-testid="store-incidents"] tr[data-incident-id]'],
+    ['tickets board', () => '/tickets', () => admin, 'tr[data-ticket-id]'],
+    ['kiosk tickets board', () => '/tickets?kiosk=1', () => admin, 'tr[data-ticket-id]'],
+    ['ticket', () => `/tickets/${ticket.id}`, () => admin, '[data-testid="ticket-status"]'],
+    ['provider view', () => '/provider', () => provider, '.card'],
+    ['SLA report', () => '/reports/sla', () => admin, '[data-testid="sla-table"]'],
+  ];
+
+  for (const [name, path, token, ready] of pages) {
+    it(`keeps the ${name} within the window`, async () => {
+      const { context, page } = await stack.signedIn(token(), { viewport: { width: WIDTHS[0]!, height: 800 } });
+      try {
+        await context.addInitScript(() => localStorage.setItem('storepulse.locale', 'ru'));
+        await page.goto(`${stack.server.url}${path()}`);
+        await page.locator(ready).first().waitFor({ timeout: 10_000 });
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: width >= 1920 ? 1080 : 800 });
+          // Resizing lays the page out again over a frame or two (the wall measures its area first).
+          await expect.poll(() => faults(page), { timeout: 2000, message: `${name} at ${width} px` }).toEqual([]);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
