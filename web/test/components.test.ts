@@ -34,6 +34,28 @@ describe('WallKpis', () => {
     expect(without).not.toContain('lost-total');
   });
 
+  it('leaves out a currency with nothing lost rather than show "0 MX$"', () => {
+    const today = [
+      { currency: 'MXN', gross: 0, net: 0, incidents: 1 },
+      { currency: 'USD', gross: 0.2, net: 0, incidents: 1 },
+      { currency: 'EUR', gross: 40, net: 30, incidents: 1 },
+    ];
+    const body = plain(render(WallKpis, { props: { counts, today, tickets: null } }).body);
+    expect(body).toContain('data-currency="EUR"');
+    expect(body).not.toContain('data-currency="MXN"');
+    expect(body).not.toContain('data-currency="USD"');
+    expect(body).not.toContain('no total without exchange rates');
+    const none = plain(render(WallKpis, { props: { counts, today: today.slice(0, 2), tickets: null } }).body);
+    expect(none).toMatch(/data-count="lost-today"[^]*?none/);
+    expect(none).not.toContain('data-currency');
+  });
+
+  it('does not show a provider the unassigned queue, which is never theirs', () => {
+    const tickets = { open: 4, breached: 1, unassigned: 2 };
+    expect(render(WallKpis, { props: { counts, today: [], tickets, role: 'provider' } }).body).not.toContain('data-count="unassigned"');
+    expect(render(WallKpis, { props: { counts, today: [], tickets, role: 'hq-viewer' } }).body).toContain('data-count="unassigned"');
+  });
+
   it('counts open tickets, breaches and the unassigned queue', () => {
     const body = plain(render(WallKpis, { props: { counts, today: [], tickets: { open: 4, breached: 1, unassigned: 2 } } }).body);
     expect(body).toMatch(/data-count="tickets"[^]*?<strong[^>]*>4<\/strong>/);

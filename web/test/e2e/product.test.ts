@@ -228,6 +228,8 @@ providers:
       // The ticket's own page reads well on the phone too, with the move in its timeline.
       await card.getByRole('link', { name: /Details/ }).click();
       await page.locator('[data-testid="ticket-timeline"] li[data-to="acknowledged"]').waitFor();
+      // The provider by its name, not its id.
+      await page.locator('[data-testid="ticket-timeline"] li[data-to="acknowledged"]').getByText('provider Pilot Service').waitFor();
       expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
 
       // The tickets board lays each ticket out as a card on the phone, its SLA clock in sight.
@@ -336,7 +338,8 @@ providers:
       expect(await firstCells()).toEqual(['Iberia', 'S001']);
       // Worst first inside the region: its stores' tiles follow the header in severity order.
       const iberian = fleet.filter((s) => s.region === 'Iberia').length;
-      expect(await iberia.locator('.group-count').innerText()).toMatch(new RegExp(`^\\d+/${iberian}$`));
+      // In words, not as "bad/total", which read like a tile's "tills up/total".
+      expect(await iberia.locator('.group-count').innerText()).toMatch(new RegExp(`^${iberian} stores · \\d+ with problems$`));
       const states = await page.locator('.grid li:has(.tile)').evaluateAll((els, ids) =>
         els
           .filter((e) => ids.includes(e.querySelector('.tile')!.getAttribute('data-store-id')!))
@@ -388,6 +391,7 @@ providers:
     try {
       await page.goto(`${stack.server.url}/reports/sla`);
       await page.locator('[data-testid="sla-table"] tr[data-provider="pilot"]').waitFor();
+      await expect.poll(() => page.locator('[data-testid="sla-table"] tr[data-provider="pilot"] th').innerText()).toBe('Pilot Service');
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="sla-csv"]').click()]);
       expect(download.suggestedFilename()).toMatch(/^sla-report-\d{4}-\d{2}\.csv$/);
     } finally {
