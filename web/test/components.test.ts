@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
+import type { Role, TicketStatus } from '@storepulse/protocol';
 import WallKpis from '../src/lib/components/WallKpis.svelte';
 import SlaBadge from '../src/lib/components/SlaBadge.svelte';
 import EventTicker from '../src/lib/components/EventTicker.svelte';
@@ -156,9 +157,28 @@ describe('TicketActions', () => {
     expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'on_site', 'resolved']);
   });
 
-  it('keeps on-site check-in for the engineer: HQ admins get the other moves', () => {
-    const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'hq-admin' } }).body;
-    expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'resolved']);
+  const buttons = (status: TicketStatus, role: Role) =>
+    [...render(TicketActions, { props: { ticket: { id: 'T-1', status }, role } }).body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1]!);
+
+  it('keeps on-site check-in for the engineer: HQ admins get the other moves, and those only HQ may make', () => {
+    expect(buttons('open', 'hq-admin')).toEqual(['acknowledged', 'waiting_store', 'resolved', 'cancelled']);
+    expect(buttons('on_site', 'hq-admin')).toEqual(['waiting_store', 'resolved', 'cancelled']);
+    expect(buttons('resolved', 'hq-admin')).toEqual(['closed', 'open', 'cancelled']);
+    expect(buttons('closed', 'hq-admin')).toEqual(['open']);
+    expect(buttons('cancelled', 'hq-admin')).toEqual([]);
+    const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'resolved' }, role: 'hq-admin' } }).body;
+    expect(body).toContain('>Close</button>');
+    expect(body).toContain('>Reopen</button>');
+    expect(body).toContain('>Cancel ticket</button>');
+  });
+
+  it('does not give a provider the moves only HQ may make', () => {
+    const hqOnly = ['waiting_store', 'closed', 'open', 'cancelled'];
+    for (const status of ['open', 'acknowledged', 'waiting_store', 'on_site', 'resolved', 'closed'] as const) {
+      // An HQ administrator has at least one of them from every one of these statuses; a provider none.
+      expect(buttons(status, 'hq-admin').some((b) => hqOnly.includes(b)), status).toBe(true);
+      expect(buttons(status, 'provider').filter((b) => hqOnly.includes(b)), status).toEqual([]);
+    }
   });
 
   it('is read-only for HQ viewers', () => {

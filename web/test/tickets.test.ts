@@ -4,14 +4,20 @@ import {
   DEFAULT_FILTER,
   filterTickets,
   hasSla,
+  HQ_ACTIONS,
+  hqActions,
+  hqReasons,
   nextDue,
   providerActions,
+  ticketMoves,
   sortTickets,
   ticketCounts,
 } from '../src/lib/tickets/tickets.js';
 import { target, ticket } from './fixtures.js';
 import { agentDetail, componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
 import { moveFailureText } from '../src/lib/tickets/refusal.js';
+import { allowedTransitions } from '../../server/src/domain/tickets/transitions.js';
+import { TICKET_STATUSES } from '../../server/src/domain/tickets/types.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -91,6 +97,28 @@ describe('tickets board', () => {
   });
 });
 
+describe('the lifecycle the web offers', () => {
+  it('is the server\'s: the same moves and reasons for every status and role', () => {
+    for (const status of TICKET_STATUSES) {
+      for (const role of ['provider', 'hq', 'store'] as const) {
+        expect(ticketMoves(status, role), `${status} × ${role}`).toEqual(allowedTransitions(status, role));
+      }
+    }
+  });
+
+  it('gives an HQ administrator its own moves, the ending ones last', () => {
+    expect(hqActions('open')).toEqual(['acknowledged', 'waiting_store', 'resolved', 'cancelled']);
+    expect(hqActions('acknowledged')).toEqual(['waiting_store', 'resolved', 'cancelled']);
+    expect(hqActions('waiting_store')).toEqual(['acknowledged', 'resolved', 'cancelled']);
+    expect(hqActions('on_site')).toEqual(['waiting_store', 'resolved', 'cancelled']);
+    expect(hqActions('resolved')).toEqual(['closed', 'open', 'cancelled']);
+    expect(hqActions('closed')).toEqual(['open']);
+    expect(hqActions('cancelled')).toEqual([]);
+    expect(hqReasons('open', 'cancelled')).toEqual(['false_alarm', 'duplicate']);
+    expect(hqReasons('open', 'resolved')).toEqual(['hardware_replaced', 'config_fixed', 'remote_fix', 'staff_fixed']);
+  });
+});
+
 describe('ticket history reasons', () => {
   it('names every reason the server writes, the ticket opened for an incident included, rather than its code', () => {
     const written = ['incident', 'hardware_replaced', 'config_fixed', 'remote_fix', 'staff_fixed', 'recovered', 'recurred', 'false_alarm', 'duplicate'];
@@ -134,6 +162,25 @@ describe('a refused move', () => {
     expect(moveFailureText(closed, 'ru')).toBe('Сейчас это действие недоступно. Статус: Решена. Больше здесь с ней ничего сделать нельзя.');
     // The ticket could not be read again: what the page showed stands.
     expect(moveFailureText({ ...closed, now: null }, 'en')).toMatch(/^This move is not possible now\. Status: Resolved\./);
+  });
+
+  it('names an HQ administrator\'s own moves when its buttons include them', () => {
+    const hq = {
+      ...refused,
+      allowed: [
+        { to: 'closed' as const, reasons: [] },
+        { to: 'open' as const, reasons: [] },
+        { to: 'cancelled' as const, reasons: ['false_alarm', 'duplicate'] },
+      ],
+      wanted: 'waiting_store' as const,
+      shown: 'open' as const,
+      now: 'resolved' as const,
+      offered: HQ_ACTIONS,
+    };
+    expect(moveFailureText(hq, 'en')).toBe('Someone else has already moved this ticket. Its status now: Resolved. What you can do now: “Close”, “Reopen”, or “Cancel ticket”.');
+    expect(moveFailureText(hq, 'ru')).toBe('Заявку уже изменил кто-то другой. Статус сейчас: Решена. Сейчас можно: «Закрыть», «Открыть заново» или «Отменить заявку».');
+    // A provider has no such buttons: they are not offered to it.
+    expect(moveFailureText({ ...hq, offered: undefined }, 'en')).toMatch(/There is nothing more you can do with it here\.$/);
   });
 
   it('names the fixes the server accepts when it refuses the reason', () => {

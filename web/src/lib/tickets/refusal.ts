@@ -14,15 +14,22 @@ export type MoveFailure =
       wanted: TicketStatus;
       shown: TicketStatus;
       now: TicketStatus | null;
+      /** The moves this reader has buttons for; the provider's three when not given. */
+      offered?: readonly TicketStatus[];
     }
   | { type: 'http'; status: number };
 
-/** The moves the page has buttons for, in the buttons' own words; the rest (close, cancel, reopen…) are API-only. */
+/** The moves the page has buttons for, in the buttons' own words. */
 const ACTION: Partial<Record<TicketStatus, (inputs?: Record<string, never>, options?: { locale?: Locale }) => string>> = {
   acknowledged: m.action_acknowledged,
   on_site: m.action_on_site,
   resolved: m.action_resolved,
+  waiting_store: m.action_waiting_store,
+  closed: m.action_close,
+  open: m.action_reopen,
+  cancelled: m.action_cancel_ticket,
 };
+const PROVIDER_OFFERS: readonly TicketStatus[] = ['acknowledged', 'on_site', 'resolved'];
 
 /**
  * A refused or failed move in the reader's language, never the server's English: a 409 says that the ticket has
@@ -44,8 +51,9 @@ export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): s
   }
   const head =
     f.now !== null && f.now !== f.shown ? m.action_moved_meanwhile({ status: status(f.now) }, o) : m.action_not_from({ status: status(f.now ?? f.shown) }, o);
+  const offered = f.offered ?? PROVIDER_OFFERS;
   const moves = f.allowed.flatMap((a) => {
-    const action = ACTION[a.to];
+    const action = offered.includes(a.to) ? ACTION[a.to] : undefined;
     return action ? [quote(action({}, o))] : [];
   });
   const next = moves.length === 0 ? m.action_nothing_possible({}, o) : m.action_possible({ actions: new Intl.ListFormat(locale, { type: 'disjunction' }).format(moves) }, o);

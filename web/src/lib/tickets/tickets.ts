@@ -148,3 +148,53 @@ export function providerActions(status: TicketStatus): ('acknowledged' | 'on_sit
 }
 
 export const PROVIDER_RESOLVE_REASONS = ['hardware_replaced', 'config_fixed', 'remote_fix'] as const;
+
+/** Who moves tickets, in the server's terms: an hq-admin session acts as `hq`. */
+export type MoveRole = 'provider' | 'hq' | 'store';
+
+/**
+ * The server's ticket lifecycle (server/src/domain/tickets/transitions.ts) for the people using the web, without
+ * storepulse's own moves: each rule lists the statuses it starts from and, per role, the reasons to pick from
+ * (empty: none asked). test/tickets.test.ts compares it with the server's for every status and role.
+ */
+const MOVES: readonly { from: readonly TicketStatus[]; to: TicketStatus; roles: Partial<Record<MoveRole, readonly string[]>> }[] = [
+  { from: ['open', 'waiting_store'], to: 'acknowledged', roles: { provider: [], hq: [] } },
+  { from: ['waiting_store'], to: 'acknowledged', roles: { store: [] } },
+  { from: ['open', 'acknowledged', 'on_site'], to: 'waiting_store', roles: { provider: [], hq: [] } },
+  { from: ['open', 'acknowledged', 'waiting_store'], to: 'on_site', roles: { provider: [] } },
+  {
+    from: ['open', 'acknowledged', 'waiting_store', 'on_site'],
+    to: 'resolved',
+    roles: {
+      provider: PROVIDER_RESOLVE_REASONS,
+      store: ['staff_fixed'],
+      hq: ['hardware_replaced', 'config_fixed', 'remote_fix', 'staff_fixed'],
+    },
+  },
+  { from: ['resolved'], to: 'closed', roles: { hq: [] } },
+  { from: ['open', 'acknowledged', 'waiting_store', 'on_site', 'resolved'], to: 'cancelled', roles: { hq: ['false_alarm', 'duplicate'] } },
+  { from: ['resolved', 'closed'], to: 'open', roles: { hq: [] } },
+];
+
+/** What a role may do from a status, as the server's `allowedTransitions` lists it. */
+export function ticketMoves(status: TicketStatus, role: MoveRole): { to: TicketStatus; reasons: string[] }[] {
+  return MOVES.flatMap((r) => {
+    const reasons = r.roles[role];
+    return reasons && r.from.includes(status) ? [{ to: r.to, reasons: [...reasons] }] : [];
+  });
+}
+
+export type HqAction = 'acknowledged' | 'waiting_store' | 'resolved' | 'closed' | 'open' | 'cancelled';
+/** Every button an HQ administrator may get, in the order shown. */
+export const HQ_ACTIONS: readonly HqAction[] = ['acknowledged', 'waiting_store', 'resolved', 'closed', 'open', 'cancelled'];
+
+/** The buttons an HQ administrator gets from a status, in the order shown: the ending moves (close, reopen, cancel) last. */
+export function hqActions(status: TicketStatus): HqAction[] {
+  const allowed = new Set(ticketMoves(status, 'hq').map((m) => m.to));
+  return HQ_ACTIONS.filter((a) => allowed.has(a));
+}
+
+/** The reasons an HQ administrator picks from for a move. */
+export function hqReasons(status: TicketStatus, to: HqAction): string[] {
+  return ticketMoves(status, 'hq').find((m) => m.to === to)?.reasons ?? [];
+}

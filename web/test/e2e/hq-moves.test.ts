@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketView } from '@storepulse/protocol';
+import { demoFleet } from './fleet.js';
+import { ARTIFACTS, startStack, type Stack } from './harness.js';
+
+/**
+ * The moves only HQ may make, from the ticket's page in Chromium against the real server: an HQ administrator
+ * cancels a ticket as a false alarm and closes then reopens another, each ending move confirmed first; a provider
+ * is not offered any of them.
+ */
+describe('HQ ticket moves, end to end', () => {
+  const fleet = demoFleet(24);
+  const providers = `
+incidents: { pendingSec: 1, recoverSec: 2 }
+providers:
+  - id: pilot
+    name: Pilot Service
+    categories: [all]
+    stores: [${fleet.map((s) => s.id).join(', ')}]
+    sla:
+      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
+      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
+      P3: { response: 4h, resolve: 2d, clock: 24x7 }
+`;
+  let stack: Stack;
+  let admin: string;
+  let provider: string;
+
+  const api = async <T>(path: string, token: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${stack.server.url}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const ticketFor = async (storeId: string): Promise<TicketView> => {
+    await expect
+      .poll(async () => (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId), { timeout: 15_000, interval: 250 })
+      .toBeTruthy();
+    return (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId)!;
+  };
+  const HQ_ONLY = ['Waiting for store', 'Cancel ticket', 'Close', 'Reopen'];
+
+  beforeAll(async () => {
+    stack = await startStack(fleet, providers);
+    admin = await stack.issue('hq-admin', { label: 'HQ admin' });
+    provider = await stack.issue('provider', { providerId: 'pilot', label: 'Pilot engineer' });
+    await stack.fault('S001', { pos: 'error' });
+    await stack.fault('S002', { pos: 'error' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('lets an HQ administrator cancel a ticket as a false alarm, after confirming, from a phone', async () => {
+    const ticket = await ticketFor('S001');
+    const { context, page } = await stack.signedIn(admin, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/tickets/${ticket.id}`);
+      const actions = page.getByTestId('ticket-actions');
+      await actions.waitFor();
+      const cancel = actions.getByRole('button', { name: 'Cancel ticket' });
+      expect((await cancel.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await expect.poll(() => actions.getByRole('button').allInnerTexts()).toEqual(['Acknowledge', 'Waiting for store', 'Resolve', 'Cancel ticket']);
+      await cancel.tap();
+      const form = page.getByTestId('cancel-form');
+      const confirm = form.getByRole('button', { name: 'Yes, cancel ticket' });
+      // Nothing is sent before a reason is chosen and the cancellation confirmed.
+      expect(await confirm.isDisabled()).toBe(true);
+      await form.getByLabel('Why cancel it?').selectOption({ label: 'False alarm' });
+      await form.getByText('Cancel this ticket as “False alarm”?').waitFor();
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).status).toBe('open');
+      await page.screenshot({ path: join(ARTIFACTS, 'hq-cancel-phone.png') });
+      await confirm.tap();
+      await expect.poll(() => page.locator('.page.ticket').getAttribute('data-status')).toBe('cancelled');
+      await page.getByRole('status').getByText('Saved: Cancelled').waitFor();
+      const after = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+      expect(after.status).toBe('cancelled');
+      expect(after.audit.at(-1)).toMatchObject({ to: 'cancelled', reason: 'false_alarm', actor: { role: 'hq' } });
+      // A cancelled ticket has no moves left.
+      expect(await page.getByTestId('ticket-actions').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('does not offer a provider the moves only HQ may make, which an HQ administrator gets on the same ticket', async () => {
+    const ticket = await ticketFor('S002');
+    const buttonsFor = async (token: string) => {
+      const { context, page } = await stack.signedIn(token);
+      try {
+        await page.goto(`${stack.server.url}/tickets/${ticket.id}`);
+        const actions = page.getByTestId('ticket-actions');
+        await actions.getByRole('button', { name: 'Acknowledge' }).waitFor();
+        return await actions.getByRole('button').allInnerTexts();
+      } finally {
+        await context.close();
+      }
+    };
+    const mine = await buttonsFor(provider);
+    expect(mine).toEqual(['Acknowledge', "I'm on site", 'Resolve']);
+    for (const name of HQ_ONLY) expect(mine).not.toContain(name);
+    expect(await buttonsFor(admin)).toEqual(['Acknowledge', 'Waiting for store', 'Resolve', 'Cancel ticket']);
+  });
+
+  it('lets an HQ administrator close a resolved ticket, after confirming, and reopen it', async () => {
+    const ticket = await ticketFor('S002');
+    await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
+    const { context, page } = await stack.signedIn(admin);
+    try {
+      await page.goto(`${stack.server.url}/tickets/${ticket.id}`);
+      const actions = page.getByTestId('ticket-actions');
+      await actions.getByRole('button', { name: 'Close' }).waitFor();
+      expect(await actions.getByRole('button').allInnerTexts()).toEqual(['Close', 'Reopen', 'Cancel ticket']);
+      await actions.getByRole('button', { name: 'Close' }).click();
+      await page.getByTestId('close-form').getByText('Close this ticket? It can be reopened later.').waitFor();
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).status).toBe('resolved');
+      await page.getByRole('button', { name: 'Yes, close' }).click();
+      await expect.poll(() => page.locator('.page.ticket').getAttribute('data-status')).toBe('closed');
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).status).toBe('closed');
+
+      // A closed ticket can only be reopened.
+      await expect.poll(() => actions.getByRole('button').allInnerTexts()).toEqual(['Reopen']);
+      await actions.getByRole('button', { name: 'Reopen' }).click();
+      await expect.poll(() => page.locator('.page.ticket').getAttribute('data-status')).toBe('open');
+      const after = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+      expect(after.status).toBe('open');
+      expect(after.audit.at(-1)).toMatchObject({ from: 'closed', to: 'open', actor: { role: 'hq' } });
+      await expect.poll(() => actions.getByRole('button').allInnerTexts()).toEqual(['Acknowledge', 'Waiting for store', 'Resolve', 'Cancel ticket']);
+    } finally {
+      await context.close();
+    }
+  });
+});
