@@ -102,3 +102,22 @@ export async function publishFleet(client: MqttClient, stores: DemoStore[]): Pro
 export function connectAgent(url: string, password: string): Promise<MqttClient> {
   return mqtt.connectAsync(url, { username: 'e2e-agents', password, clientId: 'e2e-agents', reconnectPeriod: 0 });
 }
+
+/**
+ * The incident timings and the one provider (Pilot Service, every store, 24×7 SLAs) the browser tests run with;
+ * `webhooks` goes into the provider as YAML lines.
+ */
+export function pilotConfig(fleet: readonly DemoStore[], webhooks = ''): string {
+  return `
+incidents: { pendingSec: 1, recoverSec: 2 }
+providers:
+  - id: pilot
+    name: Pilot Service
+    categories: [all]
+    stores: [${fleet.map((s) => s.id).join(', ')}]
+${webhooks}    sla:
+      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
+      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
+      P3: { response: 4h, resolve: 2d, clock: 24x7 }
+`;
+}

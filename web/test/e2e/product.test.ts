@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TicketView } from '@storepulse/protocol';
-import { demoFleet } from './fleet.js';
+import { demoFleet, pilotConfig } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
 /**
@@ -11,21 +11,11 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
  */
 describe('the storepulse web app, end to end', () => {
   const fleet = demoFleet(24);
-  const providers = `
-incidents: { pendingSec: 1, recoverSec: 2 }
-providers:
-  - id: pilot
-    name: Pilot Service
-    categories: [all]
-    stores: [${fleet.map((s) => s.id).join(', ')}]
-    # Nothing listens on the discard port: deliveries are refused and wait for a retry, on loopback only.
-    webhooks:
-      - { url: "http://127.0.0.1:9/hooks/storepulse", secret: "e2e-secret" }
-    sla:
-      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
-      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
-      P3: { response: 4h, resolve: 2d, clock: 24x7 }
-`;
+  const providers = pilotConfig(
+    fleet,
+    // Nothing listens on the discard port: deliveries are refused and wait for a retry, on loopback only.
+    '    webhooks:\n      - { url: "http://127.0.0.1:9/hooks/storepulse", secret: "e2e-secret" }\n',
+  );
   let stack: Stack;
   let viewer: string;
   let provider: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TicketView } from '@storepulse/protocol';
-import { demoFleet } from './fleet.js';
+import { demoFleet, pilotConfig } from './fleet.js';
 import { startStack, type Stack } from './harness.js';
 
 /**
@@ -11,18 +11,7 @@ import { startStack, type Stack } from './harness.js';
  */
 describe('the layout at every width, in Russian', () => {
   const fleet = demoFleet(24);
-  const config = `
-incidents: { pendingSec: 1, recoverSec: 2 }
-providers:
-  - id: pilot
-    name: Pilot Service
-    categories: [all]
-    stores: [${fleet.map((s) => s.id).join(', ')}]
-    sla:
-      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
-      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
-      P3: { response: 4h, resolve: 2d, clock: 24x7 }
-`;
+  const config = pilotConfig(fleet);
   const WIDTHS = [320, 390, 768, 1024, 1280, 1366, 1920];
   let stack: Stack;
   let admin: string;

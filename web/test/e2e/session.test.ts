@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TicketView } from '@storepulse/protocol';
-import { demoFleet } from './fleet.js';
+import { demoFleet, pilotConfig } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
 /**
@@ -12,18 +12,7 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
  */
 describe('signing in and refused moves, end to end', () => {
   const fleet = demoFleet(6);
-  const providers = `
-incidents: { pendingSec: 1, recoverSec: 2 }
-providers:
-  - id: pilot
-    name: Pilot Service
-    categories: [all]
-    stores: [${fleet.map((s) => s.id).join(', ')}]
-    sla:
-      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
-      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
-      P3: { response: 4h, resolve: 2d, clock: 24x7 }
-`;
+  const providers = pilotConfig(fleet);
   let stack: Stack;
   let viewer: string;
   let provider: string;
