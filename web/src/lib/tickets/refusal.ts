@@ -19,8 +19,8 @@ export type MoveFailure =
     }
   | { type: 'http'; status: number };
 
-/** The moves the page has buttons for, in the buttons' own words. */
-const ACTION: Partial<Record<TicketStatus, (inputs?: Record<string, never>, options?: { locale?: Locale }) => string>> = {
+/** The moves the page has buttons for, in the buttons' own words (the buttons take their labels from here too). */
+export const ACTION_LABEL: Partial<Record<TicketStatus, (inputs?: Record<string, never>, options?: { locale?: Locale }) => string>> = {
   acknowledged: m.action_acknowledged,
   on_site: m.action_on_site,
   resolved: m.action_resolved,
@@ -53,7 +53,7 @@ export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): s
     f.now !== null && f.now !== f.shown ? m.action_moved_meanwhile({ status: status(f.now) }, o) : m.action_not_from({ status: status(f.now ?? f.shown) }, o);
   const offered = f.offered ?? PROVIDER_OFFERS;
   const moves = f.allowed.flatMap((a) => {
-    const action = offered.includes(a.to) ? ACTION[a.to] : undefined;
+    const action = offered.includes(a.to) ? ACTION_LABEL[a.to] : undefined;
     return action ? [quote(action({}, o))] : [];
   });
   const next = moves.length === 0 ? m.action_nothing_possible({}, o) : m.action_possible({ actions: new Intl.ListFormat(locale, { type: 'disjunction' }).format(moves) }, o);
