@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic } from '@storepulse/protocol';
+import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic, type ParsedTopic } from '@storepulse/protocol';
 import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
@@ -59,10 +59,9 @@ function authError(message: string): AuthenticateError {
 
 type Packet = { topic: string; payload: Buffer | string; retain: boolean };
 
-function refusalOf(principal: Principal, packet: Packet): { reason: PublishRefusal; detail: string } | null {
+function refusalOf(principal: Principal, packet: Packet, target: ParsedTopic | null): { reason: PublishRefusal; detail: string } | null {
   const bytes = Buffer.byteLength(packet.payload ?? '');
   if (bytes > MAX_PAYLOAD_BYTES * 4) return { reason: 'oversize', detail: `payload is ${bytes} bytes` };
-  const target = parseTopic(packet.topic);
   if (!target) return { reason: 'topic', detail: 'not a storepulse/v1 store topic' };
   if (principal.storeId && target.storeId !== principal.storeId) {
     return { reason: 'store_scope', detail: `outside the agent token's store ${principal.storeId}` };
@@ -72,9 +71,8 @@ function refusalOf(principal: Principal, packet: Packet): { reason: PublishRefus
 }
 
 /** A till topic whose till the store does not have: a retained copy per made-up till id would stay in memory. */
-function forUnknownTill(packet: Packet, knownTill: EmbeddedBrokerOptions['knownTill']): boolean {
-  const target = parseTopic(packet.topic);
-  return target !== null && target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId);
+function forUnknownTill(target: ParsedTopic, knownTill: EmbeddedBrokerOptions['knownTill']): boolean {
+  return target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId);
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -131,9 +129,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const w = client ? who.get(client) : undefined;
       if (!w) return callback(new Error('not signed in'));
       if (w.kind === 'server') return callback(null);
-      const refusal = refusalOf(w.principal, packet);
+      // Parsed once here: every agent message passes through.
+      const target = parseTopic(packet.topic);
+      const refusal = refusalOf(w.principal, packet, target);
       if (!refusal) {
-        if (packet.retain && forUnknownTill(packet, opts.knownTill)) packet.retain = false;
+        if (packet.retain && forUnknownTill(target!, opts.knownTill)) packet.retain = false;
         return callback(null);
       }
       opts.onPublishDenied?.(refusal.reason);
