@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
 import { topics, type ComponentName, type FootfallPayload, type SalesPayload, type StatusPayload } from '@storepulse/protocol';
 import type { TillComponents } from '../components.js';
 import { AGENT_VERSION } from '../version.js';
-import { connectBroker } from './broker-connection.js';
+import { brokerForLogs, connectBroker } from './broker-connection.js';
 import { withDefaults, type AgentConfig } from './config.js';
 import { readSecretFile } from './credentials.js';
 import { binProblem, SentBins, type FootfallBin } from './counters/bins.js';
@@ -15,6 +15,7 @@ import { paymentProbe } from './probes/payment.js';
 import { posProbe } from './probes/pos.js';
 import { printerProbe } from './probes/printer.js';
 import { runProbe, type Probe } from './probes/probe.js';
+import { RefusedConnectRetry } from './refused-connect.js';
 import { CsvSalesSource, SalesWindow, type SalesBin } from './sales.js';
 import { Sender } from './sender.js';
 import { Spool, type SpoolStats } from './spool.js';
@@ -23,6 +24,8 @@ import { TillStatus } from './status.js';
 export interface AgentStats {
   connected: boolean;
   published: number;
+  /** CONNECTs the broker refused (wrong or revoked password), since the agent started. */
+  brokerRefusals: number;
   spool: SpoolStats;
   components: Record<ComponentName, { state: string; detail?: string }>;
   /** Input refused (bad counter bins and pushes, bad POS export lines), by reason. */
@@ -132,17 +135,21 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
   };
 
   const client: MqttClient = connectBroker(cfg.broker.url, await mqttOptions(cfg, logger));
+  const broker = brokerForLogs(cfg.broker.url);
+  const refusedRetry = new RefusedConnectRetry(client, logger, broker);
   let wasConnected = false;
   client.on('connect', () => {
     wasConnected = true;
-    logger.info({ broker: cfg.broker.url, backlog: spool.stats().backlog }, 'connected to the broker');
+    logger.info({ broker, backlog: spool.stats().backlog }, 'connected to the broker');
     client.publish(topics.online(cfg.storeId, cfg.tillId), JSON.stringify({ v: 1, online: true, agent: { version: AGENT_VERSION } }), { qos: 1, retain: true });
   });
   client.on('close', () => {
     if (wasConnected) logger.warn({ backlog: spool.stats().backlog }, 'lost the broker; spooling');
     wasConnected = false;
   });
-  client.on('error', (err) => logger.warn({ err: err.message }, 'MQTT error'));
+  client.on('error', (err) => {
+    if (!refusedRetry.waiting) logger.warn({ err: err.message }, 'MQTT error');
+  });
   const sender = new Sender(client, spool);
   const stopSender = sender.start();
 
@@ -248,6 +255,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
     stats: () => ({
       connected: client.connected,
       published: sender.published,
+      brokerRefusals: refusedRetry.refusals,
       spool: spool.stats(),
       components: status.components(spool.stats().backlog),
       rejected: Object.fromEntries([
@@ -262,6 +270,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       for (const t of timers) clearTimeout(t);
       await push?.close();
       stopSender();
+      refusedRetry.stop();
       if (client.connected) {
         // A deliberate stop sends no will: say goodbye ourselves.
         await client.publishAsync(topics.online(cfg.storeId, cfg.tillId), JSON.stringify({ v: 1, online: false }), { qos: 1, retain: true }).catch(() => undefined);

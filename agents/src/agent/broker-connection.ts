@@ -25,3 +25,11 @@ export function connectBroker(brokerUrl: string, opts: IClientOptions): MqttClie
   client.on('error', () => undefined);
   return client;
 }
+
+/** The broker URL without any user name or password it may carry, for logs. */
+export function brokerForLogs(brokerUrl: string): string {
+  const url = new URL(brokerUrl);
+  url.username = '';
+  url.password = '';
+  return url.href;
+}

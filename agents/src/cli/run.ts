@@ -16,7 +16,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const st = agent.stats();
-    logger.info({ rss: m.rss, heapUsed: m.heapUsed, connected: st.connected, published: st.published, spool: st.spool, rejected: st.rejected }, 'agent stats');
+    logger.info({ rss: m.rss, heapUsed: m.heapUsed, connected: st.connected, brokerRefusals: st.brokerRefusals, published: st.published, spool: st.spool, rejected: st.rejected }, 'agent stats');
   };
   if (process.platform !== 'win32') process.on('SIGUSR2', report);
   await new Promise<void>((resolve) => {
