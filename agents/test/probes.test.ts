@@ -115,13 +115,21 @@ describe('probes against real processes and sockets', () => {
   });
 
   it('sales: reads a decimal comma after a ";", and refuses an empty, hex, exponent or signed amount', () => {
-    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50')).toBe(12.5);
-    expect(parseSalesLine('2026-11-23T10:00:00Z;12.50;card')).toBe(12.5);
-    expect(parseSalesLine('2026-11-23T10:00:00Z, 7 ,x;y')).toBe(7);
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12.50;card')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z, 7 ,x;y')).toEqual({ amount: 7 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50;3')).toEqual({ amount: 12.5 });
     for (const bad of ['2026-11-23T10:00:00Z,', '2026-11-23T10:00:00Z; ', '2026-11-23T10:00:00Z,0x10', '2026-11-23T10:00:00Z,1e6',
-      '2026-11-23T10:00:00Z,-3', '2026-11-23T10:00:00Z;1.234,56', '2026-11-23T10:00:00Z', 'timestamp,amount']) {
-      expect(parseSalesLine(bad), bad).toBeNull();
+      '2026-11-23T10:00:00Z,-3', '2026-11-23T10:00:00Z;1.234,56', '2026-11-23T10:00:00Z', 'timestamp,amount', '2026-11-23T10:00:00Z,"12.50"']) {
+      expect(parseSalesLine(bad), bad).toEqual({ refused: 'without a plain amount' });
     }
+  });
+
+  it('sales: refuses "ts,12,50" with "," as the separator rather than read 12 (or 1.234 from "ts,1.234,56")', () => {
+    for (const ambiguous of ['2026-11-23T10:00:00Z,12,50', '2026-11-23T10:00:00Z,1.234,56', '2026-11-23T10:00:00Z, 12.50 , 3 ,card']) {
+      expect(parseSalesLine(ambiguous), ambiguous).toEqual({ refused: expect.stringMatching(/^whose amount a column of digits follows/) });
+    }
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,card,3')).toEqual({ amount: 12.5 });
   });
 
   it('sales: counts the refused lines and logs them once per read, with the first one', async () => {
@@ -130,13 +138,17 @@ describe('probes against real processes and sockets', () => {
     const src = new CsvSalesSource(csv, logger);
     await src.read();
     warnings.length = 0;
-    appendFileSync(csv, `2026-11-23T10:00:01Z;12,50\n2026-11-23T10:00:02Z,\n2026-11-23T10:00:03Z,0x10\n${'x'.repeat(500)}\n`);
+    appendFileSync(csv, `2026-11-23T10:00:01Z;12,50\n2026-11-23T10:00:02Z,\n2026-11-23T10:00:03Z,0x10\n${'x'.repeat(500)}\n`
+      + '2026-11-23T10:00:05Z,12,50\n');
     expect(await src.read()).toEqual({ transactions: 1, revenue: 12.5 });
-    expect(src.rejectedLines).toBe(3);
-    expect(warnings).toEqual([{ o: { file: csv, lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' }]);
+    expect(src.rejectedLines).toBe(4);
+    expect(warnings).toEqual([
+      { o: { file: csv, lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' },
+      { o: { file: csv, lines: 1, first: '2026-11-23T10:00:05Z,12,50' }, msg: expect.stringMatching(/^POS export: refused lines whose amount a column of digits follows with "," as the separator/) },
+    ]);
     appendFileSync(csv, '2026-11-23T10:00:04Z,1\n');
     await src.read();
-    expect(warnings).toHaveLength(1); // a clean read says nothing
+    expect(warnings).toHaveLength(2); // a clean read says nothing
   });
 
   it('sales: a bin that could not be spooled is not lost: the next one covers its interval and sales', async () => {

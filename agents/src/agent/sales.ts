@@ -15,14 +15,24 @@ export interface SalesBin extends SalesTotals {
 /** Digits with at most one decimal point or comma: no sign (refunds are not counted), exponent or hex. */
 const AMOUNT = /^\d+(?:[.,]\d+)?$/;
 
+const NO_AMOUNT = 'without a plain amount';
+/** "ts,12,50": 12 and a column "50", or 12,50 with a decimal comma the POS did not quote? Guessing would skew revenue. */
+const AMBIGUOUS = 'whose amount a column of digits follows with "," as the separator (a decimal comma? use ";" or a decimal point)';
+
+export type SalesLine = { amount: number } | { refused: string };
+
 /**
  * Parses one export line "timestamp,amount[,...]" or "timestamp;amount[;...]"; the first separator
- * in the line is the one it uses, so "12,50" after a ";" is a decimal comma. A header or a bad line gives null.
+ * in the line is the one it uses, so "12,50" after a ";" is a decimal comma. A header or a bad line is
+ * refused with the reason.
  */
-export function parseSalesLine(line: string): number | null {
+export function parseSalesLine(line: string): SalesLine {
   const sep = /[;,]/.exec(line)?.[0];
-  const amount = sep === undefined ? undefined : line.split(sep)[1]?.trim();
-  return amount !== undefined && AMOUNT.test(amount) ? Number(amount.replace(',', '.')) : null;
+  const fields = sep === undefined ? [] : line.split(sep).map((f) => f.trim());
+  const amount = fields[1];
+  if (amount === undefined || !AMOUNT.test(amount)) return { refused: NO_AMOUNT };
+  if (sep === ',' && /^\d+$/.test(fields[2] ?? '')) return { refused: AMBIGUOUS };
+  return { amount: Number(amount.replace(',', '.')) };
 }
 
 /** Column names, not a sale: a line without a single digit ("time;amount", "Datum,Betrag"). */
@@ -63,24 +73,25 @@ export class CsvSalesSource {
       this.offset += bytesRead;
       const lines = (this.partial + buf.subarray(0, bytesRead).toString('utf8')).split(/\r?\n/);
       this.partial = lines.pop() ?? '';
-      let refused = 0;
-      let example = '';
+      const refused = new Map<string, { lines: number; first: string }>();
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
-        const amount = parseSalesLine(line);
-        // A rotated export starts again with its column names: not a refused sale.
-        if (amount === null && fromStart && i === 0 && isHeader(line)) continue;
-        if (amount === null) {
-          if (refused++ === 0) example = line.slice(0, 80);
+        const sale = parseSalesLine(line);
+        if ('amount' in sale) {
+          totals.transactions++;
+          totals.revenue += sale.amount;
           continue;
         }
-        totals.transactions++;
-        totals.revenue += amount;
+        // A rotated export starts again with its column names: not a refused sale.
+        if (fromStart && i === 0 && isHeader(line)) continue;
+        this.rejectedLines++;
+        const seen = refused.get(sale.refused);
+        if (seen) seen.lines++;
+        else refused.set(sale.refused, { lines: 1, first: line.slice(0, 80) });
       }
-      if (refused > 0) {
-        // One warning per read, with the first bad line for a person to look at, not the whole file.
-        this.rejectedLines += refused;
-        this.logger.warn({ file: this.path, lines: refused, first: example }, 'POS export: refused lines without a plain amount');
+      // One warning per reason and read, with the first such line for a person to look at, not the whole file.
+      for (const [reason, { lines: n, first }] of refused) {
+        this.logger.warn({ file: this.path, lines: n, first }, `POS export: refused lines ${reason}`);
       }
     } finally {
       await fh.close();
