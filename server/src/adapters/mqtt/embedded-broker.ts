@@ -6,7 +6,16 @@ import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic, type ParsedTopic } from '@s
 import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
-import { MAX_FAILED_SIGN_INS, SIGN_IN_WINDOW_MS, SignInThrottle } from './sign-in-throttle.js';
+import { AddressThrottle } from '../address-throttle.js';
+
+/** Failed MQTT sign-ins one remote address (an IPv6 /64) may make in a window before its CONNECTs are refused unchecked. */
+export const MAX_FAILED_SIGN_INS = 10;
+/**
+ * Short on purpose: every client behind the blocked address is refused too, valid token or not, so an attacker on a
+ * store's NAT can hold that store's reconnecting agents off for up to this long. Successful sign-ins are not counted
+ * and do not reset the count: a valid token must not buy more guesses at other ones.
+ */
+export const SIGN_IN_WINDOW_MS = 60_000;
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -92,14 +101,14 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const agents = new Set<Client>();
   const now = opts.now ?? Date.now;
   const refusals = new RejectionLog(opts.log);
-  const throttle = new SignInThrottle(now);
+  const throttle = new AddressThrottle(now, SIGN_IN_WINDOW_MS);
   const broker = await Aedes.createBroker({
     id: 'storepulse-embedded',
     queueLimit: 100_000,
     // Before CONNACK on purpose: MQTT.js stops reconnecting for good after a refused CONNACK, whereas a closed socket
     // is retried, so a valid agent behind a throttled address gets in once the window has passed.
     preConnect(client, _packet, done) {
-      if (!throttle.blocked(remoteAddress(client))) return done(null, true);
+      if (throttle.count(remoteAddress(client)) < MAX_FAILED_SIGN_INS) return done(null, true);
       opts.onAuthFailure?.();
       done(new Error('too many failed sign-ins from this address'), false);
     },
@@ -119,7 +128,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       // Not the username: a token typed into the wrong field would land in the log.
       opts.log.warn({ clientId: client.id.slice(0, 64) }, 'mqtt connection refused: bad credentials');
       const address = remoteAddress(client);
-      if (throttle.fail(address)) {
+      if (throttle.hit(address) === MAX_FAILED_SIGN_INS) {
         const windowSeconds = SIGN_IN_WINDOW_MS / 1000;
         opts.log.warn({ address, failures: MAX_FAILED_SIGN_INS, windowSeconds }, 'mqtt: too many failed sign-ins from one address; its connections are refused unchecked until its window ends');
       }
