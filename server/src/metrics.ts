@@ -92,8 +92,13 @@ export function createMetrics(fleet: Fleet) {
     labelNames: ['source', 'action', 'flag'] as const,
     registers: [registry],
   });
+  const liveHandshakesLimited = new Counter({
+    name: 'storepulse_live_handshakes_limited_total',
+    help: 'socket.io handshakes refused because their client address had used up SOCKET_RATE_LIMIT_MAX for the minute',
+    registers: [registry],
+  });
   return {
-    registry, accepted, rejected, duplicates, seqRestarts, authFailures, publishDenied,
+    registry, accepted, rejected, duplicates, seqRestarts, authFailures, publishDenied, liveHandshakesLimited,
     incidentsOpened, incidentsClosed, openIncidents, faultsRecorded, inputQuality,
   };
 }

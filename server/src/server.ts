@@ -194,6 +194,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onAuthFailure: () => metrics.authFailures.inc({ channel: 'socket' }),
       allowedOrigins: env.allowedOrigins,
       trustProxy: env.trustProxy,
+      handshakesPerMinute: env.socketRateLimitMax,
+      onHandshakeLimited: () => metrics.liveHandshakesLimited.inc(),
     });
     const broadcaster = new IncidentBroadcaster(live.io, bus, fleet, incidents, access, file.hq);
     cleanups.push(attachTicketLive(live.io, tickets));

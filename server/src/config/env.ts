@@ -24,6 +24,7 @@ export const EnvSchema = Type.Object({
   MQTT_HOST: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Optional(Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   RATE_LIMIT_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
+  SOCKET_RATE_LIMIT_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
   // InfluxDB telemetry (read by telemetryConfigFromEnv); without INFLUX_URL the embedded SQLite store serves.
@@ -55,6 +56,8 @@ export interface Env {
     | { mode: 'embedded'; host: string; port: number; portExplicit: boolean; clientId: string };
   logLevel: string;
   rateLimitMax: number;
+  /** socket.io handshakes per minute per client address. */
+  socketRateLimitMax: number;
   trustProxy: TrustProxy;
   /** Origins, besides the server's own, whose pages may use the session cookie and open the socket. */
   allowedOrigins: string[];
@@ -102,6 +105,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
       : { mode: 'embedded', host: raw.MQTT_HOST ?? '0.0.0.0', port: raw.MQTT_PORT ?? 1883, portExplicit: raw.MQTT_PORT !== undefined, clientId },
     logLevel: raw.LOG_LEVEL ?? 'info',
     rateLimitMax: raw.RATE_LIMIT_MAX ?? 1200,
+    socketRateLimitMax: raw.SOCKET_RATE_LIMIT_MAX ?? 120,
     trustProxy: trustProxy.value,
     allowedOrigins: allowedOrigins.value,
     telemetry,

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
 
@@ -34,12 +35,20 @@ export function parseTrustProxy(value: string | undefined): { value: TrustProxy 
   return { value: entries };
 }
 
+const compiled = (trust: Exclude<TrustProxy, false>) => (typeof trust === 'function' ? trust : proxyAddr.compile(trust));
+
 /**
  * Whether a request's direct peer is a trusted proxy, decided as Fastify decides it for request.host and
  * request.protocol, for the requests Fastify never sees (socket.io's).
  */
 export function trustsPeer(trust: TrustProxy): (address: string | undefined) => boolean {
   if (trust === false) return () => false;
-  const trusted = typeof trust === 'function' ? trust : proxyAddr.compile(trust);
+  const trusted = compiled(trust);
   return (address) => address !== undefined && trusted(address, 0);
+}
+
+/** The client's address as Fastify's request.ip gives it (X-Forwarded-For only through trusted proxies), for socket.io's requests. */
+export function clientAddressOf(trust: TrustProxy): (req: IncomingMessage) => string {
+  const trusted = trust === false ? () => false : compiled(trust);
+  return (req) => proxyAddr(req, trusted);
 }

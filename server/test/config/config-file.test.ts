@@ -116,6 +116,13 @@ describe('environment', () => {
   it('switches to an external broker with MQTT_URL', () => {
     expect(loadEnv({ MQTT_URL: 'mqtts://broker:8883', MQTT_USERNAME: 'srv', MQTT_PASSWORD: 'pw' }).mqtt).toMatchObject({ mode: 'external', url: 'mqtts://broker:8883', username: 'srv' });
   });
+  it('limits socket.io handshakes per address, 120 a minute unless SOCKET_RATE_LIMIT_MAX says otherwise', () => {
+    expect(loadEnv({}).socketRateLimitMax).toBe(120);
+    expect(loadEnv({ SOCKET_RATE_LIMIT_MAX: '30' }).socketRateLimitMax).toBe(30);
+    for (const bad of ['0', '2.5', 'many']) {
+      expect(() => loadEnv({ SOCKET_RATE_LIMIT_MAX: bad }), bad).toThrow(/SOCKET_RATE_LIMIT_MAX/);
+    }
+  });
   it('trusts X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
     expect(loadEnv({}).trustProxy).toBe(false);
     expect(loadEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);

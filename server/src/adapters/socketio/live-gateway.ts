@@ -8,7 +8,8 @@ import type { StoreAccess } from '../../services/access.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
 import { sessionTokenFromHeader } from '../../http/session-cookie.js';
 import { loggedOrigin, originAllowed, rawOwnOrigin } from '../../http/origin.js';
-import { trustsPeer, type TrustProxy } from '../../config/trust-proxy.js';
+import { clientAddressOf, trustsPeer, type TrustProxy } from '../../config/trust-proxy.js';
+import { AddressThrottle } from '../address-throttle.js';
 
 interface SocketData {
   principal: Principal;
@@ -31,9 +32,15 @@ export interface LiveGatewayOptions {
   onAuthFailure?: () => void;
   /** Origins besides the server's own whose pages may connect (ALLOWED_ORIGINS); none when absent. */
   allowedOrigins?: readonly string[];
-  /** Which proxies' X-Forwarded-Host/-Proto name the server's own origin; none when absent. */
+  /** Which proxies' X-Forwarded-For/-Host/-Proto to believe, for the client's address and the server's own origin; none when absent. */
   trustProxy?: TrustProxy;
+  /** Handshakes per minute one client address (an IPv6 /64) may open; the rest of its minute is refused. */
+  handshakesPerMinute: number;
+  onHandshakeLimited?: () => void;
+  now?: () => number;
 }
+
+const HANDSHAKE_WINDOW_MS = 60_000;
 
 /** Messages at least this big are compressed on the websocket (permessage-deflate). */
 const DEFLATE_FROM_BYTES = 4096;
@@ -54,6 +61,8 @@ export class LiveGateway {
   constructor(private readonly opts: LiveGatewayOptions) {
     const allowed = new Set(opts.allowedOrigins);
     const trusted = trustsPeer(opts.trustProxy ?? false);
+    const clientAddress = clientAddressOf(opts.trustProxy ?? false);
+    const handshakes = new AddressThrottle(opts.now ?? Date.now, HANDSHAKE_WINDOW_MS);
     this.io = new Server(opts.httpServer, {
       serveClient: false,
       connectionStateRecovery: undefined,
@@ -61,7 +70,17 @@ export class LiveGateway {
       // a fraction of the time. Live events are a few hundred bytes and go as they are.
       perMessageDeflate: { threshold: DEFLATE_FROM_BYTES },
       // Browsers send the session cookie from same-site pages too: only our own origin (or a listed one) may connect.
+      // Called for new handshakes only, not for the polls and upgrade of a session already open.
       allowRequest: (req, callback) => {
+        const address = clientAddress(req);
+        const count = handshakes.hit(address);
+        if (count > opts.handshakesPerMinute) {
+          opts.onHandshakeLimited?.();
+          if (count === opts.handshakesPerMinute + 1) {
+            opts.log.warn({ address, max: opts.handshakesPerMinute, windowSeconds: HANDSHAKE_WINDOW_MS / 1000 }, 'live: too many handshakes from one address; refused until its minute ends');
+          }
+          return callback('too many handshakes', false);
+        }
         const { origin } = req.headers;
         if (originAllowed(origin, rawOwnOrigin(req, trusted), allowed)) return callback(null, true);
         opts.onAuthFailure?.();
