@@ -12,6 +12,11 @@ declare module 'fastify' {
     public?: boolean;
     /** Roles allowed on this route; every signed-in role when absent. */
     roles?: readonly Role[];
+    /**
+     * For the requests it returns true for, and that bring no Bearer header, a missing, stale or not allowed session
+     * is no refusal: the route runs with `principal` null (a session cookie it did not accept is cleared).
+     */
+    optionalPrincipal?: (request: FastifyRequest) => boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

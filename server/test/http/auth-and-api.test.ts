@@ -229,10 +229,13 @@ describe('browser sessions and the wall link', () => {
     expect(out.status).toBe(200);
     expect(await out.json()).toEqual({ signedIn: false });
     expect(cookieOf(out)).toBe('');
-    // A cookie the server no longer accepts is cleared; an explicit Bearer token that is wrong stays a 401.
+    // A cookie the server no longer accepts is cleared and counted; an explicit Bearer token that is wrong stays a 401.
+    const failures = async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_auth_failures_total', { channel: 'http' });
+    const before = await failures();
     const stale = await h.api('/api/session?optional=true', { token: null, headers: { cookie: 'storepulse_token=sp_revoked' } });
     expect(await stale.json()).toEqual({ signedIn: false });
     expect(cookieOf(stale)).toMatch(/storepulse_token=;/);
+    expect(await failures()).toBe(before + 1);
     expect((await h.api('/api/session?optional=true', { token: 'sp_not-a-real-token' })).status).toBe(401);
     // Signed in, the answer is the same either way, and says so.
     for (const path of ['/api/session', '/api/session?optional=true']) {
@@ -240,9 +243,15 @@ describe('browser sessions and the wall link', () => {
       expect(me.status, path).toBe(200);
       expect(await me.json(), path).toEqual({ signedIn: true, role: 'hq-viewer', providerId: null, label: 'test hq-viewer' });
     }
-    // An agent's token is not a person's session.
+    // An agent's token is not a person's session: refused, or as a cookie, cleared without counting as a bad credential.
     const agent = await h.issue('agent');
     expect((await h.api('/api/session', { token: agent })).status).toBe(403);
+    expect((await h.api('/api/session?optional=true', { token: agent })).status).toBe(403);
+    const beforeAgentCookie = await failures();
+    const agentCookie = await h.api('/api/session?optional=true', { token: null, headers: { cookie: `storepulse_token=${agent}` } });
+    expect(await agentCookie.json()).toEqual({ signedIn: false });
+    expect(cookieOf(agentCookie)).toMatch(/storepulse_token=;/);
+    expect(await failures()).toBe(beforeAgentCookie);
   });
 
   it('documents the signed-out answer in the OpenAPI schema', async () => {

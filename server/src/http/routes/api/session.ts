@@ -1,7 +1,6 @@
 import Type from 'typebox';
 import { ROLES } from '@storepulse/protocol';
 import type { AuthService } from '../../../services/auth-service.js';
-import { bearer } from '../../plugins/auth.js';
 import { SESSION_COOKIE } from '../../session-cookie.js';
 import { PEOPLE, type App } from '../../types.js';
 
@@ -17,7 +16,7 @@ const SignedOut = Type.Object({ signedIn: Type.Literal(false) });
 const Refusal = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
 
 /** Browser sign-in: a token becomes an httpOnly cookie, so page scripts never hold it. */
-export async function sessionRoutes(app: App, opts: { auth: AuthService; onAuthFailure(): void }) {
+export async function sessionRoutes(app: App, opts: { auth: AuthService }) {
   app.post('/api/session', {
     config: { public: true },
     schema: {
@@ -32,11 +31,10 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService; onAuthF
     return reply.setCookie(SESSION_COOKIE, req.body.token, COOKIE_OPTIONS).code(204).send();
   });
 
-  // Public so that it can answer a signed-out browser itself: with ?optional=true, 200 {signedIn: false} instead of
-  // the 401 every other route gives (which a browser logs as an error on every signed-out page). Without it, the
-  // answers are as for any route: 401 without valid credentials, 403 for an agent's token.
+  // With ?optional=true a signed-out browser gets 200 {signedIn: false} instead of the 401 every other route gives
+  // (which a browser logs as an error on every signed-out page). Without it, the answers are as for any route.
   app.get('/api/session', {
-    config: { public: true },
+    config: { roles: PEOPLE, optionalPrincipal: (req) => (req.query as { optional?: unknown }).optional === 'true' },
     schema: {
       tags: ['session'],
       summary: 'Who this browser or token is',
@@ -49,24 +47,9 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService; onAuthF
       security: [{ bearer: [] }, {}],
       response: { 200: Type.Union([Session, SignedOut]), 401: Refusal, 403: Refusal },
     },
-  }, async (req, reply) => {
+  }, async (req) => {
     const who = req.principal;
-    if (who && PEOPLE.includes(who.role)) return { signedIn: true as const, role: who.role, providerId: who.providerId, label: who.label };
-    const token = bearer(req);
-    const cookie = req.cookies[SESSION_COOKIE];
-    if (req.query.optional && !token) {
-      // A cookie the server no longer accepts is of no use to the browser; it counts as a refused credential.
-      if (cookie) {
-        if (!who) opts.onAuthFailure();
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      }
-      return { signedIn: false as const };
-    }
-    if (!who) {
-      opts.onAuthFailure();
-      return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: token ?? cookie ? 'invalid or revoked token' : 'a Bearer token is required' });
-    }
-    return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `role ${who.role} may not do this` });
+    return who ? { signedIn: true as const, role: who.role, providerId: who.providerId, label: who.label } : { signedIn: false as const };
   });
 
   app.delete('/api/session', {
