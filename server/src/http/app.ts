@@ -116,7 +116,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
   await app.register(summaryRoutes, { incidents: deps.incidents, stores: deps.stores, hq: deps.hq });
   await app.register(maintenanceRoutes, { incidents: deps.incidents });
   await app.register(tokenRoutes, { auth: deps.auth });
-  await app.register(sessionRoutes, { auth: deps.auth });
+  await app.register(sessionRoutes, { auth: deps.auth, onAuthFailure: deps.onAuthFailure });
   await app.register(ticketRoutes, { tickets: deps.tickets });
   await app.register(reportRoutes, { tickets: deps.tickets });
   await app.register(providerRoutes, { tickets: deps.tickets });

@@ -172,6 +172,8 @@ describe('browser sessions and the wall link', () => {
   let h: Harness;
   let viewer: string;
   const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
+  /** Refused HTTP credentials so far. */
+  const failures = async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_auth_failures_total', { channel: 'http' });
 
   beforeAll(async () => {
     h = await startHarness();
@@ -214,7 +216,9 @@ describe('browser sessions and the wall link', () => {
   });
 
   it('signs in and out with POST and DELETE /api/session', async () => {
+    const before = await failures();
     expect((await h.api('/api/session', { method: 'POST', token: null, body: JSON.stringify({ token: 'wrong' }) })).status).toBe(401);
+    expect(await failures()).toBe(before + 1); // a refused sign-in is a refused credential like any other
     const ok = await h.api('/api/session', { method: 'POST', token: null, body: JSON.stringify({ token: viewer }) });
     expect(ok.status).toBe(204);
     expect(cookieOf(ok)).toMatch(/HttpOnly/i);
@@ -230,7 +234,6 @@ describe('browser sessions and the wall link', () => {
     expect(await out.json()).toEqual({ signedIn: false });
     expect(cookieOf(out)).toBe('');
     // A cookie the server no longer accepts is cleared and counted; an explicit Bearer token that is wrong stays a 401.
-    const failures = async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_auth_failures_total', { channel: 'http' });
     const before = await failures();
     const stale = await h.api('/api/session?optional=true', { token: null, headers: { cookie: 'storepulse_token=sp_revoked' } });
     expect(await stale.json()).toEqual({ signedIn: false });

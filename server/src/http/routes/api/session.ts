@@ -16,7 +16,7 @@ const SignedOut = Type.Object({ signedIn: Type.Literal(false) });
 const Refusal = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
 
 /** Browser sign-in: a token becomes an httpOnly cookie, so page scripts never hold it. */
-export async function sessionRoutes(app: App, opts: { auth: AuthService }) {
+export async function sessionRoutes(app: App, opts: { auth: AuthService; onAuthFailure(): void }) {
   app.post('/api/session', {
     config: { public: true },
     schema: {
@@ -27,7 +27,10 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService }) {
     },
   }, async (req, reply) => {
     const who = opts.auth.authenticate(req.body.token);
-    if (!who || who.role === 'agent') return reply.unauthorized('invalid or revoked token');
+    if (!who || who.role === 'agent') {
+      opts.onAuthFailure();
+      return reply.unauthorized('invalid or revoked token');
+    }
     return reply.setCookie(SESSION_COOKIE, req.body.token, COOKIE_OPTIONS).code(204).send();
   });
 
