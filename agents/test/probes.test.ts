@@ -126,10 +126,13 @@ describe('probes against real processes and sockets', () => {
   });
 
   it('sales: refuses "ts,12,50" with "," as the separator rather than read 12 (or 1.234 from "ts,1.234,56")', () => {
-    for (const ambiguous of ['2026-11-23T10:00:00Z,12,50', '2026-11-23T10:00:00Z,1.234,56', '2026-11-23T10:00:00Z, 12.50 , 3 ,card']) {
+    for (const ambiguous of ['2026-11-23T10:00:00Z,12,50', '2026-11-23T10:00:00Z,1.234,56', '2026-11-23T10:00:00Z, 12 , 5 ,card']) {
       expect(parseSalesLine(ambiguous), ambiguous).toEqual({ refused: expect.stringMatching(/^whose amount a column of digits follows/) });
     }
     expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,card,3')).toEqual({ amount: 12.5 });
+    // Decimals already given: the digits after are another column (a receipt number, a quantity).
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,104233')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z, 12.50 , 3 ,card')).toEqual({ amount: 12.5 });
   });
 
   it('sales: counts the refused lines and logs them once per read, with the first one', async () => {

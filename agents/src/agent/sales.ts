@@ -15,6 +15,12 @@ export interface SalesBin extends SalesTotals {
 /** Digits with at most one decimal point or comma: no sign (refunds are not counted), exponent or hex. */
 const AMOUNT = /^\d+(?:[.,]\d+)?$/;
 
+/**
+ * Amounts a decimal comma could continue: whole numbers ("12" of "12,50") and thousands groups ("1.234" of
+ * "1.234,56"). "12.50" already has its decimals, so a column of digits after it is just another column.
+ */
+const COULD_CONTINUE = /^(?:\d+|\d{1,3}(?:\.\d{3})+)$/;
+
 const NO_AMOUNT = 'without a plain amount';
 /** "ts,12,50": 12 and a column "50", or 12,50 with a decimal comma the POS did not quote? Guessing would skew revenue. */
 const AMBIGUOUS = 'whose amount a column of digits follows with "," as the separator (a decimal comma? use ";" or a decimal point)';
@@ -31,7 +37,7 @@ export function parseSalesLine(line: string): SalesLine {
   const fields = sep === undefined ? [] : line.split(sep).map((f) => f.trim());
   const amount = fields[1];
   if (amount === undefined || !AMOUNT.test(amount)) return { refused: NO_AMOUNT };
-  if (sep === ',' && /^\d+$/.test(fields[2] ?? '')) return { refused: AMBIGUOUS };
+  if (sep === ',' && /^\d+$/.test(fields[2] ?? '') && COULD_CONTINUE.test(amount)) return { refused: AMBIGUOUS };
   return { amount: Number(amount.replace(',', '.')) };
 }
 
