@@ -50,6 +50,11 @@ describe('rate limit by client address', () => {
     expect(await signIns(proxied, 4, () => '198.51.100.200')).toEqual([401, 401, 401, 429]);
   });
 
+  it('counts an IPv6 client by its /64, so rotating addresses within it buys no more tries', async () => {
+    expect(await signIns(proxied, 4, (i) => `2001:db8:7:1::${i + 1}`)).toEqual([401, 401, 401, 429]);
+    expect(await signIns(proxied, 1, () => '2001:db8:7:2::1')).toEqual([401]);
+  });
+
   it('limits socket.io handshakes the same way, counts the refused ones and logs the first of each minute', async () => {
     expect(await handshakes(direct, 5, (i) => `203.0.113.${i + 1}`)).toEqual(['live', 'live', 'live', 'refused', 'refused']);
     // From the registry: this address has used up its HTTP requests too.
