@@ -208,8 +208,10 @@ describe('browser sessions and the wall link', () => {
     expect(res.headers.get('location')).toBe('/provider');
   });
 
-  it('sends a bad wall token to the login page', async () => {
+  it('sends a bad wall token to the login page, counted as a refused credential', async () => {
+    const before = await failures();
     const res = await h.api('/wall?token=nope', { token: null });
+    expect(await failures()).toBe(before + 1);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/login?error=token');
     expect(cookieOf(res)).toBe('');

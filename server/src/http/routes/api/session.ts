@@ -68,7 +68,10 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService; onAuthF
     const { token } = req.query;
     if (token === undefined) return reply.sendWebApp();
     const who = opts.auth.authenticate(token);
-    if (!who || who.role === 'agent') return reply.redirect('/login?error=token', 302);
+    if (!who || who.role === 'agent') {
+      opts.onAuthFailure();
+      return reply.redirect('/login?error=token', 302);
+    }
     // A provider's engineer lands on the provider view; everyone else on the wall. Only the token leaves
     // the address: a kiosk link's other options (kiosk, group, rotate) stay.
     const rest = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1));
