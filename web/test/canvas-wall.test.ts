@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitText, slotAt, slotOrigin } from '../src/lib/fleet/canvas-wall.js';
+import { drawTiles, fitText, slotAt, slotOrigin, splitLine, type Palette } from '../src/lib/fleet/canvas-wall.js';
 import { tileLayout } from '../src/lib/fleet/layout.js';
+import { CanvasRecorder, NO_ICONS } from './canvas-recorder.js';
 
 describe('canvas wall geometry', () => {
   const layout = { columns: 10, rows: 5, width: 40, height: 20, gap: 2, density: 'xs' as const };
@@ -43,5 +44,34 @@ describe('canvas wall text', () => {
     // Characters that draw wider together than apart: the guess overflows and the search takes fewer.
     const wide = (t: string) => measure(t) + (t.length > 3 ? 15 : 0);
     expect(fitText(wide, charWidth, 'ABCDEFGH', 46)).toBe('AB…');
+  });
+});
+
+describe('canvas wall group headers', () => {
+  const measure = (t: string) => [...t].length * 10;
+
+  it('breaks a line between words, inside a word only when one is wider than the line', () => {
+    expect(splitLine(measure, 'Iberia', 100)).toEqual(['Iberia', '']);
+    expect(splitLine(measure, 'United Kingdom', 100)).toEqual(['United', 'Kingdom']);
+    expect(splitLine(measure, 'Северо-Западный округ', 100)).toEqual(['Северо-Зап', 'адный округ']);
+  });
+
+  const palette = { bg: { down: 'red' }, plain: 'text', muted: 'muted', surface: 'surface', page: 'page' } as unknown as Palette;
+  const drawn = (title: string, width: number, height: number) => {
+    const rec = new CanvasRecorder();
+    const header = { slot: 0, worst: 'down' as const, title, count: '5 stores · 2 with problems' };
+    drawTiles(rec.context, [], [header], { columns: 1, rows: 1, width, height, gap: 4, density: 'm' }, palette, NO_ICONS, null);
+    return rec.texts.map((t) => t.text);
+  };
+
+  it('shows a long name in full on two lines, with its figures under it when the tile has room', () => {
+    // A 4K wall of 400 stores: 166 × 96 tiles, a 28 px title font, about 9 characters a line here.
+    const [first, second, figures] = drawn('United Kingdom', 166, 96);
+    expect([first, second]).toEqual(['United', 'Kingdom']);
+    expect(figures).toMatch(/^5 stores/);
+  });
+
+  it('keeps the name on two lines and leaves the figures to the accessible list when three lines do not fit', () => {
+    expect(drawn('Russia West and Far East', 100, 26)).toEqual(['Russia West and Far', 'East']);
   });
 });

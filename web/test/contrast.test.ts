@@ -1,20 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STORE_STATES } from '@storepulse/protocol';
+import { STORE_STATES, type StoreState } from '@storepulse/protocol';
+import { drawTiles, type CanvasTile, type Palette } from '../src/lib/fleet/canvas-wall.js';
+import { CanvasRecorder, NO_ICONS } from './canvas-recorder.js';
 
 /**
  * Every text on a wall tile meets WCAG AA for normal text (4.5:1), computed from the colour tokens in app.css:
- * each state's text on its background, and a stale tile's, greyed and dimmed as StoreTile.svelte does it.
+ * each state's text on its background, and a stale tile's, greyed and dimmed as StoreTile.svelte does it; on the
+ * canvas wall, every text against every colour the canvas paints under it.
  */
 const css = readFileSync(new URL('../src/app.css', import.meta.url), 'utf8');
 const tile = readFileSync(new URL('../src/lib/components/StoreTile.svelte', import.meta.url), 'utf8');
 
 type Rgb = [number, number, number];
-function token(name: string): Rgb {
-  const hex = new RegExp(`--${name}:\\s*#([0-9a-f]{6});`, 'i').exec(css)?.[1];
-  if (!hex) throw new Error(`no colour token --${name} in app.css`);
-  return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as Rgb;
+function hex(name: string): string {
+  const found = new RegExp(`--${name}:\\s*(#[0-9a-f]{6});`, 'i').exec(css)?.[1];
+  if (!found) throw new Error(`no colour token --${name} in app.css`);
+  return found;
 }
+const rgb = (colour: string) => [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16)) as Rgb;
+const token = (name: string) => rgb(hex(name));
 const luminance = (rgb: Rgb) => {
   const [r, g, b] = rgb.map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
@@ -55,5 +60,41 @@ describe('wall tile contrast', () => {
 
   it('keeps the loss and stale marks, light on the page colour, at 4.5:1 or more', () => {
     expect(contrast(token('text'), token('bg'))).toBeGreaterThanOrEqual(4.5);
+  });
+});
+
+describe('canvas wall contrast', () => {
+  const per = (suffix: string) => Object.fromEntries(STORE_STATES.map((st) => [st, hex(`${st}-${suffix}`)])) as Record<StoreState, string>;
+  const palette: Palette = { bg: per('bg'), text: per('text'), page: hex('bg'), surface: hex('surface'), muted: hex('muted'), plain: hex('text'), focus: hex('focus') };
+  const tile = (state: StoreState, slot = 0): CanvasTile => ({ slot, state, title: 'Madrid Centro 1', tills: '3/4', loss: '1.234 €', recovering: false });
+  // A 4K wall of 400 stores, and a 1080p one.
+  const LAYOUTS = [
+    { columns: 20, rows: 20, width: 166, height: 96, gap: 4, density: 'm' as const },
+    { columns: 20, rows: 20, width: 71, height: 43, gap: 4, density: 'xs' as const },
+  ];
+  const unreadable = (rec: CanvasRecorder) =>
+    rec.texts.flatMap((t) => t.under.filter((bg) => t.alpha < 1 || contrast(rgb(t.colour), rgb(bg)) < 4.5).map((bg) => `"${t.text}" ${t.colour}×${t.alpha} on ${bg}`));
+
+  it.each(LAYOUTS)('stale $width×$height: every text opaque and 4.5:1 or more on the hatched grey, and the tile says "stale"', (layout) => {
+    const rec = new CanvasRecorder();
+    drawTiles(rec.context, STORE_STATES.map(tile), [], layout, palette, NO_ICONS, 'устарело');
+    expect(unreadable(rec)).toEqual([]);
+    expect(rec.texts.filter((t) => t.text === 'УСТАРЕЛО')).toHaveLength(STORE_STATES.length);
+    // The hatching is painted on the tile, in the page's colour.
+    expect(rec.texts[0]!.under).toEqual([palette.bg.closed, palette.page]);
+  });
+
+  it.each(STORE_STATES)('%s, live: every text opaque and 4.5:1 or more on its tile', (state) => {
+    const rec = new CanvasRecorder();
+    drawTiles(rec.context, [tile(state)], [], LAYOUTS[0]!, palette, NO_ICONS, null);
+    expect(rec.texts.length).toBeGreaterThan(0);
+    expect(unreadable(rec)).toEqual([]);
+  });
+
+  it('group headers: name and figures 4.5:1 or more', () => {
+    const rec = new CanvasRecorder();
+    drawTiles(rec.context, [], [{ slot: 0, worst: 'down', title: 'Russia West', count: '5 stores · 2 with problems' }], LAYOUTS[0]!, palette, NO_ICONS, null);
+    expect(rec.texts.length).toBeGreaterThan(1);
+    expect(unreadable(rec)).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ export interface CanvasHeader {
 export interface Palette {
   bg: Record<StoreState, string>;
   text: Record<StoreState, string>;
+  /** The page's background. */
+  page: string;
   surface: string;
   muted: string;
   plain: string;
@@ -58,7 +60,9 @@ export function slotAt(x: number, y: number, layout: TileLayout, cells: number):
 
 /**
  * Draws every tile: background by state, the state's icon, title, tills up/total, the loss when it fits and a
- * dashed edge while recovering.
+ * dashed edge while recovering. While the data is stale (`staleWord` given) tiles are grey and hatched and say
+ * the word where it fits; nothing is dimmed, so every text keeps its contrast. Group headers wrap a long name to
+ * a second line.
  * One pass over plain data; the caller clears and scales the canvas.
  */
 export function drawTiles(
@@ -68,7 +72,7 @@ export function drawTiles(
   layout: TileLayout,
   palette: Palette,
   icons: Record<StoreState, Path2D>,
-  stale: boolean,
+  staleWord: string | null,
 ): void {
   const { width: w, height: h } = layout;
   const pad = Math.max(2, Math.floor(h * 0.08));
@@ -91,14 +95,19 @@ export function drawTiles(
   ctx.textBaseline = 'top';
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
-  ctx.globalAlpha = stale ? 0.55 : 1;
-  ctx.font = `700 ${font}px system-ui, sans-serif`;
+  const stale = staleWord !== null;
+  const titleFont = `700 ${font}px system-ui, sans-serif`;
+  // The stale word takes the place of the figures (they are what is out of date), in a box of the page's colour
+  // at the bottom right; tiles too small for it keep the hatching, and the wall's banner says it in words.
+  const mark = staleWord && twoLines ? staleMark(ctx, staleWord.toLocaleUpperCase(), font, pad, w - 2 * pad - icon) : null;
+  ctx.font = titleFont;
   const base = ctx.getTransform();
   const k = icon / 24;
   for (const t of tiles) {
     const { x, y } = slotOrigin(t.slot, layout);
     ctx.fillStyle = stale ? palette.bg.closed : palette.bg[t.state];
     ctx.fillRect(x, y, w, h);
+    if (stale) hatch(ctx, x, y, w, h, palette.page);
     const ink = stale ? palette.text.closed : palette.text[t.state];
     ctx.fillStyle = ink;
     ctx.strokeStyle = ink;
@@ -116,18 +125,26 @@ export function drawTiles(
       ctx.strokeRect(x + inset, y + inset, w - 2 * inset, h - 2 * inset);
       ctx.setLineDash([]);
     }
-    if (twoLines) {
-      ctx.fillText(fit(ctx, t.title, w - 2 * pad), x + pad, y + pad);
+    if (!twoLines) {
+      // Ids differ at their end: keep that part when the whole does not fit.
+      ctx.fillText(fit(ctx, t.title, w - 3 * pad - icon, true), x + 2 * pad + icon, y + (h - font) / 2);
+      continue;
+    }
+    ctx.fillText(fit(ctx, t.title, w - 2 * pad), x + pad, y + pad);
+    if (mark) {
+      ctx.fillStyle = palette.page;
+      ctx.fillRect(x + w - mark.width, y + h - mark.height, mark.width, mark.height);
+      ctx.fillStyle = palette.plain;
+      ctx.font = mark.font;
+      ctx.fillText(mark.text, x + w - mark.width + pad, y + h - mark.height + pad / 2);
+      ctx.font = titleFont;
+    } else {
       ctx.textAlign = 'right';
       const bottom = t.loss && w > font * 8 ? `${t.loss} · ${t.tills}` : t.tills;
       ctx.fillText(fit(ctx, bottom, w - 3 * pad - icon), x + w - pad, y + h - pad - font);
       ctx.textAlign = 'left';
-    } else {
-      // Ids differ at their end: keep that part when the whole does not fit.
-      ctx.fillText(fit(ctx, t.title, w - 3 * pad - icon, true), x + 2 * pad + icon, y + (h - font) / 2);
     }
   }
-  ctx.globalAlpha = 1;
   for (const g of headers) {
     const { x, y } = slotOrigin(g.slot, layout);
     ctx.fillStyle = palette.surface;
@@ -135,12 +152,79 @@ export function drawTiles(
     ctx.strokeStyle = palette.bg[g.worst];
     ctx.lineWidth = 2;
     ctx.strokeRect(x + 1, y + 1, w - 2, h - 2);
-    ctx.fillStyle = palette.plain;
+    // A long name ("United Kingdom") takes a second line, as on the DOM wall; the figures then go a size smaller
+    // under it, or, on tiles too low for three lines, stay in the header's accessible text only.
+    const measure = (text: string) => ctx.measureText(text).width;
     ctx.font = `800 ${font}px system-ui, sans-serif`;
-    ctx.fillText(fit(ctx, g.title, w - 2 * pad), x + pad, y + pad);
-    ctx.fillStyle = palette.muted;
-    ctx.fillText(fit(ctx, g.count, w - 2 * pad), x + pad, y + h - pad - font);
+    const wraps = twoLines && splitLine(measure, g.title, w - 2 * pad)[1] !== '';
+    const small = Math.min(font, Math.floor((h - 2 * pad) / 3));
+    const withCount = !wraps || small >= 8;
+    const size = wraps && withCount ? small : font;
+    ctx.font = `800 ${size}px system-ui, sans-serif`;
+    const [first, second] = wraps ? splitLine(measure, g.title, w - 2 * pad) : [g.title, ''];
+    ctx.fillStyle = palette.plain;
+    ctx.fillText(fit(ctx, first, w - 2 * pad), x + pad, y + pad);
+    if (second) ctx.fillText(fit(ctx, second, w - 2 * pad), x + pad, y + pad + (withCount ? (h - 2 * pad - size) / 2 : h - 2 * pad - size));
+    if (withCount) {
+      ctx.fillStyle = palette.muted;
+      ctx.fillText(fit(ctx, g.count, w - 2 * pad), x + pad, y + h - pad - size);
+    }
   }
+}
+
+/** The stale word's box, as large as fits `room` up to a size under the title's; null below 8 px. */
+function staleMark(ctx: CanvasRenderingContext2D, text: string, font: number, pad: number, room: number) {
+  ctx.font = '700 10px system-ui, sans-serif';
+  const at10 = ctx.measureText(text).width || 1;
+  const size = Math.min(Math.round(font * 0.8), Math.floor((10 * (room - 2 * pad)) / at10));
+  if (size < 8) return null;
+  const markFont = `700 ${size}px system-ui, sans-serif`;
+  ctx.font = markFont;
+  return { text, font: markFont, width: Math.ceil(ctx.measureText(text).width) + 2 * pad, height: size + pad };
+}
+
+/**
+ * Diagonal stripes of the page's colour over a stale tile: a texture that reads as "not live" without colour,
+ * and text on either colour keeps its contrast (test/contrast.test.ts).
+ */
+function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, colour: string): void {
+  const gap = Math.max(6, Math.round(h / 5));
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
+  ctx.beginPath();
+  for (let d = -h; d < w; d += gap) {
+    ctx.moveTo(x + d, y + h);
+    ctx.lineTo(x + d + h, y);
+  }
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = Math.max(1.5, gap / 3);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * A text's first line at a width, broken between words (inside a word only when one word is wider than the
+ * line), and the rest, empty when it all fits.
+ */
+export function splitLine(measure: (text: string) => number, text: string, width: number): [string, string] {
+  if (measure(text) <= width) return [text, ''];
+  const words = text.split(' ');
+  let line = '';
+  for (let i = 0; i < words.length; i++) {
+    const next = line ? `${line} ${words[i]}` : words[i]!;
+    if (measure(next) > width) {
+      if (line) return [line, words.slice(i).join(' ')];
+      break;
+    }
+    line = next;
+  }
+  // The first word alone is too wide: break it where it fills the line.
+  const chars = [...text];
+  let n = 1;
+  while (n < chars.length && measure(chars.slice(0, n + 1).join('')) <= width) n++;
+  return [chars.slice(0, n).join(''), chars.slice(n).join('').trimStart()];
 }
 
 /** Texts cut to a width, remembered: measuring is the costly part of drawing, and tiles rarely change text. */
