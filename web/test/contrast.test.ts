@@ -11,6 +11,9 @@ import { CanvasRecorder, NO_ICONS } from './canvas-recorder.js';
  */
 const css = readFileSync(new URL('../src/app.css', import.meta.url), 'utf8');
 const tile = readFileSync(new URL('../src/lib/components/StoreTile.svelte', import.meta.url), 'utf8');
+const kpis = readFileSync(new URL('../src/lib/components/WallKpis.svelte', import.meta.url), 'utf8');
+/** A component's style without comments. */
+const styleOf = (source: string) => source.slice(source.indexOf('<style>')).replace(/\/\*[\s\S]*?\*\//g, '');
 
 type Rgb = [number, number, number];
 function hex(name: string): string {
@@ -47,8 +50,7 @@ describe('wall tile contrast', () => {
   });
 
   it('draws no tile text with opacity, which would blend it into the background', () => {
-    const style = tile.slice(tile.indexOf('<style>')).replace(/\/\*[\s\S]*?\*\//g, '');
-    expect(style).not.toMatch(/opacity\s*:/);
+    expect(styleOf(tile)).not.toMatch(/opacity\s*:/);
   });
 
   it.each(STORE_STATES)('%s, stale: the greyed, dimmed tile keeps its text at 4.5:1 or more', (state) => {
@@ -96,5 +98,18 @@ describe('canvas wall contrast', () => {
     drawTiles(rec.context, [], [{ slot: 0, worst: 'down', title: 'Russia West', count: '5 stores · 2 with problems' }], LAYOUTS[0]!, palette, NO_ICONS, null);
     expect(rec.texts.length).toBeGreaterThan(1);
     expect(unreadable(rec)).toEqual([]);
+  });
+});
+
+describe('wall header contrast', () => {
+  it('keeps a zero figure quiet without opacity, which would blend it into the page', () => {
+    expect(styleOf(kpis)).not.toMatch(/opacity\s*:/);
+  });
+
+  it('draws a zero figure and its label at 4.5:1 or more on the page', () => {
+    const rules = [...styleOf(kpis).matchAll(/([^{}]*\.zero[^{}]*)\{([^}]*)\}/g)];
+    const colours = rules.flatMap(([, , body]) => [...body!.matchAll(/color:\s*var\(--([\w-]+)\)/g)].map((c) => c[1]!));
+    expect(colours.length, 'a colour for .zero in WallKpis.svelte').toBeGreaterThan(0);
+    for (const name of colours) expect(contrast(token(name), token('bg')), name).toBeGreaterThanOrEqual(4.5);
   });
 });

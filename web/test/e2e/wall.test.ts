@@ -65,6 +65,41 @@ describe('the HQ wall in a real browser against the real server', () => {
     }
   });
 
+  it('keeps the header\'s zero figures quiet but readable: opaque, and 4.5:1 or more on the page', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await page.locator('[data-connection="live"]').waitFor();
+      await page.locator('[data-count="breaches"]').waitFor();
+      const zeros = await page.locator('[data-count]').evaluateAll((els) => {
+        const rgb = (css: string) => css.match(/[\d.]+/g)!.slice(0, 3).map(Number);
+        const lum = (c: number[]) => {
+          const [r, g, b] = c.map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const page = lum(rgb(getComputedStyle(document.documentElement).backgroundColor));
+        return els
+          .filter((el) => el.querySelector('strong')?.textContent?.trim() === '0')
+          .flatMap((el) =>
+            [el, el.querySelector('.label')!, el.querySelector('strong')!].map((part) => {
+              let opacity = 1;
+              for (let e: Element | null = part; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+              const text = lum(rgb(getComputedStyle(part).color));
+              const ratio = (Math.max(text, page) + 0.05) / (Math.min(text, page) + 0.05);
+              return { figure: el.getAttribute('data-count'), opacity, ratio: Math.round(ratio * 100) / 100 };
+            }),
+          );
+      });
+      // Offline, closed and down stores, SLA breaches...: several figures are zero on this fleet.
+      expect(zeros.length).toBeGreaterThan(3);
+      for (const z of zeros) {
+        expect(z.opacity, z.figure!).toBe(1);
+        expect(z.ratio, z.figure!).toBeGreaterThanOrEqual(4.5);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   it('turns a store\'s tile down within 2 s of its tills failing, moves it first and counts it', async () => {
     const { context, page } = await signedInPage();
     try {
