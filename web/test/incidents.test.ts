@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, tileIncidents } from '../src/lib/incidents/incidents.js';
-import { sortTotals, totalInHq } from '../src/lib/incidents/money.js';
+import { lostSoFar, sortTotals, totalInHq } from '../src/lib/incidents/money.js';
 import { incident } from './fixtures.js';
 
 describe('live incidents', () => {
@@ -64,6 +64,16 @@ describe('live incidents', () => {
     expect(showsRecovering('offline', mark)).toBe(false);
     expect(showsRecovering('ok', { ...mark, recovering: false })).toBe(false);
     expect(showsRecovering('ok', undefined)).toBe(false);
+  });
+});
+
+describe('a ticket\'s loss so far', () => {
+  const format = (amount: number, currency: string) => `${amount} ${currency}`;
+
+  it('is an amount once something was lost, and nothing to show for an estimate of zero or none', () => {
+    expect(lostSoFar({ gross: 12.5, currency: 'MXN' }, format)).toBe('12.5 MXN');
+    expect(lostSoFar({ gross: 0, currency: 'MXN' }, format)).toBeNull();
+    expect(lostSoFar(null, format)).toBeNull();
   });
 });
 

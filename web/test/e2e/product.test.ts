@@ -242,6 +242,9 @@ describe('the storepulse web app, end to end', () => {
       await page.goto(`${stack.server.url}/tickets/${ticket!.id}`);
       await page.getByText('Read-only').waitFor();
       expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
+      // No door counter and no configured visitors: the estimate is zero, which the page says in words, not "€0.00".
+      expect((await api<TicketView>(`/api/tickets/${ticket!.id}`, viewer)).lostRevenue?.gross).toBe(0);
+      expect(await page.getByTestId('ticket-lost').innerText()).toBe('nothing yet');
       // Every notification of the ticket is listed, its URL shown by origin only (a webhook URL can be a credential).
       const deliveries = page.locator('[data-testid="ticket-deliveries"] li');
       await deliveries.first().waitFor();

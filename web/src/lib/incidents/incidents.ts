@@ -1,4 +1,5 @@
 import type { IncidentView, IncidentsSnapshot, LostRevenueToday, StoreState } from '@storepulse/protocol';
+import { lostSoFar } from './money.js';
 
 /** Open incidents by id, and today's lost revenue per currency: what the wall knows of losses. */
 export interface IncidentState {
@@ -58,7 +59,7 @@ export interface TileIncident {
 export function tileIncidents(byStore: ReadonlyMap<string, StoreLoss>, format: (amount: number, currency: string) => string): Map<string, TileIncident> {
   const out = new Map<string, TileIncident>();
   for (const [id, loss] of byStore) {
-    const lost = loss.gross > 0 ? format(loss.gross, loss.currency) : null;
+    const lost = lostSoFar(loss, format);
     if (lost !== null || loss.recovering) out.set(id, { lost, recovering: loss.recovering });
   }
   return out;

@@ -1,6 +1,14 @@
-import type { HqCurrency, LostRevenueToday } from '@storepulse/protocol';
+import type { HqCurrency, LostRevenue, LostRevenueToday } from '@storepulse/protocol';
 
 export type { HqCurrency } from '@storepulse/protocol';
+
+/**
+ * A loss so far as an amount, or null when there is none to show: no estimate, or an estimate of nothing yet
+ * (a fault that just began, a store with no one in it), which "0.00" would misstate as a measured loss.
+ */
+export function lostSoFar(lost: Pick<LostRevenue, 'gross' | 'currency'> | null, format: (amount: number, currency: string) => string): string | null {
+  return lost && lost.gross > 0 ? format(lost.gross, lost.currency) : null;
+}
 
 /** Largest amounts first, so the currency that matters most is read first. */
 export function sortTotals(today: readonly LostRevenueToday[]): LostRevenueToday[] {
