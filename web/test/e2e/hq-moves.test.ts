@@ -7,7 +7,7 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
 /**
  * The moves only HQ may make, from the ticket's page in Chromium against the real server: an HQ administrator
  * cancels a ticket as a false alarm and closes then reopens another, each ending move confirmed first; a provider
- * is not offered any of them.
+ * is not offered any of them, and an HQ administrator on the provider view gets no buttons there.
  */
 describe('HQ ticket moves, end to end', () => {
   const fleet = demoFleet(24);
@@ -94,6 +94,40 @@ describe('HQ ticket moves, end to end', () => {
     expect(mine).toEqual(['Acknowledge', "I'm on site", 'Resolve']);
     for (const name of HQ_ONLY) expect(mine).not.toContain(name);
     expect(await buttonsFor(admin)).toEqual(['Acknowledge', 'Waiting for store', 'Resolve', 'Cancel ticket']);
+  });
+
+  it('shows an HQ administrator the provider view as the engineers see it, read-only, with HQ\'s moves on the ticket page', async () => {
+    const ticket = await ticketFor('S002');
+    const cardFor = async (token: string, locale = 'en') => {
+      const { context, page } = await stack.signedIn(token, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      await context.addInitScript((l) => localStorage.setItem('storepulse.locale', l), locale);
+      await page.goto(`${stack.server.url}/provider`);
+      const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      await card.waitFor();
+      return { context, page, card };
+    };
+    const engineer = await cardFor(provider);
+    try {
+      await engineer.card.getByRole('button', { name: 'Acknowledge' }).waitFor();
+      expect(await engineer.page.getByTestId('provider-hq-notice').count()).toBe(0);
+    } finally {
+      await engineer.context.close();
+    }
+    for (const [locale, details] of [['en', 'Details'], ['ru', 'Подробнее']] as const) {
+      const hq = await cardFor(admin, locale);
+      try {
+        // No button at all on the cards, HQ's or the provider's; the notice says where HQ's moves are.
+        expect(await hq.page.locator('.card button').count()).toBe(0);
+        expect(await hq.page.getByTestId('provider-hq-notice').innerText()).toContain(details);
+        expect(await hq.card.innerText()).toContain('Pilot Service');
+        await hq.page.screenshot({ path: join(ARTIFACTS, `provider-as-hq-${locale}.png`) });
+        await hq.card.getByRole('link', { name: details }).click();
+        await hq.page.waitForURL(`**/tickets/${ticket.id}`);
+        await hq.page.getByTestId('ticket-actions').getByRole('button', { name: locale === 'en' ? 'Cancel ticket' : 'Отменить заявку' }).waitFor();
+      } finally {
+        await hq.context.close();
+      }
+    }
   });
 
   it('lets an HQ administrator close a resolved ticket, after confirming, and reopen it', async () => {
