@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { attemptsLabel } from '../src/lib/i18n/labels.js';
 
 /** A plain message, or one with variants (plurals): inlang's message format wraps those in an array. */
 type Variants = { declarations?: string[]; selectors?: string[]; match: Record<string, string> }[];
@@ -57,5 +58,13 @@ describe('message files', () => {
 
   it('has the plural messages this test is for', () => {
     expect(Array.isArray(load('ru').wall_group_count)).toBe(true);
+  });
+});
+
+describe('counted messages', () => {
+  it('says a delivery\'s attempts in each language\'s plural forms', () => {
+    expect([1, 3].map((n) => attemptsLabel(n, 'en'))).toEqual(['1 attempt', '3 attempts']);
+    expect([1, 3, 5, 21, 22, 11].map((n) => attemptsLabel(n, 'ru'))).toEqual(['1 попытка', '3 попытки', '5 попыток', '21 попытка', '22 попытки', '11 попыток']);
+    expect([1, 2].map((n) => attemptsLabel(n, 'es'))).toEqual(['1 intento', '2 intentos']);
   });
 });

@@ -59,6 +59,10 @@ export function tileLabel(s: StoreSummary, loss: string | null, recovering: bool
 export function groupCountLabel(stores: number, bad: number, locale: Locale = getLocale()): string {
   return m.wall_group_count({ stores, storesText: formatNumber(locale, stores), bad: formatNumber(locale, bad) }, { locale });
 }
+/** "1 attempt", "3 попытки", "5 попыток": a webhook delivery's attempts, in the language's plural form. */
+export function attemptsLabel(count: number, locale: Locale = getLocale()): string {
+  return m.delivery_attempts({ count, countText: formatNumber(locale, count) }, { locale });
+}
 export const tillStateLabel = (s: TillState): string => TILL_STATE[s]();
 export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
