@@ -130,6 +130,43 @@ describe('HQ ticket moves, end to end', () => {
     }
   });
 
+  it('keeps a refused move\'s message on the provider view when the ticket it was about leaves the list', async () => {
+    await stack.fault('S003', { pos: 'error' });
+    const ticket = await ticketFor('S003');
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      // This phone misses the live news of the ticket (a slow network), so it still offers a move that is gone.
+      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((frame) => {
+          if (typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
+          ws.send(frame);
+        });
+      });
+      await page.goto(`${stack.server.url}/provider`);
+      const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      await card.getByRole('button', { name: 'Resolve' }).tap();
+      await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
+      await card.getByLabel('How was it fixed?').selectOption({ label: 'Fixed remotely' });
+      await card.getByRole('button', { name: 'Resolve' }).tap();
+      // Read again, the ticket is resolved and its card leaves the list; what happened stays on the page.
+      const notice = page.getByTestId('provider-refusal');
+      await notice.waitFor();
+      expect(await card.count()).toBe(0);
+      expect(await notice.getAttribute('role')).toBe('alert');
+      // In sight where the reader is, down the list where the card was, not only at the top of the page.
+      const box = (await notice.boundingBox())!;
+      expect([box.y >= 0, box.y + box.height <= 844]).toEqual([true, true]);
+      expect(await notice.innerText()).toContain('Sevilla Sur 3');
+      expect(await notice.innerText()).toContain('Someone else has already moved this ticket. Its status now: Resolved.');
+      await page.screenshot({ path: join(ARTIFACTS, 'provider-refusal-phone.png') });
+      await notice.getByRole('button', { name: 'Dismiss' }).tap();
+      await notice.waitFor({ state: 'detached' });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets an HQ administrator close a resolved ticket, after confirming, and reopen it', async () => {
     const ticket = await ticketFor('S002');
     await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
