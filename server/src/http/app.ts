@@ -115,7 +115,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
   await app.register(incidentRoutes, { incidents: deps.incidents, stores: deps.stores, telemetry: deps.telemetry });
   await app.register(summaryRoutes, { incidents: deps.incidents, stores: deps.stores, hq: deps.hq });
   await app.register(maintenanceRoutes, { incidents: deps.incidents });
-  await app.register(tokenRoutes, { auth: deps.auth });
+  const scope = { stores: deps.stores, providerIds: () => deps.tickets.providerCoverage().map((p) => p.id) };
+  await app.register(tokenRoutes, { auth: deps.auth, scope });
   await app.register(sessionRoutes, { auth: deps.auth, onAuthFailure: deps.onAuthFailure });
   await app.register(ticketRoutes, { tickets: deps.tickets });
   await app.register(reportRoutes, { tickets: deps.tickets });

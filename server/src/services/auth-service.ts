@@ -23,7 +23,7 @@ export function newTokenSecret(): string {
   return `sp_${randomBytes(32).toString('base64url')}`;
 }
 
-const toPrincipal = (r: TokenRecord): Principal => ({ tokenId: r.id, role: r.role, providerId: r.providerId, storeId: r.storeId, label: r.label });
+export const toPrincipal = (r: TokenRecord): Principal => ({ tokenId: r.id, role: r.role, providerId: r.providerId, storeId: r.storeId, label: r.label });
 
 export class AuthService {
   constructor(

@@ -30,6 +30,11 @@ export class StoreService {
     return [...this.fleet.stores.values()].filter((s) => this.access.canSee(who, s.config)).map(storeSummary);
   }
 
+  /** Whether the fleet has this store now (from the file or the API), whoever asks. */
+  has(id: string): boolean {
+    return this.fleet.stores.has(id);
+  }
+
   get(who: Principal, id: string): StoreDetail | null {
     const store = this.fleet.stores.get(id);
     return store && this.access.canSee(who, store.config) ? this.detail(who, store) : null;

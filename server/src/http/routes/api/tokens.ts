@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { ID_PATTERN, ROLES } from '@storepulse/protocol';
-import type { AuthService } from '../../../services/auth-service.js';
+import { toPrincipal, type AuthService } from '../../../services/auth-service.js';
+import { SCOPE_WARNING_CODES, tokenScopeWarnings, type ScopeSources } from '../../../services/token-scope.js';
 import { HQ_ADMIN, type App } from '../../types.js';
 
 const Role = Type.Enum(ROLES);
@@ -20,14 +21,22 @@ const NewToken = Type.Object({
   storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'Agent role only: limits publishing to this store' })),
 }, { additionalProperties: false });
 
-export async function tokenRoutes(app: App, opts: { auth: AuthService }) {
+const Issued = Type.Object({
+  ...TokenInfo.properties,
+  token: Type.String(),
+  warnings: Type.Array(Type.Object({ code: Type.Enum([...SCOPE_WARNING_CODES]), message: Type.String() }), {
+    description: 'Why the token would do less than expected: its provider or store is not configured yet (it is issued anyway)',
+  }),
+});
+
+export async function tokenRoutes(app: App, opts: { auth: AuthService; scope: ScopeSources }) {
   app.post('/api/tokens', {
     config: { roles: HQ_ADMIN },
     schema: {
       tags: ['tokens'],
       summary: 'Issue a token; the secret is returned this once and only its hash is stored',
       body: NewToken,
-      response: { 201: Type.Object({ ...TokenInfo.properties, token: Type.String() }) },
+      response: { 201: Issued },
     },
   }, async (req, reply) => {
     const { role, label, providerId, storeId } = req.body;
@@ -35,8 +44,12 @@ export async function tokenRoutes(app: App, opts: { auth: AuthService }) {
     if (role !== 'provider' && providerId) return reply.badRequest('providerId only goes with the provider role');
     if (role !== 'agent' && storeId) return reply.badRequest('storeId only goes with the agent role');
     const { token, record } = opts.auth.issue({ role, label, providerId: providerId ?? null, storeId: storeId ?? null });
-    req.log.info({ tokenId: record.id, role, label }, 'token issued');
-    return reply.code(201).send({ ...record, token });
+    const warnings = tokenScopeWarnings(toPrincipal(record), opts.scope);
+    if (warnings.length > 0) {
+      req.log.warn({ tokenId: record.id, role, label, warnings: warnings.map((w) => w.message) }, 'token issued for a scope not configured yet');
+    }
+    else req.log.info({ tokenId: record.id, role, label }, 'token issued');
+    return reply.code(201).send({ ...record, token, warnings });
   });
 
   app.get('/api/tokens', {
