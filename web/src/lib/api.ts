@@ -181,3 +181,47 @@ export interface ProviderInfo {
 }
 
 export const fetchProviders = (fetchFn: Fetch = fetch): Promise<ProviderInfo[]> => getJson(fetchFn, '/api/providers');
+
+/** A token as GET /api/tokens lists it: never its secret. */
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  label: string;
+  providerId: string | null;
+  storeId: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface TokenRequest {
+  role: Role;
+  label: string;
+  providerId?: string;
+  storeId?: string;
+}
+
+/** Why a new token would do less than expected (its provider or store is not configured yet); it is issued anyway. */
+export interface ScopeWarning {
+  code: string;
+  message: string;
+}
+
+/** The answer to issuing: the secret, this once. */
+export type IssuedToken = TokenInfo & { token: string; warnings: ScopeWarning[] };
+
+async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new HttpError(res.status);
+  return res;
+}
+
+export const fetchTokens = (fetchFn: Fetch = fetch): Promise<TokenInfo[]> => getJson(fetchFn, '/api/tokens');
+
+export const issueToken = async (request: TokenRequest): Promise<IssuedToken> => (await (await send('POST', '/api/tokens', request)).json()) as IssuedToken;
+
+export const revokeToken = async (id: string): Promise<void> => void (await send('DELETE', `/api/tokens/${encodeURIComponent(id)}`));

@@ -1,4 +1,4 @@
-import type { ComponentName, ComponentState, IncidentKind, StoreState, StoreSummary, TicketEventType, TicketStatus, TillState } from '@storepulse/protocol';
+import type { ComponentName, ComponentState, IncidentKind, Role, StoreState, StoreSummary, TicketEventType, TicketStatus, TillState } from '@storepulse/protocol';
 import type { SlaTargetName, Urgency } from '$lib/tickets/tickets.js';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
@@ -140,3 +140,11 @@ export const urgencyLabel = (u: Urgency): string => URGENCY[u]();
 export const reasonLabel = (r: string, locale?: Locale): string => REASON[r]?.({}, locale ? { locale } : {}) ?? r;
 /** Ticket categories are the till's components. */
 export const categoryLabel = (c: string): string => (COMPONENT as Record<string, Label | undefined>)[c]?.() ?? c;
+
+const ROLE: Record<Role, Label> = {
+  'hq-admin': m.role_hq_admin,
+  'hq-viewer': m.role_hq_viewer,
+  provider: m.role_provider,
+  agent: m.role_agent,
+};
+export const roleLabel = (r: Role): string => ROLE[r]();
