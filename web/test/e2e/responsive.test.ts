@@ -73,6 +73,7 @@ describe('the layout at every width, in Russian', () => {
     ['ticket', () => `/tickets/${ticket.id}`, () => admin, '[data-testid="ticket-status"]'],
     ['provider view', () => '/provider', () => provider, '.card'],
     ['SLA report', () => '/reports/sla', () => admin, '[data-testid="sla-table"]'],
+    ['tokens page', () => '/admin/tokens', () => admin, '[data-testid="tokens-table"]'],
   ];
 
   for (const [name, path, token, ready] of pages) {

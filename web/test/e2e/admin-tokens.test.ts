@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { demoFleet, pilotConfig } from './fleet.js';
+import { ARTIFACTS, startStack, type Stack } from './harness.js';
+
+/**
+ * The tokens page in Chromium against the real server: an HQ administrator issues a provider engineer's token,
+ * sees its secret once, the secret signs a fresh browser in as that provider, and once revoked it no longer does.
+ * HQ viewers and providers get neither the page's link nor the page.
+ */
+describe('HQ admin: tokens page, end to end', () => {
+  const fleet = demoFleet(6);
+  let stack: Stack;
+  let admin: string;
+  let viewer: string;
+
+  /** Signs a browser with no session in through the sign-in page; true when the token was taken. */
+  const signInWith = async (page: Page, token: string): Promise<boolean> => {
+    await page.goto(`${stack.server.url}/login`);
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const outcome = await Promise.race([
+      page.waitForURL('**/provider').then(() => true),
+      page.getByRole('alert').getByText('This token is not valid.').waitFor().then(() => false),
+    ]);
+    return outcome;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack(fleet, pilotConfig(fleet));
+    admin = await stack.issue('hq-admin', { label: 'HQ admin' });
+    viewer = await stack.issue('hq-viewer', { label: 'Lobby wall' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('issues a provider token whose secret is shown once and signs in, then revokes it so that it no longer does', async () => {
+    const { context, page } = await stack.signedIn(admin);
+    const fresh = () => stack.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+    try {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.server.url });
+      await page.goto(`${stack.server.url}/wall`);
+      await page.getByRole('navigation').getByRole('link', { name: 'Tokens' }).click();
+      await page.waitForURL('**/admin/tokens');
+      const form = page.getByTestId('issue-form');
+      await form.getByLabel('Label').fill('Pilot engineer Ana');
+      await form.getByLabel('Role').selectOption({ label: 'Service provider' });
+      const issue = form.getByRole('button', { name: 'Issue token' });
+      // Not before a provider token has its provider.
+      expect(await issue.isDisabled()).toBe(true);
+      await form.getByLabel('Provider').selectOption({ label: 'Pilot Service' });
+      await issue.click();
+
+      const shown = page.getByTestId('issued-secret');
+      await shown.getByText('this secret will not be shown again').waitFor();
+      const secret = await shown.getByLabel('Secret').inputValue();
+      expect(secret).toMatch(/^sp_[A-Za-z0-9_-]{43}$/);
+      // Pilot serves every store: nothing to warn about.
+      expect(await shown.getByTestId('token-warnings').count()).toBe(0);
+      await shown.getByRole('button', { name: 'Copy' }).click();
+      await shown.getByText('Copied.').waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+
+      const row = page.locator('[data-testid="tokens-table"] tr', { hasText: 'Pilot engineer Ana' });
+      await row.waitFor();
+      expect(await row.locator('td').allInnerTexts()).toEqual(expect.arrayContaining(['Service provider', 'Pilot Service', 'Active']));
+      await page.screenshot({ path: join(ARTIFACTS, 'admin-tokens.png') });
+      // On a phone the secret, its copy button and the form fit the width; the table scrolls in its own region.
+      await page.setViewportSize({ width: 360, height: 780 });
+      await expect
+        .poll(() => page.evaluate(() => document.querySelector('main')!.scrollWidth - document.querySelector('main')!.clientWidth))
+        .toBe(0);
+      expect((await shown.getByRole('button', { name: 'Copy' }).boundingBox())!.x + 10).toBeLessThan(360);
+      await page.screenshot({ path: join(ARTIFACTS, 'admin-tokens-phone.png'), fullPage: true });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+
+      // Once hidden, the secret is nowhere: not on the page, not after a reload, not in the list the server sends.
+      await shown.getByRole('button', { name: 'Done, hide it' }).click();
+      await shown.waitFor({ state: 'detached' });
+      expect(await page.content()).not.toContain(secret);
+      await page.reload();
+      await row.waitFor();
+      expect(await page.content()).not.toContain(secret);
+
+      // The secret signs a browser of its own in as the provider.
+      const engineer = await fresh();
+      try {
+        expect(await signInWith(await engineer.newPage(), secret)).toBe(true);
+      } finally {
+        await engineer.close();
+      }
+
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      const confirm = page.getByTestId('revoke-confirm');
+      await confirm.getByText('Revoke “Pilot engineer Ana”? Everything signed in with it stops working at once.').waitFor();
+      // Nothing is revoked before the confirmation.
+      const before = await fetch(`${stack.server.url}/api/session`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(before.status).toBe(200);
+      await confirm.getByRole('button', { name: 'Yes, revoke' }).click();
+      await page.getByRole('status').getByText('Revoked: “Pilot engineer Ana”').waitFor();
+      await expect.poll(() => row.locator('td').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^Revoked /)]));
+      expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+
+      const late = await fresh();
+      try {
+        expect(await signInWith(await late.newPage(), secret)).toBe(false);
+      } finally {
+        await late.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gives an HQ viewer and a provider neither the link nor the page, in words rather than a broken page', async () => {
+    const provider = await stack.issue('provider', { providerId: 'pilot', label: 'Pilot engineer' });
+    for (const [token, home] of [[viewer, '/wall'], [provider, '/provider']] as const) {
+      const { context, page } = await stack.signedIn(token);
+      try {
+        await page.goto(`${stack.server.url}${home}`);
+        const nav = page.getByRole('navigation');
+        await nav.getByRole('link', { name: 'Stores' }).waitFor();
+        expect(await nav.getByRole('link', { name: 'Tokens' }).count()).toBe(0);
+        await page.goto(`${stack.server.url}/admin/tokens`);
+        await page.getByTestId('not-allowed').getByText('Only an HQ administrator may manage this page.').waitFor();
+        expect(await page.getByTestId('issue-form').count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
