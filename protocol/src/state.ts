@@ -105,6 +105,22 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** "HH:MM-HH:MM" local time per weekday, or null when closed all day. */
 export type WeekHours = Record<Weekday, string | null>;
 
+/**
+ * A planned window in which faults do not become incidents (config file, `/api/maintenance`). Times are the store's
+ * local wall time, so one chain-wide window ("every Sunday 02:00-04:00") lands at 02:00 in every store, DST or not.
+ */
+export interface MaintenanceWindow {
+  id: string;
+  /** Stores covered; a store matching `storeIds` or `groups` is covered. */
+  storeIds?: string[];
+  groups?: string[];
+  /** One-off: "YYYY-MM-DDTHH:MM" local to each store, or an instant with Z or an offset. */
+  start?: string;
+  end?: string;
+  /** Recurring: these weekdays, "HH:MM-HH:MM" local; an end at or before the start runs past midnight. */
+  recurrence?: { weekdays: Weekday[]; hours: string };
+}
+
 /** Incident kinds, worst first. */
 export const INCIDENT_KINDS = ['store_down', 'store_offline', 'till_down', 'silent_till', 'till_degraded'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];

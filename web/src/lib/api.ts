@@ -1,4 +1,4 @@
-import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory } from '@storepulse/protocol';
+import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWindow } from '@storepulse/protocol';
 import type { TicketSummary } from './tickets/tickets.js';
 import { takePrefetched } from './prefetch.js';
 
@@ -13,6 +13,9 @@ export class HttpError extends Error {
     super(`HTTP ${status}`);
   }
 }
+
+/** The HTTP status of a failed call, or 0 when it did not get an answer (network down). */
+export const statusOf = (err: unknown): number => (err instanceof HttpError ? err.status : 0);
 
 type Fetch = typeof fetch;
 
@@ -209,7 +212,7 @@ export interface ScopeWarning {
 /** The answer to issuing: the secret, this once. */
 export type IssuedToken = TokenInfo & { token: string; warnings: ScopeWarning[] };
 
-async function send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+async function send(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Response> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -225,3 +228,13 @@ export const fetchTokens = (fetchFn: Fetch = fetch): Promise<TokenInfo[]> => get
 export const issueToken = async (request: TokenRequest): Promise<IssuedToken> => (await (await send('POST', '/api/tokens', request)).json()) as IssuedToken;
 
 export const revokeToken = async (id: string): Promise<void> => void (await send('DELETE', `/api/tokens/${encodeURIComponent(id)}`));
+
+/** A window as listed: from the config file (read-only here) or made through the API. */
+export type MaintenanceView = MaintenanceWindow & { source: 'file' | 'api' };
+
+export const fetchMaintenance = (fetchFn: Fetch = fetch): Promise<MaintenanceView[]> => getJson(fetchFn, '/api/maintenance');
+
+export const putMaintenance = async (window: MaintenanceWindow): Promise<MaintenanceView> =>
+  (await (await send('PUT', `/api/maintenance/${encodeURIComponent(window.id)}`, window)).json()) as MaintenanceView;
+
+export const deleteMaintenance = async (id: string): Promise<void> => void (await send('DELETE', `/api/maintenance/${encodeURIComponent(id)}`));

@@ -74,6 +74,7 @@ describe('the layout at every width, in Russian', () => {
     ['provider view', () => '/provider', () => provider, '.card'],
     ['SLA report', () => '/reports/sla', () => admin, '[data-testid="sla-table"]'],
     ['tokens page', () => '/admin/tokens', () => admin, '[data-testid="tokens-table"]'],
+    ['maintenance page', () => '/admin/maintenance', () => admin, '[data-testid="maintenance-form"]'],
   ];
 
   for (const [name, path, token, ready] of pages) {

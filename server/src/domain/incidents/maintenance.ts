@@ -1,23 +1,10 @@
 import { DateTime } from 'luxon';
-import { WEEKDAYS, type Weekday } from '@storepulse/protocol';
+import { WEEKDAYS, type MaintenanceWindow, type Weekday } from '@storepulse/protocol';
 import { isValidHours, type Interval } from '../opening-hours.js';
 import { mergeIntervals } from '../revenue/time.js';
 
-/**
- * A planned window in which faults do not become incidents. Times are the store's local wall time,
- * so one chain-wide window ("every Sunday 02:00-04:00") lands at 02:00 in every store, DST or not.
- */
-export interface MaintenanceWindow {
-  id: string;
-  /** Stores covered; a store matching `storeIds` or `groups` is covered. */
-  storeIds?: string[];
-  groups?: string[];
-  /** One-off: "YYYY-MM-DDTHH:MM" local to each store, or an instant with Z or an offset. */
-  start?: string;
-  end?: string;
-  /** Recurring: these weekdays, "HH:MM-HH:MM" local; an end at or before the start runs past midnight. */
-  recurrence?: { weekdays: Weekday[]; hours: string };
-}
+/** The API's and the config file's window (in the protocol, which the web app shares). */
+export type { MaintenanceWindow };
 
 /** What a window needs to know about a store. */
 export interface MaintenanceTarget {

@@ -1,6 +1,7 @@
 import type { Role } from '@storepulse/protocol';
 import type { ScopeWarning, TokenInfo, TokenRequest } from '$lib/api.js';
 import { m } from '$lib/paraglide/messages.js';
+import type { Names } from './names.js';
 
 /** The roles an HQ admin issues, the most frequent first: engineers come and go more often than wall screens. */
 export const ISSUABLE_ROLES: readonly Role[] = ['provider', 'hq-viewer', 'agent', 'hq-admin'];
@@ -35,12 +36,6 @@ export function sortTokens(list: readonly TokenInfo[]): TokenInfo[] {
 }
 
 export const activeCount = (list: readonly TokenInfo[]): number => list.filter((t) => t.revokedAt === null).length;
-
-/** Names by id, for the provider and store a token is scoped to; an id without a name stands for itself. */
-export interface Names {
-  provider(id: string): string;
-  store(id: string): string;
-}
 
 /** What a token may reach: HQ's roles everything, a provider its stores, an agent its store or any. */
 export function scopeText(token: Pick<TokenInfo, 'role' | 'providerId' | 'storeId'>, names: Names): string {

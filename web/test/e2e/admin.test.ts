@@ -5,11 +5,17 @@ import { demoFleet, pilotConfig } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
 /**
- * The tokens page in Chromium against the real server: an HQ administrator issues a provider engineer's token,
- * sees its secret once, the secret signs a fresh browser in as that provider, and once revoked it no longer does.
- * HQ viewers and providers get neither the page's link nor the page.
+ * The admin pages in Chromium against the real server. Tokens: an HQ administrator issues a provider engineer's
+ * token, sees its secret once, the secret signs a fresh browser in as that provider, and once revoked it no longer
+ * does. Maintenance: windows made from the page reach the server as store-local times and go again after a
+ * confirmation; the config file's stay. HQ viewers and providers get neither the pages' links nor the pages.
  */
-describe('HQ admin: tokens page, end to end', () => {
+const FILE_WINDOW = `
+maintenance:
+  - { id: night-updates, storeIds: [S001], recurrence: { weekdays: [mon], hours: "06:00-08:00" } }
+`;
+
+describe('HQ admin pages, end to end', () => {
   const fleet = demoFleet(6);
   let stack: Stack;
   let admin: string;
@@ -28,7 +34,7 @@ describe('HQ admin: tokens page, end to end', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack(fleet, pilotConfig(fleet));
+    stack = await startStack(fleet, pilotConfig(fleet) + FILE_WINDOW);
     admin = await stack.issue('hq-admin', { label: 'HQ admin' });
     viewer = await stack.issue('hq-viewer', { label: 'Lobby wall' });
   }, 90_000);
@@ -94,7 +100,7 @@ describe('HQ admin: tokens page, end to end', () => {
       }
 
       await row.getByRole('button', { name: 'Revoke' }).click();
-      const confirm = page.getByTestId('revoke-confirm');
+      const confirm = page.getByTestId('confirm');
       await confirm.getByText('Revoke “Pilot engineer Ana”? Everything signed in with it stops working at once.').waitFor();
       // Nothing is revoked before the confirmation.
       const before = await fetch(`${stack.server.url}/api/session`, { headers: { authorization: `Bearer ${secret}` } });
@@ -115,7 +121,70 @@ describe('HQ admin: tokens page, end to end', () => {
     }
   });
 
-  it('gives an HQ viewer and a provider neither the link nor the page, in words rather than a broken page', async () => {
+  it('creates a one-off window for a store and a weekly one for a group, in store time, and deletes one after confirming', async () => {
+    type Window = { id: string; storeIds?: string[]; groups?: string[]; start?: string; end?: string; recurrence?: unknown; source: string };
+    const windows = async () =>
+      (await (await fetch(`${stack.server.url}/api/maintenance`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Window[];
+    const { context, page } = await stack.signedIn(admin, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      await page.getByRole('navigation').getByRole('link', { name: 'Maintenance' }).tap();
+      await page.waitForURL('**/admin/maintenance');
+      const form = page.getByTestId('maintenance-form');
+      const create = form.getByRole('button', { name: 'Create window' });
+
+      await form.getByLabel('Name').fill('refit-S002');
+      await form.getByLabel('Store', { exact: true }).selectOption({ value: 'S002' });
+      await form.getByLabel('Starts (store time)').fill('2026-12-01T07:00');
+      await form.getByLabel('Ends (store time)').fill('2026-12-01T06:00');
+      await form.getByText('The end must come after the start.').waitFor();
+      expect(await create.isDisabled()).toBe(true);
+      await form.getByLabel('Ends (store time)').fill('2026-12-01T10:30');
+      await create.tap();
+      await page.getByRole('status').getByText('Created: refit-S002').waitFor();
+      await page.locator('tr[data-window-id="refit-S002"]').waitFor();
+
+      await form.getByLabel('Name').fill('refit-S002');
+      await form.getByText('A window with this name exists already.').waitFor();
+      await form.getByLabel('Name').fill('spain-nights');
+      await form.getByLabel('A group of stores').tap();
+      await form.getByLabel('Group', { exact: true }).fill('spain');
+      await form.getByLabel('Every week').tap();
+      await form.getByLabel('Friday').tap();
+      await form.getByLabel('Monday').tap();
+      await form.getByLabel('From (store time)').fill('22:00');
+      await form.getByLabel('To (store time)').fill('02:00');
+      await form.getByText('Ends the next day, after midnight.').waitFor();
+      await create.tap();
+      const weekly = page.locator('tr[data-window-id="spain-nights"]');
+      await weekly.waitFor();
+      expect(await weekly.innerText()).toContain('Monday, Friday, 22:00–02:00');
+      await page.screenshot({ path: join(ARTIFACTS, 'admin-maintenance-phone.png'), fullPage: true });
+
+      const saved = await windows();
+      expect(saved.find((w) => w.id === 'refit-S002')).toEqual({ id: 'refit-S002', storeIds: ['S002'], start: '2026-12-01T07:00', end: '2026-12-01T10:30', source: 'api' });
+      expect(saved.find((w) => w.id === 'spain-nights')).toEqual({
+        id: 'spain-nights',
+        groups: ['spain'],
+        recurrence: { weekdays: ['mon', 'fri'], hours: '22:00-02:00' },
+        source: 'api',
+      });
+
+      // The config file's window is listed but cannot be deleted from here.
+      expect(await page.locator('tr[data-window-id="night-updates"]').getByRole('button').count()).toBe(0);
+      await page.locator('tr[data-window-id="refit-S002"]').getByRole('button', { name: 'Delete' }).tap();
+      await page.getByTestId('confirm').getByText('Delete window refit-S002?', { exact: false }).waitFor();
+      expect((await windows()).some((w) => w.id === 'refit-S002')).toBe(true);
+      await page.getByTestId('confirm').getByRole('button', { name: 'Yes, delete' }).tap();
+      await page.getByRole('status').getByText('Deleted: refit-S002').waitFor();
+      await page.locator('tr[data-window-id="refit-S002"]').waitFor({ state: 'detached' });
+      expect((await windows()).map((w) => w.id).sort()).toEqual(['night-updates', 'spain-nights']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gives an HQ viewer and a provider neither the links nor the pages, in words rather than a broken page', async () => {
     const provider = await stack.issue('provider', { providerId: 'pilot', label: 'Pilot engineer' });
     for (const [token, home] of [[viewer, '/wall'], [provider, '/provider']] as const) {
       const { context, page } = await stack.signedIn(token);
@@ -124,9 +193,12 @@ describe('HQ admin: tokens page, end to end', () => {
         const nav = page.getByRole('navigation');
         await nav.getByRole('link', { name: 'Stores' }).waitFor();
         expect(await nav.getByRole('link', { name: 'Tokens' }).count()).toBe(0);
-        await page.goto(`${stack.server.url}/admin/tokens`);
-        await page.getByTestId('not-allowed').getByText('Only an HQ administrator may manage this page.').waitFor();
-        expect(await page.getByTestId('issue-form').count()).toBe(0);
+        expect(await nav.getByRole('link', { name: 'Maintenance' }).count()).toBe(0);
+        for (const [path, form] of [['/admin/tokens', 'issue-form'], ['/admin/maintenance', 'maintenance-form']]) {
+          await page.goto(`${stack.server.url}${path}`);
+          await page.getByTestId('not-allowed').getByText('Only an HQ administrator may manage this page.').waitFor();
+          expect(await page.getByTestId(form!).count()).toBe(0);
+        }
       } finally {
         await context.close();
       }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { coversText, runsOvernight, whenText, windowBody, windowProblem, type WindowForm } from '../src/lib/admin/maintenance.js';
+import { maintenanceProblem } from '../../server/src/domain/incidents/maintenance.js';
+import { toMaintenanceWindow } from '../../server/src/config/incidents-input.js';
+
+const form = (patch: Partial<WindowForm>): WindowForm => ({
+  id: 'refit-S001',
+  target: 'store',
+  storeId: 'S001',
+  group: '',
+  kind: 'once',
+  start: '2026-12-01T07:00',
+  end: '2026-12-01T10:00',
+  weekdays: [],
+  from: '',
+  to: '',
+  ...patch,
+});
+const weekly = (patch: Partial<WindowForm> = {}) => form({ kind: 'weekly', weekdays: ['fri', 'mon'], from: '22:00', to: '02:00', ...patch });
+
+describe('a new maintenance window from the form', () => {
+  it('sends one store or one group, one-off in store-local wall time, or weekly Monday first', () => {
+    expect(windowBody(form({ id: ' refit-S001 ' }))).toEqual({ id: 'refit-S001', storeIds: ['S001'], start: '2026-12-01T07:00', end: '2026-12-01T10:00' });
+    expect(windowBody(weekly({ target: 'group', group: ' spain ' }))).toEqual({
+      id: 'refit-S001',
+      groups: ['spain'],
+      recurrence: { weekdays: ['mon', 'fri'], hours: '22:00-02:00' },
+    });
+  });
+
+  it('sends only windows the server takes', () => {
+    for (const f of [form({}), weekly(), weekly({ target: 'group', group: 'spain', from: '06:00', to: '08:00' })]) {
+      expect(windowProblem(f, [])).toBeNull();
+      expect(maintenanceProblem(toMaintenanceWindow(windowBody(f)))).toBeNull();
+    }
+  });
+
+  it('says what is wrong: a bad or taken name (saving would replace that window), an end before the start', () => {
+    expect(windowProblem(form({ id: 'refit S001' }), [])).toBe('id_invalid');
+    expect(windowProblem(form({}), ['refit-S001'])).toBe('id_taken');
+    expect(windowProblem(form({ end: '2026-12-01T07:00' }), [])).toBe('end_before_start');
+    expect(windowProblem(form({ end: '2026-11-30T23:00' }), [])).toBe('end_before_start');
+  });
+
+  it('is incomplete, without a word, until every field its kind needs is filled', () => {
+    for (const f of [form({ id: '' }), form({ storeId: '' }), form({ target: 'group', group: '  ' }), form({ end: '' }), weekly({ weekdays: [] }), weekly({ to: '' })]) {
+      expect(windowProblem(f, [])).toBe('incomplete');
+    }
+  });
+
+  it('tells a weekly window that ends at or before its start runs past midnight', () => {
+    expect(runsOvernight('22:00', '02:00')).toBe(true);
+    expect(runsOvernight('06:00', '08:00')).toBe(false);
+    expect(runsOvernight('06:00', '')).toBe(false);
+  });
+});
+
+describe('a window in the list', () => {
+  const names = { store: (id: string) => (id === 'S001' ? 'S001 · Madrid' : id) };
+
+  it('names the stores and groups it covers', () => {
+    expect(coversText({ storeIds: ['S001', 'S404'], groups: ['spain'] }, names)).toBe('S001 · Madrid, S404, group spain');
+  });
+
+  it('keeps a store-local time as written, whatever the browser zone, and names weekdays in the reader\'s language', () => {
+    expect(whenText({ start: '2026-12-01T07:00', end: '2026-12-01T10:30' }, 'en-GB')).toBe('1 Dec 2026, 07:00 – 1 Dec 2026, 10:30');
+    expect(whenText({ recurrence: { weekdays: ['mon', 'sat'], hours: '06:00-08:00' } }, 'es')).toBe('lunes, sábado, 06:00–08:00');
+  });
+});
