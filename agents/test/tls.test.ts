@@ -84,8 +84,9 @@ describe('agent over mqtts with a CA file and per-store credentials (real Mosqui
 
   it('reports a wrong password without logging it', async () => {
     const { agent, logs } = await start(pki.caFile, 'wrong-password');
-    await waitFor(() => logs.some((l) => l.msg === 'MQTT error'), 8000, 'auth error');
-    expect(agent.stats().connected).toBe(false);
+    await waitFor(() => logs.some((l) => String(l.msg).startsWith('the broker refused the agent')), 8000, 'refusal logged');
+    expect(agent.stats()).toMatchObject({ connected: false, brokerRefusals: expect.any(Number) });
+    expect(agent.stats().brokerRefusals).toBeGreaterThan(0);
     expect(JSON.stringify(logs)).not.toContain('wrong-password');
   });
 
