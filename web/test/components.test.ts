@@ -152,9 +152,9 @@ describe('EventTicker', () => {
 });
 
 describe('TicketActions', () => {
-  it('offers a provider acknowledge, on site and resolve on an open ticket', () => {
+  it('offers a provider acknowledge, waiting for the store, on site and resolve on an open ticket', () => {
     const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'provider' } }).body;
-    expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'on_site', 'resolved']);
+    expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'waiting_store', 'on_site', 'resolved']);
   });
 
   const buttons = (status: TicketStatus, role: Role) =>
@@ -173,12 +173,14 @@ describe('TicketActions', () => {
   });
 
   it('does not give a provider the moves only HQ may make', () => {
-    const hqOnly = ['waiting_store', 'closed', 'open', 'cancelled'];
+    const hqOnly = ['closed', 'open', 'cancelled'];
     for (const status of ['open', 'acknowledged', 'waiting_store', 'on_site', 'resolved', 'closed'] as const) {
       // An HQ administrator has at least one of them from every one of these statuses; a provider none.
       expect(buttons(status, 'hq-admin').some((b) => hqOnly.includes(b)), status).toBe(true);
       expect(buttons(status, 'provider').filter((b) => hqOnly.includes(b)), status).toEqual([]);
     }
+    // Waiting for the store is the engineer's move too: what the store must do first pauses the clock.
+    expect(buttons('acknowledged', 'provider')).toEqual(['waiting_store', 'on_site', 'resolved']);
   });
 
   it('is read-only for HQ viewers', () => {

@@ -91,8 +91,11 @@ describe('tickets board', () => {
   });
 
   it('offers a provider the moves the server allows it', () => {
-    expect(providerActions('open')).toEqual(['acknowledged', 'on_site', 'resolved']);
-    expect(providerActions('on_site')).toEqual(['resolved']);
+    expect(providerActions('open')).toEqual(['acknowledged', 'waiting_store', 'on_site', 'resolved']);
+    expect(providerActions('acknowledged')).toEqual(['waiting_store', 'on_site', 'resolved']);
+    expect(providerActions('waiting_store')).toEqual(['acknowledged', 'on_site', 'resolved']);
+    expect(providerActions('on_site')).toEqual(['waiting_store', 'resolved']);
+    expect(providerActions('resolved')).toEqual([]);
     expect(providerActions('closed')).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
 /**
  * The moves only HQ may make, from the ticket's page in Chromium against the real server: an HQ administrator
  * cancels a ticket as a false alarm and closes then reopens another, each ending move confirmed first; a provider
- * is not offered any of them, and an HQ administrator on the provider view gets no buttons there.
+ * is not offered any of them, and an HQ administrator on the provider view gets no buttons there. Waiting for the
+ * store is both sides' move: the engineer sets it from a phone, with a note, and the SLA clock pauses.
  */
 describe('HQ ticket moves, end to end', () => {
   const fleet = demoFleet(24);
@@ -31,7 +32,7 @@ describe('HQ ticket moves, end to end', () => {
       .toBeTruthy();
     return (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId)!;
   };
-  const HQ_ONLY = ['Waiting for store', 'Cancel ticket', 'Close', 'Reopen'];
+  const HQ_ONLY = ['Cancel ticket', 'Close', 'Reopen'];
 
   beforeAll(async () => {
     stack = await startStack(fleet, providers);
@@ -91,7 +92,7 @@ describe('HQ ticket moves, end to end', () => {
       }
     };
     const mine = await buttonsFor(provider);
-    expect(mine).toEqual(['Acknowledge', "I'm on site", 'Resolve']);
+    expect(mine).toEqual(['Acknowledge', 'Waiting for store', "I'm on site", 'Resolve']);
     for (const name of HQ_ONLY) expect(mine).not.toContain(name);
     expect(await buttonsFor(admin)).toEqual(['Acknowledge', 'Waiting for store', 'Resolve', 'Cancel ticket']);
   });
@@ -127,6 +128,35 @@ describe('HQ ticket moves, end to end', () => {
       } finally {
         await hq.context.close();
       }
+    }
+  });
+
+  it('lets the engineer put a ticket on hold for the store from a phone, with a note, which pauses its SLA clock', async () => {
+    await stack.fault('S004', { pos: 'error' });
+    const ticket = await ticketFor('S004');
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/provider`);
+      const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      const waiting = card.getByRole('button', { name: 'Waiting for store' });
+      expect((await waiting.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await waiting.tap();
+      const form = card.getByTestId('waiting-form');
+      await form.getByLabel('Note for the store (optional)').fill('Till 2 needs a restart by the staff before we can connect');
+      // Nothing is sent until the engineer confirms in the form.
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).status).toBe('open');
+      await page.screenshot({ path: join(ARTIFACTS, 'provider-waiting-phone.png') });
+      await form.getByRole('button', { name: 'Waiting for store' }).tap();
+      await expect.poll(() => card.getAttribute('data-status')).toBe('waiting_store');
+      const after = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+      expect(after.audit.at(-1)).toMatchObject({
+        to: 'waiting_store', note: 'Till 2 needs a restart by the staff before we can connect', actor: { role: 'provider' },
+      });
+      expect(after.sla.paused).toBe(true);
+      // From there the engineer takes it up again or checks in; HQ's own moves stay HQ's.
+      expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', "I'm on site", 'Resolve']);
+    } finally {
+      await context.close();
     }
   });
 

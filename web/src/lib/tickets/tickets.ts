@@ -131,20 +131,14 @@ export function hasSla(ticket: Pick<TicketSummary, 'sla'>): boolean {
   return response !== null || onSite !== null || resolve !== null;
 }
 
-/** What the provider view offers from each status, matching the server's rules for a provider. */
-export function providerActions(status: TicketStatus): ('acknowledged' | 'on_site' | 'resolved')[] {
-  switch (status) {
-    case 'open':
-      return ['acknowledged', 'on_site', 'resolved'];
-    case 'waiting_store':
-      return ['acknowledged', 'on_site', 'resolved'];
-    case 'acknowledged':
-      return ['on_site', 'resolved'];
-    case 'on_site':
-      return ['resolved'];
-    default:
-      return [];
-  }
+export type ProviderAction = 'acknowledged' | 'waiting_store' | 'on_site' | 'resolved';
+/** Every button an engineer may get, in the order shown: waiting for the store pauses the SLA clock. */
+export const PROVIDER_ACTIONS: readonly ProviderAction[] = ['acknowledged', 'waiting_store', 'on_site', 'resolved'];
+
+/** What the provider view offers from each status: the server's rules for a provider, in the order shown. */
+export function providerActions(status: TicketStatus): ProviderAction[] {
+  const allowed = new Set(ticketMoves(status, 'provider').map((m) => m.to));
+  return PROVIDER_ACTIONS.filter((a) => allowed.has(a));
 }
 
 export const PROVIDER_RESOLVE_REASONS = ['hardware_replaced', 'config_fixed', 'remote_fix'] as const;
