@@ -120,7 +120,7 @@ describe('probes against real processes and sockets', () => {
     expect(parseSalesLine('2026-11-23T10:00:00Z, 7 ,x;y')).toEqual({ amount: 7 });
     expect(parseSalesLine('2026-11-23T10:00:00Z;12,50;3')).toEqual({ amount: 12.5 });
     for (const bad of ['2026-11-23T10:00:00Z,', '2026-11-23T10:00:00Z; ', '2026-11-23T10:00:00Z,0x10', '2026-11-23T10:00:00Z,1e6',
-      '2026-11-23T10:00:00Z,-3', '2026-11-23T10:00:00Z;1.234,56', '2026-11-23T10:00:00Z', 'timestamp,amount', '2026-11-23T10:00:00Z,"12.50"']) {
+      '2026-11-23T10:00:00Z,-3', '2026-11-23T10:00:00Z;1.234,56', '2026-11-23T10:00:00Z', 'timestamp,amount', '2026-11-23T10:00:00Z,"-3"']) {
       expect(parseSalesLine(bad), bad).toEqual({ refused: 'without a plain amount' });
     }
   });
@@ -133,6 +133,22 @@ describe('probes against real processes and sockets', () => {
     // Decimals already given: the digits after are another column (a receipt number, a quantity).
     expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,104233')).toEqual({ amount: 12.5 });
     expect(parseSalesLine('2026-11-23T10:00:00Z, 12.50 , 3 ,card')).toEqual({ amount: 12.5 });
+  });
+
+  it('sales: reads quoted fields as CSV quotes them: a quoted "12,50" is a decimal comma, whatever the separator', () => {
+    expect(parseSalesLine('2026-11-23T10:00:00Z,"12,50"')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('"2026-11-23 10:00:00","12,50","card"')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,"12.50",104233')).toEqual({ amount: 12.5 });
+    // Quoting says where a field ends: neither of these is a decimal comma left unquoted.
+    expect(parseSalesLine('2026-11-23T10:00:00Z,"12",50')).toEqual({ amount: 12 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12,"50"')).toEqual({ amount: 12 });
+    // A separator inside quotes is text: the line's separator is the first one outside them.
+    expect(parseSalesLine('"Mon, 23 Nov 2026 10:00";12,50')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;"12,50";"Receipt ""A"", till 2"')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12,50,"card"')).toEqual({ refused: expect.stringMatching(/^whose amount a column of digits follows/) });
+    for (const broken of ['2026-11-23T10:00:00Z,"12.50', '2026-11-23T10:00:00Z,"12"50,card', '2026-11-23T10:00:00Z,12"5']) {
+      expect(parseSalesLine(broken), broken).toEqual({ refused: 'with a quote left open or text after a closing quote' });
+    }
   });
 
   it('sales: counts the refused lines and logs them once per read, with the first one', async () => {

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { MAX_BIN_SECONDS } from '@storepulse/protocol';
 import { httpGet } from './http-get.js';
 
@@ -23,21 +24,46 @@ const COULD_CONTINUE = /^(?:\d+|\d{1,3}(?:\.\d{3})+)$/;
 
 const NO_AMOUNT = 'without a plain amount';
 /** "ts,12,50": 12 and a column "50", or 12,50 with a decimal comma the POS did not quote? Guessing would skew revenue. */
-const AMBIGUOUS = 'whose amount a column of digits follows with "," as the separator (a decimal comma? use ";" or a decimal point)';
+const AMBIGUOUS = 'whose amount a column of digits follows with "," as the separator (a decimal comma? quote the amount, or use ";" or a decimal point)';
+const BAD_QUOTES = 'with a quote left open or text after a closing quote';
 
 export type SalesLine = { amount: number } | { refused: string };
 
+/** The line's separator: its first ";" or "," outside quotes. */
+function separatorOf(line: string): string | undefined {
+  return /[;,]/.exec(line.replace(/"(?:[^"]|"")*"/g, ''))?.[0];
+}
+
 /**
  * Parses one export line "timestamp,amount[,...]" or "timestamp;amount[;...]"; the first separator
- * in the line is the one it uses, so "12,50" after a ";" is a decimal comma. A header or a bad line is
- * refused with the reason.
+ * in the line is the one it uses, so "12,50" after a ";" is a decimal comma, and so is a quoted
+ * "12,50" after a ",". Fields may be quoted as CSV quotes them. A header or a bad line is refused
+ * with the reason.
  */
 export function parseSalesLine(line: string): SalesLine {
-  const sep = /[;,]/.exec(line)?.[0];
-  const fields = sep === undefined ? [] : line.split(sep).map((f) => f.trim());
+  const sep = separatorOf(line);
+  if (sep === undefined) return { refused: NO_AMOUNT };
+  /** Which fields were quoted: quoting says where a field ends, so a quoted amount is never ambiguous. */
+  const quoted: boolean[] = [];
+  let fields: string[];
+  try {
+    [fields = []] = parse(line, {
+      delimiter: sep,
+      trim: true,
+      cast: (text, ctx) => {
+        quoted[ctx.index] = ctx.quoting;
+        return text.trim();
+      },
+    });
+  } catch {
+    return { refused: BAD_QUOTES };
+  }
   const amount = fields[1];
   if (amount === undefined || !AMOUNT.test(amount)) return { refused: NO_AMOUNT };
-  if (sep === ',' && /^\d+$/.test(fields[2] ?? '') && COULD_CONTINUE.test(amount)) return { refused: AMBIGUOUS };
+  const next = fields[2];
+  if (sep === ',' && !quoted[1] && next !== undefined && !quoted[2] && /^\d+$/.test(next) && COULD_CONTINUE.test(amount)) {
+    return { refused: AMBIGUOUS };
+  }
   return { amount: Number(amount.replace(',', '.')) };
 }
 
