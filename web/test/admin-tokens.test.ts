@@ -61,10 +61,19 @@ describe('the token list', () => {
   });
 
   it('asks before revoking: the table offers Revoke only on active tokens and no confirmation until asked', () => {
-    const body = render(TokenTable, { props: { tokens: [token('live'), token('dead', { revokedAt: '2026-03-02T10:00:00.000Z' })], names, onrevoked: () => {} } }).body;
+    const body = render(TokenTable, { props: { tokens: [token('live'), token('dead', { revokedAt: '2026-03-02T10:00:00.000Z' })], names, mine: null, onrevoked: () => {} } }).body;
     expect(body.match(/aria-label="Revoke: [^"]*"/g)).toEqual(['aria-label="Revoke: token live"']);
     expect(body).not.toContain('data-testid="confirm"');
     expect(body).toMatch(/Revoked /);
+    expect(body).not.toContain('data-testid="token-yours"');
+  });
+
+  it('marks the token this browser is signed in with, on its row only', () => {
+    const body = render(TokenTable, { props: { tokens: [token('other'), token('me'), token('third')], names, mine: 'me', onrevoked: () => {} } }).body;
+    const rows = body.split('<tr').filter((r) => r.includes('data-token-id'));
+    expect(rows.map((r) => /data-token-id="(\w+)"/.exec(r)![1]!)).toEqual(['other', 'me', 'third']);
+    expect(rows.map((r) => r.includes('data-testid="token-yours"'))).toEqual([false, true, false]);
+    expect(rows[1]).toContain('This browser');
   });
 });
 

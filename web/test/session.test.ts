@@ -24,7 +24,7 @@ describe('asking who is signed in', () => {
   });
 
   it('takes a signed-in answer, and a 401 from a server before optional=true, and fails on anything else', async () => {
-    const session = { role: 'provider', providerId: 'pilot', label: 'Pilot engineer' };
+    const session = { role: 'provider', providerId: 'pilot', label: 'Pilot engineer', tokenId: 'tok_1' };
     expect(await fetchSession(fakeFetch({ '/api/session?optional=true': () => json({ signedIn: true, ...session }) }).fn)).toEqual(session);
     expect(await fetchSession(fakeFetch({ '/api/session?optional=true': () => json(session) }).fn)).toEqual(session);
     expect(await fetchSession(fakeFetch({ '/api/session?optional=true': () => json({ message: 'no' }, 401) }).fn)).toBeNull();

@@ -246,8 +246,12 @@ describe('browser sessions and the wall link', () => {
     for (const path of ['/api/session', '/api/session?optional=true']) {
       const me = await h.api(path, { token: null, headers: { cookie: `storepulse_token=${viewer}` } });
       expect(me.status, path).toBe(200);
-      expect(await me.json(), path).toEqual({ signedIn: true, role: 'hq-viewer', providerId: null, label: 'test hq-viewer' });
+      expect(await me.json(), path).toEqual({ signedIn: true, role: 'hq-viewer', providerId: null, label: 'test hq-viewer', tokenId: expect.any(String) });
     }
+    // The token it names is the one signed in with, as the token list has it (for the admin page to mark).
+    const { tokenId } = (await (await h.api('/api/session', { token: viewer })).json()) as { tokenId: string };
+    const listed = (await (await h.api('/api/tokens')).json()) as { id: string; label: string }[];
+    expect(listed.find((t) => t.id === tokenId)?.label).toBe('test hq-viewer');
     // An agent's token is not a person's session: refused, or as a cookie, cleared without counting as a bad credential.
     const agent = await h.issue('agent');
     expect((await h.api('/api/session', { token: agent })).status).toBe(403);

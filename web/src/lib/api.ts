@@ -6,6 +6,8 @@ export interface Session {
   role: Role;
   providerId: string | null;
   label: string;
+  /** The token this browser is signed in with, as the token list names it. */
+  tokenId: string;
 }
 
 export class HttpError extends Error {
@@ -39,7 +41,7 @@ async function sessionOf(res: Response): Promise<Session | null> {
   if (!res.ok) throw new HttpError(res.status);
   const body = (await res.json()) as SessionAnswer;
   if (body.signedIn === false) return null;
-  return { role: body.role, providerId: body.providerId, label: body.label };
+  return { role: body.role, providerId: body.providerId, label: body.label, tokenId: body.tokenId };
 }
 
 /** The signed-in session, or null when the browser holds no valid token. The first call takes index.html's early request. */

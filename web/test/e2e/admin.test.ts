@@ -204,4 +204,28 @@ describe('HQ admin pages, end to end', () => {
       }
     }
   });
+
+  it('marks the token this browser is signed in with, and revoking it signs this browser out', async () => {
+    const own = await stack.issue('hq-admin', { label: 'HQ admin Bea' });
+    const { context, page } = await stack.signedIn(own);
+    try {
+      await page.goto(`${stack.server.url}/admin/tokens`);
+      const row = page.locator('[data-testid="tokens-table"] tr', { hasText: 'HQ admin Bea' });
+      await row.getByTestId('token-yours').getByText('This browser').waitFor();
+      // Only that row: the other admin token is someone else's browser.
+      expect(await page.getByTestId('token-yours').count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'admin-tokens-yours.png') });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByTestId('confirm').getByText('Revoke “HQ admin Bea”? This browser is signed in with it: you are signed out at once.').waitFor();
+      await page.getByTestId('confirm').getByRole('button', { name: 'Yes, revoke' }).click();
+      await page.waitForURL('**/login');
+      const after = await fetch(`${stack.server.url}/api/session`, { headers: { authorization: `Bearer ${own}` } });
+      expect(after.status).toBe(401);
+      // The other admin is still signed in.
+      const other = await fetch(`${stack.server.url}/api/session`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(other.status).toBe(200);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -11,6 +11,7 @@ const Session = Type.Object({
   role: Type.Enum(ROLES),
   providerId: Type.Union([Type.String(), Type.Null()]),
   label: Type.String(),
+  tokenId: Type.String({ description: 'The token this browser or caller is signed in with, as `GET /api/tokens` lists it' }),
 });
 const SignedOut = Type.Object({ signedIn: Type.Literal(false) });
 const Refusal = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
@@ -52,7 +53,7 @@ export async function sessionRoutes(app: App, opts: { auth: AuthService; onAuthF
     },
   }, async (req) => {
     const who = req.principal;
-    return who ? { signedIn: true as const, role: who.role, providerId: who.providerId, label: who.label } : { signedIn: false as const };
+    return who ? { signedIn: true as const, role: who.role, providerId: who.providerId, label: who.label, tokenId: who.tokenId } : { signedIn: false as const };
   });
 
   app.delete('/api/session', {
