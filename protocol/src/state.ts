@@ -121,6 +121,22 @@ export interface MaintenanceWindow {
   recurrence?: { weekdays: Weekday[]; hours: string };
 }
 
+/** Why a saved window covers less than it names: a store not configured, or a group no configured store is in. */
+export const MAINTENANCE_WARNING_CODES = ['store_not_configured', 'group_without_stores'] as const;
+/** A code for clients to word in their language, and the server's English for logs and scripts. */
+export interface MaintenanceWarning {
+  code: (typeof MAINTENANCE_WARNING_CODES)[number];
+  /** The store id or the group it is about. */
+  subject: string;
+  message: string;
+}
+
+/** A store group that maintenance windows can name, with the stores in it. */
+export interface StoreGroup {
+  group: string;
+  storeIds: string[];
+}
+
 /** Incident kinds, worst first. */
 export const INCIDENT_KINDS = ['store_down', 'store_offline', 'till_down', 'silent_till', 'till_degraded'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { coversText, runsOvernight, whenText, windowBody, windowProblem, type WindowForm } from '../src/lib/admin/maintenance.js';
-import { maintenanceProblem } from '../../server/src/domain/incidents/maintenance.js';
+import { MAINTENANCE_WARNING_CODES } from '@storepulse/protocol';
+import { coversText, groupCoverage, maintenanceWarningText, runsOvernight, whenText, windowBody, windowProblem, type WindowForm } from '../src/lib/admin/maintenance.js';
+import { maintenanceProblem, maintenanceWarnings } from '../../server/src/domain/incidents/maintenance.js';
 import { toMaintenanceWindow } from '../../server/src/config/incidents-input.js';
 
 const form = (patch: Partial<WindowForm>): WindowForm => ({
@@ -65,5 +66,26 @@ describe('a window in the list', () => {
   it('keeps a store-local time as written, whatever the browser zone, and names weekdays in the reader\'s language', () => {
     expect(whenText({ start: '2026-12-01T07:00', end: '2026-12-01T10:30' }, 'en-GB')).toBe('1 Dec 2026, 07:00 – 1 Dec 2026, 10:30');
     expect(whenText({ recurrence: { weekdays: ['mon', 'sat'], hours: '06:00-08:00' } }, 'es')).toBe('lunes, sábado, 06:00–08:00');
+  });
+});
+
+describe('what a window covers', () => {
+  const names = { provider: (id: string) => id, store: (id: string) => (id === 'S001' ? 'S001 · Madrid' : id) };
+  const groups = [{ group: 'spain', storeIds: ['S001', 'S002'] }];
+
+  it('says which stores a group covers, or that none is in it, before saving', () => {
+    expect(groupCoverage('', groups, names)).toBeNull();
+    expect(groupCoverage(' spain ', groups, names)).toBe('In this group: S001 · Madrid, S002');
+    expect(groupCoverage('spian', groups, names)).toBe('No configured store is in group spian: the window covers nothing there until one is.');
+  });
+
+  it('words every warning the server gives in the reader\'s language, naming its store or group', () => {
+    const warnings = maintenanceWarnings({ id: 'w', storeIds: ['S001'], groups: ['spian'], start: '2026-12-01T07:00', end: '2026-12-01T10:00' }, [{ id: 'S002', timezone: 'UTC' }]);
+    expect(warnings.map((w) => w.code).sort()).toEqual([...MAINTENANCE_WARNING_CODES].sort());
+    expect(warnings.map((w) => maintenanceWarningText(w, names))).toEqual([
+      'Store S001 · Madrid is not configured: the window covers it once it is.',
+      'No configured store is in group spian: the window covers nothing there until one is.',
+    ]);
+    for (const w of warnings) expect(maintenanceWarningText(w, names)).not.toBe(w.message);
   });
 });

@@ -87,7 +87,7 @@ describe('incidents end to end on the embedded broker: outage → incident → l
 
   it('documents every incident route in the OpenAPI spec', async () => {
     const spec = (await (await h.api('/api/docs/json')).json()) as { paths: Record<string, unknown> };
-    for (const path of ['/api/incidents', '/api/incidents/{id}', '/api/summary', '/api/stores/{id}/series', '/api/maintenance', '/api/maintenance/{id}']) {
+    for (const path of ['/api/incidents', '/api/incidents/{id}', '/api/summary', '/api/stores/{id}/series', '/api/maintenance', '/api/maintenance/{id}', '/api/maintenance/groups']) {
       expect(spec.paths, path).toHaveProperty([path]);
     }
   });

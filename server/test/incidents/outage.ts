@@ -29,6 +29,7 @@ stores:
     provider: pilot
     conversion: 0.25
     avgBasket: 40
+    groups: [central]
   - id: S002
     name: Vladivostok Central
     city: Vladivostok

@@ -14,6 +14,7 @@ import { OUTAGE_YAML } from './outage.js';
 const YAML = `${OUTAGE_YAML}
 maintenance:
   - { id: file-window, storeIds: [S002], recurrence: { weekdays: [sun], hours: "02:00-04:00" } }
+  - { id: file-typo, groups: [centrl], recurrence: { weekdays: [sun], hours: "02:00-04:00" } }
 `;
 
 describe('incidents across a restart, and maintenance windows', () => {
@@ -23,6 +24,8 @@ describe('incidents across a restart, and maintenance windows', () => {
   let server: RunningServer | null = null;
   let agent: MqttClient | null = null;
   let seq = 0;
+  /** What the server logged at warn and above. */
+  const warned: { msg: string; windowId?: string; warnings?: string[] }[] = [];
 
   const start = async () => {
     server = await startServer({
@@ -30,7 +33,7 @@ describe('incidents across a restart, and maintenance windows', () => {
         PORT: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', STOREPULSE_CONFIG: config,
         STOREPULSE_DATA_DIR: join(dir, 'data'), STOREPULSE_ADMIN_TOKEN: ADMIN_TOKEN, STOREPULSE_WEB_DIR: join(dir, 'no-web'),
       },
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'warn' }, { write: (line: string) => void warned.push(JSON.parse(line) as (typeof warned)[number]) }),
     });
     const res = await api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'agent', label: 'till' }) });
     const { token } = (await res.json()) as { token: string };
@@ -103,11 +106,30 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect((await put('refit', window, viewer)).status).toBe(403);
     expect((await put('file-window', { id: 'file-window', storeIds: ['S001'], recurrence: { weekdays: ['sun'], hours: '02:00-04:00' } })).status).toBe(409);
     expect((await api('/api/maintenance/file-window', { method: 'DELETE' })).status).toBe(409);
-    expect((await put('refit', window)).status).toBe(201);
+    const created = await put('refit', window);
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { warnings: unknown[] }).warnings).toEqual([]);
     expect((await put('refit', window)).status).toBe(200);
 
     const list = (await (await api('/api/maintenance', { token: viewer })).json()) as { id: string; source: string }[];
-    expect(list.map((w) => [w.id, w.source])).toEqual([['file-window', 'file'], ['refit', 'api']]);
+    expect(list.map((w) => [w.id, w.source])).toEqual([['file-window', 'file'], ['file-typo', 'file'], ['refit', 'api']]);
+  });
+
+  it('saves a window naming a store or group nobody answers to, saying so, and lists the groups there are', async () => {
+    expect(await (await api('/api/maintenance/groups')).json()).toEqual([{ group: 'central', storeIds: ['S001'] }]);
+    const res = await api('/api/maintenance/night', {
+      method: 'PUT',
+      body: JSON.stringify({ id: 'night', storeIds: ['S404'], groups: ['central', 'centrl'], recurrence: { weekdays: ['mon'], hours: '01:00-02:00' } }),
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['store_not_configured', 'group_without_stores']);
+    expect(warned.filter((w) => w.windowId === 'night').map((w) => w.warnings)).toEqual([[
+      'store S404 is not configured: the window covers it once it is',
+      'no configured store is in group centrl: the window covers nothing there until one is',
+    ]]);
+    // The config file's own typo was said at start.
+    expect(warned.find((w) => w.windowId === 'file-typo')).toMatchObject({ msg: 'maintenance window names stores not configured' });
+    expect((await api('/api/maintenance/night', { method: 'DELETE' })).status).toBe(204);
   });
 
   it('records a fault inside a window instead of opening an incident, and counts it', async () => {
@@ -128,7 +150,7 @@ describe('incidents across a restart, and maintenance windows', () => {
     await stop();
     await start();
     const list = (await (await api('/api/maintenance')).json()) as { id: string }[];
-    expect(list.map((w) => w.id)).toEqual(['file-window']);
+    expect(list.map((w) => w.id)).toEqual(['file-window', 'file-typo']);
   });
 
   it('starts afresh, keeping the saved incidents, when the saved engine state cannot be read', async () => {

@@ -1,4 +1,4 @@
-import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWindow } from '@storepulse/protocol';
+import type { IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWarning, MaintenanceWindow, StoreGroup } from '@storepulse/protocol';
 import type { TicketSummary } from './tickets/tickets.js';
 import { takePrefetched } from './prefetch.js';
 
@@ -236,7 +236,12 @@ export type MaintenanceView = MaintenanceWindow & { source: 'file' | 'api' };
 
 export const fetchMaintenance = (fetchFn: Fetch = fetch): Promise<MaintenanceView[]> => getJson(fetchFn, '/api/maintenance');
 
-export const putMaintenance = async (window: MaintenanceWindow): Promise<MaintenanceView> =>
-  (await (await send('PUT', `/api/maintenance/${encodeURIComponent(window.id)}`, window)).json()) as MaintenanceView;
+/** A saved window, with what it names that no configured store answers to. */
+export type MaintenanceSaved = MaintenanceView & { warnings: MaintenanceWarning[] };
+
+export const putMaintenance = async (window: MaintenanceWindow): Promise<MaintenanceSaved> =>
+  (await (await send('PUT', `/api/maintenance/${encodeURIComponent(window.id)}`, window)).json()) as MaintenanceSaved;
+
+export const fetchStoreGroups = (fetchFn: Fetch = fetch): Promise<StoreGroup[]> => getJson(fetchFn, '/api/maintenance/groups');
 
 export const deleteMaintenance = async (id: string): Promise<void> => void (await send('DELETE', `/api/maintenance/${encodeURIComponent(id)}`));

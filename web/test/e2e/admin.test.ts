@@ -17,6 +17,8 @@ maintenance:
 
 describe('HQ admin pages, end to end', () => {
   const fleet = demoFleet(6);
+  // The Spanish stores are a group, for a window that covers them together.
+  for (const s of fleet.filter((s) => s.timezone === 'Europe/Madrid')) s.groups = ['spain'];
   let stack: Stack;
   let admin: string;
   let viewer: string;
@@ -148,7 +150,12 @@ describe('HQ admin pages, end to end', () => {
       await form.getByText('A window with this name exists already.').waitFor();
       await form.getByLabel('Name').fill('spain-nights');
       await form.getByLabel('A group of stores').tap();
+      // The form says what a group covers before anything is saved: nothing, for a name no store has.
+      const coverage = form.getByTestId('group-coverage');
+      await form.getByLabel('Group', { exact: true }).fill('spian');
+      await coverage.getByText('No configured store is in group spian: the window covers nothing there until one is.').waitFor();
       await form.getByLabel('Group', { exact: true }).fill('spain');
+      await coverage.getByText('In this group: S001 · Madrid Plaza 1, S002 · Barcelona Norte 2, S003 · Sevilla Sur 3').waitFor();
       await form.getByLabel('Every week').tap();
       await form.getByLabel('Friday').tap();
       await form.getByLabel('Monday').tap();
@@ -160,6 +167,20 @@ describe('HQ admin pages, end to end', () => {
       await weekly.waitFor();
       expect(await weekly.innerText()).toContain('Monday, Friday, 22:00–02:00');
       await page.screenshot({ path: join(ARTIFACTS, 'admin-maintenance-phone.png'), fullPage: true });
+
+      // Saved without a word of warning; one made for a group no store is in is saved too, and says so.
+      expect(await page.getByTestId('maint-created').locator('ul.warn').count()).toBe(0);
+      await form.getByLabel('Name').fill('typo-nights');
+      await form.getByLabel('A group of stores').tap();
+      await form.getByLabel('Group', { exact: true }).fill('spian');
+      await form.getByLabel('Every week').tap();
+      await form.getByLabel('Sunday').tap();
+      await form.getByLabel('From (store time)').fill('01:00');
+      await form.getByLabel('To (store time)').fill('03:00');
+      await create.tap();
+      await page.getByTestId('maint-created').getByText('No configured store is in group spian: the window covers nothing there until one is.').waitFor();
+      await page.locator('tr[data-window-id="typo-nights"]').waitFor();
+      await page.getByTestId('maint-created').screenshot({ path: join(ARTIFACTS, 'admin-maintenance-warning-phone.png') });
 
       const saved = await windows();
       expect(saved.find((w) => w.id === 'refit-S002')).toEqual({ id: 'refit-S002', storeIds: ['S002'], start: '2026-12-01T07:00', end: '2026-12-01T10:30', source: 'api' });
@@ -178,7 +199,7 @@ describe('HQ admin pages, end to end', () => {
       await page.getByTestId('confirm').getByRole('button', { name: 'Yes, delete' }).tap();
       await page.getByRole('status').getByText('Deleted: refit-S002').waitFor();
       await page.locator('tr[data-window-id="refit-S002"]').waitFor({ state: 'detached' });
-      expect((await windows()).map((w) => w.id).sort()).toEqual(['night-updates', 'spain-nights']);
+      expect((await windows()).map((w) => w.id).sort()).toEqual(['night-updates', 'spain-nights', 'typo-nights']);
     } finally {
       await context.close();
     }

@@ -15,6 +15,8 @@ export interface DemoStore {
   silent?: boolean;
   /** Component states per till, applied on top of "all ok". */
   faults?: Record<string, Record<string, string>>;
+  /** Groups for maintenance windows. */
+  groups?: string[];
 }
 
 const CITIES: [string, string, string, string][] = [
@@ -73,6 +75,7 @@ export function fleetYaml(stores: DemoStore[]): string {
       `    hours: ${s.closed ? NEVER : ALL_DAY}`,
       `    provider: pilot`,
     );
+    if (s.groups) lines.push(`    groups: [${s.groups.join(', ')}]`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { WEEKDAYS, type MaintenanceWindow, type Weekday } from '@storepulse/protocol';
+import { WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow, type StoreGroup, type Weekday } from '@storepulse/protocol';
 import { isValidHours, type Interval } from '../opening-hours.js';
 import { mergeIntervals } from '../revenue/time.js';
 
@@ -32,6 +32,34 @@ export function maintenanceProblem(w: MaintenanceWindow): string | null {
   // Only comparable without a store's zone when both are local times or both are instants.
   if (hasOffset(w.start!) === hasOffset(w.end!) && end <= start) return 'end must be after start';
   return null;
+}
+
+/**
+ * Why a window would cover less than it names. Saving is not refused for this: a window is often made before the
+ * store it is for is configured, or before stores are put in its group, and covers them as soon as they are.
+ */
+export function maintenanceWarnings(w: MaintenanceWindow, stores: readonly MaintenanceTarget[]): MaintenanceWarning[] {
+  const ids = new Set(stores.map((s) => s.id));
+  const groups = new Set(stores.flatMap((s) => s.groups ?? []));
+  return [
+    ...(w.storeIds ?? []).filter((id) => !ids.has(id)).map((id) => ({
+      code: 'store_not_configured' as const,
+      subject: id,
+      message: `store ${id} is not configured: the window covers it once it is`,
+    })),
+    ...(w.groups ?? []).filter((g) => !groups.has(g)).map((g) => ({
+      code: 'group_without_stores' as const,
+      subject: g,
+      message: `no configured store is in group ${g}: the window covers nothing there until one is`,
+    })),
+  ];
+}
+
+/** Every group the stores are in, by name, with its stores: what a window may name. */
+export function storeGroups(stores: readonly MaintenanceTarget[]): StoreGroup[] {
+  const byGroup = new Map<string, string[]>();
+  for (const s of stores) for (const g of s.groups ?? []) byGroup.set(g, [...(byGroup.get(g) ?? []), s.id]);
+  return [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, storeIds]) => ({ group, storeIds: storeIds.sort() }));
 }
 
 export function coversStore(w: MaintenanceWindow, store: MaintenanceTarget): boolean {

@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type { LostRevenueToday } from '@storepulse/protocol';
+import type { LostRevenueToday, MaintenanceWarning } from '@storepulse/protocol';
 import type { IncidentRepository, IncidentQuery } from '../../adapters/sqlite/incident-repository.js';
 import type { StoreIncidentExtras } from '../../config/incidents-input.js';
 import type { Fleet, FleetChange } from '../../domain/fleet.js';
 import {
   IncidentEngine,
+  maintenanceWarnings,
   type EngineEffect,
   type EngineInput,
   type EngineState,
   type Incident,
   type IncidentTimings,
+  type MaintenanceTarget,
   type MaintenanceWindow,
   type StoreModel,
 } from '../../domain/incidents/index.js';
@@ -115,6 +117,8 @@ export class IncidentService {
 
   /** Starts the clock and learns the store models (now, then every 24 h). */
   start(): void {
+    // A window naming a store or group that is not configured covers nothing there: said at start, not refused.
+    for (const { window, source } of this.windows()) this.windowWarnings(window, source);
     this.every(this.deps.tickMs ?? TICK_MS, () => this.tick());
     this.every(MODELS_EVERY_MS, () => void this.rebuildModels());
     void this.rebuildModels();
@@ -173,6 +177,20 @@ export class IncidentService {
       ...this.deps.fileWindows.map((window) => ({ window, source: 'file' as const })),
       ...this.apiWindows.map((window) => ({ window, source: 'api' as const })),
     ];
+  }
+
+  /** The stores as maintenance windows see them (their ids and groups), for the API's warnings and group list. */
+  maintenanceTargets(): MaintenanceTarget[] {
+    return [...this.configs.values()].map((c) => incidentStore(c, this.deps.storeExtras[c.id]));
+  }
+
+  /** What a window names that no configured store answers to, logged once found. */
+  windowWarnings(window: MaintenanceWindow, source: WindowSource): MaintenanceWarning[] {
+    const warnings = maintenanceWarnings(window, this.maintenanceTargets());
+    if (warnings.length > 0) {
+      this.deps.log.warn({ windowId: window.id, source, warnings: warnings.map((w) => w.message) }, 'maintenance window names stores not configured');
+    }
+    return warnings;
   }
 
   isFileWindow(id: string): boolean {

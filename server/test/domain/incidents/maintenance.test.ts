@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeMaintenance, maintenanceIntervals, maintenanceProblem } from '../../../src/domain/incidents/index.js';
+import { activeMaintenance, maintenanceIntervals, maintenanceProblem, maintenanceWarnings, storeGroups } from '../../../src/domain/incidents/index.js';
 
 const madrid = { id: 's1', timezone: 'Europe/Madrid', groups: ['north'] };
 const span = (a: string, b: string) => ({ start: Date.parse(a), end: Date.parse(b) });
@@ -49,5 +49,23 @@ describe('maintenance windows', () => {
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: [], hours: '10:00-11:00' } })).toMatch(/weekdays/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['mon'], hours: '25:00-26:00' } })).toMatch(/HH:MM/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['mon'], hours: '10:00-11:00' } })).toBeNull();
+  });
+
+  it('says which stores and groups a window names that no configured store answers to, and nothing when all do', () => {
+    const stores = [madrid, { id: 's2', timezone: 'Europe/Madrid', groups: ['north', 'malls'] }, { id: 's3', timezone: 'Asia/Vladivostok' }];
+    const once = { start: '2026-12-06T22:00', end: '2026-12-07T02:00' };
+    expect(maintenanceWarnings({ id: 'w', storeIds: ['s1', 's3'], groups: ['north', 'malls'], ...once }, stores)).toEqual([]);
+    expect(maintenanceWarnings({ id: 'w', storeIds: ['s1', 's9'], groups: ['north', 'nrth'], ...once }, stores)).toEqual([
+      { code: 'store_not_configured', subject: 's9', message: 'store s9 is not configured: the window covers it once it is' },
+      { code: 'group_without_stores', subject: 'nrth', message: 'no configured store is in group nrth: the window covers nothing there until one is' },
+    ]);
+    // A group is a store's, not a window's: one named only by another window is still empty.
+    expect(maintenanceWarnings({ id: 'w', groups: ['south'], ...once }, stores).map((w) => w.code)).toEqual(['group_without_stores']);
+  });
+
+  it('lists the groups stores are in, by name, each with its stores', () => {
+    const stores = [{ id: 's2', timezone: 'UTC', groups: ['north', 'malls'] }, madrid, { id: 's3', timezone: 'UTC' }];
+    expect(storeGroups(stores)).toEqual([{ group: 'malls', storeIds: ['s2'] }, { group: 'north', storeIds: ['s1', 's2'] }]);
+    expect(storeGroups([{ id: 's3', timezone: 'UTC' }])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { isValidId, WEEKDAYS, type MaintenanceWindow, type Weekday } from '@storepulse/protocol';
+import { isValidId, WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow, type StoreGroup, type Weekday } from '@storepulse/protocol';
 import type { MaintenanceView } from '$lib/api.js';
 import { formatDateTime, weekdayNames } from '$lib/format.js';
 import { m } from '$lib/paraglide/messages.js';
@@ -68,4 +68,25 @@ export function whenText(w: Pick<MaintenanceView, 'start' | 'end' | 'recurrence'
     return m.maint_weekly({ days, hours: w.recurrence.hours.replace('-', '–') });
   }
   return m.maint_once({ start: wallTime(locale, w.start ?? ''), end: wallTime(locale, w.end ?? '') });
+}
+
+/** A warning from the server in the reader's language by its code; a code this page does not know keeps the server's English. */
+export function maintenanceWarningText(warning: MaintenanceWarning, names: Names): string {
+  switch (warning.code) {
+    case 'store_not_configured':
+      return m.maint_warn_store_not_configured({ store: names.store(warning.subject) });
+    case 'group_without_stores':
+      return m.maint_warn_group_without_stores({ group: warning.subject });
+    default:
+      return warning.message;
+  }
+}
+
+/** What the group typed into the form covers, said before saving: its stores, or that none is in it. */
+export function groupCoverage(group: string, groups: readonly StoreGroup[], names: Names): string | null {
+  const name = group.trim();
+  if (!name) return null;
+  const found = groups.find((g) => g.group === name);
+  if (!found) return m.maint_warn_group_without_stores({ group: name });
+  return m.maint_group_members({ stores: found.storeIds.map((id) => names.store(id)).join(', ') });
 }

@@ -1,12 +1,20 @@
 import Type from 'typebox';
-import { ID_PATTERN } from '@storepulse/protocol';
+import { ID_PATTERN, MAINTENANCE_WARNING_CODES } from '@storepulse/protocol';
 import { maintenanceInputProblem, toMaintenanceWindow } from '../../../config/incidents-input.js';
 import { MaintenanceInput } from '../../../config/incidents-schema.js';
+import { storeGroups } from '../../../domain/incidents/maintenance.js';
 import type { IncidentService } from '../../../services/incidents/incident-service.js';
 import { HQ, HQ_ADMIN, type App } from '../../types.js';
 import { NotFound } from './incidents.js';
 
 const WindowView = Type.Object({ ...MaintenanceInput.properties, source: Type.Enum(['file', 'api']) });
+const WindowSaved = Type.Object({
+  ...WindowView.properties,
+  warnings: Type.Array(Type.Object({ code: Type.Enum([...MAINTENANCE_WARNING_CODES]), subject: Type.String(), message: Type.String() }), {
+    description: 'Stores it names that are not configured, groups no configured store is in: saved all the same, it covers them once they are',
+  }),
+});
+const StoreGroupView = Type.Object({ group: Type.String(), storeIds: Type.Array(Type.String()) });
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
 
 export async function maintenanceRoutes(app: App, opts: { incidents: IncidentService }) {
@@ -15,6 +23,11 @@ export async function maintenanceRoutes(app: App, opts: { incidents: IncidentSer
     schema: { tags: ['maintenance'], summary: 'Maintenance windows, from the config file and from the API', response: { 200: Type.Array(WindowView) } },
   }, async () => opts.incidents.windows().map(({ window, source }) => ({ ...window, source })));
 
+  app.get('/api/maintenance/groups', {
+    config: { roles: HQ },
+    schema: { tags: ['maintenance'], summary: 'The groups stores are in (config file), each with its stores: what a window may name', response: { 200: Type.Array(StoreGroupView) } },
+  }, async () => storeGroups(opts.incidents.maintenanceTargets()));
+
   app.put('/api/maintenance/:id', {
     config: { roles: HQ_ADMIN },
     schema: {
@@ -22,7 +35,7 @@ export async function maintenanceRoutes(app: App, opts: { incidents: IncidentSer
       summary: 'Create or replace a maintenance window (local wall time of each store it covers; one-off or weekly)',
       params: IdParams,
       body: MaintenanceInput,
-      response: { 200: WindowView, 201: WindowView, 400: NotFound, 409: NotFound },
+      response: { 200: WindowSaved, 201: WindowSaved, 400: NotFound, 409: NotFound },
     },
   }, async (req, reply) => {
     if (req.body.id !== req.params.id) return reply.badRequest(`body id ${req.body.id} differs from the path's ${req.params.id}`);
@@ -31,7 +44,8 @@ export async function maintenanceRoutes(app: App, opts: { incidents: IncidentSer
     if (opts.incidents.isFileWindow(req.params.id)) return reply.conflict(`window ${req.params.id} is defined in the config file`);
     const window = toMaintenanceWindow(req.body);
     const created = opts.incidents.putWindow(window);
-    return reply.code(created ? 201 : 200).send({ ...window, source: 'api' as const });
+    const warnings = opts.incidents.windowWarnings(window, 'api');
+    return reply.code(created ? 201 : 200).send({ ...window, source: 'api' as const, warnings });
   });
 
   app.delete('/api/maintenance/:id', {
