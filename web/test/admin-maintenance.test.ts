@@ -86,6 +86,5 @@ describe('what a window covers', () => {
       'Store S001 · Madrid is not configured: the window covers it once it is.',
       'No configured store is in group spian: the window covers nothing there until one is.',
     ]);
-    for (const w of warnings) expect(maintenanceWarningText(w, names)).not.toBe(w.message);
   });
 });

@@ -117,6 +117,12 @@ describe('incidents across a restart, and maintenance windows', () => {
 
   it('saves a window naming a store or group nobody answers to, saying so, and lists the groups there are', async () => {
     expect(await (await api('/api/maintenance/groups')).json()).toEqual([{ group: 'central', storeIds: ['S001'] }]);
+    // HQ's to read, like the windows: a provider's or an agent's token is refused.
+    for (const role of ['hq-viewer', 'provider', 'agent']) {
+      const issued = await api('/api/tokens', { method: 'POST', body: JSON.stringify({ role, label: role, ...(role === 'provider' ? { providerId: 'pilot' } : {}) }) });
+      const { token } = (await issued.json()) as { token: string };
+      expect((await api('/api/maintenance/groups', { token })).status, role).toBe(role === 'hq-viewer' ? 200 : 403);
+    }
     const res = await api('/api/maintenance/night', {
       method: 'PUT',
       body: JSON.stringify({ id: 'night', storeIds: ['S404'], groups: ['central', 'centrl'], recurrence: { weekdays: ['mon'], hours: '01:00-02:00' } }),

@@ -153,6 +153,9 @@ describe('HQ ticket moves, end to end', () => {
         to: 'waiting_store', note: 'Till 2 needs a restart by the staff before we can connect', actor: { role: 'provider' },
       });
       expect(after.sla.paused).toBe(true);
+      // The card says so too: its clock stands still rather than counting down.
+      await expect.poll(() => card.locator('[data-urgency]').first().getAttribute('data-urgency')).toBe('paused');
+      expect(await card.locator('[data-urgency]').first().innerText()).toContain('paused');
       // From there the engineer takes it up again or checks in; HQ's own moves stay HQ's.
       expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', "I'm on site", 'Resolve']);
     } finally {
