@@ -62,6 +62,8 @@ export interface StoreSettings {
   avgBasket: number;
   /** Transactions one busy till completes in an hour: the capacity model's till speed when HQ knows it. */
   tillThroughput?: number;
+  /** Where the store's staff hear that a ticket waits for them (the provider's note with it). */
+  email?: string;
 }
 
 export interface StoreDetail extends Omit<StoreSummary, 'tills'> {

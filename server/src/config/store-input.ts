@@ -50,5 +50,6 @@ export function toStoreConfig(input: StoreInput): StoreConfig {
     conversion: input.conversion ?? DEFAULT_CONVERSION,
     avgBasket: input.avgBasket ?? DEFAULT_AVG_BASKET,
     ...(input.tillThroughput ? { tillThroughput: input.tillThroughput } : {}),
+    ...(input.email ? { email: input.email } : {}),
   };
 }

@@ -24,6 +24,9 @@ export const StoreInput = Type.Object(
     provider: Type.Optional(Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()])),
     conversion: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
     avgBasket: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    email: Type.Optional(
+      Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 254, description: "Where the store's staff hear that a ticket waits for them (needs SMTP)" }),
+    ),
     tillThroughput: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 600, description: 'Transactions one busy till completes in an hour, from the POS reports' }),
     ),

@@ -4,7 +4,7 @@ import type { TicketEffect } from '../domain/tickets/engine.js';
 import type { TicketEventType } from '../domain/tickets/types.js';
 import { detailLines, slackMessage, summaryLine, teamsMessage } from './chat.js';
 import type { Delivery, OutboxEntry } from './outbox.js';
-import { webhookBody } from './payload.js';
+import { webhookBody, type WebhookBody } from './payload.js';
 import type { EmailBody } from './senders.js';
 
 export interface DispatchContext {
@@ -20,6 +20,31 @@ const EMAIL_EVENTS: readonly TicketEventType[] = ['ticket.opened', 'sla.breached
 function escalationAddress(provider: Provider, notify: string): string | null {
   if (notify.includes('@')) return notify;
   return provider.contacts.find((c) => c.name === notify)?.email ?? null;
+}
+
+/**
+ * The store's own mail when a ticket starts waiting for it: what the provider asked (their note) and how to reach
+ * them. Store staff have no account here; their email is how the request reaches the till.
+ */
+function waitingForStoreMail(effect: TicketEffect, body: WebhookBody, provider: Provider, store: StoreConfig): EmailBody | null {
+  const t = effect.ticket;
+  if (!store.email || effect.type !== 'ticket.updated' || effect.detail.change !== 'status' || t.status !== 'waiting_store') return null;
+  const move = t.audit.at(-1);
+  const note = move?.to === 'waiting_store' ? move.note : null;
+  const reach = [
+    ...(provider.email ? [provider.email] : []),
+    ...provider.contacts.map((c) => [c.name, c.phone, c.email].filter(Boolean).join(', ')),
+  ];
+  const text = [
+    `${provider.name} needs something from ${store.name} before they can go on with ticket ${t.id}.`,
+    note ? `Their note: ${note}` : 'They left no note: ask them what they need.',
+    '',
+    ...detailLines(body),
+    ...(reach.length > 0 ? ['', `Reach ${provider.name}: ${reach.join('; ')}`] : []),
+    '',
+    "The ticket's SLA clock stands still until it moves on.",
+  ];
+  return { subject: `[storepulse] Waiting for ${store.name}: ${t.id} (${provider.name})`, text: text.join('\n') + '\n' };
 }
 
 /** The outbox entries one ticket effect calls for: the provider's subscribed webhooks and chats, and email. */
@@ -45,6 +70,8 @@ export function notificationsFor(effect: TicketEffect, ctx: DispatchContext): Ou
       if (addr) to.add(addr);
     }
     for (const target of to) out.push({ ...base, channel: 'email', target, body: JSON.stringify(mail) });
+    const storeMail = waitingForStoreMail(effect, body, provider, store);
+    if (storeMail && store.email) out.push({ ...base, channel: 'email', target: store.email, body: JSON.stringify(storeMail) });
   }
   return out;
 }

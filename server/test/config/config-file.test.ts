@@ -98,6 +98,14 @@ stores:
     expect(problemsOf(withRate('fast'))[0]).toMatch(/^stores\[0\]\.tillThroughput must be number/);
   });
 
+  it("takes a store's email for the staff, refusing one that is not an address", () => {
+    const withEmail = (email: string) => store('').replace('tills: [T1]', `tills: [T1]\n    email: "${email}"`);
+    expect(parseConfig(withEmail('granvia@shop.example'), 't').stores[0]!.email).toBe('granvia@shop.example');
+    expect(parseConfig(store(''), 't').stores[0]!.email).toBeUndefined();
+    expect(problemsOf(withEmail('granvia'))[0]).toMatch(/^stores\[0\]\.email must match /);
+    expect(problemsOf(withEmail('gran via@shop.example'))[0]).toMatch(/^stores\[0\]\.email must match /);
+  });
+
   it('refuses a bad till rule state and a broken YAML file', () => {
     expect(problemsOf(store('tillRules:\n  down: { printer: [on_fire] }\n  degraded: {}'))).toEqual([
       expect.stringMatching(/^tillRules\.down\.printer\[0\] must be one of ok, paper_low/),

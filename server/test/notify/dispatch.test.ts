@@ -78,6 +78,34 @@ describe('notificationsFor', () => {
     expect(notificationsFor(orphan!, ctx)).toEqual([]);
   });
 
+  it('mails the store when a ticket starts waiting for it, with the provider\'s note and how to reach them', () => {
+    const withEmail = new Map([...stores, ['S001', store({ email: 'granvia@shop.example' })]]);
+    const engine = new TicketEngine({ stores: withEmail, providers: [provider], config: DEFAULT_TICKETS_CONFIG });
+    const incident = { id: 'i1', storeId: 'S001', kind: 'till_down', tillIds: ['T1'], startedAt: '2026-11-10T09:58:00Z', details: 'POS app not responding' };
+    const [opened] = engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident }).effects;
+    const move = (to: 'waiting_store' | 'acknowledged', note: string | null) =>
+      engine.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: opened!.ticket.id, actor: { role: 'provider', id: 'pilot' }, to, note }).effects[0]!;
+    const storeMails = (effect: TicketEffect, context = { ...ctx, stores: withEmail }) =>
+      notificationsFor(effect, context).filter((o) => o.channel === 'email' && o.target === 'granvia@shop.example');
+
+    // Not for a new ticket or any other move: only the one that asks the store for something.
+    expect(storeMails(opened!)).toEqual([]);
+    const waiting = storeMails(move('waiting_store', 'Please restart till 1 and tell us when it is back'));
+    expect(waiting).toHaveLength(1);
+    const mail = JSON.parse(waiting[0]!.body) as { subject: string; text: string };
+    expect(mail.subject).toBe(`[storepulse] Waiting for Gran Vía: ${opened!.ticket.id} (Pilot Service)`);
+    expect(mail.text).toContain(`Pilot Service needs something from Gran Vía before they can go on with ticket ${opened!.ticket.id}.`);
+    expect(mail.text).toContain('Their note: Please restart till 1 and tell us when it is back');
+    expect(mail.text).toContain('Tills: T1');
+    expect(mail.text).toContain('Reach Pilot Service: support@pilot.example; Duty manager, duty@pilot.example');
+    expect(storeMails(move('acknowledged', null))).toEqual([]);
+    // Without a note the store is told to ask; without SMTP, or for a store without an address, nothing is sent.
+    const silent = move('waiting_store', null);
+    expect(JSON.parse(storeMails(silent)[0]!.body).text).toContain('They left no note: ask them what they need.');
+    expect(storeMails(silent, { ...ctx, stores: withEmail, email: false })).toEqual([]);
+    expect(notificationsFor(silent, ctx).filter((o) => o.channel === 'email')).toEqual([]);
+  });
+
   it('gives the same event id to the same effect, so a replay is not a second event', () => {
     const a = notificationsFor(effects().opened, ctx);
     const b = notificationsFor(effects().opened, ctx);
