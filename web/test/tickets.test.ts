@@ -153,9 +153,9 @@ describe('a refused move', () => {
   const refused = { type: 'refused' as const, code: 'invalid_transition' as const, allowed, wanted: 'acknowledged' as const, shown: 'open' as const, now: 'acknowledged' as const };
 
   it('says in the reader\'s language that someone moved the ticket meanwhile, and what the page can do now', () => {
-    expect(moveFailureText(refused, 'en')).toBe('Someone else has already moved this ticket. Its status now: Acknowledged. What you can do now: “I\'m on site” or “Resolve”.');
-    expect(moveFailureText(refused, 'ru')).toBe('Заявку уже изменил кто-то другой. Статус сейчас: Принята. Сейчас можно: «Я на месте» или «Решить».');
-    expect(moveFailureText(refused, 'es')).toBe('Otra persona ya ha cambiado este ticket. Estado actual: Aceptado. Ahora puede: «Estoy en la tienda» o «Resolver».');
+    expect(moveFailureText(refused, 'en')).toBe('Someone else has already moved this ticket. Its status now: Acknowledged. What you can do now: “Waiting for store”, “I\'m on site”, or “Resolve”.');
+    expect(moveFailureText(refused, 'ru')).toBe('Заявку уже изменил кто-то другой. Статус сейчас: Принята. Сейчас можно: «Ждать магазин», «Я на месте» или «Решить».');
+    expect(moveFailureText(refused, 'es')).toBe('Otra persona ya ha cambiado este ticket. Estado actual: Aceptado. Ahora puede: «Esperar a la tienda», «Estoy en la tienda» o «Resolver».');
     // Never the server's English.
     expect(moveFailureText(refused, 'ru')).not.toMatch(/cannot|provider/);
   });

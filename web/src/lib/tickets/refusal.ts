@@ -2,6 +2,7 @@ import type { TicketStatus } from '@storepulse/protocol';
 import { reasonLabel, ticketStatusLabel } from '$lib/i18n/labels.js';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
+import { PROVIDER_ACTIONS } from './tickets.js';
 
 /** Why a move did not go through, from the server's answer and the ticket as it was read again afterwards. */
 export type MoveFailure =
@@ -14,7 +15,7 @@ export type MoveFailure =
       wanted: TicketStatus;
       shown: TicketStatus;
       now: TicketStatus | null;
-      /** The moves this reader has buttons for; the provider's three when not given. */
+      /** The moves this reader has buttons for; the provider's when not given. */
       offered?: readonly TicketStatus[];
     }
   | { type: 'http'; status: number };
@@ -29,7 +30,6 @@ export const ACTION_LABEL: Partial<Record<TicketStatus, (inputs?: Record<string,
   open: m.action_reopen,
   cancelled: m.action_cancel_ticket,
 };
-const PROVIDER_OFFERS: readonly TicketStatus[] = ['acknowledged', 'on_site', 'resolved'];
 
 /**
  * A refused or failed move in the reader's language, never the server's English: a 409 says that the ticket has
@@ -51,7 +51,7 @@ export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): s
   }
   const head =
     f.now !== null && f.now !== f.shown ? m.action_moved_meanwhile({ status: status(f.now) }, o) : m.action_not_from({ status: status(f.now ?? f.shown) }, o);
-  const offered = f.offered ?? PROVIDER_OFFERS;
+  const offered: readonly TicketStatus[] = f.offered ?? PROVIDER_ACTIONS;
   const moves = f.allowed.flatMap((a) => {
     const action = offered.includes(a.to) ? ACTION_LABEL[a.to] : undefined;
     return action ? [quote(action({}, o))] : [];
