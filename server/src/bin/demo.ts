@@ -32,10 +32,11 @@ const DEMO_REGIONS: Record<string, string> = {
 
 try {
   mkdirSync(dataDir, { recursive: true });
-  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: 42 }).map((s) => ({
-    ...s,
-    ...(DEMO_REGIONS[s.city] ? { region: DEMO_REGIONS[s.city] } : {}),
-  }));
+  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: 42 }).map((s) => {
+    const region = DEMO_REGIONS[s.city];
+    // Each region is also a maintenance group ("iberia", "usa-east"), for windows that cover it at once.
+    return { ...s, ...(region ? { region, groups: [region.toLowerCase().replace(/\s+/g, '-')] } : {}) };
+  });
   const providers = demoProviders(fleet, Date.now());
   const configPath = join(dataDir, 'storepulse.demo.yaml');
   writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump({ stores: fleet, providers: providers.list, hq: DEMO_HQ }, { flowLevel: 3 })}`);
