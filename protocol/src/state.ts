@@ -71,6 +71,8 @@ export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
   tills: TillView[];
   hours: WeekHours;
   provider: string | null;
+  /** The staff's email, for whoever works on the store's tickets to reach them; null when none is configured. */
+  email: string | null;
   /** The service providers serving the store, by its config or by their contracts (ids or cities), and for which faults. */
   providers: { id: string; name: string; categories: string[] }[];
   /**

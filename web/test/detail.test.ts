@@ -26,6 +26,7 @@ const detail: StoreDetail = {
   tills: [till('t1', 'up'), till('t2', 'up')],
   hours: { mon: '09:00-21:00', tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
   provider: 'acme',
+  email: null,
   providers: [{ id: 'acme', name: 'Acme Retail Service', categories: ['all'] }],
 };
 

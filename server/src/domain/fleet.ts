@@ -213,5 +213,6 @@ export function storeDetail(store: StoreRecord): Omit<StoreDetail, 'providers'> 
     tills: [...store.tills.values()].map(tillView),
     hours: store.config.hours,
     provider: store.config.provider,
+    email: store.config.email ?? null,
   };
 }

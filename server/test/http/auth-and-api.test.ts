@@ -135,7 +135,7 @@ describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
   });
 
   it('shows HQ every setting of a store, so a GET, a change and a PUT keep the rest; providers do not see them', async () => {
-    const full = { ...S003, id: 'S005', region: 'LatAm', holidays: ['2026-12-25'], conversion: 0.31, avgBasket: 420, tillThroughput: 28 };
+    const full = { ...S003, id: 'S005', region: 'LatAm', holidays: ['2026-12-25'], conversion: 0.31, avgBasket: 420, tillThroughput: 28, email: 'reforma@shop.example' };
     expect((await h.api('/api/stores/S005', { method: 'PUT', body: JSON.stringify(full) })).status).toBe(201);
     const read = async (token?: string) => (await (await h.api('/api/stores/S005', { token })).json()) as StoreDetail;
     expect((await read()).settings).toEqual(full);
@@ -146,12 +146,16 @@ describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
     expect(((await edit.json()) as StoreDetail).settings).toEqual({ ...full, hours: { ...full.hours, sun: '10:00-14:00' } });
 
     // Left out, conversion and basket fall back to the defaults, and that is what HQ is shown.
-    const { conversion, avgBasket, tillThroughput, holidays, region, ...bare } = full;
+    // The staff's email is there for whoever works on the store's tickets, the provider included.
+    expect((await read(pilot)).email).toBe('reforma@shop.example');
+    expect((await h.api('/api/stores/S005', { method: 'PUT', body: JSON.stringify({ ...full, email: 'not an address' }) })).status).toBe(400);
+    const { conversion, avgBasket, tillThroughput, holidays, region, email, ...bare } = full;
     await h.api('/api/stores/S005', { method: 'PUT', body: JSON.stringify(bare) });
     expect((await read()).settings).toEqual({ ...bare, holidays: [], conversion: 0.2, avgBasket: 30 });
 
     const asProvider = await read(pilot);
     expect(asProvider.id).toBe('S005');
+    expect(asProvider.email).toBeNull();
     expect(asProvider).not.toHaveProperty('settings');
     expect((await h.api('/api/stores/S005', { method: 'DELETE' })).status).toBe(204);
   });

@@ -17,6 +17,8 @@ export interface DemoStore {
   faults?: Record<string, Record<string, string>>;
   /** Groups for maintenance windows. */
   groups?: string[];
+  /** Where the store's staff are reached. */
+  email?: string;
 }
 
 const CITIES: [string, string, string, string][] = [
@@ -50,6 +52,7 @@ export function demoFleet(count: number): DemoStore[] {
       tills: Array.from({ length: tillCount }, (_, t) => `T${t + 1}`),
     });
   }
+  stores[0]!.email = 'staff-s001@shop.example';
   const at = (n: number) => stores[n % stores.length]!;
   at(4).faults = { T1: { printer: 'paper_low' } };
   at(7).faults = { T2: { payment: 'unreachable' }, T1: { printer: 'paper_out' } };
@@ -76,6 +79,7 @@ export function fleetYaml(stores: DemoStore[]): string {
       `    provider: pilot`,
     );
     if (s.groups) lines.push(`    groups: [${s.groups.join(', ')}]`);
+    if (s.email) lines.push(`    email: ${s.email}`);
   }
   return lines.join('\n') + '\n';
 }

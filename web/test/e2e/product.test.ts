@@ -111,6 +111,8 @@ describe('the storepulse web app, end to end', () => {
       await page.locator('[data-testid="store-incidents"] tr[data-incident-id]').first().waitFor({ timeout: 10_000 });
       expect(await page.locator('[data-testid="store-incidents"] tr[data-status="open"]').count()).toBeGreaterThan(0);
       expect(await page.getByTestId('store-providers').innerText()).toBe('Pilot Service');
+      // The staff's address, to write to from the page.
+      expect(await page.getByTestId('store-email').getByRole('link').getAttribute('href')).toBe('mailto:staff-s001@shop.example');
       const t1 = page.locator('.till[data-till-id="T1"]');
       await t1.locator('.till-incidents li').first().waitFor();
       expect(await t1.locator('.till-incidents li').first().innerText()).toContain('store down');

@@ -43,6 +43,7 @@ const StoreDetail = Type.Object({
   tills: Type.Array(TillView),
   hours: StoreInput.properties.hours,
   provider: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()], { description: "The staff's email, for whoever works on the store's tickets to reach them" }),
   providers: Type.Array(
     Type.Object({ id: Type.String(), name: Type.String(), categories: Type.Array(Type.String()) }),
     { description: 'Who serves the store (its config or contracts by id or city) and for which faults; a provider sees only itself' },
