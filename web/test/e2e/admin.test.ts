@@ -214,8 +214,10 @@ describe('HQ admin pages, end to end', () => {
         const nav = page.getByRole('navigation');
         await nav.getByRole('link', { name: 'Stores' }).waitFor();
         expect(await nav.getByRole('link', { name: 'Tokens' }).count()).toBe(0);
-        expect(await nav.getByRole('link', { name: 'Maintenance' }).count()).toBe(0);
-        for (const [path, form] of [['/admin/tokens', 'issue-form'], ['/admin/maintenance', 'maintenance-form']]) {
+        // HQ viewers read the maintenance windows (why a store's faults open no tickets); providers do not.
+        expect(await nav.getByRole('link', { name: 'Maintenance' }).count()).toBe(token === viewer ? 1 : 0);
+        const closed = token === viewer ? [['/admin/tokens', 'issue-form']] : [['/admin/tokens', 'issue-form'], ['/admin/maintenance', 'maintenance-form']];
+        for (const [path, form] of closed) {
           await page.goto(`${stack.server.url}${path}`);
           await page.getByTestId('not-allowed').getByText('Only an HQ administrator may manage this page.').waitFor();
           expect(await page.getByTestId(form!).count()).toBe(0);
@@ -223,6 +225,21 @@ describe('HQ admin pages, end to end', () => {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  it('shows an HQ viewer the maintenance windows read-only: no form, no delete', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      await page.getByRole('navigation').getByRole('link', { name: 'Maintenance' }).click();
+      await page.waitForURL('**/admin/maintenance');
+      await page.getByTestId('maint-read-only').getByText('Read-only: only an HQ administrator makes or deletes windows.').waitFor();
+      await page.locator('tr[data-window-id="night-updates"]').waitFor();
+      expect(await page.getByTestId('maintenance-form').count()).toBe(0);
+      expect(await page.locator('tr[data-window-id] button').count()).toBe(0);
+    } finally {
+      await context.close();
     }
   });
 
