@@ -73,6 +73,8 @@ export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
   provider: string | null;
   /** The staff's email, for whoever works on the store's tickets to reach them; null when none is configured. */
   email: string | null;
+  /** The maintenance window the store is in now (faults open no incidents) and when that stretch ends; else null. */
+  maintenance: { windowId: string; until: string } | null;
   /** The service providers serving the store, by its config or by their contracts (ids or cities), and for which faults. */
   providers: { id: string; name: string; categories: string[] }[];
   /**

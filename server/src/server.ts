@@ -127,6 +127,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     cleanups.push(() => incidents.close());
     incidents.start();
+    stores.useMaintenance((storeId) => incidents.maintenanceNow(storeId));
 
     let broker: EmbeddedBroker | null = null;
     let mqttUrl: string;

@@ -27,6 +27,7 @@ const detail: StoreDetail = {
   hours: { mon: '09:00-21:00', tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
   provider: 'acme',
   email: null,
+  maintenance: null,
   providers: [{ id: 'acme', name: 'Acme Retail Service', categories: ['all'] }],
 };
 

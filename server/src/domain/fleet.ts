@@ -205,7 +205,7 @@ export function storeSummary(store: StoreRecord): StoreSummary {
 }
 
 /** A store with each till; who serves it comes from the providers' contracts, which the caller knows. */
-export function storeDetail(store: StoreRecord): Omit<StoreDetail, 'providers'> {
+export function storeDetail(store: StoreRecord): Omit<StoreDetail, 'providers' | 'maintenance'> {
   const { tills: tillCountsValue, ...summary } = storeSummary(store);
   return {
     ...summary,

@@ -35,6 +35,13 @@ export class StoreService {
     return this.fleet.stores.has(id);
   }
 
+  private maintenanceOf: (storeId: string) => StoreDetail['maintenance'] = () => null;
+
+  /** Where a store's current maintenance comes from (the incident service, built after this one). */
+  useMaintenance(lookup: (storeId: string) => StoreDetail['maintenance']): void {
+    this.maintenanceOf = lookup;
+  }
+
   get(who: Principal, id: string): StoreDetail | null {
     const store = this.fleet.stores.get(id);
     return store && this.access.canSee(who, store.config) ? this.detail(who, store) : null;
@@ -63,7 +70,7 @@ export class StoreService {
       .providersOf(store.config)
       .filter((p) => who.role !== 'provider' || p.id === who.providerId)
       .map((p) => ({ id: p.id, name: p.name, categories: p.categories === 'all' ? ['all'] : [...p.categories] }));
-    const detail = { ...storeDetail(store), providers };
+    const detail = { ...storeDetail(store), providers, maintenance: this.maintenanceOf(store.config.id) };
     if (seesEverything(who)) return { ...detail, settings: store.config };
     // The store's configured provider is another company's name when this one serves it by a city contract.
     return who.role === 'provider' && detail.provider !== who.providerId ? { ...detail, provider: null } : detail;

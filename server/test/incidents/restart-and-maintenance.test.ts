@@ -106,8 +106,11 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect((await put('refit', window, viewer)).status).toBe(403);
     expect((await put('file-window', { id: 'file-window', storeIds: ['S001'], recurrence: { weekdays: ['sun'], hours: '02:00-04:00' } })).status).toBe(409);
     expect((await api('/api/maintenance/file-window', { method: 'DELETE' })).status).toBe(409);
+    expect(((await (await api('/api/stores/S001')).json()) as { maintenance: unknown }).maintenance).toBeNull();
     const created = await put('refit', window);
     expect(created.status).toBe(201);
+    // The store page says the store is in it now, and until when.
+    expect(((await (await api('/api/stores/S001')).json()) as { maintenance: unknown }).maintenance).toEqual({ windowId: 'refit', until: window.end });
     expect(((await created.json()) as { warnings: unknown[] }).warnings).toEqual([]);
     expect((await put('refit', window)).status).toBe(200);
 

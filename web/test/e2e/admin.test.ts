@@ -243,6 +243,33 @@ describe('HQ admin pages, end to end', () => {
     }
   });
 
+  it('says on the store page that the store is in maintenance, and until when', async () => {
+    const now = Date.now();
+    const window = { id: 'refit-now', storeIds: ['S003'], start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() };
+    const put = await fetch(`${stack.server.url}/api/maintenance/refit-now`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(window),
+    });
+    expect(put.status).toBe(201);
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/stores/S003`);
+      const banner = page.getByTestId('store-maintenance');
+      await banner.waitFor();
+      const until = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(now + 3_600_000);
+      expect(await banner.innerText()).toBe(`In maintenance (refit-now) until ${until}, store time: faults here open no incidents and no tickets.`);
+      await page.screenshot({ path: join(ARTIFACTS, 'store-maintenance.png') });
+      // Another store is not in it.
+      await page.goto(`${stack.server.url}/stores/S004`);
+      await page.getByTestId('store-state').waitFor();
+      expect(await page.getByTestId('store-maintenance').count()).toBe(0);
+    } finally {
+      await context.close();
+      await fetch(`${stack.server.url}/api/maintenance/refit-now`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    }
+  });
+
   it('marks the token this browser is signed in with, and revoking it signs this browser out', async () => {
     const own = await stack.issue('hq-admin', { label: 'HQ admin Bea' });
     const { context, page } = await stack.signedIn(own);

@@ -106,6 +106,17 @@ export function maintenanceIntervals(
   return mergeIntervals(windows.filter((w) => coversStore(w, store)).flatMap((w) => windowIntervals(w, store.timezone, from, to)));
 }
 
+/** How far ahead the end of a maintenance stretch is looked for: a week, a weekly window's longest run. */
+const STRETCH_LOOKAHEAD_MS = 8 * 86_400_000;
+
+/** The window a store is in at `at` and when its maintenance (windows that overlap, merged) ends, or null. */
+export function maintenanceNow(windows: readonly MaintenanceWindow[], store: MaintenanceTarget, at: number): { windowId: string; until: number } | null {
+  const active = activeMaintenance(windows, store, at);
+  if (!active) return null;
+  const stretch = maintenanceIntervals(windows, store, at, at + STRETCH_LOOKAHEAD_MS).find((i) => i.start <= at && at < i.end);
+  return { windowId: active.id, until: stretch?.end ?? at };
+}
+
 /** The window a store is in at `at`, or null. */
 export function activeMaintenance(windows: readonly MaintenanceWindow[], store: MaintenanceTarget, at: number): MaintenanceWindow | null {
   for (const w of windows) {

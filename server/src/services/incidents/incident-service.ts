@@ -5,6 +5,7 @@ import type { StoreIncidentExtras } from '../../config/incidents-input.js';
 import type { Fleet, FleetChange } from '../../domain/fleet.js';
 import {
   IncidentEngine,
+  maintenanceNow,
   maintenanceWarnings,
   type EngineEffect,
   type EngineInput,
@@ -182,6 +183,14 @@ export class IncidentService {
   /** The stores as maintenance windows see them (their ids and groups), for the API's warnings and group list. */
   maintenanceTargets(): MaintenanceTarget[] {
     return [...this.configs.values()].map((c) => incidentStore(c, this.deps.storeExtras[c.id]));
+  }
+
+  /** The window a store is in now and when its maintenance ends, or null (and null for a store not configured). */
+  maintenanceNow(storeId: string): { windowId: string; until: string } | null {
+    const config = this.configs.get(storeId);
+    if (!config) return null;
+    const now = maintenanceNow(this.windows().map((w) => w.window), incidentStore(config, this.deps.storeExtras[storeId]), this.now());
+    return now && { windowId: now.windowId, until: new Date(now.until).toISOString() };
   }
 
   /** What a window names that no configured store answers to, logged once found. */

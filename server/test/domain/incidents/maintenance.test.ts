@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeMaintenance, maintenanceIntervals, maintenanceProblem, maintenanceWarnings, storeGroups } from '../../../src/domain/incidents/index.js';
+import { activeMaintenance, maintenanceIntervals, maintenanceNow, maintenanceProblem, maintenanceWarnings, storeGroups } from '../../../src/domain/incidents/index.js';
 
 const madrid = { id: 's1', timezone: 'Europe/Madrid', groups: ['north'] };
 const span = (a: string, b: string) => ({ start: Date.parse(a), end: Date.parse(b) });
@@ -67,5 +67,17 @@ describe('maintenance windows', () => {
     const stores = [{ id: 's2', timezone: 'UTC', groups: ['north', 'malls'] }, madrid, { id: 's3', timezone: 'UTC' }];
     expect(storeGroups(stores)).toEqual([{ group: 'malls', storeIds: ['s2'] }, { group: 'north', storeIds: ['s1', 's2'] }]);
     expect(storeGroups([{ id: 's3', timezone: 'UTC' }])).toEqual([]);
+  });
+
+  it('says which window a store is in now and when its maintenance ends, windows that run on merged', () => {
+    // Saturday 22:00-02:00 in Madrid (UTC+1 in December), and a one-off that carries it on to 04:00.
+    const nightly = { id: 'nightly', groups: ['north'], recurrence: { weekdays: ['sat' as const], hours: '22:00-02:00' } };
+    const refit = { id: 'refit', storeIds: ['s1'], start: '2026-12-06T01:30', end: '2026-12-06T04:00' };
+    const at = (iso: string) => Date.parse(iso);
+    expect(maintenanceNow([nightly], madrid, at('2026-12-05T23:00:00Z'))).toEqual({ windowId: 'nightly', until: at('2026-12-06T01:00:00Z') });
+    expect(maintenanceNow([nightly, refit], madrid, at('2026-12-05T23:00:00Z'))).toEqual({ windowId: 'nightly', until: at('2026-12-06T03:00:00Z') });
+    expect(maintenanceNow([nightly, refit], madrid, at('2026-12-06T02:00:00Z'))).toEqual({ windowId: 'refit', until: at('2026-12-06T03:00:00Z') });
+    expect(maintenanceNow([nightly, refit], madrid, at('2026-12-06T03:00:00Z'))).toBeNull();
+    expect(maintenanceNow([nightly], { ...madrid, groups: [] }, at('2026-12-05T23:00:00Z'))).toBeNull();
   });
 });

@@ -44,6 +44,9 @@ const StoreDetail = Type.Object({
   hours: StoreInput.properties.hours,
   provider: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()], { description: "The staff's email, for whoever works on the store's tickets to reach them" }),
+  maintenance: Type.Union([Type.Object({ windowId: Type.String(), until: Type.String({ format: 'date-time' }) }), Type.Null()], {
+    description: 'The maintenance window the store is in now (its faults open no incidents) and when that stretch ends',
+  }),
   providers: Type.Array(
     Type.Object({ id: Type.String(), name: Type.String(), categories: Type.Array(Type.String()) }),
     { description: 'Who serves the store (its config or contracts by id or city) and for which faults; a provider sees only itself' },
