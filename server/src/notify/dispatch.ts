@@ -26,7 +26,7 @@ function escalationAddress(provider: Provider, notify: string): string | null {
  * The store's own mail when a ticket starts waiting for it: what the provider asked (their note) and how to reach
  * them. Store staff have no account here; their email is how the request reaches the till.
  */
-function waitingForStoreMail(effect: TicketEffect, body: WebhookBody, provider: Provider, store: StoreConfig): EmailBody | null {
+function waitingForStoreMail(effect: TicketEffect, body: WebhookBody, provider: Provider, store: StoreConfig): { to: string; mail: EmailBody } | null {
   const t = effect.ticket;
   if (!store.email || effect.type !== 'ticket.updated' || effect.detail.change !== 'status' || t.status !== 'waiting_store') return null;
   const move = t.audit.at(-1);
@@ -44,7 +44,7 @@ function waitingForStoreMail(effect: TicketEffect, body: WebhookBody, provider: 
     '',
     "The ticket's SLA clock stands still until it moves on.",
   ];
-  return { subject: `[storepulse] Waiting for ${store.name}: ${t.id} (${provider.name})`, text: text.join('\n') + '\n' };
+  return { to: store.email, mail: { subject: `[storepulse] Waiting for ${store.name}: ${t.id} (${provider.name})`, text: text.join('\n') + '\n' } };
 }
 
 /** The outbox entries one ticket effect calls for: the provider's subscribed webhooks and chats, and email. */
@@ -71,7 +71,7 @@ export function notificationsFor(effect: TicketEffect, ctx: DispatchContext): Ou
     }
     for (const target of to) out.push({ ...base, channel: 'email', target, body: JSON.stringify(mail) });
     const storeMail = waitingForStoreMail(effect, body, provider, store);
-    if (storeMail && store.email) out.push({ ...base, channel: 'email', target: store.email, body: JSON.stringify(storeMail) });
+    if (storeMail) out.push({ ...base, channel: 'email', target: storeMail.to, body: JSON.stringify(storeMail.mail) });
   }
   return out;
 }

@@ -119,7 +119,8 @@ export class IncidentService {
   /** Starts the clock and learns the store models (now, then every 24 h). */
   start(): void {
     // A window naming a store or group that is not configured covers nothing there: said at start, not refused.
-    for (const { window, source } of this.windows()) this.windowWarnings(window, source);
+    const targets = this.maintenanceTargets();
+    for (const { window, source } of this.windows()) this.windowWarnings(window, source, targets);
     this.every(this.deps.tickMs ?? TICK_MS, () => this.tick());
     this.every(MODELS_EVERY_MS, () => void this.rebuildModels());
     void this.rebuildModels();
@@ -194,8 +195,8 @@ export class IncidentService {
   }
 
   /** What a window names that no configured store answers to, logged once found. */
-  windowWarnings(window: MaintenanceWindow, source: WindowSource): MaintenanceWarning[] {
-    const warnings = maintenanceWarnings(window, this.maintenanceTargets());
+  windowWarnings(window: MaintenanceWindow, source: WindowSource, targets = this.maintenanceTargets()): MaintenanceWarning[] {
+    const warnings = maintenanceWarnings(window, targets);
     if (warnings.length > 0) {
       this.deps.log.warn({ windowId: window.id, source, warnings: warnings.map((w) => w.message) }, 'maintenance window names stores not configured');
     }
