@@ -158,16 +158,17 @@ describe('probes against real processes and sockets', () => {
     await src.read();
     warnings.length = 0;
     appendFileSync(csv, `2026-11-23T10:00:01Z;12,50\n2026-11-23T10:00:02Z,\n2026-11-23T10:00:03Z,0x10\n${'x'.repeat(500)}\n`
-      + '2026-11-23T10:00:05Z,12,50\n');
-    expect(await src.read()).toEqual({ transactions: 1, revenue: 12.5 });
-    expect(src.rejectedLines).toBe(4);
+      + '2026-11-23T10:00:05Z,12,50\n2026-11-23T10:00:06Z,"12.50\n"2026-11-23T10:00:07Z","2,00"\n');
+    expect(await src.read()).toEqual({ transactions: 2, revenue: 14.5 });
+    expect(src.rejectedLines).toBe(5);
     expect(warnings).toEqual([
       { o: { file: csv, lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' },
       { o: { file: csv, lines: 1, first: '2026-11-23T10:00:05Z,12,50' }, msg: expect.stringMatching(/^POS export: refused lines whose amount a column of digits follows with "," as the separator/) },
+      { o: { file: csv, lines: 1, first: '2026-11-23T10:00:06Z,"12.50' }, msg: 'POS export: refused lines with a quote left open or text after a closing quote' },
     ]);
     appendFileSync(csv, '2026-11-23T10:00:04Z,1\n');
     await src.read();
-    expect(warnings).toHaveLength(2); // a clean read says nothing
+    expect(warnings).toHaveLength(3); // a clean read says nothing
   });
 
   it('sales: a bin that could not be spooled is not lost: the next one covers its interval and sales', async () => {
