@@ -37,6 +37,14 @@ export interface StoreSummary {
   state: StoreState;
   since: string;
   tills: TillCounts;
+  /** The maintenance window the store is in now (its faults open no incidents) and when that stretch ends; else null. */
+  maintenance: StoreMaintenance | null;
+}
+
+export interface StoreMaintenance {
+  windowId: string;
+  /** ISO UTC: when the windows that hold the store, merged, end. */
+  until: string;
 }
 
 /** A store as HQ configures it (config file or API), defaults filled in: what PUT /api/stores/:id takes. */
@@ -73,8 +81,6 @@ export interface StoreDetail extends Omit<StoreSummary, 'tills'> {
   provider: string | null;
   /** The staff's email, for whoever works on the store's tickets to reach them; null when none is configured. */
   email: string | null;
-  /** The maintenance window the store is in now (faults open no incidents) and when that stretch ends; else null. */
-  maintenance: { windowId: string; until: string } | null;
   /** The service providers serving the store, by its config or by their contracts (ids or cities), and for which faults. */
   providers: { id: string; name: string; categories: string[] }[];
   /**

@@ -31,6 +31,8 @@ export interface ServerEvents {
   /** Figures, tills, kind or severity changed; also the final net after the hour following recovery. */
   'incident:updated': [incident: Incident];
   'incident:closed': [incident: Incident];
+  /** Stores that entered or left a maintenance window, or moved to another: the wall shows it. */
+  'maintenance:changed': [storeIds: string[]];
   /** A token stopped being valid: connections it opened must end now, not at their next handshake. */
   'token:revoked': [tokenId: string];
 }

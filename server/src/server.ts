@@ -127,7 +127,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     cleanups.push(() => incidents.close());
     incidents.start();
-    stores.useMaintenance((storeId) => incidents.maintenanceNow(storeId));
+    stores.useMaintenance((storeId) => incidents.maintenanceOf(storeId));
 
     let broker: EmbeddedBroker | null = null;
     let mqttUrl: string;
@@ -191,6 +191,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       bus,
       auth,
       access,
+      maintenanceOf: (storeId) => incidents.maintenanceOf(storeId),
       log: log.child({ component: 'live' }),
       onAuthFailure: () => metrics.authFailures.inc({ channel: 'socket' }),
       allowedOrigins: env.allowedOrigins,

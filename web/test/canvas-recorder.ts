@@ -24,6 +24,8 @@ export class CanvasRecorder {
   lineJoin = 'miter';
   lineWidth = 1;
   readonly texts: DrawnText[] = [];
+  /** The icons' paths stroked, in order. */
+  readonly icons: unknown[] = [];
   private readonly painted: string[] = [];
 
   measureText(text: string) {
@@ -36,6 +38,7 @@ export class CanvasRecorder {
   /** A path of its own is an icon, drawn in the text's colour; a bare stroke paints the current path (hatching). */
   stroke(path?: unknown) {
     if (path === undefined) this.painted.push(this.strokeStyle);
+    else this.icons.push(path);
   }
   fillText(text: string) {
     this.texts.push({ text, colour: this.fillStyle, alpha: this.globalAlpha, under: [...new Set(this.painted)] });
@@ -61,4 +64,4 @@ export class CanvasRecorder {
 }
 
 /** Stand-ins for the icons' Path2D objects, which Node does not have. */
-export const NO_ICONS = { ok: {}, degraded: {}, down: {}, offline: {}, closed: {} } as unknown as Record<StoreState, Path2D>;
+export const NO_ICONS = { ok: {}, degraded: {}, down: {}, offline: {}, closed: {}, maintenance: {} } as unknown as Record<StoreState | 'maintenance', Path2D>;

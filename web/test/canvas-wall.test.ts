@@ -47,6 +47,30 @@ describe('canvas wall text', () => {
   });
 });
 
+describe('canvas wall maintenance', () => {
+  const palette = { bg: { down: 'red' }, text: { down: 'white' }, page: 'page', plain: 'text' } as unknown as Palette;
+  const tile = { slot: 0, state: 'down' as const, title: 'Madrid Centro', tills: '0/2', loss: null, recovering: false, maintenance: true };
+  const layout = { columns: 1, rows: 1, width: 166, height: 96, gap: 4, density: 'm' as const };
+
+  it('draws a wrench beside the title of a store in maintenance, besides the state icon', () => {
+    const rec = new CanvasRecorder();
+    drawTiles(rec.context, [tile], [], layout, palette, NO_ICONS, null);
+    expect(rec.icons).toEqual([NO_ICONS.down, NO_ICONS.maintenance]);
+    const plain = new CanvasRecorder();
+    drawTiles(plain.context, [{ ...tile, maintenance: false }], [], layout, palette, NO_ICONS, null);
+    expect(plain.icons).toEqual([NO_ICONS.down]);
+  });
+
+  it('leaves it out while the wall is stale, and on one-line tiles, whose label says it', () => {
+    const stale = new CanvasRecorder();
+    drawTiles(stale.context, [tile], [], layout, { ...palette, bg: { closed: 'grey' }, text: { closed: 'black' } } as unknown as Palette, NO_ICONS, 'stale');
+    expect(stale.icons).not.toContain(NO_ICONS.maintenance);
+    const small = new CanvasRecorder();
+    drawTiles(small.context, [tile], [], { ...layout, width: 40, height: 16, density: 'xs' }, palette, NO_ICONS, null);
+    expect(small.icons).toEqual([NO_ICONS.down]);
+  });
+});
+
 describe('canvas wall group headers', () => {
   const measure = (t: string) => [...t].length * 10;
 

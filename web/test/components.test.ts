@@ -207,3 +207,26 @@ describe('StoreTile lost revenue', () => {
     expect(body).toContain('aria-label="Madrid Centro, Madrid: OK, 2 of 2 tills up, €1.2K lost, recovering"');
   });
 });
+
+describe('StoreTile maintenance', () => {
+  const maintenance = { windowId: 'pos-upgrade', until: '2026-12-06T04:00:00Z' };
+
+  it('puts a wrench and "maintenance" where the city goes, and reads out until when, in store time', () => {
+    const store = summary('mad-01', 'down', { name: 'Madrid Centro', tills: tills({ up: 0, down: 2 }), maintenance });
+    const body = render(StoreTile, { props: { store } }).body;
+    expect(body).toContain('data-maintenance="pos-upgrade"');
+    expect(body).toMatch(/<span class="city[^"]*"><svg[^>]*><use href="#icon-wrench"><\/use><\/svg>(<!---->)? Maintenance<\/span>/);
+    expect(body).not.toMatch(/class="city[^"]*">Madrid</);
+    // 04:00 UTC is 05:00 in Madrid.
+    expect(body).toContain('aria-label="Madrid Centro, Madrid: Down, 0 of 2 tills up, in maintenance until Dec 6, 2026, 5:00 AM, store time"');
+  });
+
+  it('shows nothing of it on a store no window holds, nor the corner wrench over the stale mark', () => {
+    const plain = render(StoreTile, { props: { store: summary('mad-01', 'down') } }).body;
+    expect(plain).not.toContain('data-maintenance');
+    expect(plain).not.toContain('icon-wrench');
+    const stale = render(StoreTile, { props: { store: summary('mad-01', 'down', { maintenance }), stale: true } }).body;
+    expect(stale).toContain('stale-mark');
+    expect(stale).not.toContain('maintenance-mark');
+  });
+});

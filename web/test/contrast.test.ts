@@ -68,7 +68,7 @@ describe('wall tile contrast', () => {
 describe('canvas wall contrast', () => {
   const per = (suffix: string) => Object.fromEntries(STORE_STATES.map((st) => [st, hex(`${st}-${suffix}`)])) as Record<StoreState, string>;
   const palette: Palette = { bg: per('bg'), text: per('text'), page: hex('bg'), surface: hex('surface'), muted: hex('muted'), plain: hex('text'), focus: hex('focus') };
-  const tile = (state: StoreState, slot = 0): CanvasTile => ({ slot, state, title: 'Madrid Centro 1', tills: '3/4', loss: '1.234 €', recovering: false });
+  const tile = (state: StoreState, slot = 0): CanvasTile => ({ slot, state, title: 'Madrid Centro 1', tills: '3/4', loss: '1.234 €', recovering: false, maintenance: false });
   // A 4K wall of 400 stores, and a 1080p one.
   const LAYOUTS = [
     { columns: 20, rows: 20, width: 166, height: 96, gap: 4, density: 'm' as const },

@@ -16,6 +16,7 @@ export function summary(id: string, state: StoreState, extra: Partial<StoreSumma
     state,
     since: '2026-11-23T08:00:00Z',
     tills: tills({ up: 4 }),
+    maintenance: null,
     ...extra,
   };
 }

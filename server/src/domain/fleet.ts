@@ -1,4 +1,4 @@
-import type { Components, OnlinePayload, StoreDetail, StoreState, StoreSummary, TillCounts, TillState, TillView } from '@storepulse/protocol';
+import type { Components, OnlinePayload, StoreDetail, StoreMaintenance, StoreState, StoreSummary, TillCounts, TillState, TillView } from '@storepulse/protocol';
 import { openState } from './opening-hours.js';
 import type { StoreConfig } from './store.js';
 import { countTills, deriveStoreState } from './store-state.js';
@@ -189,7 +189,8 @@ export function tillCounts(store: StoreRecord): TillCounts {
   return countTills(tillStates(store));
 }
 
-export function storeSummary(store: StoreRecord): StoreSummary {
+/** `maintenance` comes from the incident side, which knows the windows. */
+export function storeSummary(store: StoreRecord, maintenance: StoreMaintenance | null): StoreSummary {
   const c = store.config;
   return {
     id: c.id,
@@ -201,12 +202,13 @@ export function storeSummary(store: StoreRecord): StoreSummary {
     state: store.state,
     since: new Date(store.since).toISOString(),
     tills: tillCounts(store),
+    maintenance,
   };
 }
 
 /** A store with each till; who serves it comes from the providers' contracts, which the caller knows. */
-export function storeDetail(store: StoreRecord): Omit<StoreDetail, 'providers' | 'maintenance'> {
-  const { tills: tillCountsValue, ...summary } = storeSummary(store);
+export function storeDetail(store: StoreRecord, maintenance: StoreMaintenance | null): Omit<StoreDetail, 'providers'> {
+  const { tills: tillCountsValue, ...summary } = storeSummary(store, maintenance);
   return {
     ...summary,
     tillCounts: tillCountsValue,

@@ -1,4 +1,4 @@
-import type { StoreDetail, StoreSummary } from '@storepulse/protocol';
+import type { StoreDetail, StoreMaintenance, StoreSummary } from '@storepulse/protocol';
 import type { StoreRepository } from '../adapters/sqlite/store-repository.js';
 import { removeStore, storeDetail, storeSummary, upsertStore, type Fleet, type FleetChange, type StoreRecord } from '../domain/fleet.js';
 import type { StoreConfig } from '../domain/store.js';
@@ -27,7 +27,7 @@ export class StoreService {
   }
 
   list(who: Principal): StoreSummary[] {
-    return [...this.fleet.stores.values()].filter((s) => this.access.canSee(who, s.config)).map(storeSummary);
+    return [...this.fleet.stores.values()].filter((s) => this.access.canSee(who, s.config)).map((s) => storeSummary(s, this.maintenanceOf(s.config.id)));
   }
 
   /** Whether the fleet has this store now (from the file or the API), whoever asks. */
@@ -35,10 +35,10 @@ export class StoreService {
     return this.fleet.stores.has(id);
   }
 
-  private maintenanceOf: (storeId: string) => StoreDetail['maintenance'] = () => null;
+  private maintenanceOf: (storeId: string) => StoreMaintenance | null = () => null;
 
   /** Where a store's current maintenance comes from (the incident service, built after this one). */
-  useMaintenance(lookup: (storeId: string) => StoreDetail['maintenance']): void {
+  useMaintenance(lookup: (storeId: string) => StoreMaintenance | null): void {
     this.maintenanceOf = lookup;
   }
 
@@ -70,7 +70,7 @@ export class StoreService {
       .providersOf(store.config)
       .filter((p) => who.role !== 'provider' || p.id === who.providerId)
       .map((p) => ({ id: p.id, name: p.name, categories: p.categories === 'all' ? ['all'] : [...p.categories] }));
-    const detail = { ...storeDetail(store), providers, maintenance: this.maintenanceOf(store.config.id) };
+    const detail = { ...storeDetail(store, this.maintenanceOf(store.config.id)), providers };
     if (seesEverything(who)) return { ...detail, settings: store.config };
     // The store's configured provider is another company's name when this one serves it by a city contract.
     return who.role === 'provider' && detail.provider !== who.providerId ? { ...detail, provider: null } : detail;

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import Database from 'better-sqlite3';
-import { topics, type IncidentView } from '@storepulse/protocol';
+import { topics, type ClientToServerEvents, type IncidentView, type ServerToClientEvents, type StoreSummary } from '@storepulse/protocol';
 import { waitFor } from '../../../test-support/ports.js';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { ADMIN_TOKEN, metricValue, status } from '../support/harness.js';
@@ -140,6 +141,35 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect(warned.find((w) => w.windowId === 'file-typo')).toMatchObject({ msg: 'maintenance window names stores not configured' });
     expect((await api('/api/maintenance/night', { method: 'DELETE' })).status).toBe(204);
   });
+
+  it('tells the wall live when a store enters maintenance and when the window ends', async () => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server!.url, { auth: { token: ADMIN_TOKEN }, transports: ['websocket'], reconnection: false });
+    const heard: StoreSummary['maintenance'][] = [];
+    try {
+      const snapshot = await new Promise<StoreSummary[]>((resolve) => socket.once('snapshot', (s) => resolve(s.stores)));
+      socket.on('store:state', (s) => void (s.id === 'S001' && heard.push(s.maintenance)));
+      // The refit made above holds S001 already: the snapshot and the list say so.
+      expect(snapshot.find((s) => s.id === 'S001')?.maintenance?.windowId).toBe('refit');
+      expect(((await (await api('/api/stores')).json()) as StoreSummary[]).find((s) => s.id === 'S002')?.maintenance).toBeNull();
+      // Removing the refit takes S001 out at once; a window ending in 1.5 s puts it back, and its end takes it out.
+      const until = new Date(Date.now() + 1500).toISOString();
+      const short = { id: 'short', storeIds: ['S001'], start: new Date(Date.now() - 60_000).toISOString(), end: until };
+      await api('/api/maintenance/refit', { method: 'DELETE' });
+      await waitFor(async () => heard.at(-1) === null, 3000, 'left maintenance when its window went');
+      expect((await api('/api/maintenance/short', { method: 'PUT', body: JSON.stringify(short) })).status).toBe(201);
+      await waitFor(async () => heard.at(-1)?.windowId === 'short', 3000, 'entered maintenance when a window came');
+      expect(heard.at(-1)).toEqual({ windowId: 'short', until });
+      await waitFor(async () => heard.at(-1) === null, 4000, 'left maintenance when the window ended');
+      expect(((await (await api('/api/stores/S001')).json()) as { maintenance: unknown }).maintenance).toBeNull();
+      expect((await api('/api/maintenance/short', { method: 'DELETE' })).status).toBe(204);
+    } finally {
+      socket.disconnect();
+    }
+    // The next test needs the refit back.
+    const now = Date.now();
+    const refit = { id: 'refit', storeIds: ['S001'], start: new Date(now - 3600_000).toISOString(), end: new Date(now + 3600_000).toISOString() };
+    expect((await api('/api/maintenance/refit', { method: 'PUT', body: JSON.stringify(refit) })).status).toBe(201);
+  }, 15_000);
 
   it('records a fault inside a window instead of opening an incident, and counts it', async () => {
     const before = await incidents();

@@ -243,30 +243,46 @@ describe('HQ admin pages, end to end', () => {
     }
   });
 
-  it('says on the store page that the store is in maintenance, and until when', async () => {
+  it('shows a store entering and leaving maintenance live, on the wall and on its page, and until when', async () => {
     const now = Date.now();
     const window = { id: 'refit-now', storeIds: ['S003'], start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() };
-    const put = await fetch(`${stack.server.url}/api/maintenance/refit-now`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(window),
-    });
-    expect(put.status).toBe(201);
+    const windowApi = (method: string, body?: unknown) =>
+      fetch(`${stack.server.url}/api/maintenance/refit-now`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
     const { context, page } = await stack.signedIn(viewer);
     try {
-      await page.goto(`${stack.server.url}/stores/S003`);
+      await page.goto(`${stack.server.url}/wall`);
+      const tile = page.locator('[data-store-id="S003"]');
+      await tile.waitFor();
+      expect(await tile.getAttribute('data-maintenance')).toBeNull();
+      // The window is made while the wall is open: the tile takes the wrench without a reload.
+      expect((await windowApi('PUT', window)).status).toBe(201);
+      await page.locator('[data-store-id="S003"][data-maintenance="refit-now"]').waitFor();
+      const until = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(now + 3_600_000);
+      expect(await tile.getAttribute('aria-label')).toContain(`in maintenance until ${until}, store time`);
+      expect((await tile.locator('.city').innerText()).trim()).toBe('Maintenance');
+      expect(await page.locator('[data-maintenance]').count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'wall-maintenance.png') });
+
+      await tile.click();
+      await page.waitForURL('**/stores/S003');
       const banner = page.getByTestId('store-maintenance');
       await banner.waitFor();
-      const until = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(now + 3_600_000);
       expect(await banner.innerText()).toBe(`In maintenance (refit-now) until ${until}, store time: faults here open no incidents and no tickets.`);
       await page.screenshot({ path: join(ARTIFACTS, 'store-maintenance.png') });
-      // Another store is not in it.
+      // The window is removed while the page is open: the line goes.
+      expect((await windowApi('DELETE')).status).toBe(204);
+      await banner.waitFor({ state: 'detached' });
+      // Another store was never in it.
       await page.goto(`${stack.server.url}/stores/S004`);
       await page.getByTestId('store-state').waitFor();
       expect(await page.getByTestId('store-maintenance').count()).toBe(0);
     } finally {
       await context.close();
-      await fetch(`${stack.server.url}/api/maintenance/refit-now`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+      await windowApi('DELETE');
     }
   });
 

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import type { ClientToServerEvents, FleetSnapshot, ServerToClientEvents } from '@storepulse/protocol';
+import type { ClientToServerEvents, FleetSnapshot, ServerToClientEvents, StoreMaintenance } from '@storepulse/protocol';
 import { storeSummary, tillView, type Fleet, type FleetChange, type StoreRecord, type TillRecord } from '../../domain/fleet.js';
 import type { EventBus } from '../../event-bus.js';
 import type { StoreAccess } from '../../services/access.js';
@@ -27,6 +27,8 @@ export interface LiveGatewayOptions {
   auth: AuthService;
   access: StoreAccess;
   log: Logger;
+  /** The window a store is in now; the bus says when that changes. */
+  maintenanceOf: (storeId: string) => StoreMaintenance | null;
   /** Changes are coalesced and sent at most this often, so a burst costs one message per till or store. */
   flushMs?: number;
   onAuthFailure?: () => void;
@@ -57,6 +59,12 @@ export class LiveGateway {
   private readonly timer: NodeJS.Timeout;
   private readonly onChanges = (changes: FleetChange[]) => this.collect(changes);
   private readonly onRevoked = (tokenId: string) => this.disconnectToken(tokenId);
+  private readonly onMaintenance = (storeIds: string[]) => {
+    for (const id of storeIds) {
+      const store = this.opts.fleet.stores.get(id);
+      if (store) this.pendingStores.set(id, store);
+    }
+  };
 
   constructor(private readonly opts: LiveGatewayOptions) {
     const allowed = new Set(opts.allowedOrigins);
@@ -101,6 +109,7 @@ export class LiveGateway {
     this.io.on('connection', (socket) => this.onConnection(socket));
     opts.bus.on('fleet:changes', this.onChanges);
     opts.bus.on('token:revoked', this.onRevoked);
+    opts.bus.on('maintenance:changed', this.onMaintenance);
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 100);
     this.timer.unref();
   }
@@ -122,8 +131,12 @@ export class LiveGateway {
   }
 
   snapshot(who: Principal): FleetSnapshot {
-    const stores = [...this.opts.fleet.stores.values()].filter((s) => this.opts.access.canSee(who, s.config)).map(storeSummary);
+    const stores = [...this.opts.fleet.stores.values()].filter((s) => this.opts.access.canSee(who, s.config)).map((s) => this.summary(s));
     return { at: new Date().toISOString(), stores };
+  }
+
+  private summary(store: StoreRecord) {
+    return storeSummary(store, this.opts.maintenanceOf(store.config.id));
   }
 
   private collect(changes: FleetChange[]): void {
@@ -155,7 +168,7 @@ export class LiveGateway {
     }
     for (const store of this.pendingStores.values()) {
       const rooms = this.rooms(store);
-      if (rooms.length > 0) this.io.to(rooms).emit('store:state', storeSummary(store));
+      if (rooms.length > 0) this.io.to(rooms).emit('store:state', this.summary(store));
     }
     this.pendingTills.clear();
     this.pendingStores.clear();
@@ -165,6 +178,7 @@ export class LiveGateway {
     clearInterval(this.timer);
     this.opts.bus.off('fleet:changes', this.onChanges);
     this.opts.bus.off('token:revoked', this.onRevoked);
+    this.opts.bus.off('maintenance:changed', this.onMaintenance);
     await this.io.close();
   }
 }

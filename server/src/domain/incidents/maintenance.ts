@@ -106,15 +106,50 @@ export function maintenanceIntervals(
   return mergeIntervals(windows.filter((w) => coversStore(w, store)).flatMap((w) => windowIntervals(w, store.timezone, from, to)));
 }
 
-/** How far ahead the end of a maintenance stretch is looked for: a week, a weekly window's longest run. */
-const STRETCH_LOOKAHEAD_MS = 8 * 86_400_000;
+/** How far ahead the end of a maintenance stretch, or the next change, is looked for: a week, a weekly window's longest run. */
+const LOOKAHEAD_MS = 8 * 86_400_000;
 
-/** The window a store is in at `at` and when its maintenance (windows that overlap, merged) ends, or null. */
-export function maintenanceNow(windows: readonly MaintenanceWindow[], store: MaintenanceTarget, at: number): { windowId: string; until: number } | null {
-  const active = activeMaintenance(windows, store, at);
-  if (!active) return null;
-  const stretch = maintenanceIntervals(windows, store, at, at + STRETCH_LOOKAHEAD_MS).find((i) => i.start <= at && at < i.end);
-  return { windowId: active.id, until: stretch?.end ?? at };
+/** The window a store is in and when its maintenance (windows that overlap, merged) ends, epoch ms. */
+export interface MaintenanceNow {
+  windowId: string;
+  until: number;
+}
+
+/**
+ * Which stores are in maintenance at `at` (the first window in order that holds them, as the engine judges) and the
+ * first moment after `at` when any of that may change: a window of theirs starts or ends, or a lookahead has passed.
+ * A fleet shares a few time zones, so each window is placed once per zone rather than once per store.
+ */
+export function maintenanceSchedule(
+  windows: readonly MaintenanceWindow[],
+  stores: Iterable<MaintenanceTarget>,
+  at: number,
+): { now: Map<string, MaintenanceNow>; nextChange: number } {
+  const to = at + LOOKAHEAD_MS;
+  const placed = new Map<MaintenanceWindow, Map<string, Interval[]>>();
+  const place = (w: MaintenanceWindow, zone: string): Interval[] => {
+    const byZone = placed.get(w) ?? placed.set(w, new Map()).get(w)!;
+    return byZone.get(zone) ?? byZone.set(zone, windowIntervals(w, zone, at, to)).get(zone)!;
+  };
+  const now = new Map<string, MaintenanceNow>();
+  let nextChange = to;
+  for (const store of stores) {
+    let windowId: string | null = null;
+    const mine: Interval[] = [];
+    for (const w of windows) {
+      if (!coversStore(w, store)) continue;
+      for (const i of place(w, store.timezone)) {
+        mine.push(i);
+        if (i.start <= at && at < i.end) windowId ??= w.id;
+        if (i.start > at) nextChange = Math.min(nextChange, i.start);
+        nextChange = Math.min(nextChange, i.end);
+      }
+    }
+    if (windowId === null) continue;
+    const stretch = mergeIntervals(mine).find((i) => i.start <= at && at < i.end)!;
+    now.set(store.id, { windowId, until: stretch.end });
+  }
+  return { now, nextChange };
 }
 
 /** The window a store is in at `at`, or null. */

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
-import type { LostRevenueToday, MaintenanceWarning } from '@storepulse/protocol';
+import type { LostRevenueToday, MaintenanceWarning, StoreMaintenance } from '@storepulse/protocol';
 import type { IncidentRepository, IncidentQuery } from '../../adapters/sqlite/incident-repository.js';
 import type { StoreIncidentExtras } from '../../config/incidents-input.js';
 import type { Fleet, FleetChange } from '../../domain/fleet.js';
 import {
   IncidentEngine,
-  maintenanceNow,
   maintenanceWarnings,
   type EngineEffect,
   type EngineInput,
@@ -24,6 +23,7 @@ import { seesEverything, type StoreAccess } from '../access.js';
 import type { Principal } from '../auth-service.js';
 import { engineConfig, incidentStore } from './engine-config.js';
 import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
+import { MaintenanceTracker } from './maintenance-tracker.js';
 import { loadStoreModel } from './store-models.js';
 
 const TICK_MS = 10_000;
@@ -91,9 +91,11 @@ export class IncidentService {
   private modelsRun: Promise<void> = Promise.resolve();
   private closed = false;
   private wake: { at: number; timer: NodeJS.Timeout } | null = null;
+  private readonly maintenance: MaintenanceTracker;
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.maintenance = new MaintenanceTracker(this.now, (storeIds) => deps.bus.emit('maintenance:changed', storeIds));
     this.apiWindows = deps.repo.windows();
     this.engine = new IncidentEngine(this.buildConfig(), this.loadState() ?? undefined);
     this.handlers = {
@@ -187,11 +189,8 @@ export class IncidentService {
   }
 
   /** The window a store is in now and when its maintenance ends, or null (and null for a store not configured). */
-  maintenanceNow(storeId: string): { windowId: string; until: string } | null {
-    const config = this.configs.get(storeId);
-    if (!config) return null;
-    const now = maintenanceNow(this.windows().map((w) => w.window), incidentStore(config, this.deps.storeExtras[storeId]), this.now());
-    return now && { windowId: now.windowId, until: new Date(now.until).toISOString() };
+  maintenanceOf(storeId: string): StoreMaintenance | null {
+    return this.maintenance.of(storeId);
   }
 
   /** What a window names that no configured store answers to, logged once found. */
@@ -227,6 +226,7 @@ export class IncidentService {
     this.closed = true;
     for (const t of this.timers.splice(0)) clearInterval(t);
     if (this.wake) clearTimeout(this.wake.timer);
+    this.maintenance.close();
     for (const [event, fn] of Object.entries(this.handlers)) this.deps.bus.off(event as keyof ServerEvents, fn as never);
     await this.modelsRun;
     this.saveState();
@@ -246,6 +246,7 @@ export class IncidentService {
 
   private buildConfig() {
     this.configs = new Map([...this.deps.fleet.stores.values()].map((s) => [s.config.id, s.config]));
+    this.maintenance.reset(this.windows().map((w) => w.window), this.maintenanceTargets());
     return engineConfig(this.configs.values(), this.deps.storeExtras, this.deps.timings, [...this.deps.fileWindows, ...this.apiWindows], this.models);
   }
 

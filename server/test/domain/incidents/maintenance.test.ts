@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeMaintenance, maintenanceIntervals, maintenanceNow, maintenanceProblem, maintenanceWarnings, storeGroups } from '../../../src/domain/incidents/index.js';
+import { activeMaintenance, type MaintenanceWindow, maintenanceIntervals, maintenanceProblem, maintenanceSchedule, maintenanceWarnings, storeGroups } from '../../../src/domain/incidents/index.js';
 
 const madrid = { id: 's1', timezone: 'Europe/Madrid', groups: ['north'] };
 const span = (a: string, b: string) => ({ start: Date.parse(a), end: Date.parse(b) });
@@ -74,10 +74,32 @@ describe('maintenance windows', () => {
     const nightly = { id: 'nightly', groups: ['north'], recurrence: { weekdays: ['sat' as const], hours: '22:00-02:00' } };
     const refit = { id: 'refit', storeIds: ['s1'], start: '2026-12-06T01:30', end: '2026-12-06T04:00' };
     const at = (iso: string) => Date.parse(iso);
-    expect(maintenanceNow([nightly], madrid, at('2026-12-05T23:00:00Z'))).toEqual({ windowId: 'nightly', until: at('2026-12-06T01:00:00Z') });
-    expect(maintenanceNow([nightly, refit], madrid, at('2026-12-05T23:00:00Z'))).toEqual({ windowId: 'nightly', until: at('2026-12-06T03:00:00Z') });
-    expect(maintenanceNow([nightly, refit], madrid, at('2026-12-06T02:00:00Z'))).toEqual({ windowId: 'refit', until: at('2026-12-06T03:00:00Z') });
-    expect(maintenanceNow([nightly, refit], madrid, at('2026-12-06T03:00:00Z'))).toBeNull();
-    expect(maintenanceNow([nightly], { ...madrid, groups: [] }, at('2026-12-05T23:00:00Z'))).toBeNull();
+    const nowOf = (windows: MaintenanceWindow[], t: number, store = madrid) => maintenanceSchedule(windows, [store], t).now.get(store.id) ?? null;
+    expect(nowOf([nightly], at('2026-12-05T23:00:00Z'))).toEqual({ windowId: 'nightly', until: at('2026-12-06T01:00:00Z') });
+    expect(nowOf([nightly, refit], at('2026-12-05T23:00:00Z'))).toEqual({ windowId: 'nightly', until: at('2026-12-06T03:00:00Z') });
+    expect(nowOf([nightly, refit], at('2026-12-06T02:00:00Z'))).toEqual({ windowId: 'refit', until: at('2026-12-06T03:00:00Z') });
+    expect(nowOf([nightly, refit], at('2026-12-06T03:00:00Z'))).toBeNull();
+    expect(nowOf([nightly], at('2026-12-05T23:00:00Z'), { ...madrid, groups: [] })).toBeNull();
+  });
+
+  it("says when the stores' maintenance next changes: a window of theirs starting or ending, whichever comes first", () => {
+    const nightly: MaintenanceWindow = { id: 'nightly', groups: ['north'], recurrence: { weekdays: ['sat'], hours: '22:00-02:00' } };
+    const refit: MaintenanceWindow = { id: 'refit', storeIds: ['s1'], start: '2026-12-06T01:30', end: '2026-12-06T04:00' };
+    const lisbon = { id: 's2', timezone: 'Europe/Lisbon', groups: ['north'] };
+    const at = (iso: string) => Date.parse(iso);
+    // Saturday 20:00 UTC: nobody in yet; Madrid's window starts at 21:00 UTC, Lisbon's (an hour behind) at 22:00.
+    const before = maintenanceSchedule([nightly, refit], [madrid, lisbon], at('2026-12-05T20:00:00Z'));
+    expect(before.now.size).toBe(0);
+    expect(before.nextChange).toBe(at('2026-12-05T21:00:00Z'));
+    // Inside both: the refit's start moves Madrid's store from one window to the other, the first change to come.
+    const during = maintenanceSchedule([nightly, refit], [madrid, lisbon], at('2026-12-05T22:30:00Z'));
+    expect(Object.fromEntries(during.now)).toEqual({
+      s1: { windowId: 'nightly', until: at('2026-12-06T03:00:00Z') },
+      s2: { windowId: 'nightly', until: at('2026-12-06T02:00:00Z') },
+    });
+    expect(during.nextChange).toBe(at('2026-12-06T00:30:00Z'));
+    // A store no window covers never asks to be looked at again before the lookahead.
+    const none = maintenanceSchedule([refit], [lisbon], at('2026-12-05T20:00:00Z'));
+    expect(none).toEqual({ now: new Map(), nextChange: at('2026-12-05T20:00:00Z') + 8 * 86_400_000 });
   });
 });

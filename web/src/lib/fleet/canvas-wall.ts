@@ -11,6 +11,8 @@ export interface CanvasTile {
   loss: string | null;
   /** Every till is back and the incident waits out its hold: drawn with a dashed edge, as on the DOM wall. */
   recovering: boolean;
+  /** A maintenance window holds the store: a wrench top right, where the tile has two lines. */
+  maintenance: boolean;
 }
 
 export interface CanvasHeader {
@@ -31,13 +33,14 @@ export interface Palette {
   focus: string;
 }
 
-/** The state icons' outlines (the same paths as the page's SVG sprite), in a 24-unit box. */
-export const ICON_PATHS: Record<StoreState, string> = {
+/** The state icons' and the maintenance wrench's outlines (the same paths as the page's SVG sprite), in a 24-unit box. */
+export const ICON_PATHS: Record<StoreState | 'maintenance', string> = {
   ok: 'M4.5 12.5l5 5L19.5 7',
   degraded: 'M12 3.5L22 20.5H2z M12 10v4.5 M12 17.2v.3',
   down: 'M12 3a9 9 0 1 0 0.01 0z M8.5 8.5l7 7 M15.5 8.5l-7 7',
   offline: 'M2.5 9a14 14 0 0 1 19 0 M6 12.5a9 9 0 0 1 12 0 M9.5 16a4 4 0 0 1 5 0 M3 3l18 18',
   closed: 'M20 14.5A8.5 8.5 0 1 1 9.5 4a6.8 6.8 0 0 0 10.5 10.5z',
+  maintenance: 'M7 10h3v-3l-3.5-3.5a6 6 0 0 1 8 8l6 6a2 2 0 0 1-3 3l-6-6a6 6 0 0 1-8-8l3.5 3.5',
 };
 
 /** Top-left corner of a slot, in CSS pixels. */
@@ -59,10 +62,10 @@ export function slotAt(x: number, y: number, layout: TileLayout, cells: number):
 }
 
 /**
- * Draws every tile: background by state, the state's icon, title, tills up/total, the loss when it fits and a
- * dashed edge while recovering. While the data is stale (`staleWord` given) tiles are grey and hatched and say
- * the word where it fits; nothing is dimmed, so every text keeps its contrast. Group headers wrap a long name to
- * a second line.
+ * Draws every tile: background by state, the state's icon, title, tills up/total, the loss when it fits, a
+ * dashed edge while recovering and a wrench during maintenance. While the data is stale (`staleWord` given) tiles
+ * are grey and hatched and say the word where it fits; nothing is dimmed, so every text keeps its contrast. Group
+ * headers wrap a long name to a second line.
  * One pass over plain data; the caller clears and scales the canvas.
  */
 export function drawTiles(
@@ -71,7 +74,7 @@ export function drawTiles(
   headers: Iterable<CanvasHeader>,
   layout: TileLayout,
   palette: Palette,
-  icons: Record<StoreState, Path2D>,
+  icons: Record<StoreState | 'maintenance', Path2D>,
   staleWord: string | null,
 ): void {
   const { width: w, height: h } = layout;
@@ -130,7 +133,14 @@ export function drawTiles(
       ctx.fillText(fit(ctx, t.title, w - 3 * pad - icon, true), x + 2 * pad + icon, y + (h - font) / 2);
       continue;
     }
-    ctx.fillText(fit(ctx, t.title, w - 2 * pad), x + pad, y + pad);
+    const wrench = t.maintenance && !stale;
+    ctx.fillText(fit(ctx, t.title, w - 2 * pad - (wrench ? icon + pad : 0)), x + pad, y + pad);
+    if (wrench) {
+      ctx.setTransform(base.a * k, 0, 0, base.d * k, base.a * (x + w - pad - icon) + base.e, base.d * (y + pad) + base.f);
+      ctx.lineWidth = 2.6;
+      ctx.stroke(icons.maintenance);
+      ctx.setTransform(base);
+    }
     if (mark) {
       ctx.fillStyle = palette.page;
       ctx.fillRect(x + w - mark.width, y + h - mark.height, mark.width, mark.height);

@@ -59,6 +59,8 @@ function sameSummary(a: StoreSummary, b: StoreSummary): boolean {
     a.tills.degraded === b.tills.degraded &&
     a.tills.down === b.tills.down &&
     a.tills.offline === b.tills.offline &&
-    a.tills.unknown === b.tills.unknown
+    a.tills.unknown === b.tills.unknown &&
+    a.maintenance?.windowId === b.maintenance?.windowId &&
+    a.maintenance?.until === b.maintenance?.until
   );
 }

@@ -2,7 +2,7 @@ import type { ComponentName, ComponentState, IncidentKind, Role, StoreState, Sto
 import type { SlaTargetName, Urgency } from '$lib/tickets/tickets.js';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
-import { formatNumber } from '$lib/format.js';
+import { formatDateTime, formatNumber } from '$lib/format.js';
 
 /** A message without inputs; in the page's language unless one is given. */
 type Label = (inputs?: Record<string, never>, options?: { locale?: Locale }) => string;
@@ -47,10 +47,14 @@ const COMPONENT_STATE: Record<ComponentState, Label> = {
 export const COMPONENT_ORDER = Object.keys(COMPONENT) as ComponentName[];
 
 export const storeStateLabel = (s: StoreState): string => STORE_STATE[s]();
-/** What a wall tile reads out: the store, its state and tills, then its loss so far and whether it is recovering. */
+/**
+ * What a wall tile reads out: the store, its state and tills, then its loss so far, whether it is recovering and
+ * until when (store time) a maintenance window holds it.
+ */
 export function tileLabel(s: StoreSummary, loss: string | null, recovering: boolean): string {
   const text = m.tile_label({ name: s.name, city: s.city, state: storeStateLabel(s.state), up: s.tills.up, total: s.tills.total });
-  return text + (loss ? `, ${m.tile_lost({ amount: loss })}` : '') + (recovering ? `, ${m.tile_recovering()}` : '');
+  const maintenance = s.maintenance && m.tile_maintenance({ until: formatDateTime(getLocale(), Date.parse(s.maintenance.until), s.timezone) });
+  return text + (loss ? `, ${m.tile_lost({ amount: loss })}` : '') + (recovering ? `, ${m.tile_recovering()}` : '') + (maintenance ? `, ${maintenance}` : '');
 }
 /**
  * A wall group's figures in words ("5 stores · 2 with problems"), not as "2/5": a tile's "3/4" is tills up of all,

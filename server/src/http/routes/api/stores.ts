@@ -22,6 +22,9 @@ const Summary = {
   currency: Type.String(),
   state: Type.Enum(STORE_STATES),
   since: Type.String(),
+  maintenance: Type.Union([Type.Object({ windowId: Type.String(), until: Type.String({ format: 'date-time' }) }), Type.Null()], {
+    description: 'The maintenance window the store is in now (its faults open no incidents) and when that stretch ends',
+  }),
 };
 const StoreSummary = Type.Object({ ...Summary, tills: TillCounts });
 const Component = Type.Object({ state: Type.String(), detail: Type.Optional(Type.String()) });
@@ -44,9 +47,6 @@ const StoreDetail = Type.Object({
   hours: StoreInput.properties.hours,
   provider: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()], { description: "The staff's email, for whoever works on the store's tickets to reach them" }),
-  maintenance: Type.Union([Type.Object({ windowId: Type.String(), until: Type.String({ format: 'date-time' }) }), Type.Null()], {
-    description: 'The maintenance window the store is in now (its faults open no incidents) and when that stretch ends',
-  }),
   providers: Type.Array(
     Type.Object({ id: Type.String(), name: Type.String(), categories: Type.Array(Type.String()) }),
     { description: 'Who serves the store (its config or contracts by id or city) and for which faults; a provider sees only itself' },
