@@ -22,6 +22,13 @@ describe('WallKpis', () => {
     expect(body).toMatch(/data-count="tills-down"[^]*?<strong[^>]*>2<\/strong>/);
   });
 
+  it('counts the stores in maintenance only while there are some', () => {
+    expect(render(WallKpis, { props: { counts, today: null, tickets: null } }).body).not.toContain('data-count="maintenance"');
+    const held = fleetCounts([summary('a', 'down', { maintenance: { windowId: 'w', until: '2026-12-06T04:00:00Z' } }), summary('b', 'ok')]);
+    const body = plain(render(WallKpis, { props: { counts: held, today: null, tickets: null } }).body);
+    expect(body).toMatch(/data-count="maintenance"[^]*?In maintenance[^]*?<strong[^>]*>1<\/strong>/);
+  });
+
   it('shows lost revenue per currency, largest first, and a total in HQ\'s currency when it has the rates', () => {
     const today = [
       { currency: 'EUR', gross: 1200.4, net: 1000, incidents: 2 },

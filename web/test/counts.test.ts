@@ -8,13 +8,14 @@ describe('fleetCounts', () => {
       summary('a', 'down', { tills: tills({ down: 3 }) }),
       summary('b', 'degraded', { tills: tills({ up: 2, down: 1, offline: 1 }) }),
       summary('c', 'ok', { tills: tills({ up: 5 }) }),
-      summary('d', 'ok', { tills: tills({ up: 1, unknown: 1 }) }),
+      summary('d', 'ok', { tills: tills({ up: 1, unknown: 1 }), maintenance: { windowId: 'w', until: '2026-12-06T04:00:00Z' } }),
     ]);
     expect(c.stores).toBe(4);
     expect(c.byState).toEqual({ ok: 2, degraded: 1, down: 1, offline: 0, closed: 0 });
     expect(c.tills).toBe(14);
     expect(c.tillsUp).toBe(8);
     expect(c.tillsDown).toBe(4);
+    expect(c.maintenance).toBe(1);
   });
 
   it('gives zeros for every state of an empty fleet', () => {

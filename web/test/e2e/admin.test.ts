@@ -265,6 +265,7 @@ describe('HQ admin pages, end to end', () => {
       expect(await tile.getAttribute('aria-label')).toContain(`in maintenance until ${until}, store time`);
       expect((await tile.locator('.city').innerText()).trim()).toBe('Maintenance');
       expect(await page.locator('[data-maintenance]').count()).toBe(1);
+      expect(await page.locator('[data-count="maintenance"] strong').innerText()).toBe('1');
       await page.screenshot({ path: join(ARTIFACTS, 'wall-maintenance.png') });
 
       await tile.click();
