@@ -245,8 +245,12 @@ describe('the storepulse web app, end to end', () => {
       await page.getByText('Read-only').waitFor();
       expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
       // No door counter and no configured visitors: the estimate is zero, which the page says in words, not "€0.00".
-      expect((await api<TicketView>(`/api/tickets/${ticket!.id}`, viewer)).lostRevenue?.gross).toBe(0);
+      const seen = await api<TicketView>(`/api/tickets/${ticket!.id}`, viewer);
+      expect(seen.lostRevenue?.gross).toBe(0);
       expect(await page.getByTestId('ticket-lost').innerText()).toBe('nothing yet');
+      // Nor "0 visitors" while the fault lasts: a counter reports a bin after it ends.
+      expect([seen.visitors, seen.recoveredAt]).toEqual([0, null]);
+      expect(await page.getByTestId('ticket-visitors').innerText()).toBe('none counted yet');
       // Every notification of the ticket is listed, its URL shown by origin only (a webhook URL can be a credential).
       const deliveries = page.locator('[data-testid="ticket-deliveries"] li');
       await deliveries.first().waitFor();
