@@ -68,6 +68,12 @@ export interface StoreSettings {
   conversion: number;
   /** Average basket in the store's currency, used until enough sales data is learned. */
   avgBasket: number;
+  /** Tills opened only to add capacity (listed in `tills` too): their faults open no incident, their selling counts. */
+  backupTills?: string[];
+  /** Groups that maintenance windows can name (a region, a POS version, a mall operator). */
+  groups?: string[];
+  /** Visitors per hour to assume where there is neither a door counter nor history. */
+  defaultVisitorsPerHour?: number;
   /** Transactions one busy till completes in an hour: the capacity model's till speed when HQ knows it. */
   tillThroughput?: number;
   /** Where the store's staff hear that a ticket waits for them (the provider's note with it). */

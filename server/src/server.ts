@@ -123,7 +123,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       log: log.child({ component: 'incidents' }),
       timings: file.incidents,
       fileWindows: file.maintenance,
-      storeExtras: file.storeExtras,
     });
     cleanups.push(() => incidents.close());
     incidents.start();

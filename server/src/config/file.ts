@@ -10,16 +10,10 @@ import type { TicketsConfig } from '../domain/tickets/config.js';
 import { ProvidersSectionSchema, TicketsSectionSchema, parseTicketSections } from '../services/tickets/config.js';
 import { ConfigError, formatAjvErrors } from './config-error.js';
 import type { IncidentTimings, MaintenanceWindow } from '../domain/incidents/index.js';
-import {
-  maintenanceInputProblem,
-  storeExtrasProblems,
-  toIncidentTimings,
-  toMaintenanceWindow,
-  toStoreExtras,
-  type StoreIncidentExtras,
-} from './incidents-input.js';
-import { FileStoreInput, IncidentsInput, MaintenanceInput } from './incidents-schema.js';
+import { maintenanceInputProblem, toIncidentTimings, toMaintenanceWindow } from './incidents-input.js';
+import { IncidentsInput, MaintenanceInput } from './incidents-schema.js';
 import { isCurrency, storeProblems, toStoreConfig } from './store-input.js';
+import { StoreInput } from './store-schema.js';
 
 const componentRule = <K extends ComponentName>(name: K) =>
   Type.Optional(Type.Array(Type.Enum([...COMPONENT_STATES[name]] as string[]), { uniqueItems: true }));
@@ -32,7 +26,7 @@ const RuleSet = Type.Object(
 /** The YAML file named by STOREPULSE_CONFIG. */
 export const FileSchema = Type.Object(
   {
-    stores: Type.Array(FileStoreInput, { maxItems: 20_000 }),
+    stores: Type.Array(StoreInput, { maxItems: 20_000 }),
     tillRules: Type.Optional(
       Type.Object({ down: RuleSet, degraded: RuleSet }, { additionalProperties: false, description: 'Component states that make a till down or degraded' }),
     ),
@@ -67,8 +61,6 @@ export interface FileConfig {
   incidents: IncidentTimings;
   /** Windows from the file; those created through the API are kept in SQLite. */
   maintenance: MaintenanceWindow[];
-  /** Backup tills, groups and default visitors per store id, for the stores that set any. */
-  storeExtras: Record<string, StoreIncidentExtras>;
   /** Service providers as written (validated); the tickets service parses their durations. */
   providers: ProviderConfig[];
   tickets: TicketsConfig;
@@ -100,7 +92,7 @@ export function parseConfig(text: string, source: string): FileConfig {
   const problems: string[] = [];
   const ids = new Set<string>();
   data.stores.forEach((s, i) => {
-    problems.push(...storeProblems(s, `stores[${i}]`), ...storeExtrasProblems(s, `stores[${i}]`));
+    problems.push(...storeProblems(s, `stores[${i}]`));
     if (ids.has(s.id)) problems.push(`stores[${i}].id "${s.id}" is used by another store`);
     ids.add(s.id);
   });
@@ -120,7 +112,6 @@ export function parseConfig(text: string, source: string): FileConfig {
   if (!ticketSections.ok) problems.push(...ticketSections.errors);
   if (problems.length > 0 || !ticketSections.ok) throw new ConfigError(source, problems);
   return {
-    // The API's store shape has no incident extras: they are kept apart, by store id.
     stores: data.stores.map(toStoreConfig),
     tillRules: data.tillRules ?? DEFAULT_TILL_RULES,
     staleAfterMs: (data.tills?.staleAfterSec ?? 120) * 1000,
@@ -129,9 +120,6 @@ export function parseConfig(text: string, source: string): FileConfig {
     providers: ticketSections.value.providers,
     tickets: ticketSections.value.tickets,
     hq: data.hq ? { currency: data.hq.currency, rates: { ...(data.hq.rates ?? {}) } } : null,
-    storeExtras: Object.fromEntries(
-      data.stores.filter((s) => s.backupTills || s.groups || s.defaultVisitorsPerHour !== undefined).map((s) => [s.id, toStoreExtras(s)]),
-    ),
   };
 }
 

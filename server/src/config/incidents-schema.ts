@@ -1,7 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ID_PATTERN, WEEKDAYS } from '@storepulse/protocol';
 import { HOURS_PATTERN } from '../domain/opening-hours.js';
-import { StoreInput } from './store-schema.js';
 
 /** `incidents:` in the config file: how long a fault or a recovery must last. */
 export const IncidentsInput = Type.Object(
@@ -40,18 +39,3 @@ export const MaintenanceInput = Type.Object(
 );
 export type MaintenanceInput = Static<typeof MaintenanceInput>;
 
-/** A store in the config file: the API's store plus what incidents and estimates need. */
-export const FileStoreInput = Type.Object(
-  {
-    ...StoreInput.properties,
-    backupTills: Type.Optional(
-      Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 200, uniqueItems: true, description: 'Tills opened only to add capacity (listed in tills too)' }),
-    ),
-    groups: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 50, uniqueItems: true, description: 'Groups for maintenance windows' })),
-    defaultVisitorsPerHour: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 100_000, description: 'Visitors per hour to assume where there is neither a counter nor history' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type FileStoreInput = Static<typeof FileStoreInput>;

@@ -32,6 +32,12 @@ export function storeProblems(input: StoreInput, path: string): string[] {
   for (const [i, d] of (input.holidays ?? []).entries()) {
     if (!DateTime.fromISO(d).isValid) problems.push(`${path}.holidays[${i}] "${d}" is not a real date`);
   }
+  for (const [i, t] of (input.backupTills ?? []).entries()) {
+    if (!input.tills.includes(t)) problems.push(`${path}.backupTills[${i}] "${t}" is not one of the store's tills`);
+  }
+  if (input.backupTills && input.tills.every((t) => input.backupTills!.includes(t))) {
+    problems.push(`${path}.backupTills lists every till; at least one till must sell every day`);
+  }
   return problems;
 }
 
@@ -49,6 +55,9 @@ export function toStoreConfig(input: StoreInput): StoreConfig {
     provider: input.provider ?? null,
     conversion: input.conversion ?? DEFAULT_CONVERSION,
     avgBasket: input.avgBasket ?? DEFAULT_AVG_BASKET,
+    ...(input.backupTills?.length ? { backupTills: [...input.backupTills] } : {}),
+    ...(input.groups?.length ? { groups: [...input.groups] } : {}),
+    ...(input.defaultVisitorsPerHour !== undefined ? { defaultVisitorsPerHour: input.defaultVisitorsPerHour } : {}),
     ...(input.tillThroughput ? { tillThroughput: input.tillThroughput } : {}),
     ...(input.email ? { email: input.email } : {}),
   };

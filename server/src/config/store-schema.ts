@@ -27,6 +27,13 @@ export const StoreInput = Type.Object(
     email: Type.Optional(
       Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 254, description: "Where the store's staff hear that a ticket waits for them (needs SMTP)" }),
     ),
+    backupTills: Type.Optional(
+      Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 200, uniqueItems: true, description: 'Tills opened only to add capacity (listed in tills too)' }),
+    ),
+    groups: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 50, uniqueItems: true, description: 'Groups for maintenance windows' })),
+    defaultVisitorsPerHour: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 100_000, description: 'Visitors per hour to assume where there is neither a counter nor history' }),
+    ),
     tillThroughput: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 600, description: 'Transactions one busy till completes in an hour, from the POS reports' }),
     ),

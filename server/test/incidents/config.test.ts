@@ -23,12 +23,12 @@ const problemsOf = (yaml: string): string[] => {
   throw new Error('expected a ConfigError');
 };
 
-describe('config file: incidents, maintenance windows and store extras', () => {
-  it('defaults to 60 s pending, 120 s recovery, no windows and no extras (the shipped example)', () => {
+describe('config file: incidents, maintenance windows and what stores add for them', () => {
+  it('defaults to 60 s pending, 120 s recovery, no windows, no backup tills and no groups (the shipped example)', () => {
     const cfg = parseConfig(readFileSync(shipped, 'utf8'), shipped);
     expect(cfg.incidents).toEqual({ pendingSec: 60, recoverSec: 120 });
     expect(cfg.maintenance).toEqual([]);
-    expect(cfg.storeExtras).toEqual({});
+    for (const store of cfg.stores) for (const key of ['backupTills', 'groups', 'defaultVisitorsPerHour']) expect(store).not.toHaveProperty(key);
   });
 
   it('reads timings, windows and per-store backup tills, groups and default visitors', () => {
@@ -45,13 +45,11 @@ maintenance:
       'test.yaml',
     );
     expect(cfg.incidents).toEqual({ pendingSec: 30, recoverSec: 300 });
-    expect(cfg.storeExtras.S001).toEqual({ backupTills: ['T2'], groups: ['north'], defaultVisitorsPerHour: 120 });
+    expect(cfg.stores[0]).toMatchObject({ backupTills: ['T2'], groups: ['north'], defaultVisitorsPerHour: 120 });
     expect(cfg.maintenance).toEqual([
       { id: 'nightly', groups: ['north'], recurrence: { weekdays: ['sun'], hours: '02:00-04:00' } },
       { id: 'refit', storeIds: ['S001'], start: '2026-12-01T08:00', end: '2026-12-01T12:00' },
     ]);
-    // The store itself keeps the API's shape.
-    expect(cfg.stores[0]).not.toHaveProperty('backupTills');
   });
 
   it('gives one line per bad field', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incidents/index.js';
-import { engineConfig, incidentStore } from '../../src/services/incidents/engine-config.js';
+import { engineConfig } from '../../src/services/incidents/engine-config.js';
 import { lostRevenueToday } from '../../src/services/incidents/lost-today.js';
 import type { StoreConfig } from '../../src/domain/store.js';
 
@@ -44,15 +44,9 @@ describe('engine config from the fleet', () => {
     holidays: [], provider: null, conversion: 0.2, avgBasket: 30,
   };
 
-  it('adds the file\'s extras, dropping backup tills the store no longer has', () => {
-    const s = incidentStore({ ...store, tills: ['T1'] }, { backupTills: ['T2'], groups: ['g'], defaultVisitorsPerHour: 50 });
-    expect(s).toMatchObject({ backupTills: [], groups: ['g'], defaultVisitorsPerHour: 50 });
-    expect(incidentStore(store, undefined)).toBe(store);
-  });
-
   it('keys stores by id with the timings, windows and models given', () => {
-    const cfg = engineConfig([store], {}, { pendingSec: 5, recoverSec: 6 }, [{ id: 'w', storeIds: ['S1'], recurrence: { weekdays: ['mon'], hours: '01:00-02:00' } }], {});
-    expect(Object.keys(cfg.stores)).toEqual(['S1']);
+    const cfg = engineConfig([store], { pendingSec: 5, recoverSec: 6 }, [{ id: 'w', storeIds: ['S1'], recurrence: { weekdays: ['mon'], hours: '01:00-02:00' } }], {});
+    expect(cfg.stores).toEqual({ S1: store });
     expect(cfg.incidents).toEqual({ pendingSec: 5, recoverSec: 6 });
     expect(cfg.maintenance.map((w) => w.id)).toEqual(['w']);
   });

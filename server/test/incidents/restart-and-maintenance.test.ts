@@ -171,6 +171,33 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect((await api('/api/maintenance/refit', { method: 'PUT', body: JSON.stringify(refit) })).status).toBe(201);
   }, 15_000);
 
+  it('puts a store made through the API in groups and gives it backup tills, so a window on its group covers it', async () => {
+    const hours = { mon: '00:00-24:00', tue: '00:00-24:00', wed: '00:00-24:00', thu: '00:00-24:00', fri: '00:00-24:00', sat: '00:00-24:00', sun: '00:00-24:00' };
+    const store = { id: 'S900', name: 'Made by API', city: 'Madrid', timezone: 'Europe/Madrid', currency: 'EUR', tills: ['T1', 'T2'], hours, groups: ['api-made'], backupTills: ['T2'] };
+    const putStore = (body: unknown) => api('/api/stores/S900', { method: 'PUT', body: JSON.stringify(body) });
+    const wrong = await putStore({ ...store, backupTills: ['T9'] });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { message: string }).message).toBe('body.backupTills[0] "T9" is not one of the store\'s tills');
+    expect((await putStore({ ...store, backupTills: ['T1', 'T2'] })).status).toBe(400);
+    const made = await putStore(store);
+    expect(made.status).toBe(201);
+    expect(((await made.json()) as { settings: unknown }).settings).toMatchObject({ groups: ['api-made'], backupTills: ['T2'] });
+    try {
+      expect(await (await api('/api/maintenance/groups')).json()).toContainEqual({ group: 'api-made', storeIds: ['S900'] });
+      const now = Date.now();
+      const window = { id: 'api-group', groups: ['api-made'], start: new Date(now - 3600_000).toISOString(), end: new Date(now + 3600_000).toISOString() };
+      const put = await api('/api/maintenance/api-group', { method: 'PUT', body: JSON.stringify(window) });
+      expect(((await put.json()) as { warnings: unknown[] }).warnings).toEqual([]);
+      expect(((await (await api('/api/stores/S900')).json()) as { maintenance: unknown }).maintenance).toEqual({ windowId: 'api-group', until: window.end });
+      // Out of the group, out of the window.
+      expect((await putStore({ ...store, groups: [] })).status).toBe(200);
+      expect(((await (await api('/api/stores/S900')).json()) as { maintenance: unknown }).maintenance).toBeNull();
+    } finally {
+      await api('/api/maintenance/api-group', { method: 'DELETE' });
+      await api('/api/stores/S900', { method: 'DELETE' });
+    }
+  });
+
   it('records a fault inside a window instead of opening an incident, and counts it', async () => {
     const before = await incidents();
     await till({ pos: 'error' });

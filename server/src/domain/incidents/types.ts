@@ -130,15 +130,8 @@ export interface InputQualityEffect {
 
 export type EngineEffect = IncidentEffect | FaultRecordedEffect | InputQualityEffect;
 
-/** The engine's view of a store: its config plus what incidents and estimates need. */
-export interface IncidentStore extends StoreConfig {
-  /** Tills opened only to add capacity: their faults are no incident, their selling counts as capacity. */
-  backupTills?: string[];
-  /** Groups for maintenance windows. */
-  groups?: string[];
-  /** Visitors per hour to assume where there is neither a counter nor history. */
-  defaultVisitorsPerHour?: number | null;
-}
+/** The engine's view of a store: its config, backup tills, groups and default visitors included. */
+export type IncidentStore = StoreConfig;
 
 /** Learned per store by the server (nightly): the baseline for today and the rates of the trailing weeks. */
 export interface StoreModel {

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { LostRevenueToday, MaintenanceWarning, StoreMaintenance } from '@storepulse/protocol';
 import type { IncidentRepository, IncidentQuery } from '../../adapters/sqlite/incident-repository.js';
-import type { StoreIncidentExtras } from '../../config/incidents-input.js';
 import type { Fleet, FleetChange } from '../../domain/fleet.js';
 import {
   IncidentEngine,
@@ -21,7 +20,7 @@ import type { Metrics } from '../../metrics.js';
 import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
 import { seesEverything, type StoreAccess } from '../access.js';
 import type { Principal } from '../auth-service.js';
-import { engineConfig, incidentStore } from './engine-config.js';
+import { engineConfig } from './engine-config.js';
 import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
 import { MaintenanceTracker } from './maintenance-tracker.js';
 import { loadStoreModel } from './store-models.js';
@@ -44,7 +43,6 @@ export interface IncidentServiceDeps {
   timings: IncidentTimings;
   /** Windows from the config file: read-only through the API. */
   fileWindows: MaintenanceWindow[];
-  storeExtras: Record<string, StoreIncidentExtras>;
   now?: () => number;
   tickMs?: number;
 }
@@ -140,9 +138,8 @@ export class IncidentService {
       for (const config of this.configs.values()) {
         if (this.closed) return;
         try {
-          const store = incidentStore(config, this.deps.storeExtras[config.id]);
           const past = this.deps.repo.list({ storeId: config.id, from: new Date(asOf - MODEL_HISTORY_MS).toISOString(), limit: 10_000 });
-          this.models[config.id] = await loadStoreModel(this.deps.telemetry, store, past, asOf);
+          this.models[config.id] = await loadStoreModel(this.deps.telemetry, config, past, asOf);
         } catch (err) {
           this.deps.log.warn({ storeId: config.id, err: (err as Error).message }, 'could not learn the store model; configured rates apply');
         }
@@ -185,7 +182,7 @@ export class IncidentService {
 
   /** The stores as maintenance windows see them (their ids and groups), for the API's warnings and group list. */
   maintenanceTargets(): MaintenanceTarget[] {
-    return [...this.configs.values()].map((c) => incidentStore(c, this.deps.storeExtras[c.id]));
+    return [...this.configs.values()];
   }
 
   /** The window a store is in now and when its maintenance ends, or null (and null for a store not configured). */
@@ -247,7 +244,7 @@ export class IncidentService {
   private buildConfig() {
     this.configs = new Map([...this.deps.fleet.stores.values()].map((s) => [s.config.id, s.config]));
     this.maintenance.reset(this.windows().map((w) => w.window), this.maintenanceTargets());
-    return engineConfig(this.configs.values(), this.deps.storeExtras, this.deps.timings, [...this.deps.fileWindows, ...this.apiWindows], this.models);
+    return engineConfig(this.configs.values(), this.deps.timings, [...this.deps.fileWindows, ...this.apiWindows], this.models);
   }
 
   private refreshConfig(): void {
