@@ -142,10 +142,13 @@ describe('EventTicker', () => {
           entries: [
             { id: '1', at, type: 'store', storeId: 'S9', from: 'ok', to: 'down' },
             { id: '2', at, type: 'ticket', storeId: 'S9', ticketId: 'T-1', event: 'sla.breached', status: 'open' },
+            { id: '3', at, type: 'maintenance', storeId: 'S9', windowId: 'pos-upgrade', started: true },
           ],
         },
       }).body,
     );
+    expect(body.replace(/<[^>]*>/g, '')).toContain('Maintenance pos-upgrade started');
+    expect(body).toMatch(/data-ticker-type="maintenance"[^]*?#icon-wrench/);
     expect(body).toContain('OK → Down');
     // The id is kept whole on one line (a span of its own).
     expect(body.replace(/<[^>]*>/g, '')).toContain('Ticket T-1: SLA breached');

@@ -3,7 +3,7 @@ import { groupKey, wallOrder } from '../src/lib/fleet/group.js';
 import { groupCountLabel } from '../src/lib/i18n/labels.js';
 import { sortStores } from '../src/lib/fleet/sort.js';
 import { kioskOptions, nextInRotation } from '../src/lib/kiosk/kiosk.js';
-import { incidentEntry, pushEntries, storeEntry, ticketEntry } from '../src/lib/ticker/ticker.js';
+import { incidentEntry, maintenanceEntry, pushEntries, storeEntry, ticketEntry } from '../src/lib/ticker/ticker.js';
 import { incident, summary, ticket } from './fixtures.js';
 
 describe('wall grouping', () => {
@@ -94,6 +94,21 @@ describe('event ticker', () => {
     expect(storeEntry(before, summary('S1', 'ok', { tills: { ...before.tills, up: 3 } }), 1)).toBeNull();
     expect(storeEntry(undefined, summary('S1', 'down'), 1)).toBeNull();
     expect(storeEntry(before, summary('S1', 'down', { since: '2026-11-23T09:00:00Z' }), 1)).toMatchObject({ type: 'store', from: 'ok', to: 'down' });
+  });
+
+  it('records a store entering, changing and leaving maintenance, once each however often the store is sent', () => {
+    const a = { windowId: 'pos-upgrade', until: '2026-12-06T04:00:00Z' };
+    const b = { windowId: 'refit', until: '2026-12-06T06:00:00Z' };
+    const out = summary('S1', 'down');
+    const started = maintenanceEntry(out, summary('S1', 'down', { maintenance: a }), 1);
+    expect(started).toMatchObject({ type: 'maintenance', storeId: 'S1', windowId: 'pos-upgrade', started: true });
+    expect(maintenanceEntry(summary('S1', 'down', { maintenance: a }), summary('S1', 'ok', { maintenance: a }), 2)).toBeNull();
+    expect(maintenanceEntry(summary('S1', 'ok', { maintenance: a }), summary('S1', 'ok', { maintenance: b }), 3)).toMatchObject({ windowId: 'refit', started: true });
+    const ended = maintenanceEntry(summary('S1', 'ok', { maintenance: b }), summary('S1', 'ok'), 4);
+    expect(ended).toMatchObject({ windowId: 'refit', started: false });
+    expect(maintenanceEntry(undefined, summary('S1', 'ok', { maintenance: a }), 5)).toBeNull();
+    // The same start heard again after a reconnection is one line.
+    expect(pushEntries([started!], [maintenanceEntry(out, summary('S1', 'down', { maintenance: a }), 9)!])).toHaveLength(1);
   });
 
   it('keeps the newest entries first, each once, up to its size', () => {

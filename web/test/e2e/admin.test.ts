@@ -255,17 +255,21 @@ describe('HQ admin pages, end to end', () => {
     const { context, page } = await stack.signedIn(viewer);
     try {
       await page.goto(`${stack.server.url}/wall`);
-      const tile = page.locator('[data-store-id="S003"]');
+      const tile = page.locator('a.tile[data-store-id="S003"]');
       await tile.waitFor();
       expect(await tile.getAttribute('data-maintenance')).toBeNull();
       // The window is made while the wall is open: the tile takes the wrench without a reload.
       expect((await windowApi('PUT', window)).status).toBe(201);
-      await page.locator('[data-store-id="S003"][data-maintenance="refit-now"]').waitFor();
+      await page.locator('a.tile[data-store-id="S003"][data-maintenance="refit-now"]').waitFor();
       const until = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(now + 3_600_000);
       expect(await tile.getAttribute('aria-label')).toContain(`in maintenance until ${until}, store time`);
       expect((await tile.locator('.city').innerText()).trim()).toBe('Maintenance');
       expect(await page.locator('[data-maintenance]').count()).toBe(1);
       expect(await page.locator('[data-count="maintenance"] strong').innerText()).toBe('1');
+      // The ticker says it began.
+      const news = page.locator('[data-ticker-type="maintenance"][data-store-id="S003"]');
+      await news.waitFor();
+      expect(await news.locator('.text').innerText()).toBe('Maintenance refit-now started');
       await page.screenshot({ path: join(ARTIFACTS, 'wall-maintenance.png') });
 
       await tile.click();

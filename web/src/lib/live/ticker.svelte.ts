@@ -1,4 +1,4 @@
-import { incidentEntry, pushEntries, storeEntry, ticketEntry, type TickerEntry } from '$lib/ticker/ticker.js';
+import { incidentEntry, maintenanceEntry, pushEntries, storeEntry, ticketEntry, type TickerEntry } from '$lib/ticker/ticker.js';
 import { liveFleet } from './fleet.svelte.js';
 import { liveIncidents } from './incidents.svelte.js';
 import { liveTickets } from './tickets.svelte.js';
@@ -6,7 +6,7 @@ import { liveTickets } from './tickets.svelte.js';
 /** Entries gathered closer together than this are drawn together: a busy fleet must not redraw the ticker per event. */
 const TICKER_FLUSH_MS = 500;
 
-/** The wall's event ticker: store state changes, incidents opening and closing, tickets moving. */
+/** The wall's event ticker: store state changes, maintenance starting and ending, incidents opening and closing, tickets moving. */
 class LiveTicker {
   entries = $state.raw<TickerEntry[]>([]);
   #pending: TickerEntry[] = [];
@@ -16,7 +16,10 @@ class LiveTicker {
   listen(): void {
     if (this.#listening) return;
     this.#listening = true;
-    liveFleet.onStore((store, prev) => this.#add(storeEntry(prev, store, Date.now())));
+    liveFleet.onStore((store, prev) => {
+      this.#add(storeEntry(prev, store, Date.now()));
+      this.#add(maintenanceEntry(prev, store, Date.now()));
+    });
     liveIncidents.onIncident((incident, change) => {
       if (change !== 'updated') this.#add(incidentEntry(incident, change === 'opened', Date.now()));
     });

@@ -4,7 +4,8 @@ import type { IncidentKind, IncidentView, StoreState, StoreSummary, TicketChange
 export type TickerEntry =
   | { id: string; at: number; type: 'store'; storeId: string; from: StoreState | null; to: StoreState }
   | { id: string; at: number; type: 'incident'; storeId: string; opened: boolean; kind: IncidentKind; incidentId: string }
-  | { id: string; at: number; type: 'ticket'; storeId: string; ticketId: string; event: TicketChangedEvent['type']; status: TicketStatus };
+  | { id: string; at: number; type: 'ticket'; storeId: string; ticketId: string; event: TicketChangedEvent['type']; status: TicketStatus }
+  | { id: string; at: number; type: 'maintenance'; storeId: string; windowId: string; started: boolean };
 
 export const TICKER_SIZE = 40;
 
@@ -12,6 +13,15 @@ export const TICKER_SIZE = 40;
 export function storeEntry(prev: StoreSummary | undefined, next: StoreSummary, at: number): TickerEntry | null {
   if (!prev || prev.state === next.state) return null;
   return { id: `s:${next.id}:${next.since}:${next.state}`, at, type: 'store', storeId: next.id, from: prev.state, to: next.state };
+}
+
+/** A store entering a maintenance window (or passing to another) or leaving it; null when that did not change. */
+export function maintenanceEntry(prev: StoreSummary | undefined, next: StoreSummary, at: number): TickerEntry | null {
+  const was = prev?.maintenance ?? null;
+  const now = next.maintenance;
+  if (!prev || was?.windowId === now?.windowId) return null;
+  const { windowId, until } = (now ?? was)!;
+  return { id: `m:${next.id}:${windowId}:${until}:${now ? 's' : 'e'}`, at, type: 'maintenance', storeId: next.id, windowId, started: now !== null };
 }
 
 export function incidentEntry(incident: IncidentView, opened: boolean, at: number): TickerEntry {
