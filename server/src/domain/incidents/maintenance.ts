@@ -73,10 +73,22 @@ function wallClock(date: DateTime, hhmm: string, zone: string): DateTime {
   return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour, minute }, { zone });
 }
 
+/**
+ * A one-off window's instants in a zone, parsed once: parsing is the dear part (a chain may keep a window per store
+ * refit, looked at again on every change), and a window is replaced, never changed in place.
+ */
+const oneOffs = new WeakMap<MaintenanceWindow, Map<string, Interval>>();
+function oneOffInterval(w: MaintenanceWindow, zone: string): Interval {
+  let byZone = oneOffs.get(w);
+  if (!byZone) oneOffs.set(w, (byZone = new Map()));
+  let i = byZone.get(zone);
+  if (!i) byZone.set(zone, (i = { start: DateTime.fromISO(w.start ?? '', { zone }).toMillis(), end: DateTime.fromISO(w.end ?? '', { zone }).toMillis() }));
+  return i;
+}
+
 function windowIntervals(w: MaintenanceWindow, zone: string, from: number, to: number): Interval[] {
   if (!w.recurrence) {
-    const start = DateTime.fromISO(w.start ?? '', { zone }).toMillis();
-    const end = DateTime.fromISO(w.end ?? '', { zone }).toMillis();
+    const { start, end } = oneOffInterval(w, zone);
     return start < end && start < to && end > from ? [{ start, end }] : [];
   }
   const [fromHm, toHm] = w.recurrence.hours.split('-') as [string, string];
@@ -131,13 +143,23 @@ export function maintenanceSchedule(
     const byZone = placed.get(w) ?? placed.set(w, new Map()).get(w)!;
     return byZone.get(zone) ?? byZone.set(zone, windowIntervals(w, zone, at, to)).get(zone)!;
   };
+  // Windows by the stores and groups they name, so each store looks only at its own (in their order): a chain with a
+  // one-off window per store refit would otherwise check every window against every store.
+  const named = new Map<string, number[]>();
+  const add = (key: string, i: number) => void (named.get(key)?.push(i) ?? named.set(key, [i]));
+  windows.forEach((w, i) => {
+    for (const id of w.storeIds ?? []) add(`s:${id}`, i);
+    for (const g of w.groups ?? []) add(`g:${g}`, i);
+  });
   const now = new Map<string, MaintenanceNow>();
   let nextChange = to;
   for (const store of stores) {
+    const own = [...(named.get(`s:${store.id}`) ?? []), ...(store.groups ?? []).flatMap((g) => named.get(`g:${g}`) ?? [])];
+    if (own.length === 0) continue;
     let windowId: string | null = null;
     const mine: Interval[] = [];
-    for (const w of windows) {
-      if (!coversStore(w, store)) continue;
+    for (const k of [...new Set(own)].sort((a, b) => a - b)) {
+      const w = windows[k]!;
       for (const i of place(w, store.timezone)) {
         mine.push(i);
         if (i.start <= at && at < i.end) windowId ??= w.id;
