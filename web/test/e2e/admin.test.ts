@@ -256,6 +256,8 @@ describe('HQ admin pages, end to end', () => {
     try {
       await page.goto(`${stack.server.url}/wall`);
       const tile = page.locator('a.tile[data-store-id="S003"]');
+      // Live first: a window made before the socket's snapshot would come in it, not as news for the ticker.
+      await page.locator('[data-connection="live"]').waitFor();
       await tile.waitFor();
       expect(await tile.getAttribute('data-maintenance')).toBeNull();
       // The window is made while the wall is open: the tile takes the wrench without a reload.
@@ -278,6 +280,12 @@ describe('HQ admin pages, end to end', () => {
       await banner.waitFor();
       expect(await banner.innerText()).toBe(`In maintenance (refit-now) until ${until}, store time: faults here open no incidents and no tickets.`);
       await page.screenshot({ path: join(ARTIFACTS, 'store-maintenance.png') });
+      // The stores list says it beside the state.
+      await page.goto(`${stack.server.url}/stores`);
+      expect((await page.locator('tr[data-store-id="S003"]').getByTestId('row-maintenance').innerText()).replace(/\s+/g, ' ').trim()).toBe('· Maintenance');
+      expect(await page.getByTestId('row-maintenance').count()).toBe(1);
+      await page.goto(`${stack.server.url}/stores/S003`);
+      await banner.waitFor();
       // The window is removed while the page is open: the line goes.
       expect((await windowApi('DELETE')).status).toBe(204);
       await banner.waitFor({ state: 'detached' });
