@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
 import { generateFleet, startSimulator } from '@storepulse/agents';
+import { demoMaintenance } from './demo-maintenance.js';
 import { demoProviders } from './demo-providers.js';
 import { ConfigError } from '../config/config-error.js';
 import { startServer } from '../server.js';
@@ -38,8 +39,10 @@ try {
     return { ...s, ...(region ? { region, groups: [region.toLowerCase().replace(/\s+/g, '-')] } : {}) };
   });
   const providers = demoProviders(fleet, Date.now());
+  const maintenance = demoMaintenance(fleet, Date.now());
   const configPath = join(dataDir, 'storepulse.demo.yaml');
-  writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump({ stores: fleet, providers: providers.list, hq: DEMO_HQ }, { flowLevel: 3 })}`);
+  const config = { stores: fleet, providers: providers.list, hq: DEMO_HQ, maintenance: maintenance.windows };
+  writeFileSync(configPath, `# Written by npm run demo from the simulated fleet; edits are overwritten at the next demo start.\n${dump(config, { flowLevel: 3 })}`);
 
   const server = await startServer({ env: { ...process.env, STOREPULSE_CONFIG: configPath, STOREPULSE_DATA_DIR: dataDir } });
   const { auth, log } = server;
@@ -72,6 +75,7 @@ try {
       `  wall (open in a browser):       ${wall}`,
       `  provider view (Pilot, phone):   ${web}/wall?token=${providerToken}  (Pilot serves ${providers.pilotArea} this run)`,
       `  API docs:                       ${web}/api/docs`,
+      maintenance.store ? `  maintenance:                    ${maintenance.store.name} (${maintenance.store.id}) upgrades its tills for the next hour: no incidents there` : '',
       `  MQTT (embedded broker):         ${server.mqttUrl}${server.mqttPortFellBack ? '  (port 1883 was taken; set MQTT_PORT to choose)' : ''}`,
       server.generatedAdminToken ? `  hq-admin token (first start only, keep it): ${server.generatedAdminToken}` : '',
       '',
