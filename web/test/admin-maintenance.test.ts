@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAINTENANCE_WARNING_CODES } from '@storepulse/protocol';
-import { coversText, groupCoverage, maintenanceWarningText, runsOvernight, whenText, windowBody, windowProblem, type WindowForm } from '../src/lib/admin/maintenance.js';
+import { coversText, groupCoverage, heldNow, heldText, maintenanceWarningText, runsOvernight, whenText, windowBody, windowProblem, type WindowForm } from '../src/lib/admin/maintenance.js';
 import { maintenanceProblem, maintenanceWarnings } from '../../server/src/domain/incidents/maintenance.js';
 import { toMaintenanceWindow } from '../../server/src/config/incidents-input.js';
+import { summary } from './fixtures.js';
 
 const form = (patch: Partial<WindowForm>): WindowForm => ({
   id: 'refit-S001',
@@ -86,5 +87,20 @@ describe('what a window covers', () => {
       'Store S001 · Madrid is not configured: the window covers it once it is.',
       'No configured store is in group spian: the window covers nothing there until one is.',
     ]);
+  });
+});
+
+describe('stores a window holds now', () => {
+  it('counts the live stores under the window that holds each, and says it with the plural of the language', () => {
+    const until = '2026-12-06T04:00:00Z';
+    const held = heldNow([
+      summary('S1', 'down', { maintenance: { windowId: 'pos', until } }),
+      summary('S2', 'ok', { maintenance: { windowId: 'pos', until } }),
+      summary('S3', 'ok', { maintenance: { windowId: 'refit', until } }),
+      summary('S4', 'ok'),
+    ]);
+    expect(Object.fromEntries(held)).toEqual({ pos: 2, refit: 1 });
+    expect([heldText(2, 'en'), heldText(1, 'en'), heldText(0, 'en')]).toEqual(['2 stores', '1 store', '—']);
+    expect([heldText(1, 'ru'), heldText(3, 'ru'), heldText(5, 'ru'), heldText(1200, 'es')]).toEqual(['1 магазин', '3 магазина', '5 магазинов', '1200 tiendas']);
   });
 });

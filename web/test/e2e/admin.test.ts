@@ -284,6 +284,10 @@ describe('HQ admin pages, end to end', () => {
       await page.goto(`${stack.server.url}/stores`);
       expect((await page.locator('tr[data-store-id="S003"]').getByTestId('row-maintenance').innerText()).replace(/\s+/g, ' ').trim()).toBe('· Maintenance');
       expect(await page.getByTestId('row-maintenance').count()).toBe(1);
+      // The windows page says how many stores it holds now.
+      await page.goto(`${stack.server.url}/admin/maintenance`);
+      const heldCell = page.locator('tr[data-window-id="refit-now"]').getByTestId('maint-held');
+      await heldCell.getByText('1 store').waitFor();
       await page.goto(`${stack.server.url}/stores/S003`);
       await banner.waitFor();
       // The window is removed while the page is open: the line goes.

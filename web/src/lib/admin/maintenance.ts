@@ -1,7 +1,8 @@
-import { isValidId, WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow, type StoreGroup, type Weekday } from '@storepulse/protocol';
+import { isValidId, WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow, type StoreGroup, type StoreSummary, type Weekday } from '@storepulse/protocol';
 import type { MaintenanceView } from '$lib/api.js';
-import { formatDateTime, weekdayNames } from '$lib/format.js';
+import { formatDateTime, formatNumber, weekdayNames } from '$lib/format.js';
 import { m } from '$lib/paraglide/messages.js';
+import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
 import type { Names } from './names.js';
 
 /** The new-window form as the page holds it: empty strings for what is not filled in. */
@@ -89,4 +90,16 @@ export function groupCoverage(group: string, groups: readonly StoreGroup[], name
   const found = groups.find((g) => g.group === name);
   if (!found) return m.maint_warn_group_without_stores({ group: name });
   return m.maint_group_members({ stores: found.storeIds.map((id) => names.store(id)).join(', ') });
+}
+
+/** How many stores each window holds now, by window id (a store held by windows that overlap counts under the first). */
+export function heldNow(stores: Iterable<StoreSummary>): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const s of stores) if (s.maintenance) held.set(s.maintenance.windowId, (held.get(s.maintenance.windowId) ?? 0) + 1);
+  return held;
+}
+
+/** "3 stores", "3 магазина"; a dash for none. */
+export function heldText(count: number, locale: Locale = getLocale()): string {
+  return count === 0 ? '—' : m.maint_holding({ count, countText: formatNumber(locale, count) }, { locale });
 }
