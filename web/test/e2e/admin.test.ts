@@ -265,7 +265,8 @@ describe('HQ admin pages, end to end', () => {
       await page.locator('a.tile[data-store-id="S003"][data-maintenance="refit-now"]').waitFor();
       const until = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Madrid' }).format(now + 3_600_000);
       expect(await tile.getAttribute('aria-label')).toContain(`in maintenance until ${until}, store time`);
-      expect((await tile.locator('.city').innerText()).trim()).toBe('Maintenance');
+      expect((await tile.locator('.city').innerText()).trim()).toBe('Sevilla');
+      expect(await tile.locator('.city use[href="#icon-wrench"]').count()).toBe(1);
       expect(await page.locator('[data-maintenance]').count()).toBe(1);
       expect(await page.locator('[data-count="maintenance"] strong').innerText()).toBe('1');
       // The ticker says it began.
