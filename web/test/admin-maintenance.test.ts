@@ -68,6 +68,13 @@ describe('a window in the list', () => {
     expect(whenText({ start: '2026-12-01T07:00', end: '2026-12-01T10:30' }, 'en-GB')).toBe('1 Dec 2026, 07:00 – 1 Dec 2026, 10:30');
     expect(whenText({ recurrence: { weekdays: ['mon', 'sat'], hours: '06:00-08:00' } }, 'es')).toBe('lunes, sábado, 06:00–08:00');
   });
+
+  it('says an instant made through the API is in HQ time, not store time', () => {
+    const hq = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(iso));
+    expect(whenText({ start: '2026-12-01T07:00:00Z', end: '2026-12-01T10:30:00+01:00' }, 'en-GB')).toBe(
+      `${hq('2026-12-01T07:00:00Z')} (HQ time) – ${hq('2026-12-01T09:30:00Z')} (HQ time)`,
+    );
+  });
 });
 
 describe('what a window covers', () => {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { FleetStore } from '@storepulse/agents';
 import type { MaintenanceWindow } from '../domain/incidents/index.js';
 import { isOpenAt } from '../domain/opening-hours.js';
@@ -10,6 +11,8 @@ import { isOpenAt } from '../domain/opening-hours.js';
 export function demoMaintenance(fleet: readonly FleetStore[], now: number): { windows: MaintenanceWindow[]; store: FleetStore | null } {
   const store = fleet.find((s) => isOpenAt(s.hours, s.timezone, now)) ?? null;
   if (!store) return { windows: [], store };
-  const window = { id: 'demo-till-upgrade', storeIds: [store.id], start: new Date(now).toISOString(), end: new Date(now + 3_600_000).toISOString() };
+  // In the store's wall time, to the minute, as HQ writes a window on the maintenance page.
+  const local = (ms: number) => DateTime.fromMillis(ms, { zone: store.timezone }).toFormat("yyyy-MM-dd'T'HH:mm");
+  const window = { id: 'demo-till-upgrade', storeIds: [store.id], start: local(now), end: local(now + 3_600_000) };
   return { windows: [window], store };
 }

@@ -8,14 +8,16 @@ const fleet = generateFleet({ stores: 24, tillsPerStore: 4, seed: 42 });
 
 describe('demo maintenance', () => {
   it('puts one open store in a window for the first hour, which the server takes and which holds that store', () => {
-    const now = Date.parse('2026-12-07T12:00:00Z');
+    const now = Date.parse('2026-12-07T12:00:30Z');
     const { windows, store } = demoMaintenance(fleet, now);
     expect(store).not.toBeNull();
     expect(isOpenAt(store!.hours, store!.timezone, now)).toBe(true);
     expect(windows).toHaveLength(1);
     expect(maintenanceProblem(windows[0]!)).toBeNull();
     const { now: held } = maintenanceSchedule(windows, fleet, now);
-    expect([...held]).toEqual([[store!.id, { windowId: 'demo-till-upgrade', until: now + 3_600_000 }]]);
+    // Written to the minute in the store's wall time: it began at the start of this minute and lasts an hour.
+    expect(windows[0]!.start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    expect([...held]).toEqual([[store!.id, { windowId: 'demo-till-upgrade', until: now - 30_000 + 3_600_000 }]]);
   });
 
   it('plans none when every store is closed', () => {

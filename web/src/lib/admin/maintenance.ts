@@ -55,11 +55,15 @@ export function coversText(w: Pick<MaintenanceView, 'storeIds' | 'groups'>, name
   return [...(w.storeIds ?? []).map(names.store), ...(w.groups ?? []).map((group) => m.maint_group_named({ group }))].join(', ');
 }
 
-/** A window's time in the reader's language: a store-local wall time stays as written, an instant is shown in HQ's zone. */
+/**
+ * A window's time in the reader's language: a store-local wall time stays as written; an instant (made through the
+ * API with a zone) is shown in HQ's zone and says so, under a column of store times.
+ */
 function wallTime(locale: string, at: string): string {
   const instant = /(?:Z|[+-]\d\d:?\d\d)$/.test(at);
   const ms = Date.parse(instant ? at : `${at}Z`);
-  return Number.isNaN(ms) ? at : formatDateTime(locale, ms, instant ? undefined : 'UTC');
+  if (Number.isNaN(ms)) return at;
+  return instant ? m.maint_hq_time({ time: formatDateTime(locale, ms) }) : formatDateTime(locale, ms, 'UTC');
 }
 
 export function whenText(w: Pick<MaintenanceView, 'start' | 'end' | 'recurrence'>, locale: string): string {
