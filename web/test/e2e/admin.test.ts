@@ -19,6 +19,8 @@ describe('HQ admin pages, end to end', () => {
   const fleet = demoFleet(6);
   // The Spanish stores are a group, for a window that covers them together.
   for (const s of fleet.filter((s) => s.timezone === 'Europe/Madrid')) s.groups = ['spain'];
+  // A store with a till opened only to add capacity, which its page names.
+  fleet.find((s) => s.id === 'S004')!.backupTills = [fleet.find((s) => s.id === 'S004')!.tills.at(-1)!];
   let stack: Stack;
   let admin: string;
   let viewer: string;
@@ -281,6 +283,8 @@ describe('HQ admin pages, end to end', () => {
       await banner.waitFor();
       expect(await banner.innerText()).toBe(`In maintenance (refit-now) until ${until}, store time: faults here open no incidents and no tickets.`);
       await page.screenshot({ path: join(ARTIFACTS, 'store-maintenance.png') });
+      // HQ sees the groups windows can name the store by.
+      expect(await page.getByTestId('store-groups').innerText()).toBe('spain');
       // The stores list says it beside the state.
       await page.goto(`${stack.server.url}/stores`);
       expect((await page.locator('tr[data-store-id="S003"]').getByTestId('row-maintenance').innerText()).replace(/\s+/g, ' ').trim()).toBe('· Maintenance');
@@ -298,6 +302,7 @@ describe('HQ admin pages, end to end', () => {
       await page.goto(`${stack.server.url}/stores/S004`);
       await page.getByTestId('store-state').waitFor();
       expect(await page.getByTestId('store-maintenance').count()).toBe(0);
+      expect(await page.getByTestId('store-backup-tills').innerText()).toBe(fleet.find((s) => s.id === 'S004')!.tills.at(-1)!);
     } finally {
       await context.close();
       await windowApi('DELETE');

@@ -17,6 +17,8 @@ export interface DemoStore {
   faults?: Record<string, Record<string, string>>;
   /** Groups for maintenance windows. */
   groups?: string[];
+  /** Tills opened only to add capacity. */
+  backupTills?: string[];
   /** Where the store's staff are reached. */
   email?: string;
 }
@@ -79,6 +81,7 @@ export function fleetYaml(stores: DemoStore[]): string {
       `    provider: pilot`,
     );
     if (s.groups) lines.push(`    groups: [${s.groups.join(', ')}]`);
+    if (s.backupTills) lines.push(`    backupTills: [${s.backupTills.join(', ')}]`);
     if (s.email) lines.push(`    email: ${s.email}`);
   }
   return lines.join('\n') + '\n';
