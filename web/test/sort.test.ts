@@ -14,6 +14,19 @@ describe('sortStores', () => {
     expect(sorted.map((s) => s.state)).toEqual(['down', 'offline', 'degraded', 'ok', 'closed']);
   });
 
+  it('puts a store with a problem in a maintenance window after every other problem, before the stores that are fine', () => {
+    const maintenance = { windowId: 'w', until: '2026-12-06T04:00:00Z' };
+    const sorted = sortStores([
+      summary('ok', 'ok'),
+      summary('planned-down', 'down', { maintenance }),
+      summary('degraded', 'degraded'),
+      summary('planned-ok', 'ok', { maintenance }),
+      summary('planned-degraded', 'degraded', { maintenance }),
+      summary('down', 'down'),
+    ]);
+    expect(sorted.map((s) => s.id)).toEqual(['down', 'degraded', 'planned-down', 'planned-degraded', 'ok', 'planned-ok']);
+  });
+
   it('orders stores of the same state by name, numbers in natural order, then by id', () => {
     const sorted = sortStores([
       summary('x2', 'ok', { name: 'Store 10' }),
