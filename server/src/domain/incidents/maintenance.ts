@@ -58,7 +58,7 @@ export function maintenanceWarnings(w: MaintenanceWindow, stores: readonly Maint
 /** Every group the stores are in, by name, with its stores: what a window may name. */
 export function storeGroups(stores: readonly MaintenanceTarget[]): StoreGroup[] {
   const byGroup = new Map<string, string[]>();
-  for (const s of stores) for (const g of s.groups ?? []) byGroup.set(g, [...(byGroup.get(g) ?? []), s.id]);
+  for (const s of stores) for (const g of s.groups ?? []) void (byGroup.get(g)?.push(s.id) ?? byGroup.set(g, [s.id]));
   return [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, storeIds]) => ({ group, storeIds: storeIds.sort() }));
 }
 

@@ -243,8 +243,9 @@ export class IncidentService {
 
   private buildConfig() {
     this.configs = new Map([...this.deps.fleet.stores.values()].map((s) => [s.config.id, s.config]));
-    this.maintenance.reset(this.windows().map((w) => w.window), this.maintenanceTargets());
-    return engineConfig(this.configs.values(), this.deps.timings, [...this.deps.fileWindows, ...this.apiWindows], this.models);
+    const windows = [...this.deps.fileWindows, ...this.apiWindows];
+    this.maintenance.reset(windows, this.maintenanceTargets());
+    return engineConfig(this.configs.values(), this.deps.timings, windows, this.models);
   }
 
   private refreshConfig(): void {
