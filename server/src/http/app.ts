@@ -31,6 +31,7 @@ import { ticketRoutes } from './routes/api/tickets.js';
 import { tillHistoryRoutes } from './routes/api/till-history.js';
 import type { App } from './types.js';
 import { strictDateTime } from './strict-date-time.js';
+import { buildValidator } from './body-validator.js';
 import type { TrustProxy } from '../config/trust-proxy.js';
 
 export interface HttpDeps {
@@ -62,6 +63,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
     bodyLimit: 256 * 1024,
     trustProxy: deps.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false }, onCreate: strictDateTime },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Refused requests are counted by route pattern (bounded), never by path, which can carry ids or a token.

@@ -127,8 +127,14 @@ describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
     expect(slow.status).toBe(400);
     expect(((await slow.json()) as { message: string }).message).toMatch(/tillThroughput/);
     expect((await put({ ...S003, tillThroughput: 'fast' })).status).toBe(400);
+    // A body is taken as sent: a number written as text, or one till where a list belongs, is refused, not converted.
+    for (const [field, value, message] of [['tillThroughput', '30', 'body/tillThroughput must be number'], ['tills', 'T1', 'body/tills must be array']] as const) {
+      const typed = await put({ ...S003, [field]: value });
+      expect(typed.status).toBe(400);
+      expect(((await typed.json()) as { message: string }).message).toBe(message);
+    }
     const refused = metricValue(await (await h.api('/metrics')).text(), 'storepulse_http_refused_total', { method: 'PUT', route: '/api/stores/:id', status: '400' });
-    expect(refused).toBe(5);
+    expect(refused).toBe(7);
     expect((await h.api('/api/stores/S003', { method: 'PUT', token: viewer, body: JSON.stringify(S003) })).status).toBe(403);
     expect((await h.api('/api/stores/S003', { method: 'DELETE' })).status).toBe(204);
     expect((await h.api('/api/stores/S003')).status).toBe(404);

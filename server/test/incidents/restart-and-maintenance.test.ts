@@ -179,6 +179,12 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { message: string }).message).toBe('body.backupTills[0] "T9" is not one of the store\'s tills');
     expect((await putStore({ ...store, backupTills: ['T1', 'T2'] })).status).toBe(400);
+    // A malformed group id, a repeated group and a group given as a string are refused by the schema, each naming the field.
+    for (const groups of [['north side'], ['north', 'north'], 'north']) {
+      const bad = await putStore({ ...store, groups });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toMatch(/^body\/groups/);
+    }
     const made = await putStore(store);
     expect(made.status).toBe(201);
     expect(((await made.json()) as { settings: unknown }).settings).toMatchObject({ groups: ['api-made'], backupTills: ['T2'] });
