@@ -380,8 +380,9 @@ export class TicketEngine {
 
   private reopen(t: Ticket, at: number, actor: Actor, reason: string | null, note: string | null): void {
     const now = iso(at);
-    const endedAt = t.closedAt ?? t.resolvedAt;
-    // The time it stood resolved is not the provider's: the resolve clock resumes where it stopped.
+    // The clocks stopped when it was resolved, or closed without a resolution: from then until now is not the
+    // provider's time, including the hours it stood resolved before HQ or the auto-close closed it.
+    const endedAt = t.resolvedAt ?? t.closedAt;
     if (endedAt) t.pauses.push({ start: endedAt, end: now });
     t.audit.push({ at: now, actor, from: t.status, to: 'open', reason, note });
     t.status = 'open';

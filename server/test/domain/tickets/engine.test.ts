@@ -306,6 +306,20 @@ describe('recovery, auto-close and reopening', () => {
     expect(t().recoveredAt).toBeNull();
   });
 
+  it('reopens a ticket resolved by hand and closed later without counting the time it stood resolved', () => {
+    const { engine, id, t } = opened();
+    const provider = { role: 'provider' as const, id: 'pilot' };
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:30:00Z'), ticketId: id, actor: provider, to: 'acknowledged' });
+    engine.apply({ type: 'transition', at: at('2026-11-10T11:00:00Z'), ticketId: id, actor: provider, to: 'resolved', reason: 'remote_fix' });
+    engine.apply({ type: 'transition', at: at('2026-11-10T16:00:00Z'), ticketId: id, actor: { role: 'hq', id: 'ops' }, to: 'closed' });
+    expect(t()).toMatchObject({ status: 'closed', resolvedAt: '2026-11-10T11:00:00.000Z', closedAt: '2026-11-10T16:00:00.000Z' });
+    const again = tillDown({ id: 'S001:till_down:T1:2', startedAt: '2026-11-10T17:00:00Z' });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T17:00:00Z'), incident: again });
+    expect(t().status).toBe('open');
+    // 1 h until it was resolved at 11:00, then 1 h since the reopening at 17:00: resolved to closed is not the provider's.
+    expect(ticketSla(t(), store(), at('2026-11-10T18:00:00Z')).targets.resolve?.elapsedMs).toBe(2 * H);
+  });
+
   it('raises the priority when a recurrence spreads to more tills', () => {
     const { engine, t } = opened();
     recover(engine, '2026-11-10T11:00:00Z');
