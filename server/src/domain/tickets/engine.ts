@@ -316,7 +316,7 @@ export class TicketEngine {
     if (this.raisePriority(t, this.priorityOf(incident, store))) {
       return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
     }
-    if (over && t.recoveredAt === null) {
+    if (over && t.recoveredAt === null && !reopenedSince(t, incident.endedAt)) {
       t.recoveredAt = iso(at);
       t.resolutionProposedAt = iso(at);
       return [this.touch(t, at, 'ticket.updated', true, { change: 'recovered' })];
@@ -501,4 +501,14 @@ function slaPolicy(provider: Provider | null | undefined, priority: Priority): T
 
 function reject(code: TicketRejection['code'], message: string): TicketResult {
   return { effects: [], rejection: { code, message } };
+}
+
+/**
+ * Whether someone reopened the ticket after the incident's recorded end: they judged the fault not over, so a late
+ * update carrying that same end (the final loss figures come an hour later) must not propose resolution again.
+ */
+function reopenedSince(t: Ticket, endedAt: string | null | undefined): boolean {
+  if (!endedAt) return false;
+  const ended = Date.parse(endedAt);
+  return t.audit.some((a) => a.to === 'open' && a.from !== 'open' && Date.parse(a.at) > ended);
 }

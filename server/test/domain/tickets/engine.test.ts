@@ -320,6 +320,17 @@ describe('recovery, auto-close and reopening', () => {
     expect(ticketSla(t(), store(), at('2026-11-10T18:00:00Z')).targets.resolve?.elapsedMs).toBe(2 * H);
   });
 
+  it('keeps a ticket HQ reopened open when the incident\'s final figures arrive later with the same end', () => {
+    const { engine, id, t } = opened();
+    recover(engine, '2026-11-10T11:00:00Z');
+    tick(engine, '2026-11-10T11:30:00Z');
+    engine.apply({ type: 'transition', at: at('2026-11-10T11:40:00Z'), ticketId: id, actor: { role: 'hq', id: 'ops' }, to: 'open', note: 'still jams' });
+    // The incident engine's last word on the loss, an hour after the end it already reported.
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T12:05:00Z'), incident: tillDown({ endedAt: '2026-11-10T11:00:00Z' }) });
+    expect(t()).toMatchObject({ status: 'open', recoveredAt: null, resolutionProposedAt: null });
+    expect(tick(engine, '2026-11-10T13:00:00Z').map((e) => e.type)).not.toContain('ticket.closed');
+  });
+
   it('raises the priority when a recurrence spreads to more tills', () => {
     const { engine, t } = opened();
     recover(engine, '2026-11-10T11:00:00Z');
