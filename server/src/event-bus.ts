@@ -2,12 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { FootfallPayload, OnlinePayload, SalesPayload, StatusPayload } from '@storepulse/protocol';
 import type { FleetChange } from './domain/fleet.js';
 import type { Incident } from './domain/incidents/index.js';
+import type { StoreConfig } from './domain/store.js';
 
 /** What happens inside the server; adapters (socket.io, telemetry, incidents…) listen here. */
 export interface ServerEvents {
   /** Derived state moved: a till's state, presence or components, or a store's state. */
   'fleet:changes': [changes: FleetChange[]];
-  'store:removed': [storeId: string];
+  /** With the store's last settings: what it was still matters to its tickets' final notices. */
+  'store:removed': [storeId: string, config: StoreConfig];
   /** Accepted messages, for telemetry and the incident engine. `at` is the receive time (epoch ms). */
   'ingest:online': [msg: { storeId: string; tillId: string; payload: OnlinePayload; at: number }];
   'ingest:status': [msg: { storeId: string; tillId: string; payload: StatusPayload; at: number }];

@@ -108,6 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     bus.on('incident:opened', (incident) => tickets.onIncident('incident.opened', { incident }));
     bus.on('incident:updated', (incident) => tickets.onIncident('incident.updated', { incident }));
     bus.on('incident:closed', (incident) => tickets.onIncident('incident.closed', { incident }));
+    bus.on('store:removed', (_id, config) => tickets.onStoreRemoved(config));
     cleanups.push(() => tickets.stop());
     tickets.start();
     access.useProviders(() => tickets.providerCoverage());

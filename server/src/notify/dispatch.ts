@@ -9,7 +9,7 @@ import type { EmailBody } from './senders.js';
 
 export interface DispatchContext {
   providers: readonly Provider[];
-  stores: ReadonlyMap<string, StoreConfig>;
+  stores: Pick<ReadonlyMap<string, StoreConfig>, 'get'>;
   /** True when an SMTP transport is configured. */
   email: boolean;
 }

@@ -55,10 +55,11 @@ export class StoreService {
   }
 
   delete(id: string): boolean {
-    const existed = removeStore(this.fleet, id);
+    const config = this.fleet.stores.get(id)?.config;
+    removeStore(this.fleet, id);
     this.repo.delete(id);
-    if (existed) this.bus.emit('store:removed', id);
-    return existed;
+    if (config) this.bus.emit('store:removed', id, config);
+    return config !== undefined;
   }
 
   /**

@@ -53,6 +53,16 @@ tickets: { autoCloseAfter: 30m }
   expect(list).toHaveLength(1);
   const docs = await (await h.api('/api/docs/json')).json() as { paths: Record<string, unknown> };
   expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{id}/status', '/api/reports/sla', '/api/providers/{id}']));
-  socket.close();
+  // HQ removes the store: the ticket is cancelled, the provider told, and it stays cancelled when the incident ends with it.
   await c.endAsync(true);
+  expect((await h.api('/api/stores/S001', { method: 'DELETE' })).status).toBe(204);
+  const cancelled = await waitFor(() => desk.events().find((e) => e.type === 'ticket.closed'), 5000, 'cancellation webhook');
+  expect(cancelled.ticket).toMatchObject({ id: opened.ticket.id, status: 'cancelled' });
+  await waitFor(() => live.includes('ticket.closed'), 3000, 'live cancellation');
+  const ticket = (await (await h.api(`/api/tickets/${opened.ticket.id}`)).json()) as { status: string; audit: { reason: string | null }[] };
+  expect(ticket.status).toBe('cancelled');
+  expect(ticket.audit.at(-1)?.reason).toBe('store_removed');
+  const refused = await (await h.api('/metrics')).text();
+  expect(refused).not.toMatch(/storepulse_ticket_inputs_refused_total\{code="unknown_store"\} [1-9]/);
+  socket.close();
 }, 30000);

@@ -63,7 +63,9 @@ export type TicketInput =
       note?: string | null;
       location?: GeoLocation | null;
     }
-  | { type: 'tick'; at: number };
+  | { type: 'tick'; at: number }
+  /** HQ removed the store: nobody can work on its tills any more. */
+  | { type: 'store.removed'; at: number; storeId: string };
 
 export interface EffectDetail {
   /** What changed, for ticket.updated: status, recovered, reopened, recurred, priority, incident. */
@@ -137,6 +139,8 @@ export class TicketEngine {
         return this.tick(input.at);
       case 'transition':
         return this.transition(input);
+      case 'store.removed':
+        return { effects: this.onStoreRemoved(input.storeId, input.at), rejection: null };
       default:
         return this.onIncident(input.type, input.at, input.incident);
     }
@@ -172,7 +176,11 @@ export class TicketEngine {
     const problem = incidentProblem(incident);
     if (problem) return reject('bad_incident', problem);
     const store = this.ctx.stores.get(incident.storeId);
-    if (!store) return reject('unknown_store', `store ${incident.storeId} is not configured`);
+    if (!store) {
+      // The store was removed while its incident ran: its ticket was cancelled then, and the incident's end changes nothing.
+      if (this.ticketForIncident(incident.id)) return { effects: [], rejection: null };
+      return reject('unknown_store', `store ${incident.storeId} is not configured`);
+    }
     if (incident.suppressed) return { effects: [], rejection: null };
     const over = type === 'incident.closed' || Boolean(incident.endedAt);
 
@@ -392,6 +400,22 @@ export class TicketEngine {
     t.resolutionProposedAt = null;
   }
 
+  /** Cancels the store's tickets still in play, so providers stop work and their SLA clocks stop with it. */
+  private onStoreRemoved(storeId: string, at: number): TicketEffect[] {
+    for (const [incidentId, p] of Object.entries(this.state.pending)) {
+      if (p.incident.storeId === storeId) delete this.state.pending[incidentId];
+    }
+    const effects: TicketEffect[] = [];
+    for (const t of Object.values(this.state.tickets)) {
+      if (t.storeId !== storeId || t.status === 'closed' || t.status === 'cancelled') continue;
+      this.setStatus(t, 'cancelled', at, SYSTEM, SYSTEM_REASONS.storeRemoved, null, null);
+      t.resolutionProposedAt = null;
+      t.wakeAt = null;
+      effects.push(this.touch(t, at, 'ticket.closed', true, { change: 'status' }));
+    }
+    return effects;
+  }
+
   // ---- time ------------------------------------------------------------------------------------
 
   private tick(at: number): TicketResult {
@@ -410,7 +434,11 @@ export class TicketEngine {
 
   private wake(t: Ticket, at: number): TicketEffect[] {
     const store = this.ctx.stores.get(t.storeId);
-    if (!store) return [];
+    if (!store) {
+      // Nothing more happens to a store no longer configured (a config reload dropped it): stop waking for it.
+      t.wakeAt = null;
+      return [];
+    }
     if (t.resolutionProposedAt && Date.parse(t.resolutionProposedAt) + this.ctx.config.autoCloseAfterMs <= at) {
       this.setStatus(t, 'closed', at, SYSTEM, SYSTEM_REASONS.recovered, null, null);
       return [this.touch(t, at, 'ticket.closed', true, { change: 'status' })];

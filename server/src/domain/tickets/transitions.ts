@@ -7,7 +7,7 @@ export const RESOLVE_REASONS = {
 } as const;
 export const CANCEL_REASONS = ['false_alarm', 'duplicate'] as const;
 /** Reasons storepulse itself gives. */
-export const SYSTEM_REASONS = { recovered: 'recovered', recurred: 'recurred' } as const;
+export const SYSTEM_REASONS = { recovered: 'recovered', recurred: 'recurred', storeRemoved: 'store_removed' } as const;
 
 const ACTIVE: TicketStatus[] = ['open', 'acknowledged', 'waiting_store', 'on_site'];
 

@@ -24,8 +24,9 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 /** Settled deliveries are kept this long for the API and UI. */
 const DELIVERY_RETENTION_MS = 90 * 24 * 3_600_000;
 /** Where a ticket's store was removed: its clock falls back to counting every hour in UTC. */
+const ALL_DAY = '00:00-24:00';
 const NO_STORE: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'> = {
-  hours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null },
+  hours: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY },
   timezone: 'UTC',
   holidays: [],
 };
@@ -101,6 +102,8 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   private providerList: Provider[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
+  /** Removed stores' last settings, while tickets of theirs are kept. */
+  private readonly removedStores = new Map<string, StoreConfig>();
   private readonly rejected: Counter<'code'> | null;
 
   constructor(private readonly opts: TicketServiceOptions) {
@@ -148,6 +151,15 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
       return this.refuse({ effects: [], rejection: { code: 'bad_incident', message: 'incident event without a readable incident record' } }, type);
     }
     return this.apply({ type, at: this.now(), incident }, [], incident.id);
+  }
+
+  /**
+   * HQ removed a store: its tickets still in play are cancelled, and their providers told. Its last settings are
+   * kept while its tickets are, so their notices and clocks still read the store's name, zone and hours.
+   */
+  onStoreRemoved(config: StoreConfig): TicketResult {
+    this.removedStores.set(config.id, config);
+    return this.apply({ type: 'store.removed', at: this.now(), storeId: config.id }, []);
   }
 
   /** Fires due SLA marks, escalations, graced P3 openings and auto-closes; archives long-ended tickets. */
@@ -220,6 +232,8 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     this.opts.db.transaction(() => {
       const gone = this.engine.prune(at);
       this.repo.archive(gone);
+      const kept = new Set(Object.values(this.engine.state.tickets).map((t) => t.storeId));
+      for (const id of this.removedStores.keys()) if (!kept.has(id)) this.removedStores.delete(id);
       this.repo.save(this.engine.state, []);
     })();
     this.outbox.purge(Date.now() - DELIVERY_RETENTION_MS);
@@ -228,7 +242,11 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   // ---- reads -----------------------------------------------------------------------------------
 
   private storeOf(t: Ticket) {
-    return this.opts.stores.get(t.storeId) ?? NO_STORE;
+    return this.knownStore(t.storeId) ?? NO_STORE;
+  }
+
+  private knownStore(id: string): StoreConfig | undefined {
+    return this.opts.stores.get(id) ?? this.removedStores.get(id);
   }
 
   private visible(who: Principal): (t: Ticket) => boolean {
@@ -335,7 +353,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   }
 
   private dispatchContext() {
-    return { providers: this.providerList, stores: this.opts.stores, email: Boolean(this.opts.smtp) };
+    return { providers: this.providerList, stores: { get: (id: string) => this.knownStore(id) }, email: Boolean(this.opts.smtp) };
   }
 
   private registerMetrics(registry: Registry): Counter<'code'> {

@@ -372,3 +372,35 @@ describe('ticketSummary', () => {
     expect(s.sla.targets.response).toMatchObject({ percent: 50, remainingMs: 30 * M });
   });
 });
+
+describe('a store removed while its tickets are in play', () => {
+  it('cancels its active tickets and drops a graced opening, telling the providers; other stores keep theirs', () => {
+    const c = ctx();
+    const { engine, t } = opened(new TicketEngine(c));
+    const other = tillDown({ id: 'S777:till_down:T1:1', storeId: 'S777' });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: other });
+    // Paper low is graced: it has no ticket yet.
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:05:00Z'), incident: paperLow({ startedAt: '2026-11-10T10:05:00Z' }) });
+    expect(Object.keys(engine.state.pending)).toEqual([paperLow().id]);
+    c.stores.delete('S001');
+    const r = engine.apply({ type: 'store.removed', at: at('2026-11-10T10:30:00Z'), storeId: 'S001' });
+    expect(kinds(r.effects)).toEqual([['ticket.closed', { change: 'status' }]]);
+    expect(r.effects[0]!.notify).toBe(true);
+    expect(t()).toMatchObject({ status: 'cancelled', cancelledAt: '2026-11-10T10:30:00.000Z', wakeAt: null });
+    expect(t().audit.at(-1)).toMatchObject({ actor: { role: 'system' }, from: 'open', to: 'cancelled', reason: 'store_removed' });
+    expect(engine.state.pending).toEqual({});
+    expect(engine.ticketForIncident(other.id)?.status).toBe('open');
+    // The incident ends when the store goes: nothing to do, and not refused as a stranger's.
+    expect(engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:30:00Z'), incident: tillDown({ endedAt: '2026-11-10T10:30:00Z' }) })).toEqual({ effects: [], rejection: null });
+    expect(tick(engine, '2026-11-11T10:00:00Z').filter((e) => e.ticket.storeId === 'S001')).toEqual([]);
+  });
+
+  it('stops waking for a ticket whose store a config reload dropped', () => {
+    const c = ctx();
+    const { engine, t } = opened(new TicketEngine(c));
+    expect(t().wakeAt).not.toBeNull();
+    c.stores.delete('S001');
+    expect(tick(engine, '2026-11-10T10:30:00Z')).toEqual([]);
+    expect(t().wakeAt).toBeNull();
+  });
+});

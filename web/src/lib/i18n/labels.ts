@@ -129,6 +129,7 @@ const REASON: Record<string, Label> = {
   staff_fixed: m.reason_staff_fixed,
   recovered: m.reason_recovered,
   recurred: m.reason_recurred,
+  store_removed: m.reason_store_removed,
   false_alarm: m.reason_false_alarm,
   duplicate: m.reason_duplicate,
   incident: m.reason_incident,
