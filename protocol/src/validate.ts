@@ -66,7 +66,9 @@ export function decodePayload<K extends TopicKind>(kind: K, raw: Uint8Array | st
   try {
     data = JSON.parse(text);
   } catch (err) {
-    return { ok: false, reason: 'malformed_json', message: (err as Error).message };
+    // V8's message may quote the payload, which can hold anything (logs must never show it): only where it broke is kept.
+    const at = /at position (\d+)/.exec((err as Error).message)?.[1];
+    return { ok: false, reason: 'malformed_json', message: at === undefined ? 'payload is not valid JSON' : `payload is not valid JSON (at character ${at})` };
   }
   const validate = validators[kind];
   if (!validate(data)) {

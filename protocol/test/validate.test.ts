@@ -62,4 +62,9 @@ describe('payload bytes', () => {
     expect(decodePayload('online', raw)).toMatchObject({ ok: false, reason: 'malformed_json', message: 'payload is not valid UTF-8' });
     expect(decodePayload('online', Buffer.from('{"v":1,"online":true,"agent":{"version":"1.0 – ñ"}}'))).toMatchObject({ ok: true });
   });
+
+  it('says where JSON broke without quoting the payload, which may hold anything', () => {
+    expect(decodePayload('status', 'password=hunter2')).toEqual({ ok: false, reason: 'malformed_json', message: 'payload is not valid JSON' });
+    expect(decodePayload('status', '{"v":1,')).toEqual({ ok: false, reason: 'malformed_json', message: 'payload is not valid JSON (at character 7)' });
+  });
 });

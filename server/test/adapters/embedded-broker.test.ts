@@ -127,9 +127,25 @@ describe('embedded broker: what an agent may publish', () => {
     await refused(topics.status('S1', 'T1'), MARK + 'x'.repeat(70 * 1024), false);
     expect(denied).toEqual(['oversize']);
     expect(logs.slice(from).filter((l) => l.msg === 'mqtt message rejected')).toEqual([
-      expect.objectContaining({ reason: 'oversize', detail: expect.stringMatching(/payload is 71693 bytes/) }),
+      expect.objectContaining({ reason: 'oversize', detail: expect.stringMatching(/^a packet of 717\d\d bytes from 127\.0\.0\.1, before it was read; the limit is 65536$/) }),
     ]);
     expect(JSON.stringify(logs)).not.toContain(MARK);
+  });
+
+  it('ends a connection whose first packet declares 200 MB before it sends them, signed in or not', async () => {
+    denied.length = 0;
+    const socket = tcpConnect(broker.port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // CONNECT, remaining length 209,715,200 (four length bytes), then the first kilobyte of it.
+    socket.write(Buffer.concat([Buffer.from([0x10, 0x80, 0x80, 0x80, 0x64]), Buffer.alloc(1024, 0x41)]));
+    await closed;
+    expect(denied).toEqual(['oversize']);
+    expect(logs.at(-1)).toMatchObject({ reason: 'oversize', detail: expect.stringMatching(/^a packet of 209715200 bytes/) });
+    // Everyone else carries on.
+    const c = await agent();
+    await c.publishAsync(topics.sales('S1', 'T9'), '{}', { qos: 1 });
+    await waitFor(() => received.some((m) => m.topic === topics.sales('S1', 'T9')), 2000, 'a message after');
+    received.length = 0;
   });
 
   it('ends the sessions of a revoked agent token at once, and only those', async () => {

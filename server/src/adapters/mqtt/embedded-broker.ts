@@ -7,6 +7,7 @@ import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
 import { AddressThrottle } from '../address-throttle.js';
+import { PacketLengthWatch } from './packet-length-watch.js';
 
 /** Failed MQTT sign-ins one remote address (an IPv6 /64) may make in a window before its CONNECTs are refused unchecked. */
 export const MAX_FAILED_SIGN_INS = 10;
@@ -16,6 +17,11 @@ export const MAX_FAILED_SIGN_INS = 10;
  * and do not reset the count: a valid token must not buy more guesses at other ones.
  */
 export const SIGN_IN_WINDOW_MS = 60_000;
+/**
+ * The largest packet taken in: room for four times the payload the server accepts, so that a payload over that limit
+ * still arrives to be refused by ingest with its reason, while one far over ends the connection unread.
+ */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES * 4;
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -69,8 +75,6 @@ function authError(message: string): AuthenticateError {
 type Packet = { topic: string; payload: Buffer | string; retain: boolean };
 
 function refusalOf(principal: Principal, packet: Packet, target: ParsedTopic | null): { reason: PublishRefusal; detail: string } | null {
-  const bytes = Buffer.byteLength(packet.payload ?? '');
-  if (bytes > MAX_PAYLOAD_BYTES * 4) return { reason: 'oversize', detail: `payload is ${bytes} bytes` };
   if (!target) return { reason: 'topic', detail: 'not a storepulse/v1 store topic' };
   if (principal.storeId && target.storeId !== principal.storeId) {
     return { reason: 'store_scope', detail: `outside the agent token's store ${principal.storeId}` };
@@ -169,7 +173,14 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   };
   opts.bus.on('token:revoked', onRevoked);
 
-  const server = createServer(broker.handle);
+  const server = createServer((socket) => {
+    watchPacketLengths(socket, (declared) => {
+      const address = socket.remoteAddress ?? 'unknown';
+      opts.onPublishDenied?.('oversize');
+      refusals.record('oversize', '', `a packet of ${declared} bytes from ${address}, before it was read; the limit is ${MAX_PACKET_BYTES}`, now());
+    });
+    broker.handle(socket);
+  });
   let port = opts.port;
   let fellBack = false;
   try {
@@ -194,6 +205,24 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         opts.bus.off('token:revoked', onRevoked);
         broker.close(() => server.close(() => resolve()));
       }),
+  };
+}
+
+/**
+ * Ends a connection at the first packet that declares more than MAX_PACKET_BYTES. Aedes takes bytes with
+ * `socket.read()`, so they are looked at there, before its parser buffers them.
+ */
+function watchPacketLengths(socket: Socket, onOversize: (declared: number) => void): void {
+  const watch = new PacketLengthWatch(MAX_PACKET_BYTES);
+  const read = socket.read.bind(socket);
+  socket.read = (size?: number) => {
+    const chunk: unknown = read(size);
+    if (!Buffer.isBuffer(chunk)) return chunk;
+    const declared = watch.push(chunk);
+    if (declared === null) return chunk;
+    onOversize(declared);
+    socket.destroy();
+    return null;
   };
 }
 
