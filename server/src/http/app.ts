@@ -1,4 +1,4 @@
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify';
 import type { HqCurrency } from '@storepulse/protocol';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
@@ -31,7 +31,7 @@ import { ticketRoutes } from './routes/api/tickets.js';
 import { tillHistoryRoutes } from './routes/api/till-history.js';
 import type { App } from './types.js';
 import { strictDateTime } from './strict-date-time.js';
-import { buildValidator } from './body-validator.js';
+import { buildValidator } from './validator.js';
 import type { TrustProxy } from '../config/trust-proxy.js';
 
 export interface HttpDeps {
@@ -56,6 +56,19 @@ export interface HttpDeps {
 
 /** The Fastify app: security plugins, OpenAPI, every route, and the web app. */
 export async function buildHttpApp(deps: HttpDeps): Promise<App> {
+  // Refused requests are counted by route pattern (bounded), never by path, which can carry ids or a token.
+  const refused = new Counter({
+    name: 'storepulse_http_refused_total',
+    help: 'API requests answered with a 4xx (bad input, auth, scope, not found), by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [deps.registry],
+  });
+  const failed = new Counter({
+    name: 'storepulse_http_failed_total',
+    help: 'API requests answered with a 5xx (a fault of the server), by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    registers: [deps.registry],
+  });
   const app = Fastify({
     loggerInstance: deps.log,
     // Request logging is ours (below): it logs paths without query strings, which can carry a wall token.
@@ -64,19 +77,31 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
     trustProxy: deps.trustProxy,
     ajv: { customOptions: { allErrors: false, removeAdditional: false }, onCreate: strictDateTime },
     schemaController: { compilersFactory: { buildValidator } },
+    // An incident id runs to 200 characters; the default of 100 answered a real incident's page with a 414.
+    routerOptions: { maxParamLength: 256 },
+    // A path the router cannot read is answered before any hook runs: counted and logged here like any refusal.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode ?? 400;
+      refused.inc({ method: req.method, route: 'unmatched', status });
+      req.log.info({ method: req.method, path: req.url.split('?')[0], status }, 'request refused');
+      void (reply as FastifyReply).code(status).send({ statusCode: status, code: err.code, error: 'Bad Request', message: err.message });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Refused requests are counted by route pattern (bounded), never by path, which can carry ids or a token.
-  const refused = new Counter({
-    name: 'storepulse_http_refused_total',
-    help: 'API requests answered with a 4xx (bad input, auth, scope, not found), by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [deps.registry],
+  // Fastify logs a failure's cause only with its own request logging, which is off: it is logged here, with the path
+  // but not the query string, and the client gets no internal detail (a database error code, a stack).
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status < 500) return reply.send(err);
+    req.log.error({ err, method: req.method, path: req.url.split('?')[0] }, 'request failed with an error');
+    return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'The server failed to answer this request; the cause is in its log.' });
   });
   app.addHook('onResponse', async (req, reply) => {
     const line = { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (reply.statusCode >= 500) req.log.error(line, 'request failed');
-    else if (reply.statusCode >= 400) {
+    if (reply.statusCode >= 500) {
+      failed.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched' });
+      req.log.error(line, 'request failed');
+    } else if (reply.statusCode >= 400) {
       refused.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode });
       req.log.info(line, 'request refused');
     } else req.log.debug(line, 'request');
