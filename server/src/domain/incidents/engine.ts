@@ -1,5 +1,4 @@
 import type { Components, TillState } from '@storepulse/protocol';
-import { isOpenAt } from '../opening-hours.js';
 import { toIso, toMs, MINUTE_MS, type Interval } from '../revenue/time.js';
 import { normalTills, higher, severityOf, storeCondition, worse } from './condition.js';
 import { incidentId } from './incident-id.js';
@@ -212,7 +211,7 @@ export class IncidentEngine {
 
     if (cond.kind) {
       if (!rt.fault) {
-        rt.fault = { since: cond.since, recoveringSince: null, kind: cond.kind, tills: cond.tills, suppressed: null };
+        rt.fault = { since: cond.since, recoveringSince: null, kind: cond.kind, worst: cond.kind, tills: cond.tills, suppressed: null };
       } else {
         if (rt.fault.recoveringSince !== null) {
           rt.fault.recoveringSince = null;
@@ -221,6 +220,7 @@ export class IncidentEngine {
         }
         rt.fault.since = Math.min(rt.fault.since, cond.since);
         rt.fault.kind = rt.open ? worse(rt.fault.kind, cond.kind) : cond.kind;
+        rt.fault.worst = worse(rt.fault.worst ?? rt.fault.kind, cond.kind);
         rt.fault.tills = [...new Set([...rt.fault.tills, ...cond.tills])];
       }
     } else if (rt.fault && rt.fault.recoveringSince === null) {
@@ -246,7 +246,7 @@ export class IncidentEngine {
           type: 'fault.recorded',
           at: toIso(now),
           storeId,
-          kind: fault.kind,
+          kind: fault.worst ?? fault.kind,
           tillIds: fault.tills,
           start: toIso(fault.since),
           end: toIso(fault.recoveringSince),
@@ -302,8 +302,8 @@ export class IncidentEngine {
     };
     pushTimeline(inc, { at: toIso(fault.since), event: 'fault', detail: fault.kind }, max);
     if (fault.since < start) {
-      const before = isOpenAt(store.hours, store.timezone, fault.since, store.holidays);
-      inc.flags.push(before ? 'began_in_maintenance' : 'began_before_opening');
+      // Begun while a window held the store, or else while it was closed (also a fault left from the evening before).
+      inc.flags.push(activeMaintenance(this.config.maintenance, store, fault.since) ? 'began_in_maintenance' : 'began_before_opening');
     }
     for (const c of rt.changes) {
       if (c.at >= fault.since && c.at <= now && c.state !== 'unknown') {

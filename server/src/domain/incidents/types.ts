@@ -210,7 +210,10 @@ export interface TillChange {
 export interface Fault {
   since: number;
   recoveringSince: number | null;
+  /** What is wrong now, until an incident opens; from then on the worst it has been. */
   kind: IncidentKind;
+  /** The worst it has been, for the record of a fault that never became an incident (absent in state saved before). */
+  worst?: IncidentKind;
   tills: string[];
   /** Set when the fault outlasted the pending period while it could not become an incident. */
   suppressed: FaultRecordedEffect['reason'] | null;

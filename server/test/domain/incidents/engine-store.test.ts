@@ -67,6 +67,13 @@ describe('opening hours', () => {
     ]);
   });
 
+  it('records the worst a fault outside hours was, not how it ended', () => {
+    const sim = new Sim(config());
+    sim.tills(T('06:00'), 'up', ALL).tills(T('07:00'), 'down', ALL).tills(T('07:30'), 'up', ['t1', 't2', 't3']).tills(T('08:00'), 'up', ['t4']);
+    sim.run(T('06:00'), T('08:10'));
+    expect(sim.of('fault.recorded')).toEqual([expect.objectContaining({ kind: 'store_down', start: iso(T('07:00')), end: iso(T('08:00')) })]);
+  });
+
   it('makes it an incident from opening time when it lasts until the store opens', () => {
     const sim = new Sim(config());
     sim.tills(T('06:00'), 'up', ALL).footfall(T('09:00'), T('10:00'), 2).tills(T('08:30'), 'down', ALL).tills(T('09:20'), 'up', ALL);
@@ -79,6 +86,17 @@ describe('opening hours', () => {
     expect(opened[0]!.timeline[0]).toEqual({ at: iso(T('08:30')), event: 'fault', detail: 'store_down' });
     // only the 20 open minutes count: 40 visitors × 0.25 × 40
     expect(sim.incidents('incident.closed')[0]!.lostRevenue.gross).toBe(400);
+  });
+
+  it('says a fault left from last night began before opening, not in maintenance, when none was planned', () => {
+    const sim = new Sim(config());
+    sim.tills(T('20:00'), 'up', ALL).tills(T('20:59:30'), 'down', ['t1']).tills(T('09:20', '2026-11-24'), 'up', ['t1']);
+    sim.run(T('20:00'), T('09:30', '2026-11-24'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ startedAt: iso(T('09:00', '2026-11-24')) });
+    expect(opened[0]!.flags).toContain('began_before_opening');
+    expect(opened[0]!.flags).not.toContain('began_in_maintenance');
   });
 
   it('opens nothing on a listed holiday', () => {
