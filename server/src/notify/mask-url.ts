@@ -9,3 +9,8 @@ export function maskedUrl(url: string): string {
     return '…';
   }
 }
+
+/** Masks every URL in a text, such as an error a sender threw that quotes the address it could not reach. */
+export function withoutUrls(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s"'<>]+/gi, (url) => maskedUrl(url));
+}

@@ -1,4 +1,4 @@
-import { maskedUrl } from './mask-url.js';
+import { maskedUrl, withoutUrls } from './mask-url.js';
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
@@ -251,7 +251,8 @@ export class NotificationOutbox {
     }
     const at = this.now();
     const attempt = d.attempts + 1;
-    const error = result.ok ? null : (result.error ?? `HTTP ${result.statusCode ?? '?'}`).slice(0, 500);
+    // Stored, shown through the API and logged: an address in it (a fetch error quotes the URL) is masked like the target.
+    const error = result.ok ? null : withoutUrls(result.error ?? `HTTP ${result.statusCode ?? '?'}`).slice(0, 500);
     const outcome = result.ok ? 'delivered' : attempt >= this.maxAttempts ? 'failed' : 'retrying';
     this.db.transaction(() => {
       this.stmt.attempt.run({ deliveryId: d.id, attempt, at: started, durationMs: at - started, ok: result.ok ? 1 : 0, statusCode: result.statusCode ?? null, error });

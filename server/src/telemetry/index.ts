@@ -49,6 +49,8 @@ export function telemetryConfigFromEnv(env: Record<string, string | undefined>, 
     throw new Error('INFLUX_URL is not a URL');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('INFLUX_URL must be http:// or https://');
+  // fetch refuses such a URL, quoting it whole in its error: every write would fail and log the password.
+  if (parsed.username || parsed.password) throw new Error('INFLUX_URL must not carry a user or password: set INFLUX_USER and INFLUX_PASSWORD, or INFLUX_TOKEN');
   const token = nonEmpty(env.INFLUX_TOKEN);
   const user = nonEmpty(env.INFLUX_USER);
   if (token && user) throw new Error('set INFLUX_TOKEN or INFLUX_USER/INFLUX_PASSWORD, not both');

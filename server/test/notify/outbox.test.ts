@@ -152,6 +152,21 @@ describe('notification outbox over real HTTP', () => {
     expect(receiver.received).toEqual([]);
   });
 
+  it('masks an address quoted in a sender\'s error wherever the error goes: stored, in the attempts and in the log', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, cb) => void (lines.push(c.toString()), cb()) }));
+    const box = outbox(new Database(':memory:'), {
+      log,
+      senders: { webhook: async () => ({ ok: false, error: 'Failed to parse URL from https://desk.example/hooks/T0K3N?key=S3CRET' }) },
+    });
+    const [id] = box.enqueue([entry(70)]);
+    await box.runDue();
+    expect(box.get(id!)!.lastError).toBe('Failed to parse URL from https://desk.example/…');
+    expect(box.attempts(id!)[0]!.error).toBe('Failed to parse URL from https://desk.example/…');
+    expect(lines.join('')).toContain('notification not delivered');
+    expect(lines.join('')).not.toMatch(/T0K3N|S3CRET/);
+  });
+
   it('posts chat messages unsigned, and lists deliveries by ticket for the API', async () => {
     const box = outbox();
     const [id] = box.enqueue([entry(60, '/hook', { channel: 'slack', ticketId: 'T-9', body: JSON.stringify({ text: 'New ticket' }) })]);

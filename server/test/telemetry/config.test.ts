@@ -35,6 +35,8 @@ describe('telemetry configuration from the environment', () => {
   it('refuses bad values with a message naming the variable', () => {
     expect(() => telemetryConfigFromEnv({ INFLUX_URL: 'not a url' }, '/d')).toThrow(/INFLUX_URL/);
     expect(() => telemetryConfigFromEnv({ INFLUX_URL: 'ftp://x' }, '/d')).toThrow(/INFLUX_URL/);
+    // fetch would refuse it on every write, quoting the password in the error.
+    expect(() => telemetryConfigFromEnv({ INFLUX_URL: 'http://admin:Sup3rSecret@influx:8086' }, '/d')).toThrow(/^INFLUX_URL must not carry a user or password: set INFLUX_USER/);
     expect(() => telemetryConfigFromEnv({ INFLUX_URL: 'http://x', INFLUX_TOKEN: 't', INFLUX_USER: 'u' }, '/d')).toThrow(/INFLUX_TOKEN/);
     expect(() => telemetryConfigFromEnv({ INFLUX_URL: 'http://x', INFLUX_SPOOL_MAX_MB: '-1' }, '/d')).toThrow(/INFLUX_SPOOL_MAX_MB/);
     expect(() => telemetryConfigFromEnv({ INFLUX_URL: 'http://x', INFLUX_MANAGE_SCHEMA: 'yes' }, '/d')).toThrow(/INFLUX_MANAGE_SCHEMA/);

@@ -163,6 +163,10 @@ export function parseProviders(raw: unknown): ProvidersResult {
   raw.forEach((p, i) => {
     if (seen.has(p.id)) errors.push(`providers/${i}/id "${p.id}" is used twice`);
     seen.add(p.id);
+    (p.webhooks ?? []).forEach((w, k) => {
+      // fetch refuses a URL with a user and password, and its error quotes the URL whole: say so here, without it.
+      if (hasUserInfo(w.url)) errors.push(`providers/${i}/webhooks/${k}/url must not carry a user or password (user:password@): use a token in the path or query, or the webhook's secret`);
+    });
     for (const prio of PRIORITIES) {
       const t = p.sla[prio];
       if (!t) continue;
@@ -172,6 +176,15 @@ export function parseProviders(raw: unknown): ProvidersResult {
     }
   });
   return errors.length ? { ok: false, errors } : { ok: true, providers: raw.map(toProvider) };
+}
+
+function hasUserInfo(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
 }
 
 function msOrZero(text: string): number {

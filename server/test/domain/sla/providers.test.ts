@@ -71,6 +71,14 @@ describe('providers config', () => {
     expect(parseProviders({ id: 'x' }).ok).toBe(false);
   });
 
+  it('refuses a webhook address with a user and password, without repeating the password', () => {
+    const raw = example();
+    raw[0]!.webhooks[0].url = 'https://helpdesk:S3cretPass@helpdesk.example/hooks';
+    const r = parseProviders(raw);
+    expect(r).toEqual({ ok: false, errors: [expect.stringMatching(/^providers\/0\/webhooks\/0\/url must not carry a user or password/)] });
+    expect(JSON.stringify(r)).not.toContain('S3cretPass');
+  });
+
   it('refuses duplicate ids, zero durations and targets out of order', () => {
     const dup = [...example(), ...example()];
     expect(parseProviders(dup)).toEqual({ ok: false, errors: ['providers/1/id "pilot" is used twice'] });
