@@ -169,8 +169,13 @@ export class InfluxTelemetryStore extends TelemetryStoreBase {
   protected async readHistory(q: HistoryQuery): Promise<HistoryValue[]> {
     const bins = sameBinPreviousWeeks(q.binStart, q.timezone, q.weeks);
     const times = bins.map((b) => b.binStart);
-    const values = await this.series(historyQuery(q.storeId, q.metric, Math.min(...times), Math.max(...times), this.rollupRp));
-    const found = new Map(values.map((r) => [Number(r[0]), num(r[1])]));
+    const series = rows(await this.http.query(historyQuery(q.storeId, q.metric, Math.min(...times), Math.max(...times), this.rollupRp)));
+    // The store's current city is rolled up last: its point wins over one left under a city the store had before.
+    const city = this.city(q.storeId);
+    const found = new Map<number, number | null>();
+    for (const s of [...series].sort((a, b) => Number(a.tags.city === city) - Number(b.tags.city === city))) {
+      for (const r of s.values) found.set(Number(r[0]), num(r[1]));
+    }
     return bins.map((b) => ({ ...b, value: found.get(b.binStart) ?? null }));
   }
 
@@ -219,7 +224,8 @@ export class InfluxTelemetryStore extends TelemetryStoreBase {
     for (const q of rollupQueries(w, this.rawRp)) {
       for (const s of rows(await this.http.query(q))) {
         for (const row of s.values) {
-          const point = new Point(target).tag('store', s.tags.store ?? '').tag('city', s.tags.city ?? '');
+          const store = s.tags.store ?? '';
+          const point = new Point(target).tag('store', store).tag('city', this.city(store));
           s.columns.forEach((c, i) => {
             const v = row[i];
             if (c === 'time' || typeof v !== 'number') return;

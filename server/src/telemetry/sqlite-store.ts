@@ -3,7 +3,7 @@
  * transaction per batch; reads commit the queue first, so a caller always reads its own writes.
  */
 import Database from 'better-sqlite3';
-import { ROLLUP_BIN_SECONDS, dense, fillPrevious, sameBinPreviousWeeks, toSeconds } from './bins.js';
+import { ROLLUP_BIN_MS, ROLLUP_BIN_SECONDS, dense, fillPrevious, sameBinPreviousWeeks, toSeconds } from './bins.js';
 import type { RollupKind, RollupWork } from './dirty-bins.js';
 import type {
   FootfallBinPoint,
@@ -252,10 +252,14 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
     const work = this.dirty.take();
     let rolledUp = 0;
     let expired = 0;
+    // A bin whose raw rows are partly gone (expired) cannot be summed again: a late row there would replace the whole
+    // bin's rollup with its own figure. InfluxDB refuses such points outright.
+    const firstWhole = Math.ceil((nowMs - RAW_RETENTION_MS) / ROLLUP_BIN_MS) * ROLLUP_BIN_MS;
     this.db.transaction((items: RollupWork[]) => {
       for (const w of items) {
+        if (w.to <= firstWhole) continue;
         const res = this.stmt.rollup[w.kind].run({
-          from: toSeconds(w.from),
+          from: toSeconds(Math.max(w.from, firstWhole)),
           to: toSeconds(w.to),
           stores: w.stores ? JSON.stringify(w.stores) : null,
         });

@@ -6,6 +6,10 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryStore } from '../../src/telemetry/port.js';
 
+/** Each adapter's `cityOf` for the contract: 'Madrid' unless a test moves a store. */
+const movedStores = new Map<string, string>();
+export const contractCityOf = (storeId: string): string => movedStores.get(storeId) ?? 'Madrid';
+
 export interface ContractTarget {
   store: TelemetryStore;
   cleanup(): Promise<void>;
@@ -155,6 +159,19 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       const report = await store.maintain(t + 3 * Q);
       expect(report.rolledUp).toBeGreaterThan(0);
       expect((await store.history(q))[0]!.value).toBe(13);
+    });
+
+    it('rolls up a bin in which the store moved city as one bin, read back whole', async () => {
+      const t = utc('2026-06-09T12:00:00Z');
+      movedStores.set('moved1', 'Lyon');
+      store.writeFootfall({ storeId: 'moved1', sensorId: 's1', binStart: t, binEnd: t + 5 * MIN, in: 10, out: 0 });
+      await store.flush();
+      movedStores.set('moved1', 'Paris');
+      store.writeFootfall({ storeId: 'moved1', sensorId: 's1', binStart: t + 5 * MIN, binEnd: t + 10 * MIN, in: 7, out: 0 });
+      await store.flush();
+      await store.maintain(t + 2 * Q);
+      const q = { storeId: 'moved1', metric: 'footfall' as const, timezone: 'UTC', binStart: t + 7 * 24 * 3600_000, weeks: 1 };
+      expect((await store.history(q))[0]!.value).toBe(17);
     });
 
     it('accepts status, presence and incident points and counts them written', async () => {

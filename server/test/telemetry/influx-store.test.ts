@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluxd, type InfluxdHandle } from '../../../test-support/influxd.js';
 import { InfluxHttp } from '../../src/telemetry/influx/http.js';
 import { InfluxTelemetryStore } from '../../src/telemetry/influx-store.js';
-import { telemetryContract } from './contract.js';
+import { contractCityOf, telemetryContract } from './contract.js';
 
 let influxd: InfluxdHandle;
 const dirs: string[] = [];
@@ -29,7 +29,7 @@ telemetryContract('influxdb 1.x', async () => {
     url: influxd.url,
     db: 'contract',
     spoolDir: spoolDir(),
-    cityOf: () => 'Madrid',
+    cityOf: contractCityOf,
     rawRetention: 'INF',
     rollupRetention: 'INF',
     flushIntervalMs: 50,

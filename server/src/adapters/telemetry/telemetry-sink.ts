@@ -61,7 +61,9 @@ export class TelemetrySink {
       if (c.type === 'till') {
         this.store.writeTillStatus({ at: Math.max(c.till.since, c.till.lastSeen ?? 0), storeId: c.store.config.id, tillId: c.till.id, state: c.till.state, components: componentStates(c.till.components) });
       } else {
-        this.writeStore(c.store, c.store.since);
+        // Now, not when the state last changed: a change that keeps the state (a till down in a store already
+        // degraded, a renamed store) would otherwise rewrite that old point with the counts of now.
+        this.writeStore(c.store, Math.max(c.store.since, Date.now()));
       }
     }
   }

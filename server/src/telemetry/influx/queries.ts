@@ -52,7 +52,8 @@ const HISTORY: Record<HistoryMetric, { measurement: string; field: string }> = {
 
 export function historyQuery(storeId: string, metric: HistoryMetric, fromMs: number, toMs: number, rollupRp: string): string {
   const h = HISTORY[metric];
-  return `SELECT ${influxIdent(h.field)} FROM ${from(h.measurement, rollupRp)} WHERE "store" = ${influxString(storeId)} AND time >= ${fromMs}ms AND time <= ${toMs}ms`;
+  // By city: a bin rolled up before the store's city changed keeps a point under the old one (see readHistory).
+  return `SELECT ${influxIdent(h.field)} FROM ${from(h.measurement, rollupRp)} WHERE "store" = ${influxString(storeId)} AND time >= ${fromMs}ms AND time <= ${toMs}ms GROUP BY "city"`;
 }
 
 interface RollupSpec {
@@ -74,11 +75,14 @@ export function rollupTarget(kind: RollupWork['kind']): string {
 /** Store filters are split so that no single regex grows past a few hundred ids. */
 const STORES_PER_QUERY = 300;
 
-/** The aggregation queries that recompute one piece of rollup work, grouped by store and city. */
+/**
+ * The aggregation queries that recompute one piece of rollup work, grouped by store: a store whose city changed
+ * within a bin would otherwise get two points for it, each with part of the bin.
+ */
 export function rollupQueries(w: RollupWork, rawRp: string | undefined): string[] {
   const spec = ROLLUPS[w.kind];
   const base = `SELECT ${spec.select} FROM ${from(spec.source, rawRp)} WHERE time >= ${w.from}ms AND time < ${w.to}ms`;
-  const tail = `GROUP BY time(${ROLLUP_BIN_SECONDS}s), "store", "city" fill(none)`;
+  const tail = `GROUP BY time(${ROLLUP_BIN_SECONDS}s), "store" fill(none)`;
   if (w.stores === null) return [`${base} ${tail}`];
   const out: string[] = [];
   for (let i = 0; i < w.stores.length; i += STORES_PER_QUERY) {
