@@ -64,6 +64,36 @@ describe('Axis live-sum differencing (Europe/Madrid, UTC+1 in November)', () => 
     expect(d.state).toMatchObject({ utc: at('2026-11-23T11:05:00Z'), in: 15, out: 7 });
   });
 
+  it('leaves out one reading that rose faster than a door lets people through, and counts on from the one before', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123120000', in: 100, out: 90 });
+    expect(d.push({ timestamp: '20261123120100', in: 102, out: 91 })).toMatchObject({ bin: { in: 2, out: 1 } });
+    expect(d.push({ timestamp: '20261123120200', in: 5_000_000, out: 91 })).toEqual({
+      kind: 'ignored', reason: 'reading at 20261123120200 rose by 4999898 in / 0 out in 60 s, more than a door lets through',
+    });
+    expect(d.push({ timestamp: '20261123120300', in: 106, out: 93 })).toMatchObject({ kind: 'bin', bin: { binStart: at('2026-11-23T11:01:00Z'), in: 4, out: 2 } });
+  });
+
+  it('counts on from a new level the device keeps to, without counting the jump', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123120000', in: 100, out: 90 });
+    expect(d.push({ timestamp: '20261123120100', in: 50_000, out: 50_000 }).kind).toBe('ignored');
+    expect(d.push({ timestamp: '20261123120200', in: 50_003, out: 50_001 })).toEqual({
+      kind: 'baseline', reason: 'counting on from 50003 in / 50001 out: the device jumped there from 100 / 90 and stayed',
+    });
+    expect(d.push({ timestamp: '20261123120300', in: 50_010, out: 50_004 })).toMatchObject({ kind: 'bin', bin: { in: 7, out: 3 } });
+  });
+
+  it('reads the hour the clocks go back as the one the agent is in, the first time and the second', () => {
+    // Europe/Berlin, 2025-10-26: 02:00-03:00 local comes twice, first at UTC+2 (00:00-01:00Z), then at UTC+1.
+    let now = at('2025-10-26T00:58:00Z');
+    const d = new AxisDiffer('Europe/Berlin', null, () => now);
+    expect(d.push({ timestamp: '20251026025800', in: 10, out: 5 })).toEqual({ kind: 'baseline' });
+    expect(d.push({ timestamp: '20251026025900', in: 12, out: 5 })).toMatchObject({ kind: 'bin', bin: { binStart: at('2025-10-26T00:58:00Z'), binEnd: at('2025-10-26T00:59:00Z'), in: 2 } });
+    now = at('2025-10-26T01:00:30Z');
+    expect(d.push({ timestamp: '20251026020030', in: 20, out: 9 })).toMatchObject({ kind: 'bin', bin: { binStart: at('2025-10-26T00:59:00Z'), binEnd: at('2025-10-26T01:00:30Z'), in: 8, out: 4 } });
+  });
+
   it('refuses answers that are not live-sum', () => {
     expect(parseLiveSum('x')).toEqual({ error: 'answer is not a JSON object' });
     expect(parseLiveSum({ timestamp: '2026-11-23', in: 1, out: 1 })).toEqual({ error: 'timestamp is not YYYYMMDDhhmmss' });
@@ -123,6 +153,25 @@ describe('Axis poller against an HTTP device', () => {
     expect(await third.restore()).toMatch(/^saved reading unreadable: /);
     reply = { status: 200, body: JSON.stringify({ timestamp: '20261123131000', in: 140, out: 101 }) };
     expect(await third.poll(signal())).toEqual({ kind: 'baseline' });
+  });
+
+  it('keeps a bin\'s reading out until the bin is spooled, so a failed spool loses no counts', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'storepulse-axis-')), 'axis-door1.json');
+    const signal = () => AbortSignal.timeout(2000);
+    const poller = new AxisPoller(url, 'UTC', null, state);
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123140000', in: 10, out: 0 }) };
+    expect(await poller.poll(signal())).toEqual({ kind: 'baseline' });
+    const saved = readFileSync(state, 'utf8');
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123140100', in: 20, out: 0 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'bin', bin: { in: 10 } });
+    // The spool refused the bin (disk full): nothing is taken, on disk or in memory.
+    expect(readFileSync(state, 'utf8')).toBe(saved);
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123140200', in: 30, out: 0 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'bin', bin: { binStart: at('2026-11-23T14:00:00Z'), in: 20 } });
+    await poller.spooled();
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ utc: at('2026-11-23T14:02:00Z'), in: 30 });
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123140300', in: 34, out: 0 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'bin', bin: { binStart: at('2026-11-23T14:02:00Z'), in: 4 } });
   });
 
   it('does not save a reading from the future, and drops one saved before', async () => {

@@ -62,19 +62,30 @@ describe('push formats', () => {
   it('sends a revised bin again as a whole, and an unchanged one never twice', () => {
     const sent = new SentBins();
     const bin: FootfallBin = { binStart: at('2026-11-23T10:00:00Z'), binEnd: at('2026-11-23T10:15:00Z'), in: 10, out: 8 };
-    expect(sent.shouldSend('door1', bin)).toBe(true);
-    expect(sent.shouldSend('door1', { ...bin })).toBe(false);
-    expect(sent.shouldSend('door1', { ...bin, in: 14 })).toBe(true);
-    expect(sent.shouldSend('door2', bin)).toBe(true);
+    const send = (sensor: string, b: FootfallBin) => sent.isNew(sensor, b) && (sent.record(sensor, b), true);
+    expect(send('door1', bin)).toBe(true);
+    expect(send('door1', { ...bin })).toBe(false);
+    expect(send('door1', { ...bin, in: 14 })).toBe(true);
+    expect(send('door2', bin)).toBe(true);
+  });
+
+  it('takes a bin again when it never reached the spool (the device was answered 503 and sends it again)', () => {
+    const sent = new SentBins();
+    const bin: FootfallBin = { binStart: at('2026-11-23T10:00:00Z'), binEnd: at('2026-11-23T10:15:00Z'), in: 10, out: 8 };
+    expect(sent.isNew('door1', bin)).toBe(true);
+    // The append failed: nothing recorded.
+    expect(sent.isNew('door1', bin)).toBe(true);
+    sent.record('door1', bin);
+    expect(sent.isNew('door1', bin)).toBe(false);
   });
 
   it('keeps its memory bounded, forgetting the oldest bins first', () => {
     const sent = new SentBins(100);
     const bin = (i: number): FootfallBin => ({ binStart: i * 60_000, binEnd: (i + 1) * 60_000, in: 1, out: 0 });
-    for (let i = 0; i < 1000; i++) sent.shouldSend('door1', bin(i));
+    for (let i = 0; i < 1000; i++) sent.record('door1', bin(i));
     expect(sent.size).toBe(100);
-    expect(sent.shouldSend('door1', bin(999))).toBe(false);
-    expect(sent.shouldSend('door1', bin(0))).toBe(true);
+    expect(sent.isNew('door1', bin(999))).toBe(false);
+    expect(sent.isNew('door1', bin(0))).toBe(true);
   });
 });
 

@@ -181,10 +181,11 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
         reject('bad_bin', { counter: counterId }, `counter bin refused: ${problem}`);
         continue;
       }
-      if (!sent.shouldSend(counterId, b)) continue;
+      if (!sent.isNew(counterId, b)) continue;
+      // Remembered as sent once on disk only: a device answered 503 sends the bin again, and that must not be dropped.
       writes.push(enqueue('footfall', topics.footfall(cfg.storeId, counterId), (seq) => ({
         v: 1, seq, binStart: iso(b.binStart), binEnd: iso(b.binEnd), in: b.in, out: b.out,
-      })));
+      })).then(() => sent.record(counterId, b)));
     }
     await Promise.all(writes);
   };
@@ -200,9 +201,16 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
         const step = await poller.poll(AbortSignal.timeout(10_000));
         if (step.kind === 'error') reject('counter_unreadable', { counter: c.id }, `counter unreadable: ${step.reason}`);
         else if (step.kind === 'ignored') reject('counter_reading', { counter: c.id }, `counter reading ignored: ${step.reason}`);
+        else if (step.kind === 'baseline' && step.reason) reject('counter_reading', { counter: c.id }, `counter re-based: ${step.reason}`);
         else if (step.kind === 'bin') {
           if (step.note) logger.info({ counter: c.id, note: step.note }, 'counter reset handled');
-          await emitBins(c.id, [step.bin]).catch(() => undefined);
+          try {
+            await emitBins(c.id, [step.bin]);
+          } catch {
+            // enqueue logged why; the poller keeps the reading before, so the next bin carries these counts.
+            return;
+          }
+          await poller.spooled().catch((err: Error) => reject('counter_state', { counter: c.id }, `counter state not saved: ${err.message}`));
         }
       });
     }

@@ -34,6 +34,8 @@ export async function basicAuth(username: string | undefined, passwordFile: stri
 export class AxisPoller {
   private differ: AxisDiffer;
   lastError: string | null = null;
+  /** The reading of a bin handed out but not yet spooled. */
+  private unspooled: AxisLast | null = null;
 
   constructor(
     private readonly url: string,
@@ -72,11 +74,29 @@ export class AxisPoller {
       return { kind: 'error', reason: r.error };
     }
     this.lastError = null;
+    const before = this.differ.state;
     const step = this.differ.push(r);
-    if (this.stateFile && step.kind !== 'ignored') {
-      await writeFile(`${this.stateFile}.tmp`, JSON.stringify(this.differ.state));
-      await rename(`${this.stateFile}.tmp`, this.stateFile);
+    if (step.kind === 'baseline') await this.save();
+    if (step.kind === 'bin') {
+      // Taken as the last reading only once its bin is on disk (spooled()): if spooling fails, the next bin starts
+      // from the reading before and carries these counts too.
+      this.unspooled = this.differ.state;
+      this.differ.resume(before);
     }
     return step;
+  }
+
+  /** The bin of the last poll is spooled: its reading becomes the last one, here and in the state file. */
+  async spooled(): Promise<void> {
+    if (!this.unspooled) return;
+    this.differ.resume(this.unspooled);
+    this.unspooled = null;
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    if (!this.stateFile) return;
+    await writeFile(`${this.stateFile}.tmp`, JSON.stringify(this.differ.state));
+    await rename(`${this.stateFile}.tmp`, this.stateFile);
   }
 }

@@ -12,6 +12,10 @@ export interface AxisLiveSum {
 const COUNT_MAX = 10_000_000;
 /** How far ahead of the agent's clock a reading may be: beyond it the device's clock is wrong. */
 export const MAX_AHEAD_MS = 5 * 60_000;
+/** More people a second than one door lets through: a count that rises faster is a glitch of the device. */
+const MAX_PER_SECOND = 20;
+const HOUR_MS = 3_600_000;
+const FORMAT = 'yyyyMMddHHmmss';
 
 /** Checks a live-sum answer; returns a reason when it is not one. */
 export function parseLiveSum(body: unknown): AxisLiveSum | { error: string } {
@@ -26,7 +30,7 @@ export function parseLiveSum(body: unknown): AxisLiveSum | { error: string } {
 }
 
 export type AxisStep =
-  | { kind: 'baseline' }
+  | { kind: 'baseline'; reason?: string }
   | { kind: 'bin'; bin: FootfallBin; note?: 'midnight' | 'restart' | 'gap' }
   | { kind: 'ignored'; reason: string };
 
@@ -48,20 +52,39 @@ export class AxisDiffer {
   /** `last` comes from a saved state, so that an agent restart does not lose the counts in between. */
   constructor(private readonly timezone: string, private last: AxisLast | null = null, private readonly now: () => number = Date.now) {}
 
+  /** A reading that rose too fast to be real, kept to tell a glitch from a device that now counts from elsewhere. */
+  private suspect: AxisLast | null = null;
+
   /** The last reading, to save. */
   get state(): AxisLast | null {
     return this.last;
   }
 
+  /** Goes on from this reading (the poller takes a bin's reading only once the bin is spooled). */
+  resume(last: AxisLast | null): void {
+    this.last = last;
+  }
+
   push(r: AxisLiveSum): AxisStep {
-    const local = DateTime.fromFormat(r.timestamp, 'yyyyMMddHHmmss', { zone: this.timezone });
+    const local = DateTime.fromFormat(r.timestamp, FORMAT, { zone: this.timezone });
     if (!local.isValid) return { kind: 'ignored', reason: `timestamp ${r.timestamp} is not a valid local time in ${this.timezone}` };
-    const utc = local.toMillis();
+    const utc = this.instant(local.toMillis(), r.timestamp);
     const day = local.toISODate()!;
     if (utc > this.now() + MAX_AHEAD_MS) return { kind: 'ignored', reason: `reading at ${r.timestamp} is more than 5 min ahead of the agent's clock` };
     const last = this.last;
     if (last && utc <= last.utc) return { kind: 'ignored', reason: `reading at ${r.timestamp} is not newer than the last one` };
-    this.last = { utc, day, in: r.in, out: r.out };
+    const reading = { utc, day, in: r.in, out: r.out };
+    if (last && day === last.day && tooFast(last, reading)) {
+      // Twice in a row from the same new level: the device counts from elsewhere now (replaced, or reset to a
+      // preset), so go on from there without counting the jump; once only, it was a glitch and is left out.
+      const again = this.suspect !== null && reading.utc > this.suspect.utc && !tooFast(this.suspect, reading) && reading.in >= this.suspect.in && reading.out >= this.suspect.out;
+      this.suspect = again ? null : reading;
+      if (!again) return { kind: 'ignored', reason: `reading at ${r.timestamp} rose by ${reading.in - last.in} in / ${reading.out - last.out} out in ${Math.round((utc - last.utc) / 1000)} s, more than a door lets through` };
+      this.last = reading;
+      return { kind: 'baseline', reason: `counting on from ${r.in} in / ${r.out} out: the device jumped there from ${last.in} / ${last.out} and stayed` };
+    }
+    this.suspect = null;
+    this.last = reading;
     if (!last) return { kind: 'baseline' };
     let note: 'midnight' | 'restart' | 'gap' | undefined;
     let dIn = r.in - last.in;
@@ -83,4 +106,20 @@ export class AxisDiffer {
     }
     return { kind: 'bin', bin: { binStart: start, binEnd: utc, in: dIn, out: dOut }, ...(note ? { note } : {}) };
   }
+
+  /**
+   * The instant of a local timestamp. In the hour the clocks go back the same wall time comes twice and Luxon takes
+   * the later: the reading is taken at whichever of the two is nearer the agent's clock, the one the device meant.
+   */
+  private instant(utc: number, timestamp: string): number {
+    const earlier = utc - HOUR_MS;
+    const ambiguous = DateTime.fromMillis(earlier, { zone: this.timezone }).toFormat(FORMAT) === timestamp;
+    return ambiguous && Math.abs(earlier - this.now()) < Math.abs(utc - this.now()) ? earlier : utc;
+  }
+}
+
+/** Whether the counts rose from `a` to `b` faster than a door lets people through. */
+function tooFast(a: AxisLast, b: AxisLast): boolean {
+  const seconds = Math.max(1, (b.utc - a.utc) / 1000);
+  return b.in - a.in > seconds * MAX_PER_SECOND || b.out - a.out > seconds * MAX_PER_SECOND;
 }

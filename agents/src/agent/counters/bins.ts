@@ -17,6 +17,9 @@ export function binProblem(b: FootfallBin): string | null {
   return null;
 }
 
+const key = (sensorId: string, b: FootfallBin) => `${sensorId}|${b.binStart}|${b.binEnd}`;
+const value = (b: FootfallBin) => `${b.in}/${b.out}`;
+
 /**
  * Remembers what was last sent for each recent bin of each sensor. A bin the device sends again
  * unchanged is dropped; a revised one goes out again, whole, so the server replaces it instead of
@@ -28,15 +31,17 @@ export class SentBins {
   constructor(private readonly maxEntries = 20_000) {}
 
   /** True when the bin is new or revised and should be sent. */
-  shouldSend(sensorId: string, b: FootfallBin): boolean {
-    const key = `${sensorId}|${b.binStart}|${b.binEnd}`;
-    const value = `${b.in}/${b.out}`;
-    if (this.sent.get(key) === value) return false;
+  isNew(sensorId: string, b: FootfallBin): boolean {
+    return this.sent.get(key(sensorId, b)) !== value(b);
+  }
+
+  /** The bin is sent (spooled): the same bin again is not. */
+  record(sensorId: string, b: FootfallBin): void {
+    const k = key(sensorId, b);
     // Re-inserting moves the key to the young end of the map's insertion order.
-    this.sent.delete(key);
-    this.sent.set(key, value);
+    this.sent.delete(k);
+    this.sent.set(k, value(b));
     if (this.sent.size > this.maxEntries) this.sent.delete(this.sent.keys().next().value!);
-    return true;
   }
 
   get size(): number {
