@@ -60,6 +60,15 @@ describe('agent config', () => {
     expect(problems({ ...base, counters: [{ id: 'd1', type: 'vcount' }] })).toEqual(['counters.0.type: must be one of axis, axis-push, xovis, generic']);
   });
 
+  it('refuses a broker URL a connection cannot use, or one carrying a password, without repeating it', () => {
+    for (const url of ['mqtt://broker:99999', 'mqtt://:1883', 'mqtts://h:88a3']) {
+      expect(problems({ ...base, broker: { url } }), url).toEqual(['broker.url: is not a URL']);
+    }
+    const withPassword = problems({ ...base, broker: { url: 'mqtt://S001:hunter2@broker:1883' } });
+    expect(withPassword).toEqual(['broker.url: must not carry a user or password: give broker.username and broker.passwordFile']);
+    expect(problems({ ...base, broker: { url: 'mqtts://[::1]:8883' } })).toEqual([]);
+  });
+
   it('checks rules across fields', () => {
     expect(problems({ ...base, probes: { printer: { port: 9100 } } })).toEqual([
       'probes.printer: give either host (network printer) or device (local port), not both or neither',

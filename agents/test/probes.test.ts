@@ -82,6 +82,16 @@ describe('probes against real processes and sockets', () => {
     expect(await runProbe(networkProbe(`mqtt://127.0.0.1:${tcpPort}`, { degradedMs: 0 }))).toMatchObject({ state: 'degraded' });
   });
 
+  it('network: reaches a broker at an IPv6 address', async () => {
+    const v6 = createServer();
+    await new Promise<void>((r) => v6.listen(0, '::1', r));
+    try {
+      expect(await runProbe(networkProbe(`mqtt://[::1]:${(v6.address() as AddressInfo).port}`))).toMatchObject({ state: 'ok' });
+    } finally {
+      await new Promise<void>((r) => v6.close(() => r()));
+    }
+  });
+
   it('a probe that throws or hangs is unknown with a reason', async () => {
     const throws: Probe = { component: 'pos', intervalMs: 1000, timeoutMs: 100, run: async () => { throw new Error('boom'); } };
     const hangs: Probe = { component: 'pos', intervalMs: 1000, timeoutMs: 100, run: () => new Promise(() => undefined) };

@@ -1,6 +1,7 @@
 import { connect as tcpConnect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { socketHost } from './probes/tcp.js';
 
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
 
@@ -15,7 +16,7 @@ const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
 export function connectBroker(brokerUrl: string, opts: IClientOptions): MqttClient {
   const url = new URL(brokerUrl);
   if ((url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') || process.env.MQTTJS_SOCKS_PROXY) return mqtt.connect(brokerUrl, opts);
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = socketHost(url);
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol]!;
   const stream = url.protocol === 'mqtt:'
     ? () => tcpConnect({ host, port })

@@ -62,6 +62,21 @@ function crossChecks(c: AgentConfig): string[] {
     if (k.timezone && !isZone(k.timezone)) problems.push(`counters.${i}.timezone: ${k.timezone} is not an IANA time zone`);
   });
   if (c.broker.passwordFile && !c.broker.username) problems.push('broker.username: is required with passwordFile');
+  problems.push(...brokerUrlProblems(c.broker.url));
+  return problems;
+}
+
+/** What the schema's pattern lets through but a connection cannot use; the URL itself is never repeated (it may hold a password). */
+function brokerUrlProblems(raw: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return ['broker.url: is not a URL'];
+  }
+  const problems: string[] = [];
+  if (url.hostname === '') problems.push('broker.url: names no host');
+  if (url.username || url.password) problems.push('broker.url: must not carry a user or password: give broker.username and broker.passwordFile');
   return problems;
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { AGENT_VERSION } from '../version.js';
 import { mqttOptions, probesFor } from '../agent/agent.js';
-import { connectBroker } from '../agent/broker-connection.js';
+import { brokerForLogs, connectBroker } from '../agent/broker-connection.js';
 import { loadConfig, withDefaults, type AgentConfig } from '../agent/config.js';
 import { readSecretFile } from '../agent/credentials.js';
 import { basicAuth, fetchLiveSum } from '../agent/counters/axis-poller.js';
@@ -34,9 +34,9 @@ async function brokerLine(cfg: AgentConfig): Promise<CheckLine> {
     } finally {
       await client.endAsync();
     }
-    return { item: 'broker', ok: true, text: `connected to ${cfg.broker.url} in ${ms} ms` };
+    return { item: 'broker', ok: true, text: `connected to ${brokerForLogs(cfg.broker.url)} in ${ms} ms` };
   } catch (err) {
-    return { item: 'broker', ok: false, text: `cannot connect to ${cfg.broker.url}: ${(err as Error).message}` };
+    return { item: 'broker', ok: false, text: `cannot connect to ${brokerForLogs(cfg.broker.url)}: ${(err as Error).message}` };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Probe } from './probe.js';
-import { tcpPing } from './tcp.js';
+import { socketHost, tcpPing } from './tcp.js';
 
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
 
@@ -14,7 +14,7 @@ export function networkProbe(brokerUrl: string, cfg: { degradedMs?: number; inte
     intervalMs: (cfg.intervalSec ?? 30) * 1000,
     timeoutMs: timeoutMs + 500,
     async run() {
-      const r = await tcpPing(url.hostname, port, timeoutMs);
+      const r = await tcpPing(socketHost(url), port, timeoutMs);
       if (!r.ok) return { state: 'down', detail: `broker ${r.reason}` };
       return { state: r.ms >= degradedMs ? 'degraded' : 'ok', detail: `broker rtt ${r.ms} ms` };
     },

@@ -3,6 +3,11 @@ import { httpFailure, httpGet } from '../http-get.js';
 
 export type TcpResult = { ok: true; ms: number } | { ok: false; code: string; reason: string };
 
+/** The host of a URL as a socket takes it: an IPv6 address without the brackets URLs put around it. */
+export function socketHost(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
 /** Opens and at once closes a TCP connection: reachability and connect time, nothing sent. */
 export function tcpPing(host: string, port: number, timeoutMs: number): Promise<TcpResult> {
   return new Promise((resolve) => {
