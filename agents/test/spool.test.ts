@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { open as fsOpen } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ const open = (dir: string, extra: Partial<SpoolOptions> = {}) =>
   Spool.open({ dir, maxBytes: 10 << 20, maxAgeMs: 72 * 3_600_000, logger, ...extra });
 const add = (s: Spool, n: number, tag = 'm') =>
   Promise.all(Array.from({ length: n }, (_, i) => s.append('footfall', `t/${tag}`, false, (seq) => ({ seq, tag, i }))));
+/** The spool as the built agent has it (`npm run build` first), for a second agent in a process of its own. */
+const BUILT_SPOOL = new URL('../dist/agent/spool.js', import.meta.url).href;
 const segments = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('seg-')).sort().map((n) => join(dir, n));
 
 /** A disk that fills up: with `room` set, writes take only that many more bytes, then fail with ENOSPC. */
@@ -141,15 +144,41 @@ describe('Spool', () => {
 
   it('refuses a second agent on the same spool, and takes over the lock of a killed one', async () => {
     const dir = fresh();
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-    writeFileSync(join(dir, 'lock'), String(other.pid));
+    const other = spawn(process.execPath, ['--input-type=module', '-e', `
+      const { Spool } = await import(${JSON.stringify(BUILT_SPOOL)});
+      await Spool.open({ dir: ${JSON.stringify(dir)}, maxBytes: 1 << 20, maxAgeMs: 3_600_000, logger: { warn() {} } });
+      console.log('open');
+      setInterval(() => {}, 60_000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve, reject) => {
+      other.stdout.once('data', resolve);
+      other.once('exit', (code) => reject(new Error(`the other agent ended (${code})`)));
+    });
     await expect(open(dir)).rejects.toThrow(`is in use by another agent (pid ${other.pid})`);
     other.kill('SIGKILL');
     await new Promise((r) => other.once('exit', r));
     const s = await open(dir);
-    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(join(dir, 'lock'), 'utf8').split(' ')[0]).toBe(String(process.pid));
     await s.close();
     expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('is not kept from starting by a lock whose pid now belongs to another process, as after a power cut', async () => {
+    const dir = fresh();
+    const s = await open(dir);
+    // While it runs, the lock holds, even against a second spool in the same process.
+    await expect(open(dir)).rejects.toThrow(`is in use by another agent (pid ${process.pid})`);
+    const lock = readFileSync(join(dir, 'lock'), 'utf8');
+    await s.close();
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    for (const left of [
+      lock.replace(boot, randomUUID()), // this very pid, given to the agent before the power cut
+      lock.replace(/^\d+/, '1'), // pid 1 runs, but is not the process that wrote the lock
+      '1', // a bare pid, as written by hand or by an older agent
+    ]) {
+      writeFileSync(join(dir, 'lock'), left);
+      const again = await open(dir);
+      await again.close();
+    }
   });
 
   it('drops what is older than the age limit', async () => {

@@ -515,32 +515,60 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** One agent per spool: two writers would hand out the same seq twice. A lock left by a killed agent is taken over. */
+/**
+ * One agent per spool: two writers would hand out the same seq twice. The lock names the agent's pid and, where /proc
+ * tells it, that process's stamp: pids are reused (after a power cut the old agent's pid often goes to another process,
+ * or to the new agent itself), so a lock holds only while the very process that wrote it runs. Any other is taken over.
+ */
 async function takeLock(dir: string): Promise<void> {
   const path = join(dir, 'lock');
+  const mine = await processStamp(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
+      await writeFile(path, mine ? `${process.pid} ${mine}` : String(process.pid), { flag: 'wx' });
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+    const [pidText = '', stamp] = (await readFile(path, 'utf8').catch(() => '')).trim().split(/\s+/);
+    const pid = Number(pidText);
+    if (Number.isInteger(pid) && pid > 0 && (await lockHeld(pid, stamp, mine !== null))) {
       throw new Error(`spool ${dir} is in use by another agent (pid ${pid})`);
     }
     await unlink(path).catch(() => undefined);
   }
   throw new Error(`could not lock spool ${dir}`);
+}
+
+/** Whether the process that wrote a lock still runs; `stamped` when this system has /proc to tell. */
+async function lockHeld(pid: number, stamp: string | undefined, stamped: boolean): Promise<boolean> {
+  // A lock with no stamp here was written by hand or by an older agent: a live process with its pid proves nothing.
+  if (stamped) return stamp !== undefined && (await processStamp(pid)) === stamp;
+  // Without /proc (Windows, macOS), the pid alone: a lock with ours is from an earlier life of this pid.
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    // ESRCH: gone. EPERM: another user's (or a protected) process, which is no agent on this spool, since that runs as
+    // the user whose files these are; refusing would keep the agent down until someone deleted the lock by hand.
+    return false;
+  }
+}
+
+/**
+ * What tells a process from any other that had or will have its pid: the boot, and its start time in clock ticks
+ * since that boot (/proc/<pid>/stat field 22). Null without /proc, or once the process is gone.
+ */
+async function processStamp(pid: number): Promise<string | null> {
+  try {
+    const [boot, stat] = await Promise.all([readFile('/proc/sys/kernel/random/boot_id', 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
+    // Field 2, the name, is in parentheses and may hold spaces or parentheses itself: count from after the last one.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? `${boot.trim()}/${start}` : null;
+  } catch {
+    return null;
+  }
 }
 
 async function readWatermarkFile(dir: string): Promise<number> {
