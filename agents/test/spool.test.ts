@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open as fsOpen } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -320,6 +320,60 @@ describe('Spool', () => {
     const [after] = await add(s, 1, 'after');
     expect(after!.id).toBe(before!.id + 1);
     expect(after!.payload.seq).toBe(after!.id);
+    await s.close();
+  });
+
+  it('skips a segment file deleted under it, and sends the rest', async () => {
+    const dir = fresh();
+    warnings.length = 0;
+    const s = await open(dir, { segmentBytes: 2048 });
+    const added = await add(s, 60);
+    const oldest = segments(dir)[0]!;
+    const gone = readFileSync(oldest, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
+    unlinkSync(oldest);
+    const taken = await s.take(100);
+    expect(taken.map((e) => e.id)).toEqual(added.map((e) => e.id).filter((id) => !gone.includes(id)));
+    expect(s.stats().failedReads).toBe(1);
+    expect(warnings).toContainEqual({ o: { segment: oldest, lost: gone.length }, msg: 'spool: a segment file vanished; reading on from the next one' });
+    for (const e of taken) s.ack(e.id);
+    expect(s.stats().backlog).toBe(0);
+    await s.close();
+  });
+
+  it('writes to a new segment when the one being written is deleted', async () => {
+    const dir = fresh();
+    let s = await open(dir);
+    await add(s, 3, 'lost');
+    unlinkSync(segments(dir).at(-1)!);
+    expect(await s.take(10)).toEqual([]);
+    await add(s, 2, 'after');
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['after', 'after']);
+    expect(s.stats().failedReads).toBe(1);
+    await s.close();
+    s = await open(dir);
+    expect((await s.take(10)).map((e) => e.payload.tag)).toEqual(['after', 'after']);
+    await s.close();
+  });
+
+  it('hands out what it read before a read failed, then fails the next take until the file reads again', async () => {
+    const dir = fresh();
+    warnings.length = 0;
+    const s = await open(dir, { segmentBytes: 2048 });
+    const added = await add(s, 60);
+    const second = segments(dir)[1]!;
+    const content = readFileSync(second);
+    // A directory in its place: opening works, reading fails (EISDIR), as an I/O error would.
+    unlinkSync(second);
+    mkdirSync(second);
+    const first = await s.take(100);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.map((e) => e.id)).toEqual(added.slice(0, first.length).map((e) => e.id));
+    await expect(s.take(100)).rejects.toThrow('EISDIR');
+    expect(s.stats().failedReads).toBe(2);
+    expect(warnings.filter((w) => w.msg === 'spool: could not read the backlog; trying again later')).toHaveLength(2);
+    rmdirSync(second);
+    writeFileSync(second, content);
+    expect((await s.take(100)).map((e) => e.id)).toEqual(added.slice(first.length).map((e) => e.id));
     await s.close();
   });
 });

@@ -39,6 +39,8 @@ export interface SpoolStats {
   failedWrites: number;
   /** Flushes to disk that failed: those lines are kept and sent, but a power cut could have taken them. */
   failedSyncs: number;
+  /** Reads of the backlog that failed: a segment file gone (its lines are lost, the rest is sent) or an I/O error (tried again). */
+  failedReads: number;
   oldestAt: number | null;
 }
 
@@ -83,6 +85,7 @@ export class Spool {
   private corrupt = 0;
   private failedWrites = 0;
   private failedSyncs = 0;
+  private failedReads = 0;
   /** Appends waiting for the write chain, and the lines written since the last sync with what waits on it. */
   private queuedWrites = 0;
   private unsynced: Deferred | null = null;
@@ -200,13 +203,24 @@ export class Spool {
 
   /**
    * Up to `max` entries not yet handed out, oldest first. They stay in the spool until `ack`;
-   * `release` hands one back when sending failed.
+   * `release` hands one back when sending failed. Rejects when the backlog cannot be read (counted and
+   * logged); a segment file that vanished is skipped instead.
    */
   async take(max: number): Promise<SpoolEntry[]> {
     const out: SpoolEntry[] = [];
     while (out.length < max && this.retry.length > 0) out.push(this.retry.shift()!);
     while (out.length < max && this.cursor) {
-      const got = await this.readAtCursor(max - out.length);
+      const at = this.cursor;
+      let got: SpoolEntry[] | null;
+      try {
+        got = await this.readAtCursor(max - out.length);
+      } catch (err) {
+        // A reader moved on meanwhile (eviction dropped its segment) reads on from where it is now.
+        if (this.cursor !== at || this.readFailed(err as NodeJS.ErrnoException)) continue;
+        // What was read is handed out all the same (or it would be lost); the error comes back at the next take.
+        if (out.length === 0) throw err;
+        break;
+      }
       if (got === null) break;
       out.push(...got);
     }
@@ -245,6 +259,7 @@ export class Spool {
       corrupt: this.corrupt,
       failedWrites: this.failedWrites,
       failedSyncs: this.failedSyncs,
+      failedReads: this.failedReads,
       oldestAt: this.segments.find((s) => s.lastId > this.watermark)?.firstAt ?? null,
     };
   }
@@ -334,7 +349,15 @@ export class Spool {
       if (c.seg === this.active.seg) return null;
       return this.advanceCursor() ? [] : null;
     }
-    c.handle ??= await open(c.seg.path, 'r');
+    if (!c.handle) {
+      const handle = await open(c.seg.path, 'r');
+      // Evicted while it opened: the reader is elsewhere now, and nothing else would close this handle.
+      if (this.cursor !== c) {
+        await handle.close();
+        return [];
+      }
+      c.handle = handle;
+    }
     const len = Math.min(READ_CHUNK, c.seg.bytes - c.offset);
     const buf = Buffer.alloc(len);
     const { bytesRead } = await c.handle.read(buf, 0, len, c.offset);
@@ -365,6 +388,32 @@ export class Spool {
     }
     c.offset += Buffer.byteLength(text.slice(0, pos));
     return out;
+  }
+
+  /** Counts and logs a failed read at the cursor; true when the reader could go on past it. */
+  private readFailed(err: NodeJS.ErrnoException): boolean {
+    const c = this.cursor!;
+    this.failedReads++;
+    if (err.code !== 'ENOENT') {
+      // The next attempt opens the file afresh: the handle itself may be what is broken.
+      void c.handle?.close().catch(() => undefined);
+      c.handle = null;
+      this.opts.logger.warn({ err: err.message, segment: c.seg.path }, 'spool: could not read the backlog; trying again later');
+      return false;
+    }
+    // Deleted behind the spool's back (by hand, by a cleaner): its lines are lost, those of the next segments are not.
+    const lost = Math.max(0, c.seg.lastId - Math.max(this.lastTakenId, c.seg.firstId - 1));
+    this.opts.logger.warn({ segment: c.seg.path, lost }, 'spool: a segment file vanished; reading on from the next one');
+    if (c.seg === this.active.seg) {
+      // Lines appended to it would vanish too: the next append starts a new segment.
+      this.activeTorn = true;
+      c.offset = c.seg.bytes;
+    } else {
+      // The watermark passes its ids once the lines after them are acknowledged.
+      this.advanceCursor();
+      this.segments.splice(this.segments.indexOf(c.seg), 1);
+    }
+    return true;
   }
 
   private advanceCursor(): boolean {
