@@ -225,6 +225,27 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect(list.map((w) => w.id)).toEqual(['file-window', 'file-typo']);
   });
 
+  it('drops a window made through the API when the config file comes to define one with its id', async () => {
+    const allDay = { id: 'taken', storeIds: ['S002'], recurrence: { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], hours: '00:00-24:00' } };
+    expect((await api('/api/maintenance/taken', { method: 'PUT', body: JSON.stringify(allDay) })).status).toBe(201);
+    await stop();
+    writeFileSync(config, `${YAML}  - { id: taken, storeIds: [S001], start: "2020-01-01T00:00:00Z", end: "2020-01-02T00:00:00Z" }\n`);
+    try {
+      await start();
+      const list = (await (await api('/api/maintenance')).json()) as { id: string; source: string }[];
+      expect(list.map((w) => [w.id, w.source])).toEqual([['file-window', 'file'], ['file-typo', 'file'], ['taken', 'file']]);
+      // The API's all-day window no longer holds S002.
+      expect(((await (await api('/api/stores/S002')).json()) as { maintenance: unknown }).maintenance).toBeNull();
+      expect(warned).toContainEqual(expect.objectContaining({ windowId: 'taken', msg: expect.stringMatching(/^maintenance window made through the API dropped/) }));
+    } finally {
+      await stop();
+      writeFileSync(config, YAML);
+      await start();
+    }
+    // Gone for good: with the file's window removed again, nothing of it comes back.
+    expect(((await (await api('/api/maintenance')).json()) as { id: string }[]).map((w) => w.id)).toEqual(['file-window', 'file-typo']);
+  });
+
   it('starts afresh, keeping the saved incidents, when the saved engine state cannot be read', async () => {
     const ids = (await incidents()).map((i) => i.id);
     await stop();

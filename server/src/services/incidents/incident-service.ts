@@ -94,7 +94,15 @@ export class IncidentService {
   constructor(private readonly deps: IncidentServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.maintenance = new MaintenanceTracker(this.now, (storeIds) => deps.bus.emit('maintenance:changed', storeIds));
-    this.apiWindows = deps.repo.windows();
+    // The config file wins, as it does for stores: an API window whose id the file now uses would go on silencing
+    // incidents unseen, and could not be deleted (the API refuses to touch the file's window).
+    const fileIds = new Set(deps.fileWindows.map((w) => w.id));
+    this.apiWindows = deps.repo.windows().filter((w) => {
+      if (!fileIds.has(w.id)) return true;
+      deps.repo.deleteWindow(w.id);
+      deps.log.warn({ windowId: w.id }, 'maintenance window made through the API dropped: the config file defines one with its id');
+      return false;
+    });
     this.engine = new IncidentEngine(this.buildConfig(), this.loadState() ?? undefined);
     this.handlers = {
       'fleet:changes': (changes) => this.onFleet(changes),
