@@ -82,9 +82,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   bus.on('store:removed', (id) => ingest.forgetStore(id));
 
   const cleanups: (() => Promise<void> | void)[] = [() => void db.close()];
-  const close = async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  };
+  // One shutdown, however often it is asked for: a second call waits for the first rather than returning at once
+  // (a second signal would otherwise exit while the first was still flushing).
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const c of cleanups.splice(0).reverse()) await c();
+    })());
 
   try {
     const telemetry = await openTelemetryStore(env.telemetry, {

@@ -84,14 +84,17 @@ try {
 
   // The server stops listening first: the simulated tills' goodbye is the demo ending, not the fleet going offline,
   // and a restarted demo would otherwise open a store_offline incident for every open store.
-  const stop = async () => {
-    await server.close();
-    // With the broker gone a simulated till may wait on a connection that never comes: do not wait long.
-    await Promise.race([sim.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await server.close();
+      // With the broker gone a simulated till may wait on a connection that never comes: do not wait long.
+      await Promise.race([sim.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      process.exit(0);
+    })());
+  // Every delivery is handled: with `once`, a second Ctrl-C during shutdown would kill the demo mid-flush.
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`storepulse: ${err.message}\n`);

@@ -21,8 +21,9 @@ try {
     await server.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Every delivery is handled: with `once`, a second Ctrl-C during shutdown would kill the process mid-flush.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`storepulse: ${err.message}\n`);
