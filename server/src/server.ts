@@ -70,7 +70,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const db = openDatabase(env.dataDir);
   const bus = new EventBus();
   const auth = new AuthService(new TokenRepository(db), bus);
-  const { generated } = auth.ensureAdmin(env.adminToken);
+  let generated: string | null;
+  try {
+    ({ generated } = auth.ensureAdmin(env.adminToken));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 
   const fleet = createFleet(file.tillRules, file.staleAfterMs);
   const metrics = createMetrics(fleet);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@storepulse/protocol';
 import type { TokenRecord, TokenRepository } from '../adapters/sqlite/token-repository.js';
+import { ConfigError } from '../config/config-error.js';
 import type { EventBus } from '../event-bus.js';
 
 /** Who a request or connection is. */
@@ -60,6 +61,13 @@ export class AuthService {
   ensureAdmin(envToken: string | undefined): { generated: string | null } {
     const createdAt = this.now().toISOString();
     if (envToken) {
+      const same = this.tokens.findAnyByHash(hashToken(envToken));
+      if (same && same.id !== ENV_ADMIN_TOKEN_ID) {
+        // The generated first admin token, kept in the environment from now on: it already lets an admin in.
+        if (same.role === 'hq-admin' && same.revokedAt === null) return { generated: null };
+        const what = same.revokedAt === null ? `an ${same.role} token` : `a revoked ${same.role} token`;
+        throw new ConfigError('the environment', [`STOREPULSE_ADMIN_TOKEN: is already ${what} ("${same.label}"); choose a new value`]);
+      }
       this.tokens.upsertFixed(
         { id: ENV_ADMIN_TOKEN_ID, role: 'hq-admin', providerId: null, storeId: null, label: 'STOREPULSE_ADMIN_TOKEN', createdAt },
         hashToken(envToken),

@@ -58,6 +58,12 @@ export class TokenRepository {
     this.insertStmt.run({ ...record, hash });
   }
 
+  /** The token with this hash, revoked or not. */
+  findAnyByHash(hash: string): TokenRecord | null {
+    const row = this.db.prepare<[string], Row>('SELECT * FROM tokens WHERE hash = ?').get(hash);
+    return row ? toRecord(row) : null;
+  }
+
   /** Inserts or re-activates a token under a fixed id (the admin token from the environment). */
   upsertFixed(record: Omit<TokenRecord, 'revokedAt'>, hash: string): void {
     this.db
