@@ -113,6 +113,13 @@ stores:
     expect(problemsOf('stores: [\n  - id: x')[0]).toMatch(/./);
     expect(problemsOf('hello: world')).toEqual(['stores is required', 'hello is not a known setting']);
   });
+
+  it('refuses a zero duration in the tickets section by name', () => {
+    expect(problemsOf(store('tickets: { reopenWindow: 0m, autoCloseAfter: 0h0m }'))).toEqual([
+      'tickets.reopenWindow is zero; a duration must be positive',
+      'tickets.autoCloseAfter is zero; a duration must be positive',
+    ]);
+  });
 });
 
 describe('environment', () => {

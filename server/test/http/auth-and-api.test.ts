@@ -76,6 +76,10 @@ describe('HTTP API: tokens, roles, scoping and bad bodies', () => {
     expect(own.provider).toBe('pilot');
     expect(((await (await h.api('/api/stores/S001', { token: viewer })).json()) as StoreDetail).provider).toBe('pilot');
     expect((await h.api('/api/providers/cityco', { method: 'DELETE' })).status).toBe(204);
+    // An escalation after no time at all is refused by name, not failed on.
+    const never = await h.api('/api/providers/cityco', { method: 'PUT', body: JSON.stringify({ ...body, escalation: [{ after: '0m', notify: 'duty@city.example' }] }) });
+    expect(never.status).toBe(400);
+    expect(((await never.json()) as { message: string }).message).toMatch(/escalation\/0\/after is zero/);
   });
 
   it('issues tokens once, stores them hashed, lists them without secrets, and revokes them', async () => {

@@ -163,6 +163,12 @@ export function parseProviders(raw: unknown): ProvidersResult {
   raw.forEach((p, i) => {
     if (seen.has(p.id)) errors.push(`providers/${i}/id "${p.id}" is used twice`);
     seen.add(p.id);
+    (p.escalation ?? []).forEach((e, k) => {
+      for (const field of ['after', 'repeat'] as const) {
+        const text = e[field];
+        if (text !== undefined && msOrZero(text) === 0) errors.push(`providers/${i}/escalation/${k}/${field} is zero; a duration must be positive`);
+      }
+    });
     (p.webhooks ?? []).forEach((w, k) => {
       // fetch refuses a URL with a user and password, and its error quotes the URL whole: say so here, without it.
       if (hasUserInfo(w.url)) errors.push(`providers/${i}/webhooks/${k}/url must not carry a user or password (user:password@): use a token in the path or query, or the webhook's secret`);

@@ -85,6 +85,11 @@ describe('providers config', () => {
     const zero = example();
     (zero[0] as any).sla.P1.response = '0m';
     expect(parseProviders(zero)).toEqual({ ok: false, errors: ['providers/0/sla/P1 has a zero duration'] });
+    const never = example();
+    (never[0] as any).escalation = [{ after: '0m', notify: 'duty@pilot.example', repeat: '0s' }];
+    expect(parseProviders(never)).toEqual({
+      ok: false, errors: ['providers/0/escalation/0/after is zero; a duration must be positive', 'providers/0/escalation/0/repeat is zero; a duration must be positive'],
+    });
     const order = example();
     (order[0] as any).sla.P1.onSite = '9h';
     expect(parseProviders(order)).toEqual({ ok: false, errors: ['providers/0/sla/P1 must respond and be on site before it resolves'] });
