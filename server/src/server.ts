@@ -138,6 +138,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cleanups.push(() => incidents.close());
     incidents.start();
     stores.useMaintenance((storeId) => incidents.maintenanceOf(storeId));
+    const dropped = stores.announceDropped();
+    if (dropped.length > 0) log.info({ storeIds: dropped }, 'stores removed: the config file no longer lists them');
 
     let broker: EmbeddedBroker | null = null;
     let mqttUrl: string;

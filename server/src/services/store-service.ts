@@ -16,14 +16,31 @@ export class StoreService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Stores the config file listed at an earlier start and no longer does, until announceDropped(). */
+  private dropped: StoreConfig[] = [];
+
   /**
    * Loads stores at start: every store saved in SQLite, then the config file's stores on top (the file wins for the
-   * stores it lists; stores created through the API persist).
+   * stores it lists; stores created through the API persist). A store that came from the file and is no longer in it
+   * is removed, as HQ removed it there.
    */
   load(fileStores: StoreConfig[]): void {
     const at = new Date(this.now()).toISOString();
     this.repo.upsertMany(fileStores, 'file', at);
-    for (const { store } of this.repo.all()) upsertStore(this.fleet, store, this.now());
+    const listed = new Set(fileStores.map((s) => s.id));
+    for (const { store, source } of this.repo.all()) {
+      if (source === 'file' && !listed.has(store.id)) {
+        this.repo.delete(store.id);
+        this.dropped.push(store);
+      } else upsertStore(this.fleet, store, this.now());
+    }
+  }
+
+  /** Tells the services (built after load) which stores the file dropped, as a removal; returns their ids. */
+  announceDropped(): string[] {
+    const gone = this.dropped.splice(0);
+    for (const store of gone) this.bus.emit('store:removed', store.id, store);
+    return gone.map((s) => s.id);
   }
 
   list(who: Principal): StoreSummary[] {

@@ -246,6 +246,27 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect(((await (await api('/api/maintenance')).json()) as { id: string }[]).map((w) => w.id)).toEqual(['file-window', 'file-typo']);
   });
 
+  it('removes a store the config file no longer lists, and keeps the stores made through the API', async () => {
+    const madeByApi = { id: 'S950', name: 'Pop-up', city: 'Madrid', timezone: 'Europe/Madrid', currency: 'EUR', tills: ['T1'], hours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } };
+    expect((await api('/api/stores/S950', { method: 'PUT', body: JSON.stringify(madeByApi) })).status).toBe(201);
+    await stop();
+    const start2 = YAML.indexOf('  - id: S002');
+    const end2 = YAML.indexOf('\n  - id:', start2 + 1) === -1 ? YAML.indexOf('\nmaintenance:') : YAML.indexOf('\n  - id:', start2 + 1);
+    writeFileSync(config, YAML.slice(0, start2) + YAML.slice(end2 + 1));
+    try {
+      await start();
+      const ids = ((await (await api('/api/stores')).json()) as StoreSummary[]).map((s) => s.id);
+      expect(ids).toEqual(['S001', 'S950']);
+      expect((await api('/api/stores/S002')).status).toBe(404);
+    } finally {
+      await stop();
+      writeFileSync(config, YAML);
+      await start();
+    }
+    expect(((await (await api('/api/stores')).json()) as StoreSummary[]).map((s) => s.id)).toEqual(['S001', 'S002', 'S950']);
+    expect((await api('/api/stores/S950', { method: 'DELETE' })).status).toBe(204);
+  });
+
   it('starts afresh, keeping the saved incidents, when the saved engine state cannot be read', async () => {
     const ids = (await incidents()).map((i) => i.id);
     await stop();
