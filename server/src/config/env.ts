@@ -78,7 +78,8 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     if (!errors) throw err;
     throw new ConfigError('environment', formatAjvErrors(errors, '', (e) => {
       const name = e.instancePath.split('/')[1];
-      return name && !/TOKEN|PASSWORD|INFLUX_URL|SMTP_URL/.test(name) ? data[name] : undefined;
+      // Never echoed: secrets, and the URLs that may carry one (MQTT_URL may hold the server's broker password).
+      return name && !/TOKEN|PASSWORD|INFLUX_URL|SMTP_URL|MQTT_URL/.test(name) ? data[name] : undefined;
     }));
   }
   const clientId = raw.MQTT_CLIENT_ID ?? 'storepulse-server';

@@ -71,7 +71,9 @@ export interface FileConfig {
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validateFile = ajv.compile<RawFile>(FileSchema);
 
+/** What a bad value's message may repeat: not a provider's webhook (its URL or secret can be the credential). */
 function valueAt(data: unknown, pointer: string): unknown {
+  if (/^\/providers\/\d+\/webhooks\//.test(pointer)) return undefined;
   let cur = data;
   for (const p of pointer.split('/').filter(Boolean)) cur = (cur as Record<string, unknown> | undefined)?.[p];
   return typeof cur === 'object' ? undefined : cur;

@@ -114,6 +114,20 @@ stores:
     expect(problemsOf('hello: world')).toEqual(['stores is required', 'hello is not a known setting']);
   });
 
+  it('never repeats a provider\'s webhook address or secret in an error, where it can be the credential', () => {
+    const text = problemsOf(store(`providers:
+  - id: p1
+    name: P1
+    categories: [all]
+    stores: [S1]
+    webhooks:
+      - { url: "ftp://hooks.slack.com/services/T000/B000/XXXXSECRET", secret: "" }
+    sla: { P1: { response: 15m, resolve: 8h, clock: 24x7 } }`)).join('\n');
+    expect(text).toMatch(/providers\[0\]\.webhooks\[0\]\.url/);
+    expect(text).not.toContain('XXXXSECRET');
+    expect(text).not.toContain('got ""');
+  });
+
   it('refuses a zero duration in the tickets section by name', () => {
     expect(problemsOf(store('tickets: { reopenWindow: 0m, autoCloseAfter: 0h0m }'))).toEqual([
       'tickets.reopenWindow is zero; a duration must be positive',
@@ -163,7 +177,7 @@ describe('environment', () => {
   it('names each bad variable and never echoes secrets', () => {
     let err: unknown;
     try {
-      loadEnv({ PORT: '99999', MQTT_URL: 'http://x', STOREPULSE_ADMIN_TOKEN: 'short-secret' });
+      loadEnv({ PORT: '99999', MQTT_URL: 'mqtt:/storepulse:s3cretPass@broker:1883', STOREPULSE_ADMIN_TOKEN: 'short-secret' });
     } catch (e) {
       err = e;
     }
@@ -173,5 +187,6 @@ describe('environment', () => {
     expect(text).toMatch(/^MQTT_URL must match/m);
     expect(text).toMatch(/^STOREPULSE_ADMIN_TOKEN must NOT have fewer than 24 characters$/m);
     expect(text).not.toContain('short-secret');
+    expect(text).not.toContain('s3cretPass');
   });
 });
