@@ -7,3 +7,4 @@ export * from './components.js';
 export type * from './schemas.js';
 export * from './state.js';
 export * from './events.js';
+export * from './money.js';

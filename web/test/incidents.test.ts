@@ -88,6 +88,11 @@ describe('lost revenue today', () => {
     expect(sortTotals(today).map((t) => t.currency)).toEqual(['RUB', 'EUR']);
   });
 
+  it('ranks currencies by their worth in HQ\'s currency when HQ gives rates', () => {
+    // 90,000 roubles are 900 euros: less than the 1,200 euros.
+    expect(sortTotals(today, { currency: 'EUR', rates: { RUB: 0.01 } }).map((t) => t.currency)).toEqual(['EUR', 'RUB']);
+  });
+
   it('totals in HQ\'s currency with a rate for every currency', () => {
     expect(totalInHq(today, { currency: 'EUR', rates: { RUB: 0.01 } })).toEqual({ currency: 'EUR', amount: 2_100 });
   });

@@ -1,4 +1,4 @@
-import type { HqCurrency, LostRevenue, LostRevenueToday } from '@storepulse/protocol';
+import { inHqCurrency, rankingWorth, type HqCurrency, type LostRevenue, type LostRevenueToday } from '@storepulse/protocol';
 
 export type { HqCurrency } from '@storepulse/protocol';
 
@@ -10,9 +10,10 @@ export function lostSoFar(lost: Pick<LostRevenue, 'gross' | 'currency'> | null, 
   return lost && lost.gross > 0 ? format(lost.gross, lost.currency) : null;
 }
 
-/** Largest amounts first, so the currency that matters most is read first. */
-export function sortTotals(today: readonly LostRevenueToday[]): LostRevenueToday[] {
-  return today.filter((t) => t.incidents > 0 || t.gross > 0).sort((a, b) => b.gross - a.gross || a.currency.localeCompare(b.currency));
+/** Largest first (in HQ's currency where rates allow), so the currency that matters most is read first. */
+export function sortTotals(today: readonly LostRevenueToday[], hq: HqCurrency | null = null): LostRevenueToday[] {
+  const worth = (t: LostRevenueToday) => rankingWorth(t.gross, t.currency, hq);
+  return today.filter((t) => t.incidents > 0 || t.gross > 0).sort((a, b) => worth(b) - worth(a) || a.currency.localeCompare(b.currency));
 }
 
 /**
@@ -28,9 +29,9 @@ export function totalInHq(today: readonly LostRevenueToday[], hq: HqCurrency | n
   }
   let amount = 0;
   for (const t of used) {
-    const rate = t.currency === hq.currency ? 1 : hq.rates[t.currency];
-    if (rate === undefined || !Number.isFinite(rate) || rate <= 0) return null;
-    amount += t.gross * rate;
+    const worth = inHqCurrency(t.gross, t.currency, hq);
+    if (worth === null) return null;
+    amount += worth;
   }
   return { currency: hq.currency, amount };
 }

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { STORE_STATES, TILL_STATES, type HqCurrency, type StoreState, type TillState } from '@storepulse/protocol';
+import { STORE_STATES, TILL_STATES, rankingWorth, type HqCurrency, type StoreState, type TillState } from '@storepulse/protocol';
 import type { IncidentService } from '../../../services/incidents/incident-service.js';
 import type { StoreService } from '../../../services/store-service.js';
 import { PEOPLE, type App } from '../../types.js';
@@ -37,7 +37,8 @@ export async function summaryRoutes(app: App, opts: { incidents: IncidentService
     }
     const open = opts.incidents
       .openIncidents(who)
-      .sort((a, b) => b.lostRevenue.gross - a.lostRevenue.gross)
+      // By what each costs in HQ's currency: ranked raw, 50,000 roubles would come before 5,000 euros.
+      .sort((a, b) => rankingWorth(b.lostRevenue.gross, b.lostRevenue.currency, opts.hq) - rankingWorth(a.lostRevenue.gross, a.lostRevenue.currency, opts.hq))
       .map(({ timeline: _t, components: _c, ...rest }) => rest);
     return {
       at: new Date().toISOString(),
