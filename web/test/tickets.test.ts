@@ -90,6 +90,13 @@ describe('tickets board', () => {
     expect(sortTickets(list, 'priority', now).map((t) => t.id)).toEqual(['done', 'later', 'soon', 'late']);
   });
 
+  it('sorts by loss in HQ\'s currency when HQ gives rates: 900 roubles come after 500 euros', () => {
+    const lost = (gross: number, currency: string) => ({ gross, net: gross, low: gross, high: gross, currency });
+    const two = [ticket('rub', { lostRevenue: lost(900, 'RUB') }), ticket('eur', { lostRevenue: lost(500, 'EUR') }), ticket('none')];
+    expect(sortTickets(two, 'loss', now).map((t) => t.id)).toEqual(['rub', 'eur', 'none']);
+    expect(sortTickets(two, 'loss', now, { currency: 'EUR', rates: { RUB: 0.01 } }).map((t) => t.id)).toEqual(['eur', 'rub', 'none']);
+  });
+
   it('offers a provider the moves the server allows it', () => {
     expect(providerActions('open')).toEqual(['acknowledged', 'waiting_store', 'on_site', 'resolved']);
     expect(providerActions('acknowledged')).toEqual(['waiting_store', 'on_site', 'resolved']);

@@ -308,6 +308,27 @@ describe('the storepulse web app, end to end', () => {
     }
   });
 
+  it('reloads an open ticket page on reconnection, with the move made meanwhile', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    const status = () => page.locator('.page.ticket').getAttribute('data-status');
+    try {
+      await page.goto(`${stack.server.url}/tickets/${ticket!.id}`);
+      await page.locator('[data-connection="live"]').waitFor({ timeout: 15_000 });
+      expect(await status()).toBe('acknowledged');
+      await context.setOffline(true);
+      await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 5000 });
+      // The engineer moves it while this screen is away: no live event can tell it.
+      const moved = await fetch(`${stack.server.url}/api/tickets/${ticket!.id}/status`, {
+        method: 'POST', headers: { authorization: `Bearer ${provider}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'waiting_store' }),
+      });
+      expect(moved.status).toBe(200);
+      await context.setOffline(false);
+      await expect.poll(status, { timeout: 15_000 }).toBe('waiting_store');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('groups the wall by city and by region, and in kiosk mode rotates to the tickets board', async () => {
     const { context, page } = await stack.signedIn(viewer);
     // The first two cells in reading order: a group's header, then its worst store.

@@ -252,8 +252,11 @@ describe('the HQ wall in a real browser against the real server', () => {
       await page.click('button[type="submit"]');
       await page.waitForURL('**/wall');
       await page.locator('.tile').first().waitFor();
+      // What this session saw lives in the page's memory: signing out must leave none of it to the next user.
+      await page.evaluate(() => ((window as unknown as { seenBy: string }).seenBy = 'viewer'));
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL('**/login');
+      expect(await page.evaluate(() => (window as unknown as { seenBy?: string }).seenBy)).toBeUndefined();
       await page.goto(`${server.url}/wall`);
       // Signed out, a page sends to the sign-in page, which will come back to it.
       await page.waitForURL('**/login?next=%2Fwall');

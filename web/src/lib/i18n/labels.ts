@@ -46,7 +46,10 @@ const COMPONENT_STATE: Record<ComponentState, Label> = {
 /** Every component, in display order; typed from the label map so none can be missing. */
 export const COMPONENT_ORDER = Object.keys(COMPONENT) as ComponentName[];
 
-export const storeStateLabel = (s: StoreState): string => STORE_STATE[s]();
+/** States and statuses come from the server: one a newer server knows and this page not is shown as sent. */
+const orAsSent = <K extends string>(labels: Record<K, Label>, key: K, locale?: Locale): string =>
+  (labels as Record<string, Label | undefined>)[key]?.({}, locale ? { locale } : {}) ?? key;
+export const storeStateLabel = (s: StoreState): string => orAsSent(STORE_STATE, s);
 /**
  * What a wall tile reads out: the store, its state and tills, then its loss so far, whether it is recovering and
  * until when (store time) a maintenance window holds it.
@@ -67,7 +70,7 @@ export function groupCountLabel(stores: number, bad: number, locale: Locale = ge
 export function attemptsLabel(count: number, locale: Locale = getLocale()): string {
   return m.delivery_attempts({ count, countText: formatNumber(locale, count) }, { locale });
 }
-export const tillStateLabel = (s: TillState): string => TILL_STATE[s]();
+export const tillStateLabel = (s: TillState): string => orAsSent(TILL_STATE, s);
 export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
 export const componentStateLabel = (s: string): string => (COMPONENT_STATE as Record<string, Label | undefined>)[s]?.() ?? s;
@@ -138,8 +141,8 @@ const REASON: Record<string, Label> = {
 /** Kinds arrive as strings in some payloads (chart bands, tickets): an unknown one is shown as sent. */
 export const incidentKindLabel = (k: string, locale?: Locale): string =>
   (INCIDENT_KIND as Record<string, Label | undefined>)[k]?.({}, locale ? { locale } : {}) ?? k;
-export const ticketStatusLabel = (s: TicketStatus, locale?: Locale): string => TICKET_STATUS[s]({}, locale ? { locale } : {});
-export const ticketEventLabel = (e: TicketEventType): string => TICKET_EVENT[e]();
+export const ticketStatusLabel = (s: TicketStatus, locale?: Locale): string => orAsSent(TICKET_STATUS, s, locale);
+export const ticketEventLabel = (e: TicketEventType | string): string => orAsSent(TICKET_EVENT, e as TicketEventType);
 export const slaTargetLabel = (t: SlaTargetName): string => SLA_TARGET[t]();
 export const urgencyLabel = (u: Urgency): string => URGENCY[u]();
 export const reasonLabel = (r: string, locale?: Locale): string => REASON[r]?.({}, locale ? { locale } : {}) ?? r;

@@ -1,4 +1,4 @@
-import type { TicketChangedEvent, TicketPriority, TicketStatus, TicketView } from '@storepulse/protocol';
+import { rankingWorth, type HqCurrency, type TicketChangedEvent, type TicketPriority, type TicketStatus, type TicketView } from '@storepulse/protocol';
 
 /** What the tickets list API carries of a ticket; the live events carry the whole view. */
 export type TicketSummary = Pick<
@@ -105,8 +105,11 @@ export function filterTickets<T extends TicketSummary>(
 
 export type TicketSort = 'due' | 'priority' | 'opened' | 'loss';
 
-/** 'due': breached first, then soonest due; ended tickets last. Ties go to the higher priority, then the older ticket. */
-export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSort, now: number): T[] {
+/**
+ * 'due': breached first, then soonest due; ended tickets last. Ties go to the higher priority, then the older ticket.
+ * 'loss' ranks by worth in HQ's currency where `hq` gives rates.
+ */
+export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSort, now: number, hq: HqCurrency | null = null): T[] {
   const due = new Map(tickets.map((t) => [t.id, isActive(t.status) ? nextDue(t, now) : null]));
   const byPriority = (a: T, b: T) => a.priority.localeCompare(b.priority);
   const byOpened = (a: T, b: T) => Date.parse(a.openedAt) - Date.parse(b.openedAt);
@@ -120,9 +123,13 @@ export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSor
     },
     priority: byPriority,
     opened: (a, b) => -byOpened(a, b),
-    loss: (a, b) => (b.lostRevenue?.gross ?? 0) - (a.lostRevenue?.gross ?? 0),
+    loss: (a, b) => lossWorth(b, hq) - lossWorth(a, hq),
   };
   return [...tickets].sort((a, b) => cmp[by](a, b) || byPriority(a, b) || byOpened(a, b) || a.id.localeCompare(b.id));
+}
+
+function lossWorth(t: TicketSummary, hq: HqCurrency | null): number {
+  return t.lostRevenue ? rankingWorth(t.lostRevenue.gross, t.lostRevenue.currency, hq) : 0;
 }
 
 /** True when the ticket has SLA targets at all: an unassigned one (no provider, so no contract) has none. */
