@@ -55,12 +55,15 @@ export class IncidentEngine {
   private state: EngineState;
   private config: EngineConfig;
   private options: EngineOptions;
+  /** Incidents open or settling when this engine took over a saved state (see awaitingModel). */
+  private readonly carriedOver: ReadonlySet<string>;
   private activeCache = new Map<string, { from: number; to: number; intervals: Interval[] }>();
 
   constructor(config: EngineConfig, state: EngineState = initialEngineState()) {
     this.config = config;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
     this.state = structuredClone(state);
+    this.carriedOver = new Set(Object.values(this.state.stores).flatMap((rt) => [...(rt.open ? [rt.open.id] : []), ...rt.settling.map((i) => i.id)]));
   }
 
   /** Stores, windows, models or timings changed (config file, API, nightly learning). */
@@ -173,6 +176,14 @@ export class IncidentEngine {
     if (rt.open && (store.backupTills ?? []).includes(tillId) && state === 'up') {
       pushTimeline(rt.open, { at: toIso(now), event: 'backup', tillId }, this.options.maxTimeline);
     }
+  }
+
+  /**
+   * Whether an incident carried over from before a start waits for its store's model, still being learned: its saved
+   * figures were made with it. An incident opened since is figured with what there is, as on any day.
+   */
+  private awaitingModel(storeId: string, inc: Incident): boolean {
+    return this.config.modelsLearning === true && this.config.models?.[storeId] === undefined && this.carriedOver.has(inc.id);
   }
 
   private context(storeId: string, store: IncidentStore, now: number): RecordContext {
@@ -317,9 +328,10 @@ export class IncidentEngine {
   }
 
   private update(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number): EngineEffect {
-    rt.open = refreshIncident(rt.open!, rt, this.context(storeId, store, now), false);
+    const open = this.awaitingModel(storeId, rt.open!) ? rt.open! : refreshIncident(rt.open!, rt, this.context(storeId, store, now), false);
+    rt.open = open;
     rt.lastUpdate = now;
-    return { type: 'incident.updated', at: toIso(now), incident: structuredClone(rt.open) };
+    return { type: 'incident.updated', at: toIso(now), incident: structuredClone(open) };
   }
 
   /** An open incident of a store that left the fleet closes now, saying why; the store's state goes. */
@@ -336,7 +348,7 @@ export class IncidentEngine {
     inc.status = 'closed';
     inc.endedAt = toIso(endedAt);
     pushTimeline(inc, { at: toIso(now), event: 'closed', ...(detail ? { detail } : {}) }, this.options.maxTimeline);
-    const closed = refreshIncident(inc, rt, this.context(storeId, store, now), false);
+    const closed = this.awaitingModel(storeId, inc) ? inc : refreshIncident(inc, rt, this.context(storeId, store, now), false);
     rt.open = null;
     rt.settling.push(closed);
     return { type: 'incident.closed', at: toIso(now), incident: structuredClone(closed) };
@@ -347,7 +359,7 @@ export class IncidentEngine {
     const effects: EngineEffect[] = [];
     const windowMs = this.options.recaptureMin * MINUTE_MS;
     rt.settling = rt.settling.filter((inc) => {
-      if (now < toMs(inc.endedAt!) + windowMs + SETTLE_GRACE_MS) return true;
+      if (now < toMs(inc.endedAt!) + windowMs + SETTLE_GRACE_MS || this.awaitingModel(storeId, inc)) return true;
       pushTimeline(inc, { at: toIso(now), event: 'settled' }, this.options.maxTimeline);
       const final = refreshIncident(inc, rt, this.context(storeId, store, now), true);
       effects.push({ type: 'incident.updated', at: toIso(now), incident: final });

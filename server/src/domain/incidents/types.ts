@@ -189,6 +189,11 @@ export interface EngineConfig {
   stores: Record<string, IncidentStore>;
   maintenance: MaintenanceWindow[];
   models?: Record<string, StoreModel>;
+  /**
+   * The models are being learned (after a start): a store without its model yet keeps its incidents' figures as they
+   * were saved and settles them later, rather than recomputing them from the configured defaults.
+   */
+  modelsLearning?: boolean;
   options?: Partial<EngineOptions>;
 }
 

@@ -6,8 +6,9 @@ export function engineConfig(
   timings: IncidentTimings,
   maintenance: MaintenanceWindow[],
   models: Record<string, StoreModel>,
+  modelsLearning = false,
 ): EngineConfig {
   const byId: Record<string, IncidentStore> = {};
   for (const s of stores) byId[s.id] = s;
-  return { incidents: timings, stores: byId, maintenance, models };
+  return { incidents: timings, stores: byId, maintenance, models, modelsLearning };
 }

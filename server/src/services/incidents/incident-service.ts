@@ -87,6 +87,8 @@ export class IncidentService {
   private dirty = false;
   private savedAt = 0;
   private modelsRun: Promise<void> = Promise.resolve();
+  /** The models have been learned once since start: until then the engine keeps saved figures (modelsLearning). */
+  private learned = false;
   private closed = false;
   private wake: { at: number; timer: NodeJS.Timeout } | null = null;
   private readonly maintenance: MaintenanceTracker;
@@ -152,6 +154,7 @@ export class IncidentService {
           this.deps.log.warn({ storeId: config.id, err: (err as Error).message }, 'could not learn the store model; configured rates apply');
         }
       }
+      this.learned = true;
       if (!this.closed) this.engine.setConfig(this.buildConfig());
       this.deps.log.info({ stores: this.configs.size }, 'store models learned');
     });
@@ -253,7 +256,7 @@ export class IncidentService {
     this.configs = new Map([...this.deps.fleet.stores.values()].map((s) => [s.config.id, s.config]));
     const windows = [...this.deps.fileWindows, ...this.apiWindows];
     this.maintenance.reset(windows, this.maintenanceTargets());
-    return engineConfig(this.configs.values(), this.deps.timings, windows, this.models);
+    return engineConfig(this.configs.values(), this.deps.timings, windows, this.models, !this.learned);
   }
 
   private refreshConfig(): void {

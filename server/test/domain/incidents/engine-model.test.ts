@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStoreModel } from '../../../src/domain/incidents/index.js';
+import { buildStoreModel, IncidentEngine, type EngineState } from '../../../src/domain/incidents/index.js';
 import { sixWeeks } from '../revenue/history.js';
 import { config, Sim, store, T } from './sim.js';
 
@@ -33,6 +33,43 @@ describe('engine with a learned store model', () => {
     // closed: 2 quarters × 20 visitors at level 1 × 0.25 × 30; settled: at level 1.5
     expect(sim.incidents('incident.closed')[0]!).toMatchObject({ visitors: 40, lostRevenue: { gross: 300 } });
     expect(sim.last()).toMatchObject({ final: true, visitors: 60, lostRevenue: { gross: 450 } });
+  });
+});
+
+describe('engine started again while its models are learned', () => {
+  const s = store();
+  const model = buildStoreModel(s, { ...sixWeeks(), incidents: [] }, T('00:00'));
+
+  it('keeps the saved figures until the store\'s model is back, then settles with it, never with the defaults', () => {
+    const sim = new Sim(config(s, { models: { s1: model } }));
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:00'), 2).tills(T('10:00'), 'down', ALL).tills(T('10:30'), 'up', ALL);
+    sim.run(T('09:00'), T('10:20'));
+    const saved = sim.last();
+    expect(saved.flags).not.toContain('rates_fallback');
+    // The server restarts: the engine state is back at once, the models only once learned again.
+    const learning = config(s, { models: {}, modelsLearning: true });
+    const restarted = new Sim(learning, new IncidentEngine(learning, JSON.parse(JSON.stringify(sim.engine.snapshot())) as EngineState));
+    restarted.tills(T('10:30'), 'up', ALL).footfall(T('10:20'), T('12:00'), 2);
+    restarted.run(T('10:20'), T('11:45'));
+    for (const e of restarted.incidents('incident.updated')) expect(e.flags).not.toContain('rates_fallback');
+    expect(restarted.incidents('incident.closed')[0]!.lostRevenue.gross).toBe(saved.lostRevenue.gross);
+    // Past its after-recovery window, it still waits: settled on defaults it would be final and wrong.
+    expect(restarted.incidents('incident.updated').some((e) => e.final)).toBe(false);
+    restarted.engine.setConfig(config(s, { models: { s1: model } }));
+    restarted.run(T('11:45'), T('11:50'));
+    // 60 visitors × 0.25 × 30, with the learned rates.
+    expect(restarted.last()).toMatchObject({ final: true, lostRevenue: { gross: 450 } });
+    expect(restarted.last().flags).not.toContain('rates_fallback');
+  });
+
+  it('figures an incident opened since the start with what there is meanwhile, live', () => {
+    const learning = config(s, { models: {}, modelsLearning: true });
+    const sim = new Sim(learning);
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 2).tills(T('10:00'), 'down', ALL);
+    sim.run(T('09:00'), T('10:20'));
+    // Configured rates: 40 visitors so far × 0.25 × 40.
+    expect(sim.last().lostRevenue.gross).toBe(400);
+    expect(sim.last().flags).toContain('rates_fallback');
   });
 });
 
