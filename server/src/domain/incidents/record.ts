@@ -24,6 +24,14 @@ export function activeIntervals(store: IncidentStore, maintenance: readonly Main
   return subtract(open, maintenanceIntervals(maintenance, store, from, to));
 }
 
+/** When the store's next fault began, if one began at or after `end`: pending, open, or closed and settling. */
+function nextFaultAfter(rt: StoreRuntime, inc: Incident, end: number): number | null {
+  const others = [...(rt.open ? [rt.open] : []), ...rt.settling].filter((o) => o.id !== inc.id).map((o) => toMs(o.startedAt));
+  const starts = [rt.fault?.since, ...others];
+  const after = starts.filter((t): t is number => t !== undefined && t >= end);
+  return after.length > 0 ? Math.min(...after) : null;
+}
+
 /**
  * Recomputes an incident's figures from the runtime: visitors, lost revenue (gross, net and band),
  * flags and confidence. `settle` takes in the after-recovery window for net and marks it final.
@@ -32,7 +40,10 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   const { store, model, options, now } = ctx;
   const start = toMs(inc.startedAt);
   const end = inc.endedAt ? toMs(inc.endedAt) : now;
-  const recaptureUntil = inc.endedAt && settle ? end + options.recaptureMin * MINUTE_MS : null;
+  // A fault that began after this one ended is the next incident's: the windows after recovery (the queue served late,
+  // the returners for net) stop where it began, or its shortfall would be charged to both.
+  const next = inc.endedAt ? nextFaultAfter(rt, inc, end) : null;
+  const recaptureUntil = inc.endedAt && settle ? Math.min(end + options.recaptureMin * MINUTE_MS, next ?? Infinity) : null;
   const active = activeIntervals(store, ctx.maintenance, start, recaptureUntil ?? end);
   // Customers come in a while before they pay, maintenance or not: entries are read from one purchase lag back.
   const lagMs = model?.rates?.purchaseLagMs ?? 0;

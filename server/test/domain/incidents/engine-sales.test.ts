@@ -60,4 +60,25 @@ describe('gap estimator in the engine', () => {
     // 10:00–10:20: expected 8 × 20 × 0.25 = 40, sold 2 × 10 = 20 → 20 × 40
     expect(closed).toMatchObject({ kind: 'till_down', method: 'gap', visitors: 160, lostRevenue: { gross: 800 } });
   });
+
+  it('charges a second outage soon after recovery to the second incident only, not to the first one\'s catch-up too', () => {
+    /** t3 and t4 down 10:00–10:20, and with `again` down again 10:26–10:46; the first incident's final figure. */
+    const first = (again: boolean) => {
+      const sim = new Sim(config());
+      sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
+      for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('12:30'), 2, 1);
+      for (const t of ['t3', 't4']) {
+        sim.sales(t, T('09:00'), T('10:00'), 2, 1);
+        if (again) sim.sales(t, T('10:20'), T('10:26'), 2, 1).sales(t, T('10:46'), T('12:30'), 2, 1);
+        else sim.sales(t, T('10:20'), T('12:30'), 2, 1);
+      }
+      sim.tills(T('10:00'), 'down', ['t3', 't4']).tills(T('10:20'), 'up', ['t3', 't4']);
+      if (again) sim.tills(T('10:26'), 'down', ['t3', 't4']).tills(T('10:46'), 'up', ['t3', 't4']);
+      sim.run(T('09:00'), T('12:20'));
+      const id = sim.incidents('incident.opened')[0]!.id;
+      return sim.incidents('incident.updated').filter((i) => i.id === id && i.final).at(-1)!;
+    };
+    expect(first(false).lostRevenue.gross).toBe(800);
+    expect(first(true).lostRevenue.gross).toBe(800);
+  });
 });
