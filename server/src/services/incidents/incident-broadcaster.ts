@@ -25,6 +25,7 @@ function view(inc: Incident): IncidentView {
  */
 export class IncidentBroadcaster {
   private readonly dirtyRooms = new Set<string>();
+  private refreshedAt = Date.now();
   private readonly timer: NodeJS.Timeout;
   private readonly onOpened = (i: Incident) => this.send('incident:opened', i);
   private readonly onUpdated = (i: Incident) => this.send('incident:updated', i);
@@ -38,6 +39,8 @@ export class IncidentBroadcaster {
     private readonly access: StoreAccess,
     private readonly hq: HqCurrency | null,
     flushMs = 1000,
+    /** Today's totals are also sent this often unasked: a store's day ends at its midnight with no incident moving. */
+    private readonly refreshMs = 60_000,
   ) {
     io.on('connection', (socket) => {
       const who = socket.data.principal;
@@ -73,8 +76,15 @@ export class IncidentBroadcaster {
     for (const r of rooms) this.dirtyRooms.add(r);
   }
 
-  /** Today's totals once per room and interval, however many incidents moved. */
+  /** Today's totals once per room and interval, however many incidents moved; to every room once a minute. */
   flush(): void {
+    const now = Date.now();
+    if (now - this.refreshedAt >= this.refreshMs) {
+      this.refreshedAt = now;
+      for (const [room, sockets] of this.io.sockets.adapter.rooms) {
+        if (sockets.size > 0 && (room === HQ_ROOM || room.startsWith(PROVIDER_PREFIX))) this.dirtyRooms.add(room);
+      }
+    }
     for (const room of this.dirtyRooms) {
       const who: Principal =
         room === HQ_ROOM
