@@ -75,6 +75,34 @@ export function salesIn(bins: readonly SalesBin[], range: Interval): SalesSlice 
 }
 
 /**
+ * The bins that may overlap a range (those in the quarter hours it touches), in their original order, so that sums over
+ * them come out the same to the last bit as over every bin. A long incident
+ * asks for many short ranges of thousands of bins: scanning them all each time made a week-long outage's refresh
+ * take a hundred times longer than a day-old one's.
+ */
+export class BinIndex<T extends Binned> {
+  private readonly byQuarter = new Map<number, number[]>();
+
+  constructor(private readonly bins: readonly T[]) {
+    bins.forEach((b, i) => {
+      for (let q = Math.floor(b.binStart / QUARTER_MS) * QUARTER_MS; q < b.binEnd; q += QUARTER_MS) {
+        const list = this.byQuarter.get(q);
+        if (list) list.push(i);
+        else this.byQuarter.set(q, [i]);
+      }
+    });
+  }
+
+  within(range: Interval): T[] {
+    const found = new Set<number>();
+    for (let q = Math.floor(range.start / QUARTER_MS) * QUARTER_MS; q < range.end; q += QUARTER_MS) {
+      for (const i of this.byQuarter.get(q) ?? []) found.add(i);
+    }
+    return [...found].sort((a, b) => a - b).map((i) => this.bins[i]!);
+  }
+}
+
+/**
  * Merges each run of back-to-back bins of one sensor or till that lie inside the same 15-min bin and
  * end before `before` into one bin: old data keeps its counts and coverage at a fraction of the size.
  * Within a merged bin, pro rata becomes uniform.

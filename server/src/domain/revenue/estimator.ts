@@ -1,5 +1,5 @@
 import { expectedVisitors, type BaselineProfile } from './baseline.js';
-import { footfallIn, salesIn, type FootfallBin, type SalesBin } from './bins.js';
+import { BinIndex, footfallIn, salesIn, type FootfallBin, type SalesBin } from './bins.js';
 import { capacityLevels, capacityLoss, queuedBacklog, type CapacityLevel, type CapacitySegment } from './capacity.js';
 import { confidenceOf, type QualityFlag } from './flags.js';
 import { ratesAt, type RateTable } from './rates.js';
@@ -101,6 +101,13 @@ export interface LossEstimate {
   confidence: number;
 }
 
+/** The bins, indexed once per estimate, and the sensors that count (all those present unless the input names them). */
+interface Indexed {
+  foot: BinIndex<FootfallBin>;
+  sensors: readonly string[];
+  sales: BinIndex<SalesBin> | null;
+}
+
 interface Sums {
   revenue: number;
   low: number;
@@ -127,6 +134,11 @@ function addTo(sums: Sums, tx: number, low: number, high: number, basket: number
  */
 export function estimateLoss(input: LossInput): LossEstimate {
   const opts = { ...DEFAULT_ESTIMATOR_OPTIONS, ...input.options };
+  const ix: Indexed = {
+    foot: new BinIndex(input.footfall),
+    sensors: input.sensors ?? [...new Set(input.footfall.map((b) => b.sensorId))],
+    sales: input.sales ? new BinIndex(input.sales) : null,
+  };
   const flags = new Set<QualityFlag>();
   const mu = tillPerQuarter(input, opts);
   const footfallUntil = input.footfallUntil ?? input.range.end;
@@ -158,7 +170,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
     for (const p of clipTo(q, input.active)) {
       const width = p.end - p.start;
       // Buyers pay a while after coming in: a stretch without tills loses those who came in one lag earlier.
-      const w = entriesBefore(input, p, lag, defaultVph);
+      const w = entriesBefore(input, ix, p, lag, defaultVph);
       if (w.end <= footfallUntil) {
         pastMs += width;
         coveredMs += w.coverage * width;
@@ -183,7 +195,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
       const capUnit = (mu * width) / QUARTER_MS;
 
       if (input.sales && p.end <= salesUntil) {
-        const t = salesIn(input.sales, p);
+        const t = salesIn(ix.sales!.within(p), p);
         const out = missingShare(levels, normal);
         methods.add('gap');
         addTo(gap, e - t.transactions, eLow - t.transactions, eHigh - t.transactions, r.basket);
@@ -245,9 +257,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
       for (const whole of clipTo(edge, input.active)) {
         const p = { start: whole.start, end: Math.min(whole.end, salesUntil) };
         if (p.end <= p.start) continue;
-        const w = entriesBefore(input, p, lag, defaultVph);
+        const w = entriesBefore(input, ix, p, lag, defaultVph);
         const r = ratesAt(input.rates, p.start, input.store);
-        const t = salesIn(input.sales, p).transactions;
+        const t = salesIn(ix.sales!.within(p), p).transactions;
         const e = w.visitors * r.conversion;
         addTo(gap, e - t, e - t, e - t, r.basket);
         addTo(gapLimit, e * outShare, e * outShare, e * outShare, r.basket);
@@ -262,7 +274,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
   limitGap(gap, gapLimit);
   const gross = cap.revenue + Math.max(0, gap.revenue);
   // Only what stands out of the after-recovery window's everyday noise counts as customers coming back.
-  const back = recapture(input, end + catchUp, opts, flags);
+  const back = recapture(input, ix, end + catchUp, opts, flags);
   const returned = (sigmas: number) => Math.min(gross, Math.max(0, back.extra + sigmas * back.sd));
   const recaptured = returned(-opts.recaptureSigma);
   const net = gross - recaptured;
@@ -356,7 +368,7 @@ interface Entries {
  * Entries over `p` moved `lagMs` earlier, counting only while the store was open: the customers whose
  * purchases would have fallen in `p`.
  */
-function entriesBefore(input: LossInput, p: Interval, lagMs: number, defaultVph: number | null): Entries {
+function entriesBefore(input: LossInput, ix: Indexed, p: Interval, lagMs: number, defaultVph: number | null): Entries {
   const shifted = { start: p.start - lagMs, end: p.end - lagMs };
   const out: Entries = {
     end: shifted.end, visitors: 0, measured: 0, fill: { visitors: 0, low: 0, high: 0 }, baseline: 0, hasBaseline: true,
@@ -365,7 +377,7 @@ function entriesBefore(input: LossInput, p: Interval, lagMs: number, defaultVph:
   let openMs = 0;
   for (const part of clipTo(shifted, input.open ?? input.active)) {
     const width = part.end - part.start;
-    const seen = footfallIn(input.footfall, part, input.sensors);
+    const seen = footfallIn(ix.foot.within(part), part, ix.sensors);
     const exp = expectedVisitors(input.baseline, part, input.level, defaultVph);
     const missing = 1 - seen.coverage;
     openMs += width;
@@ -425,7 +437,7 @@ function meanTills(levels: readonly CapacityLevel[], unknownAs: number): number 
  * Returns that excess with the standard deviation of the window's everyday noise: an hour's sales swing
  * more than a few returners.
  */
-function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags: Set<QualityFlag>): { extra: number; sd: number } {
+function recapture(input: LossInput, ix: Indexed, from: number, opts: EstimatorOptions, flags: Set<QualityFlag>): { extra: number; sd: number } {
   const none = { extra: 0, sd: 0 };
   const until = input.recaptureUntil;
   if (until === undefined || until === null || until <= from) return none;
@@ -437,17 +449,17 @@ function recapture(input: LossInput, from: number, opts: EstimatorOptions, flags
   for (const w of window) {
     for (const p of quarters(w)) {
       const r = ratesAt(input.rates, p.start, input.store);
-      const w = entriesBefore(input, p, input.rates?.purchaseLagMs ?? 0, null);
+      const w = entriesBefore(input, ix, p, input.rates?.purchaseLagMs ?? 0, null);
       const seen = { visitors: w.measured };
       const counted = w.coverage >= opts.minCoverage;
       const exp = { visitors: w.baseline };
       const hasBaseline = w.hasBaseline;
       if (input.sales && counted && r.conversion < 1) {
-        const sold = salesIn(input.sales, p);
+        const sold = salesIn(ix.sales!.within(p), p);
         extra += ((sold.transactions - seen.visitors * r.conversion) / (1 - r.conversion)) * r.basket;
         variance += (seen.visitors * r.conversion * (1 - r.conversion) * r.basket ** 2) / (1 - r.conversion) ** 2;
       } else if (input.sales && hasBaseline) {
-        extra += salesIn(input.sales, p).revenue - exp.visitors * r.conversion * r.basket;
+        extra += salesIn(ix.sales!.within(p), p).revenue - exp.visitors * r.conversion * r.basket;
         variance += exp.visitors * r.conversion * r.basket ** 2;
       } else if (!input.sales && hasBaseline && counted && !input.levelAfterRecovery) {
         extra += (seen.visitors - exp.visitors) * r.basket;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binShare, compactBins, footfallIn, salesIn, type FootfallBin } from '../../../src/domain/revenue/index.js';
+import { BinIndex, binShare, compactBins, footfallIn, salesIn, type FootfallBin } from '../../../src/domain/revenue/index.js';
 
 const t = (hhmm: string) => Date.parse(`2026-11-23T${hhmm}:00Z`);
 const bin = (sensorId: string, from: string, to: string, visitors: number) => ({
@@ -55,5 +55,26 @@ describe('compacting old bins', () => {
     expect(compact(recent, '10:07')).toEqual(recent);
     const range = { start: t('10:00'), end: t('10:15') };
     expect(footfallIn(compact(gap, '11:00'), range).coverage).toBeCloseTo(2 / 3);
+  });
+});
+
+describe('BinIndex', () => {
+  it('gives the bins in the quarter hours a range touches, each once and in their original order, whatever their width', () => {
+    const at = (hhmm: string) => Date.parse(`2026-11-23T${hhmm}:00Z`);
+    const bins: FootfallBin[] = [
+      { sensorId: 'b', binStart: at('10:10'), binEnd: at('10:20'), visitors: 1 },
+      { sensorId: 'a', binStart: at('10:00'), binEnd: at('10:01'), visitors: 2 },
+      { sensorId: 'a', binStart: at('09:00'), binEnd: at('11:00'), visitors: 3 },
+      { sensorId: 'a', binStart: at('10:29'), binEnd: at('10:30'), visitors: 4 },
+      { sensorId: 'a', binStart: at('10:30'), binEnd: at('10:31'), visitors: 5 },
+    ];
+    const index = new BinIndex(bins);
+    const range = { start: at('10:05'), end: at('10:30') };
+    const within = index.within(range);
+    // The 10:00-10:01 bin shares a quarter hour with the range without overlapping it: it adds nothing.
+    expect(within.map((b) => b.visitors)).toEqual([1, 2, 3, 4]);
+    // The same figures as from every bin.
+    expect(footfallIn(within, range, ['a', 'b'])).toEqual(footfallIn(bins, range, ['a', 'b']));
+    expect(index.within({ start: at('12:00'), end: at('12:15') })).toEqual([]);
   });
 });
