@@ -59,6 +59,12 @@ describe('HQ ticket moves, end to end', () => {
       await cancel.tap();
       const form = page.getByTestId('cancel-form');
       const confirm = form.getByRole('button', { name: 'Yes, cancel ticket' });
+      // The button pressed is gone: the form's first field takes the focus, and Back gives it back to the button.
+      const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-action') || document.activeElement?.tagName);
+      await expect.poll(focused).toBe(`cancel-reason-${ticket.id}`);
+      await form.getByRole('button', { name: 'Back' }).click();
+      await expect.poll(focused).toBe('cancelled');
+      await cancel.tap();
       // Nothing is sent before a reason is chosen and the cancellation confirmed.
       expect(await confirm.isDisabled()).toBe(true);
       await form.getByLabel('Why cancel it?').selectOption({ label: 'False alarm' });
@@ -68,6 +74,8 @@ describe('HQ ticket moves, end to end', () => {
       await confirm.tap();
       await expect.poll(() => page.locator('.page.ticket').getAttribute('data-status')).toBe('cancelled');
       await page.getByRole('status').getByText('Saved: Cancelled').waitFor();
+      // The move made, the focus is on what it says.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('status');
       const after = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
       expect(after.status).toBe('cancelled');
       expect(after.audit.at(-1)).toMatchObject({ to: 'cancelled', reason: 'false_alarm', actor: { role: 'hq' } });
