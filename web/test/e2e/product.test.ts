@@ -327,7 +327,7 @@ describe('the storepulse web app, end to end', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 60_000);
 
   it('groups the wall by city and by region, and in kiosk mode rotates to the tickets board', async () => {
     const { context, page } = await stack.signedIn(viewer);
