@@ -310,7 +310,7 @@ describe('the storepulse web app, end to end', () => {
 
   it('reloads an open ticket page on reconnection, with the move made meanwhile', async () => {
     const { context, page } = await stack.signedIn(viewer);
-    const status = () => page.locator('.page.ticket').getAttribute('data-status');
+    const status = () => page.locator('.page.ticket').getAttribute('data-status', { timeout: 2000 });
     try {
       await page.goto(`${stack.server.url}/tickets/${ticket!.id}`);
       await page.locator('[data-connection="live"]').waitFor({ timeout: 15_000 });
