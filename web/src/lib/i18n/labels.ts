@@ -47,8 +47,8 @@ const COMPONENT_STATE: Record<ComponentState, Label> = {
 export const COMPONENT_ORDER = Object.keys(COMPONENT) as ComponentName[];
 
 /** States and statuses come from the server: one a newer server knows and this page not is shown as sent. */
-const orAsSent = <K extends string>(labels: Record<K, Label>, key: K, locale?: Locale): string =>
-  (labels as Record<string, Label | undefined>)[key]?.({}, locale ? { locale } : {}) ?? key;
+const orAsSent = (labels: Readonly<Record<string, Label | undefined>>, key: string, locale?: Locale): string =>
+  labels[key]?.({}, locale ? { locale } : {}) ?? key;
 export const storeStateLabel = (s: StoreState): string => orAsSent(STORE_STATE, s);
 /**
  * What a wall tile reads out: the store, its state and tills, then its loss so far, whether it is recovering and
@@ -73,7 +73,7 @@ export function attemptsLabel(count: number, locale: Locale = getLocale()): stri
 export const tillStateLabel = (s: TillState): string => orAsSent(TILL_STATE, s);
 export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
-export const componentStateLabel = (s: string): string => (COMPONENT_STATE as Record<string, Label | undefined>)[s]?.() ?? s;
+export const componentStateLabel = (s: string): string => orAsSent(COMPONENT_STATE, s);
 
 const plain = (text: string) => text.replace(/_/g, ' ').trim().toLowerCase();
 /** An agent's detail beside the state's label, or null when it only repeats the state ("cover open" under Cover open). */
@@ -139,15 +139,14 @@ const REASON: Record<string, Label> = {
 };
 
 /** Kinds arrive as strings in some payloads (chart bands, tickets): an unknown one is shown as sent. */
-export const incidentKindLabel = (k: string, locale?: Locale): string =>
-  (INCIDENT_KIND as Record<string, Label | undefined>)[k]?.({}, locale ? { locale } : {}) ?? k;
+export const incidentKindLabel = (k: string, locale?: Locale): string => orAsSent(INCIDENT_KIND, k, locale);
 export const ticketStatusLabel = (s: TicketStatus, locale?: Locale): string => orAsSent(TICKET_STATUS, s, locale);
-export const ticketEventLabel = (e: TicketEventType | string): string => orAsSent(TICKET_EVENT, e as TicketEventType);
+export const ticketEventLabel = (e: TicketEventType | string): string => orAsSent(TICKET_EVENT, e);
 export const slaTargetLabel = (t: SlaTargetName): string => SLA_TARGET[t]();
 export const urgencyLabel = (u: Urgency): string => URGENCY[u]();
-export const reasonLabel = (r: string, locale?: Locale): string => REASON[r]?.({}, locale ? { locale } : {}) ?? r;
+export const reasonLabel = (r: string, locale?: Locale): string => orAsSent(REASON, r, locale);
 /** Ticket categories are the till's components. */
-export const categoryLabel = (c: string): string => (COMPONENT as Record<string, Label | undefined>)[c]?.() ?? c;
+export const categoryLabel = (c: string): string => orAsSent(COMPONENT, c);
 
 const ROLE: Record<Role, Label> = {
   'hq-admin': m.role_hq_admin,
