@@ -329,6 +329,38 @@ describe('the storepulse web app, end to end', () => {
     }
   }, 60_000);
 
+  it('reads the store page again on reconnection: the state reached and an incident that opened and closed meanwhile', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    const incidents = (status: string) => api<{ id: string }[]>(`/api/incidents?storeId=S006&status=${status}`, viewer);
+    try {
+      await page.goto(`${stack.server.url}/stores/S006`);
+      await page.locator('[data-connection="live"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="store-incidents"]').waitFor();
+      expect(await page.locator('.page[data-store-id="S006"]').getAttribute('data-state')).toBe('ok');
+      await context.setOffline(true);
+      await page.locator('[data-connection="reconnecting"]').waitFor({ timeout: 5000 });
+      // While this screen is away an incident opens and closes, then the store goes down again: no live event reaches it.
+      await stack.fault('S006', { pos: 'error' });
+      await expect.poll(async () => (await incidents('open')).length, { timeout: 10_000 }).toBe(1);
+      await stack.fault('S006', {});
+      await expect.poll(async () => (await incidents('closed')).length, { timeout: 10_000 }).toBe(1);
+      const [closed] = await incidents('closed');
+      await stack.fault('S006', { printer: 'paper_out' });
+      await expect.poll(async () => (await api<{ state: string }>('/api/stores/S006', viewer)).state, { timeout: 10_000 }).not.toBe('ok');
+      const now = await api<{ state: string; tills: { id: string; state: string }[] }>('/api/stores/S006', viewer);
+      const { state } = now;
+      const t1 = now.tills.find((t) => t.id === 'T1')!.state;
+      expect(t1).not.toBe('up');
+      await context.setOffline(false);
+      await expect.poll(() => page.locator('.page[data-store-id="S006"]').getAttribute('data-state', { timeout: 2000 }), { timeout: 15_000 }).toBe(state);
+      await page.locator(`[data-testid="store-incidents"] tr[data-incident-id="${closed!.id}"][data-status="closed"]`).waitFor({ timeout: 15_000 });
+      // Each till's history ends in the state it is in now.
+      await expect.poll(() => page.locator('.till[data-till-id="T1"] .state-history li').first().getAttribute('data-state', { timeout: 2000 }), { timeout: 5000 }).toBe(t1);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('groups the wall by city and by region, and in kiosk mode rotates to the tickets board', async () => {
     const { context, page } = await stack.signedIn(viewer);
     // The first two cells in reading order: a group's header, then its worst store.
