@@ -141,16 +141,35 @@ function sameComponents(a: Components | null, b: Components): boolean {
   );
 }
 
-export function applyStatus(fleet: Fleet, store: StoreRecord, till: TillRecord, components: Components, now: number): FleetChange[] {
+/**
+ * A status from the agent. `replayedAt` is set for the broker's retained copy, replayed at subscription: it
+ * tells the components as last reported at that time, but not that the agent is connected now (a dead
+ * till's will and its last status both come back at every server start).
+ */
+export function applyStatus(
+  fleet: Fleet,
+  store: StoreRecord,
+  till: TillRecord,
+  components: Components,
+  now: number,
+  replayedAt: number | null = null,
+): FleetChange[] {
   const changes: FleetChange[] = [];
   const changed = !sameComponents(till.components, components);
-  // A status proves the agent is connected, even if its online message was lost or came late.
-  const cameOnline = !till.online;
   till.components = components;
-  till.online = true;
-  till.lastSeen = now;
-  till.lastStatusAt = now;
-  settleTill(fleet, store, till, now, changes, changed || cameOnline);
+  if (replayedAt === null) {
+    // A status proves the agent is connected, even if its online message was lost or came late.
+    const cameOnline = !till.online;
+    till.online = true;
+    till.lastSeen = now;
+    till.lastStatusAt = now;
+    settleTill(fleet, store, till, now, changes, changed || cameOnline);
+  } else {
+    const at = Math.min(replayedAt, now);
+    till.lastSeen = Math.max(till.lastSeen ?? at, at);
+    till.lastStatusAt = Math.max(till.lastStatusAt ?? at, at);
+    settleTill(fleet, store, till, now, changes, changed);
+  }
   settleStore(fleet, store, now, changes, changes.length > 0);
   return changes;
 }

@@ -85,7 +85,7 @@ export class Ingest {
         const problem = statusProblem(ts, now);
         if (problem) return this.reject(problem.reason, topic, problem.detail, now);
         if (!this.fresh('status', key, p.seq, ts)) return 'duplicate';
-        emitChanges(bus, applyStatus(fleet, store, till, p.components, now));
+        emitChanges(bus, applyStatus(fleet, store, till, p.components, now, retained ? ts : null));
         bus.emit('ingest:status', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
         break;
       }

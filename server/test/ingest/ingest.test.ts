@@ -85,6 +85,28 @@ describe('Ingest pipeline (no broker)', () => {
     upsertStore(fleet, { ...store, hours: { ...store.hours, mon: null } }, now);
     expect(fleet.stores.get('S1')!.state).toBe('closed');
   });
+
+  it('takes a status the broker replayed at start as the last report, not as proof the agent is connected', () => {
+    const t1 = () => fleet.stores.get('S1')!.tills.get('T1')!;
+    // A dead till: its will and its last status (an hour old) come back, in either order.
+    ingest.handle(topics.online('S1', 'T1'), enc({ v: 1, online: false }), true);
+    expect(ingest.handle(topics.status('S1', 'T1'), status(9, '2026-11-23T09:00:00Z', 'error'), true)).toBe('accepted');
+    expect(t1()).toMatchObject({ online: false, state: 'offline', lastStatusAt: Date.parse('2026-11-23T09:00:00Z') });
+    expect(t1().components?.pos.state).toBe('error');
+    now += 200_000;
+    tick(fleet, now);
+    expect(t1().state).toBe('offline');
+    // A live till: its birth message and its status come back; the status keeps its own age.
+    ingest.handle(topics.online('S1', 'T2'), enc({ v: 1, online: true, agent: { version: '1' } }), true);
+    ingest.handle(topics.status('S1', 'T2'), status(4, new Date(now - 10_000).toISOString()), true);
+    expect(fleet.stores.get('S1')!.tills.get('T2')!.state).toBe('up');
+    now += 55_000;
+    tick(fleet, now);
+    expect(fleet.stores.get('S1')!.tills.get('T2')!.state).toBe('unknown');
+    // The next live status is fresh again and proves the connection.
+    ingest.handle(topics.status('S1', 'T1'), status(10, new Date(now).toISOString()));
+    expect(t1()).toMatchObject({ online: true, state: 'up' });
+  });
 });
 
 describe('Ingest refusals (no broker): every reason is counted once and leaves what was accepted as it was', () => {
