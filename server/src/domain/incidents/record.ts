@@ -44,10 +44,12 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   // the returners for net) stop where it began, or its shortfall would be charged to both.
   const next = inc.endedAt ? nextFaultAfter(rt, inc, end) : null;
   const recaptureUntil = inc.endedAt && settle ? Math.min(end + options.recaptureMin * MINUTE_MS, next ?? Infinity) : null;
-  const active = activeIntervals(store, ctx.maintenance, start, recaptureUntil ?? end);
+  // From a quarter before the start: a sales bin straddling it (15 min at most) is compared whole.
+  const from = start - QUARTER_MS;
+  const active = activeIntervals(store, ctx.maintenance, from, recaptureUntil ?? end);
   // Customers come in a while before they pay, maintenance or not: entries are read from one purchase lag back.
   const lagMs = model?.rates?.purchaseLagMs ?? 0;
-  const open = openIntervals(store.hours, store.timezone, start - lagMs, recaptureUntil ?? end, store.holidays);
+  const open = openIntervals(store.hours, store.timezone, from - lagMs, recaptureUntil ?? end, store.holidays);
   const feeds = Object.values(rt.salesFeeds).filter((f) => f.lastBinEnd >= start - options.keepMs);
   const latestFootfall = rt.footfall.reduce((m, b) => Math.max(m, b.binEnd), 0);
   const sensors = Object.keys(rt.sensorsSeen);

@@ -55,11 +55,14 @@ export interface StoreRates {
 export interface LossInput {
   /** The incident, [start, end); `end` is now while it is open. */
   range: Interval;
-  /** When the store could lose sales: opening hours minus maintenance, sorted and disjoint. */
+  /**
+   * When the store could lose sales: opening hours minus maintenance, sorted and disjoint. From a quarter
+   * before the range at least, so that a sales bin straddling its start is compared whole.
+   */
   active: readonly Interval[];
   /**
    * When customers could come in (opening hours, maintenance included), from at least the purchase lag
-   * before the range; defaults to `active`. Nobody enters a closed store, counted or not.
+   * before `active`; defaults to `active`. Nobody enters a closed store, counted or not.
    */
   open?: readonly Interval[];
   footfall: readonly FootfallBin[];

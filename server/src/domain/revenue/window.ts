@@ -5,7 +5,7 @@ import type { FootfallBin, SalesBin } from './bins.js';
 import type { CapacitySegment } from './capacity.js';
 import { estimateLoss, type EstimatorOptions, type LossEstimate, type StoreRates } from './estimator.js';
 import { learnRates } from './rates.js';
-import { clipTo, MINUTE_MS, type Interval } from './time.js';
+import { clipTo, MINUTE_MS, QUARTER_MS, type Interval } from './time.js';
 
 /** The rates look 4 weeks back, and entries up to an hour before that. */
 const HISTORY_MS = (4 * 7 + 1) * 24 * 3600_000;
@@ -48,7 +48,8 @@ export function estimateWindow(input: WindowInput): LossEstimate {
   const level = incidentLevel(baseline, input.footfall, range, recaptureUntil);
   return estimateLoss({
     range,
-    active: clipTo({ start: range.start, end: recaptureUntil }, open),
+    // From a quarter before the start: a sales bin straddling it (15 min at most) is compared whole.
+    active: clipTo({ start: range.start - QUARTER_MS, end: recaptureUntil }, open),
     open,
     footfall: input.footfall,
     sales: input.sales,

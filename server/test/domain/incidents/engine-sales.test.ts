@@ -61,6 +61,24 @@ describe('gap estimator in the engine', () => {
     expect(closed).toMatchObject({ kind: 'till_down', method: 'gap', visitors: 160, lostRevenue: { gross: 800 } });
   });
 
+  it('compares a sales bin straddling the start whole: sales made before the outage are not credited to it', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
+    // Every till sells one basket per 2 min, the 2 a minute expected, except while all four are down 10:08–10:40:
+    // their feeds go on sending empty bins.
+    for (const t of ALL) sim.sales(t, T('09:00'), T('10:08'), 2, 1).sales(t, T('10:08'), T('10:40'), 2, 0).sales(t, T('10:40'), T('12:30'), 2, 1);
+    sim.tills(T('10:08'), 'down', ALL).tills(T('10:40'), 'up', ALL);
+    sim.run(T('09:00'), T('12:00'));
+    const id = sim.incidents('incident.opened')[0]!.id;
+    const updates = sim.incidents('incident.updated').filter((i) => i.id === id);
+    // Settled after the compaction of old bins into quarters: 10:00–10:15 holds the 16 sales made before 10:08.
+    // 10:08–10:40: expected 8 × 32 × 0.25 = 64, sold 0 → 64 × 40
+    expect(updates.filter((i) => i.final).at(-1)!.lostRevenue.gross).toBe(2560);
+    // The running total never falls back while the outage lasts, compaction or not.
+    const live = updates.filter((i) => !i.endedAt).map((i) => i.lostRevenue.gross);
+    expect(live.every((g, i) => i === 0 || g >= live[i - 1]!)).toBe(true);
+  });
+
   it('charges a second outage soon after recovery to the second incident only, not to the first one\'s catch-up too', () => {
     /** t3 and t4 down 10:00–10:20, and with `again` down again 10:26–10:46; the first incident's final figure. */
     const first = (again: boolean) => {
