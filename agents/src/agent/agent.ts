@@ -16,7 +16,7 @@ import { posProbe } from './probes/pos.js';
 import { printerProbe } from './probes/printer.js';
 import { runProbe, type Probe } from './probes/probe.js';
 import { RefusedConnectRetry } from './refused-connect.js';
-import { CsvSalesSource, SalesWindow, type SalesBin } from './sales.js';
+import { CsvSalesSource, SalesWindow } from './sales.js';
 import { Sender } from './sender.js';
 import { Spool, type SpoolStats } from './spool.js';
 import { TillStatus } from './status.js';
@@ -241,19 +241,17 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
     if (csv) await csv.read().catch(() => undefined); // start from the current end of the file
     const salesWindow = new SalesWindow(csv ?? salesCfg.url!, Date.now());
     every((salesCfg.intervalSec ?? 60) * 1000, async () => {
-      let bin: SalesBin;
-      try {
-        bin = await salesWindow.read(Date.now(), AbortSignal.timeout(10_000));
-      } catch (err) {
-        reject('sales_unreadable', {}, `sales source unreadable: ${(err as Error).message}`);
-        return;
-      }
+      const now = Date.now();
+      // Bounded by the spool's age limit, the agent's own idea of data too old to matter: a catch-up asks the POS at
+      // most 4 times per hour of it (288 at the default 72 h).
+      const forgotten = salesWindow.forget(now - d.spoolMaxAgeMs);
+      if (forgotten !== null) reject('sales_not_asked', { from: iso(forgotten), to: iso(now - d.spoolMaxAgeMs) }, 'sales source not asked for sales older than the spool keeps');
       // A failed write is logged by enqueue and counted by the spool; the window then stays where it
-      // is, so the next bin carries these sales.
-      await enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
+      // is, so the next tick asks for these sales again.
+      await salesWindow.catchUp(now, (bin) => enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
         v: 1, seq, binStart: iso(bin.binStart), binEnd: iso(bin.binEnd), transactions: bin.transactions,
         revenue: Math.round(bin.revenue * 100) / 100, currency: salesCfg.currency,
-      })).then(() => salesWindow.spooled(bin), () => undefined);
+      })).then(() => true, () => false)).catch((err: Error) => reject('sales_unreadable', {}, `sales source unreadable: ${err.message}`));
     }, false);
   }
 

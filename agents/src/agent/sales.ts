@@ -154,9 +154,11 @@ export async function fetchSales(url: string, from: number, to: number, signal: 
   return { transactions: Math.round(body.transactions), revenue: body.revenue };
 }
 
+const MAX_BIN_MS = MAX_BIN_SECONDS * 1000;
+
 /**
  * Back-to-back sales bins from a CSV export or an HTTP endpoint. A bin's interval and sales are
- * given up only once it is spooled: when spooling fails (disk full), the next bin covers them too.
+ * given up only once it is spooled: when spooling fails (disk full), the next read covers them too.
  */
 export class SalesWindow {
   /** Read from the CSV, whose offset has moved past them, but not yet spooled. */
@@ -165,23 +167,50 @@ export class SalesWindow {
   /** `source` is the CSV, or the URL of the endpoint. */
   constructor(private readonly source: CsvSalesSource | string, private from: number) {}
 
-  /** The bin from the end of the last spooled one to `to`. */
+  /**
+   * The next bin from the end of the last spooled one towards `to`. An endpoint is asked for at most 15 min at a
+   * time, in equal parts, so after an outage each bin holds its own sales; the bin then ends before `to`. A CSV's new
+   * lines are one bin ending at `to`: the agent does not read their times.
+   */
   async read(to: number, signal: AbortSignal): Promise<SalesBin> {
-    let totals: SalesTotals;
     if (typeof this.source === 'string') {
-      totals = await fetchSales(this.source, this.from, to, signal);
-    } else {
-      const got = await this.source.read();
-      this.unsent = { transactions: this.unsent.transactions + got.transactions, revenue: this.unsent.revenue + got.revenue };
-      totals = this.unsent;
+      const span = to - this.from;
+      const end = span > MAX_BIN_MS ? this.from + Math.ceil(span / Math.ceil(span / MAX_BIN_MS)) : to;
+      return { binStart: this.from, binEnd: end, ...(await fetchSales(this.source, this.from, end, signal)) };
     }
+    const got = await this.source.read();
+    this.unsent = { transactions: this.unsent.transactions + got.transactions, revenue: this.unsent.revenue + got.revenue };
     // A late tick (a sleeping PC) must not produce a bin wider than the protocol allows.
-    return { binStart: Math.max(this.from, to - MAX_BIN_SECONDS * 1000), binEnd: to, ...totals };
+    return { binStart: Math.max(this.from, to - MAX_BIN_MS), binEnd: to, ...this.unsent };
   }
 
   /** The bin is spooled: the next one starts where it ended. */
   spooled(bin: SalesBin): void {
     this.from = bin.binEnd;
     this.unsent = { transactions: 0, revenue: 0 };
+  }
+
+  /**
+   * Reads and spools bins until one ends at `to`. `spool` resolves false when it could not keep a bin, which is then
+   * read again next time; a source that cannot be read throws, and the bins spooled before it stay spooled.
+   */
+  async catchUp(to: number, spool: (bin: SalesBin) => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+    for (;;) {
+      const bin = await this.read(to, AbortSignal.timeout(timeoutMs));
+      if (!(await spool(bin))) return;
+      this.spooled(bin);
+      if (bin.binEnd >= to) return;
+    }
+  }
+
+  /**
+   * An endpoint is not asked for sales before `oldest` (bounding a catch-up after a long outage); returns where the
+   * span given up began, or null. A CSV's lines are read whatever their age.
+   */
+  forget(oldest: number): number | null {
+    if (typeof this.source !== 'string' || this.from >= oldest) return null;
+    const from = this.from;
+    this.from = oldest;
+    return from;
   }
 }
