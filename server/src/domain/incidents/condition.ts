@@ -34,7 +34,8 @@ export function storeCondition(rt: StoreRuntime, store: IncidentStore, silentSin
   const normal = normalTills(store);
   const known = (t: string) => rt.tills[t]?.known ?? 'up';
   const since = (t: string) => rt.tills[t]?.since ?? 0;
-  const backupUp = backupTills(store).some((t) => known(t) === 'up' || known(t) === 'degraded');
+  // A backup till counts once it has said it works: one that never reported is not capacity.
+  const backupUp = backupTills(store).some((t) => rt.tills[t]?.known === 'up' || rt.tills[t]?.known === 'degraded');
   const backupOnline = backupTills(store).some((t) => rt.tills[t] && known(t) !== 'offline');
   if (normal.length === 0) return { kind: null, tills: [], since: 0 };
   const earliest = (tills: string[]) => Math.min(...tills.map((t) => silentSince[t] ?? since(t)));

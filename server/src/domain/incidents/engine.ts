@@ -243,7 +243,7 @@ export class IncidentEngine {
     const fault = rt.fault;
     if (fault && !rt.open && fault.recoveringSince === null && now - fault.since >= timings.pendingSec * 1000) {
       const activeStart = openSince();
-      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, Math.max(fault.since, activeStart)));
+      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart));
       else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
     } else if (rt.open && fault) {
       const changed = this.sync(rt.open, store, fault.kind, fault.tills, rt, now);
@@ -286,9 +286,12 @@ export class IncidentEngine {
     return before !== `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}`;
   }
 
-  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, start: number): EngineEffect {
+  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, activeStart: number): EngineEffect {
     const fault = rt.fault!;
     const max = this.options.maxTimeline;
+    // A fault dated back (a silent till's silence counts from its last sale) never reaches into an incident that
+    // already closed: that stretch is charged there, and the same start would give the same id.
+    const start = Math.max(fault.since, activeStart, ...rt.settling.map((i) => toMs(i.endedAt!)));
     const tillIds = [...fault.tills].sort();
     const inc: Incident = {
       id: incidentId(storeId, fault.kind, start),
@@ -312,7 +315,7 @@ export class IncidentEngine {
       updatedAt: toIso(now),
     };
     pushTimeline(inc, { at: toIso(fault.since), event: 'fault', detail: fault.kind }, max);
-    if (fault.since < start) {
+    if (fault.since < activeStart) {
       // Begun while a window held the store, or else while it was closed (also a fault left from the evening before).
       inc.flags.push(activeMaintenance(this.config.maintenance, store, fault.since) ? 'began_in_maintenance' : 'began_before_opening');
     }

@@ -6,8 +6,9 @@ import type { EngineOptions, IncidentStore, StoreRuntime } from './types.js';
 
 /**
  * Tills that are up yet have sold nothing for `silentMinutes` of opening time while the store was busy (people
- * came in and the other tills sold), with when their silence began. Only tills with a live sales feed are judged: without the sales topic
- * this detection is off. `openSince` is when the current opening began (null: the store is closed).
+ * came in and the other tills sold), with when their silence began; a till found silent stays so until it
+ * sells, its feed stops or the store closes. Only tills with a live sales feed are judged: without the sales
+ * topic this detection is off. `openSince` is when the current opening began (null: the store is closed).
  */
 export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number, openSince: () => number | null, options: EngineOptions) {
   const out: Record<string, number> = {};
@@ -26,8 +27,11 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
     // Silence counts from the last sale, the opening, or the till coming back up, whichever is latest.
     const since = Math.max(feed.lastSaleEnd, opened, rt.tills[tillId]!.since);
     if (now - since < windowMs) continue;
-    busy ??= storeBusy(rt, { start: now - windowMs, end: now }, working, options);
-    if (!busy) return {};
+    // Once found silent a till stays so until it sells: a quieter spell after is no sign it works again.
+    if (!rt.silent.includes(tillId)) {
+      busy ??= storeBusy(rt, { start: now - windowMs, end: now }, working, options);
+      if (!busy) continue;
+    }
     out[tillId] = since;
   }
   return out;

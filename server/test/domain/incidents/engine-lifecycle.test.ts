@@ -177,6 +177,17 @@ describe('partial outage', () => {
     expect(closed.lostRevenue.gross).toBeLessThan((45 - 10.2 - 4.5) * 40);
   });
 
+  it('takes a store down when a backup till that never reported is all that is left: it is not capacity', () => {
+    const kind = (tills: string[], backupTills: string[]) => {
+      const sim = new Sim(config(store({ tills, backupTills })));
+      sim.tills(T('09:30'), 'up', ['t1', 't2']).tills(T('10:00'), 'down', ['t1', 't2']).footfall(T('09:00'), T('10:30'), 5);
+      sim.run(T('09:30'), T('10:30'));
+      return sim.incidents('incident.opened')[0]?.kind;
+    };
+    expect(kind(['t1', 't2', 'b1'], ['b1'])).toBe('store_down');
+    expect(kind(['t1', 't2'], [])).toBe('store_down');
+  });
+
   it('never opens an incident for an idle backup till', () => {
     const sim = new Sim(config(store({ tills: ['t1', 't2', 'b1'], backupTills: ['b1'] })));
     sim.tills(T('09:00'), 'up', ['t1', 't2']).tills(T('09:00'), 'offline', ['b1']).tills(T('10:00'), 'down', ['b1']);

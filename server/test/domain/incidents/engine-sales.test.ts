@@ -43,6 +43,31 @@ describe('silent till', () => {
     expect(sim.effects).toEqual([]);
   });
 
+  it('stays one incident through a quiet spell, and one that reopens later starts after the first ended', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL);
+    // Busy, then a quiet half hour, then busy again; t1 sells nothing from 10:00.
+    sim.footfall(T('09:00'), T('11:00'), 20).footfall(T('11:00'), T('11:30'), 1).footfall(T('11:30'), T('13:00'), 20);
+    sim.sales('t1', T('09:00'), T('10:00'), 1, 1).sales('t1', T('10:00'), T('13:00'), 1, 0);
+    for (const t of ['t2', 't3', 't4']) sim.sales(t, T('09:00'), T('13:00'), 1, 1);
+    sim.run(T('09:00'), T('13:00'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened.map((i) => [i.kind, i.startedAt])).toEqual([['silent_till', iso(T('10:00'))]]);
+    expect(sim.incidents('incident.closed')).toEqual([]);
+
+    // A feed that lags past the hold period closes it; once bins come again, still without a sale, a new
+    // incident begins where the first ended, with an id of its own.
+    const lagging = new Sim(config());
+    lagging.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('13:00'), 20);
+    lagging.sales('t1', T('09:00'), T('10:00'), 1, 1).sales('t1', T('10:00'), T('10:40'), 1, 0).sales('t1', T('11:10'), T('13:00'), 1, 0);
+    for (const t of ['t2', 't3', 't4']) lagging.sales(t, T('09:00'), T('13:00'), 1, 1);
+    lagging.run(T('09:00'), T('13:00'));
+    const [first, second] = lagging.incidents('incident.opened');
+    const closedFirst = lagging.incidents('incident.closed').find((i) => i.id === first!.id)!;
+    expect(second!.id).not.toBe(first!.id);
+    expect(Date.parse(second!.startedAt)).toBeGreaterThanOrEqual(Date.parse(closedFirst.endedAt!));
+  });
+
   it('is off without the sales topic', () => {
     expect(silentScenario(false).effects).toEqual([]);
   });
