@@ -44,10 +44,12 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     printer = await startFakePrinter({ kind: 'status', bytes: PRINTER_CONDITIONS.paper_out });
     terminal = createServer((s) => s.destroy());
     await new Promise<void>((r) => terminal.listen(0, '127.0.0.1', r));
-    // door1 reads 10/9 then 13/9 twenty seconds later; door2 answers garbage.
+    // door1 reads 10/9 then 13/9 twenty seconds later; door2 answers garbage; door3 was out of reach for two hours.
     let door1Polls = 0;
+    let door3Polls = 0;
     axis = createHttp((req, res) => {
       const body = req.url!.startsWith('/bad/') ? 'not json at all'
+        : req.url!.startsWith('/gap/') ? JSON.stringify(door3Polls++ === 0 ? { timestamp: '20261123100000', in: 5, out: 5 } : { timestamp: '20261123120000', in: 2005, out: 1905 })
         : JSON.stringify(door1Polls++ === 0 ? { serial: 'A', name: 'door', timestamp: '20261123120000', in: 10, out: 9 } : { timestamp: '20261123120020', in: 13, out: 9 });
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     });
@@ -71,6 +73,7 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
       counters: [
         { id: 'door1', type: 'axis', url: `http://127.0.0.1:${(axis.address() as AddressInfo).port}`, intervalSec: 10, timezone: 'UTC' },
         { id: 'door2', type: 'axis', url: `http://127.0.0.1:${(axis.address() as AddressInfo).port}/bad`, intervalSec: 10, timezone: 'UTC' },
+        { id: 'door3', type: 'axis', url: `http://127.0.0.1:${(axis.address() as AddressInfo).port}/gap`, intervalSec: 10, timezone: 'UTC' },
       ],
     });
     const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(JSON.parse(chunk.toString())); cb(); } });
@@ -120,6 +123,15 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     const bin = seen.find((m) => m.topic.endsWith('/footfall/door1'))!.payload;
     expect(bin).toMatchObject({ v: 1, binStart: '2026-11-23T12:00:00.000Z', binEnd: '2026-11-23T12:00:20.000Z', in: 3, out: 0 });
     expect(agent.stats().connected).toBe(true);
+  });
+
+  it('reports the counts over a two-hour gap in the readings, and sends no bin made up from them', async () => {
+    await waitFor(() => (agent.stats().rejected.counter_gap ?? 0) >= 1, 15_000, 'gap counted');
+    expect(logLines.find((l) => l.reason === 'counter_gap')).toMatchObject({
+      counter: 'door3', from: '2026-11-23T10:00:00.000Z', to: '2026-11-23T12:00:00.000Z', in: 2000, out: 1900,
+      msg: 'counter unread for 120 min: its 2000 in / 1900 out over that time are not sent, as the device gives only their total',
+    });
+    expect(seen.some((m) => m.topic.endsWith('/footfall/door3'))).toBe(false);
   });
 
   it('spools the sales of the POS export, and counts and logs the lines it refuses', async () => {

@@ -44,11 +44,22 @@ describe('Axis live-sum differencing (Europe/Madrid, UTC+1 in November)', () => 
     expect(d.push({ timestamp: '20261123120200', in: 13, out: 11 })).toMatchObject({ bin: { in: 1, out: 1 } });
   });
 
-  it('puts counts after a long silence into the widest allowed bin', () => {
+  it('reports the counts over a silence longer than a bin as a gap, and counts on from there', () => {
+    const d = new AxisDiffer('Europe/Madrid');
+    d.push({ timestamp: '20261123100000', in: 100, out: 90 });
+    expect(d.push({ timestamp: '20261123120000', in: 2100, out: 2000 })).toEqual({
+      kind: 'gap', from: at('2026-11-23T09:00:00Z'), to: at('2026-11-23T11:00:00Z'), in: 2000, out: 1910,
+    });
+    expect(d.push({ timestamp: '20261123120100', in: 2117, out: 2010 })).toEqual({
+      kind: 'bin', bin: { binStart: at('2026-11-23T11:00:00Z'), binEnd: at('2026-11-23T11:01:00Z'), in: 17, out: 10 },
+    });
+  });
+
+  it('still makes one bin of a reading a few seconds past 15 min (a 900 s poll), the widest allowed', () => {
     const d = new AxisDiffer('Europe/Madrid');
     d.push({ timestamp: '20261123120000', in: 10, out: 10 });
-    expect(d.push({ timestamp: '20261123130000', in: 40, out: 35 })).toEqual({
-      kind: 'bin', note: 'gap', bin: { binStart: at('2026-11-23T11:45:00Z'), binEnd: at('2026-11-23T12:00:00Z'), in: 30, out: 25 },
+    expect(d.push({ timestamp: '20261123121502', in: 40, out: 35 })).toEqual({
+      kind: 'bin', bin: { binStart: at('2026-11-23T11:00:02Z'), binEnd: at('2026-11-23T11:15:02Z'), in: 30, out: 25 },
     });
   });
 
@@ -172,6 +183,19 @@ describe('Axis poller against an HTTP device', () => {
     expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ utc: at('2026-11-23T14:02:00Z'), in: 30 });
     reply = { status: 200, body: JSON.stringify({ timestamp: '20261123140300', in: 34, out: 0 }) };
     expect(await poller.poll(signal())).toMatchObject({ kind: 'bin', bin: { binStart: at('2026-11-23T14:02:00Z'), in: 4 } });
+  });
+
+  it('takes the reading after a gap as the new start at once, in the state file too', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'storepulse-axis-')), 'axis-door1.json');
+    const signal = () => AbortSignal.timeout(2000);
+    const poller = new AxisPoller(url, 'UTC', null, state);
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123150000', in: 10, out: 0 }) };
+    await poller.poll(signal());
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123170000', in: 2010, out: 1900 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'gap', in: 2000, out: 1900 });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ utc: at('2026-11-23T17:00:00Z'), in: 2010 });
+    reply = { status: 200, body: JSON.stringify({ timestamp: '20261123170100', in: 2015, out: 1904 }) };
+    expect(await poller.poll(signal())).toMatchObject({ kind: 'bin', bin: { binStart: at('2026-11-23T17:00:00Z'), in: 5, out: 4 } });
   });
 
   it('does not save a reading from the future, and drops one saved before', async () => {

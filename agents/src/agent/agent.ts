@@ -202,6 +202,10 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
         if (step.kind === 'error') reject('counter_unreadable', { counter: c.id }, `counter unreadable: ${step.reason}`);
         else if (step.kind === 'ignored') reject('counter_reading', { counter: c.id }, `counter reading ignored: ${step.reason}`);
         else if (step.kind === 'baseline' && step.reason) reject('counter_reading', { counter: c.id }, `counter re-based: ${step.reason}`);
+        else if (step.kind === 'gap') {
+          reject('counter_gap', { counter: c.id, from: iso(step.from), to: iso(step.to), in: step.in, out: step.out },
+            `counter unread for ${Math.round((step.to - step.from) / 60_000)} min: its ${step.in} in / ${step.out} out over that time are not sent, as the device gives only their total`);
+        }
         else if (step.kind === 'bin') {
           if (step.note) logger.info({ counter: c.id, note: step.note }, 'counter reset handled');
           try {

@@ -76,7 +76,8 @@ export class AxisPoller {
     this.lastError = null;
     const before = this.differ.state;
     const step = this.differ.push(r);
-    if (step.kind === 'baseline') await this.save();
+    // A gap has nothing to spool: its reading is the new start at once.
+    if (step.kind === 'baseline' || step.kind === 'gap') await this.save();
     if (step.kind === 'bin') {
       // Taken as the last reading only once its bin is on disk (spooled()): if spooling fails, the next bin starts
       // from the reading before and carries these counts too.

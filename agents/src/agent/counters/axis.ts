@@ -15,6 +15,8 @@ export const MAX_AHEAD_MS = 5 * 60_000;
 /** More people a second than one door lets through: a count that rises faster is a glitch of the device. */
 const MAX_PER_SECOND = 20;
 const HOUR_MS = 3_600_000;
+/** A poll late by its own delay (a slow answer, whole-second timestamps) still makes one bin: the widest allowed. */
+const LATE_MS = 30_000;
 const FORMAT = 'yyyyMMddHHmmss';
 
 /** Checks a live-sum answer; returns a reason when it is not one. */
@@ -31,7 +33,8 @@ export function parseLiveSum(body: unknown): AxisLiveSum | { error: string } {
 
 export type AxisStep =
   | { kind: 'baseline'; reason?: string }
-  | { kind: 'bin'; bin: FootfallBin; note?: 'midnight' | 'restart' | 'gap' }
+  | { kind: 'bin'; bin: FootfallBin; note?: 'midnight' | 'restart' }
+  | { kind: 'gap'; from: number; to: number; in: number; out: number }
   | { kind: 'ignored'; reason: string };
 
 /**
@@ -86,7 +89,7 @@ export class AxisDiffer {
     this.suspect = null;
     this.last = reading;
     if (!last) return { kind: 'baseline' };
-    let note: 'midnight' | 'restart' | 'gap' | undefined;
+    let note: 'midnight' | 'restart' | undefined;
     let dIn = r.in - last.in;
     let dOut = r.out - last.out;
     if (day !== last.day) {
@@ -98,12 +101,12 @@ export class AxisDiffer {
       dIn = r.in;
       dOut = r.out;
     }
-    let start = last.utc;
-    if (utc - start > MAX_BIN_SECONDS * 1000) {
-      // After a long silence the counts still belong somewhere: the widest bin the protocol allows.
-      start = utc - MAX_BIN_SECONDS * 1000;
-      note ??= 'gap';
-    }
+    const width = utc - last.utc;
+    // live-sum gives only the total since the last reading: in one bin it lands at the wrong time (and past the server's
+    // rate limit), spread over several it is made up. The device's history export could fill the gap, but Axis does not
+    // document its answer's shape, so the gap is reported, not sent.
+    if (width > MAX_BIN_SECONDS * 1000 + LATE_MS) return { kind: 'gap', from: last.utc, to: utc, in: dIn, out: dOut };
+    const start = Math.max(last.utc, utc - MAX_BIN_SECONDS * 1000);
     return { kind: 'bin', bin: { binStart: start, binEnd: utc, in: dIn, out: dOut }, ...(note ? { note } : {}) };
   }
 
