@@ -29,7 +29,7 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
     if (now - since < windowMs) continue;
     // Once found silent a till stays so until it sells: a quieter spell after is no sign it works again.
     if (!rt.silent.includes(tillId)) {
-      busy ??= storeBusy(rt, { start: now - windowMs, end: now }, working, options);
+      busy ??= storeBusy(rt, store, { start: now - windowMs, end: now }, working, options);
       if (!busy) continue;
     }
     out[tillId] = since;
@@ -40,8 +40,12 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
 /**
  * Busy enough that a till selling nothing is a fault, not chance: enough people came in, and the store sold enough
  * that each working till's fair share was several sales (a quiet store's fourth till can sit idle for 20 minutes).
+ * Where no till sold at all (a one-till store, or every till silent) the buyers the configured conversion expects
+ * of those visitors stand in for the sales.
  */
-function storeBusy(rt: StoreRuntime, window: Interval, working: number, options: EngineOptions): boolean {
-  if (footfallIn(rt.footfall, window).visitors < options.silentVisitorsPerTill * working) return false;
-  return salesIn(rt.sales, window).transactions >= options.silentSalesPerTill * working;
+function storeBusy(rt: StoreRuntime, store: IncidentStore, window: Interval, working: number, options: EngineOptions): boolean {
+  const visitors = footfallIn(rt.footfall, window).visitors;
+  if (visitors < options.silentVisitorsPerTill * working) return false;
+  const sold = salesIn(rt.sales, window).transactions;
+  return (sold > 0 ? sold : visitors * store.conversion) >= options.silentSalesPerTill * working;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { config, iso, Sim, T } from './sim.js';
+import { config, iso, Sim, store, T } from './sim.js';
 
 const ALL = ['t1', 't2', 't3', 't4'];
 
@@ -66,6 +66,20 @@ describe('silent till', () => {
     const closedFirst = lagging.incidents('incident.closed').find((i) => i.id === first!.id)!;
     expect(second!.id).not.toBe(first!.id);
     expect(Date.parse(second!.startedAt)).toBeGreaterThanOrEqual(Date.parse(closedFirst.endedAt!));
+  });
+
+  it('is found where no till sold at all, from the buyers the visitors would bring: a one-till store, or every till silent', () => {
+    const silentOf = (tills: string[], perMinute: number) => {
+      const sim = new Sim(config(store({ tills })));
+      sim.tills(T('09:00'), 'up', tills).footfall(T('09:00'), T('11:00'), perMinute);
+      for (const t of tills) sim.sales(t, T('09:00'), T('10:00'), 2, 1).sales(t, T('10:00'), T('11:00'), 2, 0);
+      sim.run(T('09:00'), T('10:40'));
+      return sim.incidents('incident.opened').map((i) => [i.kind, i.tillIds, i.startedAt]);
+    };
+    expect(silentOf(['t1'], 4)).toEqual([['silent_till', ['t1'], iso(T('10:00'))]]);
+    expect(silentOf(ALL, 20)).toEqual([['silent_till', ALL, iso(T('10:00'))]]);
+    // One visitor a minute: 20 in 20 min would bring 5 buyers at a 25 % conversion, fewer than the 6 a till needs.
+    expect(silentOf(['t1'], 1)).toEqual([]);
   });
 
   it('is off without the sales topic', () => {
