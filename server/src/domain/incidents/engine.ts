@@ -316,8 +316,10 @@ export class IncidentEngine {
     };
     pushTimeline(inc, { at: toIso(fault.since), event: 'fault', detail: fault.kind }, max);
     if (fault.since < activeStart) {
-      // Begun while a window held the store, or else while it was closed (also a fault left from the evening before).
-      inc.flags.push(activeMaintenance(this.config.maintenance, store, fault.since) ? 'began_in_maintenance' : 'began_before_opening');
+      // Begun while a window held the store or held back by one (a window that began while it was pending), or else
+      // while the store was closed (also a fault left from the evening before).
+      const held = fault.suppressed === 'maintenance' || activeMaintenance(this.config.maintenance, store, fault.since);
+      inc.flags.push(held ? 'began_in_maintenance' : 'began_before_opening');
     }
     for (const c of rt.changes) {
       if (c.at >= fault.since && c.at <= now && c.state !== 'unknown') {

@@ -130,6 +130,17 @@ describe('maintenance windows', () => {
     expect(opened[0]!.flags).toContain('began_in_maintenance');
   });
 
+  it('flags a fault held back by a window that began while it was pending as begun in maintenance, not before opening', () => {
+    const sim = new Sim(config(north, { maintenance: [weekly], incidents: { pendingSec: 300, recoverSec: 120 } }));
+    sim.tills(T('09:00'), 'up', ALL).tills(T('09:58'), 'down', ['t1']).tills(T('11:20'), 'up', ['t1']);
+    sim.run(T('09:00'), T('11:30'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ startedAt: iso(T('11:00')) });
+    expect(opened[0]!.flags).toContain('began_in_maintenance');
+    expect(opened[0]!.flags).not.toContain('began_before_opening');
+  });
+
   it('leaves stores outside its targets alone', () => {
     const sim = new Sim(config(store({ groups: ['south'] }), { maintenance: [weekly] }));
     sim.tills(T('09:00'), 'up', ALL).tills(T('10:10'), 'down', ['t1']);
