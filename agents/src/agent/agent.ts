@@ -173,12 +173,15 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
 
   // Door counters.
   const sent = new SentBins();
-  const emitBins = async (counterId: string, bins: FootfallBin[]) => {
+  /** Spools the new bins; resolves once they are on disk, with the reason for each bin refused (counted and logged). */
+  const emitBins = async (counterId: string, bins: FootfallBin[]): Promise<string[]> => {
+    const refused: string[] = [];
     const writes: Array<Promise<void>> = [];
     for (const b of bins) {
       const problem = binProblem(b);
       if (problem) {
         reject('bad_bin', { counter: counterId }, `counter bin refused: ${problem}`);
+        refused.push(problem);
         continue;
       }
       if (!sent.isNew(counterId, b)) continue;
@@ -188,6 +191,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       })).then(() => sent.record(counterId, b)));
     }
     await Promise.all(writes);
+    return refused;
   };
   // Counter drivers (and Luxon with them) load only when configured: most tills have no counter.
   const axisCounters = (cfg.counters ?? []).filter((c) => c.type === 'axis');

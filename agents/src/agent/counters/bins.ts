@@ -10,7 +10,7 @@ export interface FootfallBin {
 
 /** Why a bin cannot be sent, or null when it can. */
 export function binProblem(b: FootfallBin): string | null {
-  if (!Number.isFinite(b.binStart) || !Number.isFinite(b.binEnd)) return 'bin time is not a real date';
+  if (!Number.isFinite(b.binStart) || !Number.isFinite(b.binEnd)) return 'bin time is not an ISO 8601 time such as 2026-11-23T10:00:00Z';
   const width = (b.binEnd - b.binStart) / 1000;
   if (width < MIN_BIN_SECONDS || width > MAX_BIN_SECONDS) return `bin is ${width}s wide; it must be ${MIN_BIN_SECONDS}s to ${MAX_BIN_SECONDS}s`;
   for (const n of [b.in, b.out]) if (!Number.isInteger(n) || n < 0 || n > 1_000_000) return `count ${n} is not a whole number from 0 to 1000000`;

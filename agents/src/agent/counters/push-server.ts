@@ -17,8 +17,11 @@ export interface PushServerOptions {
   port: number;
   token: string;
   counters: readonly PushCounter[];
-  /** Resolves once the bins are safely spooled: only then does the device get its 204. */
-  onBins: (counterId: string, bins: FootfallBin[]) => void | Promise<void>;
+  /**
+   * Resolves once the good bins are safely spooled, with the reason for each bin refused (the callee counts and logs
+   * them). A push gets its 204 only when none was refused.
+   */
+  onBins: (counterId: string, bins: FootfallBin[]) => Promise<string[]>;
   logger: { warn(o: object, msg?: string): void };
 }
 
@@ -100,12 +103,17 @@ export class PushServer {
       : counter.type === 'xovis' ? parseXovis(data, counter.timezone)
       : parseGeneric(data, counter.timezone);
     if (!parsed.ok) return this.refuse(res, 422, 'format', parsed.error, { counter: counter.id });
+    let refused: string[];
     try {
-      await this.opts.onBins(counter.id, parsed.bins);
+      refused = await this.opts.onBins(counter.id, parsed.bins);
     } catch (err) {
       // The device will push again; better than acknowledging data we could not keep.
       return this.refuse(res, 503, 'spool', `could not store the bins: ${(err as Error).message}`, { counter: counter.id });
     }
-    res.writeHead(204).end();
+    if (refused.length === 0) return void res.writeHead(204).end();
+    // The good bins are kept: a device that pushes the whole lot again has them dropped as already sent.
+    const kept = parsed.bins.length - refused.length;
+    res.writeHead(422, { 'content-type': 'text/plain' })
+      .end(`${refused.length} of ${parsed.bins.length} bins refused${kept > 0 ? `, ${kept} kept` : ''}: ${[...new Set(refused)].join('; ')}\n`);
   }
 }
