@@ -3,63 +3,23 @@
  * with each other and with the compose file, and every query of every panel, variable and annotation
  * runs, with Grafana's macros and variables expanded, against a real influxd loaded with simulator data.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startInfluxd, type InfluxdHandle } from '../../../test-support/influxd.js';
 import { generateFleet } from '../../../agents/src/index.js';
 import { InfluxHttp } from '../../src/telemetry/influx/http.js';
 import { InfluxTelemetryStore } from '../../src/telemetry/influx-store.js';
+import { dashboards, expandMacros, expandVariables, grafana, root } from './grafana-queries.js';
 import { fillFromSimulator } from './sim-fill.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const grafana = join(root, 'grafana');
 const DB = 'storepulse';
-
-interface Target { refId: string; query: string; rawQuery?: boolean; datasource?: { uid: string } }
-interface Panel { id: number; title: string; type: string; targets?: Target[]; datasource?: { uid: string } }
-interface Variable { name: string; type: string; query: string; multi?: boolean; includeAll?: boolean; allValue?: string }
-interface Dashboard {
-  uid: string;
-  title: string;
-  panels: Panel[];
-  templating: { list: Variable[] };
-  annotations: { list: { name: string; query?: string; datasource?: { uid: string } }[] };
-}
-
-const dashboards: [string, Dashboard][] = readdirSync(join(grafana, 'dashboards'))
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => [f, JSON.parse(readFileSync(join(grafana, 'dashboards', f), 'utf8')) as Dashboard]);
 
 const datasources = parse(readFileSync(join(grafana, 'provisioning/datasources/influxdb.yaml'), 'utf8')) as {
   datasources: { uid: string; type: string; url: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }[];
 };
-
-/** Grafana's InfluxQL macros for a time range and interval. */
-function expandMacros(q: string, from: number, to: number, intervalMs: number): string {
-  return q
-    .replaceAll('$timeFilter', `time >= ${from}ms and time <= ${to}ms`)
-    .replaceAll('$__interval_ms', String(intervalMs))
-    .replaceAll('$__interval', `${intervalMs / 1000}s`)
-    .replaceAll('$interval', `${intervalMs / 1000}s`)
-    .replaceAll('$__from', String(from))
-    .replaceAll('$__to', String(to));
-}
-
-/** Variables as Grafana formats them inside a regex: one value as is, several as (a|b), All as the allValue. */
-function expandVariables(q: string, values: Record<string, string[] | 'all'>, vars: Variable[]): string {
-  return q.replace(/\$\{(\w+)\}|\[\[(\w+)\]\]|\$(\w+)/g, (whole, a?: string, b?: string, c?: string) => {
-    const name = a ?? b ?? c!;
-    const v = values[name];
-    if (v === undefined) return whole;
-    if (v === 'all') return vars.find((x) => x.name === name)!.allValue ?? '.*';
-    return v.length === 1 ? v[0]! : `(${v.join('|')})`;
-  });
-}
 
 let influxd: InfluxdHandle;
 let http: InfluxHttp;
@@ -76,7 +36,7 @@ beforeAll(async () => {
   to = Math.floor(Date.now() / 60_000) * 60_000;
   from = to - 12 * 3600_000;
   // Twelve hours of a small fleet, so that some stores are open whatever the time of day.
-  fillFromSimulator(store, fleet, { seed: 11, from, to, faults: 8 });
+  await fillFromSimulator(store, fleet, { seed: 11, from, to, faults: 8 });
   stores = fleet.map((s) => ({ id: s.id, city: s.city }));
   await store.maintain(to);
   expect(store.stats()).toMatchObject({ rejected: 0, dropped: 0, spoolPending: 0 });

@@ -21,6 +21,7 @@ import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
 import { seesEverything, type StoreAccess } from '../access.js';
 import type { Principal } from '../auth-service.js';
 import { engineConfig } from './engine-config.js';
+import { incidentPoint, type TicketOf } from './incident-point.js';
 import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
 import { MaintenanceTracker } from './maintenance-tracker.js';
 import { loadStoreModel } from './store-models.js';
@@ -43,6 +44,8 @@ export interface IncidentServiceDeps {
   timings: IncidentTimings;
   /** Windows from the config file: read-only through the API. */
   fileWindows: MaintenanceWindow[];
+  /** The ticket of an incident (ticketOf(TicketService)), for the SLA outcome its resolution point carries. */
+  ticketOf?: TicketOf;
   now?: () => number;
   tickMs?: number;
 }
@@ -340,19 +343,12 @@ export class IncidentService {
   }
 
   private writeTelemetry(inc: Incident, phase: IncidentPhase): void {
-    const start = Date.parse(inc.startedAt);
-    const end = inc.endedAt ? Date.parse(inc.endedAt) : null;
+    const at = phase === 'opened' ? Date.parse(inc.startedAt) : this.now();
+    // The SLA panels read the ticket's outcome from the resolution point, when any ticket of the incident exists.
+    const ticket = phase === 'resolved' ? (this.deps.ticketOf?.(inc.id) ?? null) : null;
     this.deps.telemetry.writeIncident({
-      at: phase === 'opened' ? start : this.now(),
-      storeId: inc.storeId,
-      tillId: inc.tillIds.length === 1 && !inc.kind.startsWith('store_') ? inc.tillIds[0]! : null,
-      incidentId: inc.id,
-      kind: inc.kind,
-      phase,
-      title: `${inc.kind} ${inc.tillIds.join(',')}`.trim(),
+      ...incidentPoint(inc, phase, at, ticket),
       provider: this.deps.fleet.stores.get(inc.storeId)?.config.provider ?? null,
-      lostRevenue: inc.lostRevenue.gross,
-      ...(phase === 'resolved' && end !== null ? { durationSeconds: Math.round((end - start) / 1000) } : {}),
     });
   }
 

@@ -1,0 +1,104 @@
+/**
+ * Incident points as the server writes them, read back through the SLA dashboard's own queries on a real influxd:
+ * an incident opens on one till, spreads to the whole store, outlives its ticket's response target and recovers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { topics } from '@storepulse/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInfluxd, type InfluxdHandle } from '../../../test-support/influxd.js';
+import type { Principal } from '../../src/services/auth-service.js';
+import { InfluxHttp } from '../../src/telemetry/influx/http.js';
+import { InfluxTelemetryStore } from '../../src/telemetry/influx-store.js';
+import { panelQuery } from './grafana-queries.js';
+import { startServerPath, type ServerPath } from './server-path.js';
+
+const DB = 'storepulse';
+const MIN = 60_000;
+const ALL_DAY = '00:00-24:00';
+const YAML = `
+stores:
+  - id: S001
+    name: Madrid Gran Vía
+    city: Madrid
+    timezone: Europe/Madrid
+    currency: EUR
+    tills: [T1, T2]
+    hours: { mon: "${ALL_DAY}", tue: "${ALL_DAY}", wed: "${ALL_DAY}", thu: "${ALL_DAY}", fri: "${ALL_DAY}", sat: "${ALL_DAY}", sun: "${ALL_DAY}" }
+    provider: acme
+    conversion: 0.25
+    avgBasket: 40
+providers:
+  - id: acme
+    name: Acme Field Service
+    categories: [all]
+    stores: [S001]
+    sla:
+      P1: { response: 5m, resolve: 8h, clock: 24x7 }
+incidents: { pendingSec: 60, recoverSec: 120 }
+`;
+const HQ: Principal = { tokenId: 't', role: 'hq-admin', providerId: null, storeId: null, label: 'test' };
+
+let influxd: InfluxdHandle;
+let http: InfluxHttp;
+let telemetry: InfluxTelemetryStore;
+let path: ServerPath;
+const spoolDir = mkdtempSync(join(tmpdir(), 'storepulse-spool-'));
+// Within the raw retention: three hours ago, on a whole minute.
+const t0 = Math.floor(Date.now() / MIN) * MIN - 3 * 60 * MIN;
+let clock = t0;
+let seq = 0;
+
+const status = (tillId: string, pos: 'ok' | 'error') => {
+  const c = (state: string) => ({ state });
+  path.publish(topics.status('S001', tillId), { v: 1, ts: new Date(clock).toISOString(), seq: ++seq, components: { pos: c(pos), printer: c('ok'), payment: c('ok'), network: c('ok') } });
+};
+/** Moves the clock minute by minute, ticking as the server's timers would. */
+const advance = (minutes: number) => {
+  for (let i = 0; i < minutes; i++) {
+    clock += MIN;
+    path.tick();
+  }
+};
+/** One SLA panel's single figure over the whole test. */
+const panel = async (title: string): Promise<unknown> => {
+  await telemetry.flush();
+  const [series] = await http.query(panelQuery('sla.json', title, t0 - 60 * MIN, clock + 60 * MIN));
+  return series?.[0]?.values[0]?.[1] ?? null;
+};
+
+beforeAll(async () => {
+  influxd = await startInfluxd();
+  telemetry = await InfluxTelemetryStore.open({ url: influxd.url, db: DB, spoolDir, cityOf: () => 'Madrid', flushIntervalMs: 50 });
+  http = new InfluxHttp({ url: influxd.url, db: DB });
+  path = await startServerPath({ yaml: YAML, telemetry, now: () => clock });
+  for (const t of ['T1', 'T2']) {
+    path.publish(topics.online('S001', t), { v: 1, online: true, agent: { version: 'test' } });
+    status(t, 'ok');
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await path?.close();
+  await telemetry?.close();
+  await influxd?.destroy();
+  rmSync(spoolDir, { recursive: true, force: true });
+});
+
+describe('incident points on the SLA dashboard', () => {
+  it('counts a breached SLA once its incident resolves', async () => {
+    advance(1);
+    status('T1', 'error');
+    advance(3);
+    expect(path.incidents.openIncidents(HQ)).toHaveLength(1);
+    status('T2', 'error');
+    // The response target (5 minutes) passes with nobody acknowledging the ticket.
+    advance(10);
+    status('T1', 'ok');
+    status('T2', 'ok');
+    advance(5);
+    expect(path.incidents.openIncidents(HQ)).toHaveLength(0);
+    expect(await panel('SLAs breached')).toBe(1);
+  });
+});
