@@ -6,6 +6,7 @@ import { topics, type ComponentName, type FootfallPayload, type SalesPayload, ty
 import type { TillComponents } from '../components.js';
 import { AGENT_VERSION } from '../version.js';
 import { brokerForLogs, connectBroker } from './broker-connection.js';
+import { tillClientId } from './client-id.js';
 import { withDefaults, type AgentConfig } from './config.js';
 import { readSecretFile } from './credentials.js';
 import { binProblem, SentBins, type FootfallBin } from './counters/bins.js';
@@ -62,7 +63,7 @@ export function probesFor(cfg: AgentConfig): Probe[] {
 export async function mqttOptions(cfg: AgentConfig, logger: Logger): Promise<IClientOptions> {
   const d = withDefaults(cfg);
   const opts: IClientOptions = {
-    clientId: `${cfg.storeId}-${cfg.tillId}`,
+    clientId: tillClientId(cfg.storeId, cfg.tillId),
     keepalive: d.keepaliveSec,
     reconnectPeriod: 2000,
     connectTimeout: 10_000,

@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { TOPIC_RULES, topics, type TopicKind } from '@storepulse/protocol';
 import { assertPayload } from '@storepulse/protocol/validate';
+import { tillClientId } from '../agent/client-id.js';
 import type { FleetStore } from './fleet.js';
 
 export interface SimLogger {
@@ -130,13 +131,13 @@ export class MqttPool {
 
   private async openTillClient(storeId: string, tillId: string): Promise<void> {
     const client = mqtt.connect(this.opts.brokerUrl, {
-      clientId: `${storeId}-${tillId}`,
+      clientId: tillClientId(storeId, tillId),
       ...this.opts.credentialsFor(storeId),
       keepalive: 30,
       reconnectPeriod: 1000,
       will: { topic: topics.online(storeId, tillId), payload: Buffer.from(OFFLINE), qos: 1, retain: true },
     });
-    this.watch(client, `${storeId}-${tillId}`);
+    this.watch(client, tillClientId(storeId, tillId));
     // The will may have fired during a blip: say we are back on every (re)connection.
     client.on('connect', () => this.send(client, topics.online(storeId, tillId), 'online', this.onlinePayload()));
     const prev = this.channels.get(key(storeId, tillId));
