@@ -63,7 +63,7 @@ export interface IncidentPoint {
   kind: string;
   phase: IncidentPhase;
   title: string;
-  /** Service provider in charge (a bounded set, so a tag), when a ticket exists. */
+  /** The provider the incident's ticket was routed to (a bounded set, so a tag), when it has one. */
   provider?: string | null;
   /** Gross lost revenue estimated so far, in the store's currency. */
   lostRevenue?: number;

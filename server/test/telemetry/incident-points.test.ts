@@ -26,9 +26,9 @@ stores:
     currency: EUR
     tills: [T1, T2]
     hours: { mon: "${ALL_DAY}", tue: "${ALL_DAY}", wed: "${ALL_DAY}", thu: "${ALL_DAY}", fri: "${ALL_DAY}", sat: "${ALL_DAY}", sun: "${ALL_DAY}" }
-    provider: acme
     conversion: 0.25
     avgBasket: 40
+# The store names no provider: Acme takes it by listing it.
 providers:
   - id: acme
     name: Acme Field Service
@@ -100,5 +100,10 @@ describe('incident points on the SLA dashboard', () => {
     advance(5);
     expect(path.incidents.openIncidents(HQ)).toHaveLength(0);
     expect(await panel('SLAs breached')).toBe(1);
+  });
+
+  it('files the resolution under the provider its ticket went to', async () => {
+    const [series] = await http.query(panelQuery('sla.json', 'By provider', t0 - 60 * MIN, clock + 60 * MIN));
+    expect(series!.map((s) => [s.tags?.provider, s.values[0]![1], s.values[0]![2]])).toEqual([['acme', 1, 1]]);
   });
 });

@@ -25,8 +25,7 @@ function configYaml(fleet: FleetStore[]): string {
     { id: 'posfix', name: 'POSfix', categories: ['all'], stores: [...new Set(half(1).map((s) => s.city))], sla },
   ];
   // JSON is YAML; a short grace lets P3 tickets open within the simulated span.
-  const stores = fleet.map((s, i) => ({ ...s, provider: providers[i % 2]!.id }));
-  return JSON.stringify({ stores, providers, tickets: { selfFixGrace: '2m' } });
+  return JSON.stringify({ stores: fleet, providers, tickets: { selfFixGrace: '2m' } });
 }
 
 export async function fillFromSimulator(store: TelemetryStore, fleet: FleetStore[], opts: { seed: number; from: number; to: number; faults: number }): Promise<void> {

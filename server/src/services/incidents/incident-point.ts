@@ -3,6 +3,8 @@ import type { IncidentPhase, IncidentPoint } from '../../telemetry/index.js';
 
 /** What an incident's resolution point takes from the ticket it opened or joined. */
 export interface IncidentTicket {
+  /** The provider the ticket was routed to; null in HQ's unassigned queue. */
+  providerId: string | null;
   /** Null when the ticket has no SLA (no provider took it), so nothing could be breached. */
   slaBreached: boolean | null;
 }
@@ -22,6 +24,7 @@ export function incidentPoint(inc: Incident, phase: IncidentPhase, at: number, t
     kind: inc.kind,
     phase,
     title: `${inc.kind} ${inc.tillIds.join(',')}`.trim(),
+    provider: ticket?.providerId ?? null,
     lostRevenue: inc.lostRevenue.gross,
     ...(phase === 'resolved' && end !== null ? { durationSeconds: Math.round((end - start) / 1000) } : {}),
     ...(ticket?.slaBreached != null ? { slaBreached: ticket.slaBreached } : {}),

@@ -44,7 +44,7 @@ export interface IncidentServiceDeps {
   timings: IncidentTimings;
   /** Windows from the config file: read-only through the API. */
   fileWindows: MaintenanceWindow[];
-  /** The ticket of an incident (ticketOf(TicketService)), for the SLA outcome its resolution point carries. */
+  /** The ticket of an incident (ticketOf(TicketService)), for the provider and SLA outcome its resolution point carries. */
   ticketOf?: TicketOf;
   now?: () => number;
   tickMs?: number;
@@ -344,12 +344,9 @@ export class IncidentService {
 
   private writeTelemetry(inc: Incident, phase: IncidentPhase): void {
     const at = phase === 'opened' ? Date.parse(inc.startedAt) : this.now();
-    // The SLA panels read the ticket's outcome from the resolution point, when any ticket of the incident exists.
+    // The SLA panels read the ticket's provider and outcome from the resolution point, when the incident has a ticket.
     const ticket = phase === 'resolved' ? (this.deps.ticketOf?.(inc.id) ?? null) : null;
-    this.deps.telemetry.writeIncident({
-      ...incidentPoint(inc, phase, at, ticket),
-      provider: this.deps.fleet.stores.get(inc.storeId)?.config.provider ?? null,
-    });
+    this.deps.telemetry.writeIncident(incidentPoint(inc, phase, at, ticket));
   }
 
   private saveState(): void {

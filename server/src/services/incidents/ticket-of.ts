@@ -13,6 +13,6 @@ export function ticketOf(tickets: Pick<TicketService, 'visibleTickets'>): Ticket
   return (incidentId) => {
     const t = tickets.visibleTickets(HQ).find((x) => x.incidentIds.includes(incidentId));
     if (!t) return null;
-    return { slaBreached: t.sla.clock === null ? null : t.sla.breached };
+    return { providerId: t.providerId, slaBreached: t.sla.clock === null ? null : t.sla.breached };
   };
 }
