@@ -50,8 +50,17 @@ export interface StoreStatePoint {
   tillsTotal: number;
 }
 
-export const INCIDENT_PHASES = ['opened', 'updated', 'resolved'] as const;
+/**
+ * `revised`: a closed incident's figures changed later (late bins, the final net). `reclassified`: the last point of
+ * a series an open incident left when its kind or tills changed (the series key holds kind and till).
+ */
+export const INCIDENT_PHASES = ['opened', 'updated', 'resolved', 'revised', 'reclassified'] as const;
 export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
+
+/** The point's `open` (0/1): Grafana counts open incidents as the series whose last point is open. */
+export function isOpenPhase(phase: IncidentPhase): boolean {
+  return phase === 'opened' || phase === 'updated';
+}
 
 /** An incident event: an annotation on charts. Its id is a field, never a tag (ids grow without limit). */
 export interface IncidentPoint {

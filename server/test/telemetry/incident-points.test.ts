@@ -87,23 +87,37 @@ afterAll(async () => {
 });
 
 describe('incident points on the SLA dashboard', () => {
-  it('counts a breached SLA once its incident resolves', async () => {
+  it('counts one open incident, as the API does, though it spread from a till to the whole store', async () => {
     advance(1);
     status('T1', 'error');
     advance(3);
-    expect(path.incidents.openIncidents(HQ)).toHaveLength(1);
+    expect(path.incidents.openIncidents(HQ).map((i) => i.kind)).toEqual(['till_down']);
     status('T2', 'error');
     // The response target (5 minutes) passes with nobody acknowledging the ticket.
     advance(10);
+    expect(path.incidents.openIncidents(HQ).map((i) => i.kind)).toEqual(['store_down']);
+    expect(await panel('Incidents open')).toBe(1);
+  });
+
+  it('counts a breached SLA once its incident resolves', async () => {
     status('T1', 'ok');
     status('T2', 'ok');
     advance(5);
     expect(path.incidents.openIncidents(HQ)).toHaveLength(0);
     expect(await panel('SLAs breached')).toBe(1);
+    expect(await panel('Incidents open')).toBe(0);
   });
 
   it('files the resolution under the provider its ticket went to', async () => {
     const [series] = await http.query(panelQuery('sla.json', 'By provider', t0 - 60 * MIN, clock + 60 * MIN));
     expect(series!.map((s) => [s.tags?.provider, s.values[0]![1], s.values[0]![2]])).toEqual([['acme', 1, 1]]);
+  });
+
+  it('keeps it closed when its final figures come an hour later', async () => {
+    const final = () => path.incidents.list(HQ, { limit: 10 }).every((i) => i.final);
+    expect(final()).toBe(false);
+    advance(70);
+    expect(final()).toBe(true);
+    expect(await panel('Incidents open')).toBe(0);
   });
 });

@@ -21,7 +21,7 @@ import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
 import { seesEverything, type StoreAccess } from '../access.js';
 import type { Principal } from '../auth-service.js';
 import { engineConfig } from './engine-config.js';
-import { incidentPoint, type TicketOf } from './incident-point.js';
+import { incidentPoint, leftSeriesPoint, type TicketOf } from './incident-point.js';
 import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
 import { MaintenanceTracker } from './maintenance-tracker.js';
 import { loadStoreModel } from './store-models.js';
@@ -325,8 +325,10 @@ export class IncidentService {
         return;
       default: {
         const inc = e.incident;
+        // The record as last saved, also across a restart: what the incident's points were tagged with until now.
+        const before = e.type === 'incident.updated' ? repo.get(inc.id) : null;
         repo.upsert(inc);
-        this.writeTelemetry(inc, e.type === 'incident.opened' ? 'opened' : e.type === 'incident.closed' ? 'resolved' : 'updated');
+        this.writeTelemetry(inc, before, e.type);
         if (e.type === 'incident.opened') {
           metrics.incidentsOpened.inc({ kind: inc.kind });
           log.info({ incidentId: inc.id, storeId: inc.storeId, kind: inc.kind, tills: inc.tillIds }, 'incident opened');
@@ -342,8 +344,12 @@ export class IncidentService {
     }
   }
 
-  private writeTelemetry(inc: Incident, phase: IncidentPhase): void {
+  private writeTelemetry(inc: Incident, before: Incident | null, type: 'incident.opened' | 'incident.updated' | 'incident.closed'): void {
+    const phase: IncidentPhase =
+      type === 'incident.opened' ? 'opened' : type === 'incident.closed' ? 'resolved' : inc.status === 'closed' ? 'revised' : 'updated';
     const at = phase === 'opened' ? Date.parse(inc.startedAt) : this.now();
+    const left = before && phase === 'updated' ? leftSeriesPoint(before, inc, at) : null;
+    if (left) this.deps.telemetry.writeIncident(left);
     // The SLA panels read the ticket's provider and outcome from the resolution point, when the incident has a ticket.
     const ticket = phase === 'resolved' ? (this.deps.ticketOf?.(inc.id) ?? null) : null;
     this.deps.telemetry.writeIncident(incidentPoint(inc, phase, at, ticket));

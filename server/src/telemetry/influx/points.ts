@@ -5,7 +5,7 @@
 import { Point } from '@influxdata/influxdb-client';
 import { STORE_STATES } from '@storepulse/protocol';
 import { toSeconds } from '../bins.js';
-import type { FootfallBinPoint, IncidentPoint, SalesBinPoint, StoreStatePoint, TillOnlinePoint, TillStatusPoint } from '../port.js';
+import { isOpenPhase, type FootfallBinPoint, type IncidentPoint, type SalesBinPoint, type StoreStatePoint, type TillOnlinePoint, type TillStatusPoint } from '../port.js';
 
 export const MEASUREMENTS = {
   tillStatus: 'till_status',
@@ -96,7 +96,7 @@ export function incidentLine(e: IncidentPoint, city: string): string {
     .stringField('id', e.incidentId)
     .stringField('phase', e.phase)
     .stringField('title', e.title)
-    .intField('open', e.phase === 'resolved' ? 0 : 1)
+    .intField('open', isOpenPhase(e.phase) ? 1 : 0)
     .timestamp(toSeconds(e.at));
   if (e.tillId !== null) point.tag('till', e.tillId);
   if (e.provider) point.tag('provider', e.provider);
