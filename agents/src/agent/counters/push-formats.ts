@@ -1,14 +1,16 @@
 import { DateTime } from 'luxon';
 import type { FootfallBin } from './bins.js';
+import { placeBins } from './local-times.js';
 
-export type ParseResult = { ok: true; bins: FootfallBin[] } | { ok: false; error: string };
+/** `guessed`: bins in the hour the clocks go back that the push could not place for certain (see placeBins). */
+export type ParseResult = { ok: true; bins: FootfallBin[]; guessed?: number } | { ok: false; error: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Counts of one direction are summed: a negative one would silently cancel real people out. */
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
 /** An instant with or without an offset; without one it is local time in `zone`. */
-export function toUtcMs(value: unknown, zone: string): number {
+function toUtcMs(value: unknown, zone: string): number {
   if (typeof value !== 'string') return Number.NaN;
   const dt = DateTime.fromISO(value, { zone });
   return dt.isValid ? dt.toMillis() : Number.NaN;
@@ -35,17 +37,20 @@ export function parseAxisPush(body: unknown): ParseResult {
 }
 
 /** Xovis line-count push: fw is in, bw is out; times in the sensor's zone unless they carry an offset. */
-export function parseXovis(body: unknown, fallbackZone: string): ParseResult {
+export function parseXovis(body: unknown, fallbackZone: string, now = Date.now()): ParseResult {
   if (!isObj(body) || !isObj(body.content) || !Array.isArray(body.content.element)) return { ok: false, error: 'no content.element array' };
   const sensorTime = body['sensor-time'];
   const zone = isObj(sensorTime) && typeof sensorTime.timezone === 'string' ? sensorTime.timezone : fallbackZone;
   const byRange = new Map<string, FootfallBin>();
+  let guessed = 0;
   for (const el of body.content.element) {
     if (!isObj(el) || !Array.isArray(el.measurement)) return { ok: false, error: 'an element has no measurement array' };
-    for (const m of el.measurement) {
-      if (!isObj(m) || !Array.isArray(m.value)) return { ok: false, error: 'a measurement has no value array' };
-      const start = toUtcMs(m.from, zone);
-      const end = toUtcMs(m.to, zone);
+    if (!el.measurement.every((m) => isObj(m) && Array.isArray(m.value))) return { ok: false, error: 'a measurement has no value array' };
+    const measurements = el.measurement as Array<{ from?: unknown; to?: unknown; value: unknown[] }>;
+    const placed = placeBins(measurements.map((m) => [m.from, m.to] as const), zone, now);
+    guessed += placed.guessed;
+    for (const [i, m] of measurements.entries()) {
+      const [start, end] = placed.times[i]!;
       const key = `${start}|${end}`;
       const bin = byRange.get(key) ?? { binStart: start, binEnd: end, in: 0, out: 0 };
       for (const v of m.value) {
@@ -57,16 +62,14 @@ export function parseXovis(body: unknown, fallbackZone: string): ParseResult {
       byRange.set(key, bin);
     }
   }
-  return { ok: true, bins: [...byRange.values()] };
+  return { ok: true, bins: [...byRange.values()], ...(guessed ? { guessed } : {}) };
 }
 
 /** Our own format: one bin or {bins: [...]}, each {binStart, binEnd, in, out}. */
-export function parseGeneric(body: unknown, zone: string): ParseResult {
-  const list = isObj(body) && Array.isArray(body.bins) ? body.bins : [body];
-  const bins: FootfallBin[] = [];
-  for (const b of list) {
-    if (!isObj(b) || typeof b.in !== 'number' || typeof b.out !== 'number') return { ok: false, error: 'a bin is not {binStart, binEnd, in, out}' };
-    bins.push({ binStart: toUtcMs(b.binStart, zone), binEnd: toUtcMs(b.binEnd, zone), in: b.in, out: b.out });
-  }
-  return { ok: true, bins };
+export function parseGeneric(body: unknown, zone: string, now = Date.now()): ParseResult {
+  const list: unknown[] = isObj(body) && Array.isArray(body.bins) ? body.bins : [body];
+  if (!list.every((b) => isObj(b) && typeof b.in === 'number' && typeof b.out === 'number')) return { ok: false, error: 'a bin is not {binStart, binEnd, in, out}' };
+  const given = list as Array<{ binStart?: unknown; binEnd?: unknown; in: number; out: number }>;
+  const { times, guessed } = placeBins(given.map((b) => [b.binStart, b.binEnd] as const), zone, now);
+  return { ok: true, bins: given.map((b, i) => ({ binStart: times[i]![0], binEnd: times[i]![1], in: b.in, out: b.out })), ...(guessed ? { guessed } : {}) };
 }

@@ -103,6 +103,12 @@ export class PushServer {
       : counter.type === 'xovis' ? parseXovis(data, counter.timezone)
       : parseGeneric(data, counter.timezone);
     if (!parsed.ok) return this.refuse(res, 422, 'format', parsed.error, { counter: counter.id });
+    if (parsed.guessed) {
+      // Kept, as a push is most likely recent, but flagged: only times with an offset are certain.
+      this.rejected.set('ambiguous_time', (this.rejected.get('ambiguous_time') ?? 0) + 1);
+      this.opts.logger.warn({ reason: 'ambiguous_time', counter: counter.id, bins: parsed.guessed },
+        'counter push: local times of the hour the clocks went back placed by guess (the later pass that fits); have the device send UTC offsets');
+    }
     let refused: string[];
     try {
       refused = await this.opts.onBins(counter.id, parsed.bins);
