@@ -98,7 +98,7 @@ describe('an agent the broker refuses (a revoked password) keeps trying and lose
   it('spools while refused, comes back once the broker accepts it again, and sends what it spooled', async () => {
     // The store's password is revoked while the agent is connected: the broker drops it and refuses it from then on.
     refuse = true;
-    broker.clients['S010-T1']!.close();
+    broker.clients['S010/T1']!.close();
     await waitFor(() => agent.stats().brokerRefusals >= 1, 10_000, 'a refused CONNECT');
     expect(agent.stats().connected).toBe(false);
 
