@@ -1,10 +1,40 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import mqtt from 'mqtt';
 import { topics } from '@storepulse/protocol';
 import { connectIngestClient, type IngestClient } from '../../src/adapters/mqtt/mqtt-ingest-client.js';
+import { setPassword } from '../../src/credentials/agent-credentials.js';
 import { startMosquitto, type MosquittoHandle } from '../../../test-support/mosquitto.js';
 import { freePort, waitFor } from '../../../test-support/ports.js';
+
+/** A relay in front of the broker that counts the connections made through it: the client's login attempts. */
+async function countingRelay(brokerPort: number) {
+  const sockets = new Set<Socket>();
+  let attempts = 0;
+  const server = createServer((inbound) => {
+    attempts++;
+    const outbound = connect(brokerPort, '127.0.0.1');
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `mqtt://127.0.0.1:${(server.address() as { port: number }).port}`,
+    attempts: () => attempts,
+    close() {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
 
 describe('MQTT ingest client', () => {
   let broker: MosquittoHandle | null = null;
@@ -41,5 +71,40 @@ describe('MQTT ingest client', () => {
       onMessage: (topic) => received.push(topic),
     });
     await waitFor(() => received.includes(topics.status('S1', 'T1')), 5000, 'queued message delivered');
+  });
+
+  it('keeps retrying a refused login and connects once the broker reloads a password file that accepts it', async () => {
+    await client?.close();
+    await broker?.stop();
+    // Mosquitto drops root for its own user, then reads the password file and writes its pid there.
+    const dir = mkdtempSync(join(tmpdir(), 'storepulse-mqtt-auth-'));
+    chmodSync(dir, 0o777);
+    const passwd = join(dir, 'passwd');
+    writeFileSync(passwd, '');
+    setPassword(passwd, 'storepulse-server', 'the-old-password');
+    chmodSync(passwd, 0o644);
+    broker = await startMosquitto({
+      configFile: ['listener {{PORT}} 127.0.0.1', 'allow_anonymous false', `password_file ${passwd}`, `pid_file ${dir}/mosquitto.pid`].join('\n'),
+    });
+    const relay = await countingRelay(broker.port);
+    const logged: { level: number; msg: string; reason?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    client = await connectIngestClient({
+      url: relay.url, clientId: 'ingest-refused-test', username: 'storepulse-server', password: 'the-new-password', log, onMessage: () => {}, startWaitMs: 300,
+    });
+    expect(client.connected()).toBe(false);
+    const refusals = () => logged.filter((l) => l.msg.startsWith('mqtt: the broker refused'));
+    await waitFor(() => relay.attempts() >= 3, 10_000, 'three refused logins');
+    // Said once, clearly, not once a second.
+    expect(refusals()).toEqual([expect.objectContaining({ level: 50, reason: expect.stringMatching(/not authori[sz]ed/i) })]);
+
+    // The operator sets the server's new password and reloads the broker, which the server does not have to notice.
+    setPassword(passwd, 'storepulse-server', 'the-new-password');
+    process.kill(Number(readFileSync(join(dir, 'mosquitto.pid'), 'utf8')), 'SIGHUP');
+    await waitFor(() => client!.connected(), 10_000, 'connected after the reload');
+    await client.close();
+    client = null;
+    relay.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -13,16 +13,18 @@ export interface IngestClientOptions {
   startWaitMs?: number;
 }
 
+/** Between two connection attempts, refused logins included. */
+const RECONNECT_MS = 1000;
+
 export interface IngestClient {
   connected(): boolean;
   close(): Promise<void>;
 }
 
-
 /**
  * The server's subscriber: QoS 1 with a persistent session (clean: false), so messages published while the
- * server restarts are kept by the broker and delivered when it comes back. A broker that is down or slow at start
- * does not stop the server: the client keeps reconnecting and /api/health says so.
+ * server restarts are kept by the broker and delivered when it comes back. A broker that is down, slow, or refusing
+ * the login at start does not stop the server: the client keeps reconnecting and /api/health says so.
  */
 export async function connectIngestClient(opts: IngestClientOptions): Promise<IngestClient> {
   const client: MqttClient = mqtt.connect(opts.url, {
@@ -31,9 +33,11 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
     username: opts.username,
     password: opts.password,
     keepalive: 30,
-    reconnectPeriod: 1000,
+    reconnectPeriod: RECONNECT_MS,
     connectTimeout: 10_000,
     resubscribe: true,
+    // A refused login is retried too: the broker may reload its password file (SIGHUP) without the server restarting.
+    reconnectOnConnackError: true,
   });
   let subscribed = false;
   const firstSubscription = new Promise<void>((resolve) => {
@@ -48,15 +52,35 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
     });
   });
   client.on('message', (topic, payload, packet) => opts.onMessage(topic, payload, packet.retain));
-  client.on('connect', (ack) => opts.log.info({ sessionPresent: ack.sessionPresent }, 'mqtt: connected to the broker'));
-  client.on('reconnect', () => opts.log.warn('mqtt: reconnecting to the broker'));
+  /** The broker's reason for refusing the login, said once until a login succeeds: retries come every second. */
+  let refused: string | null = null;
+  client.on('connect', (ack) => {
+    refused = null;
+    opts.log.info({ sessionPresent: ack.sessionPresent }, 'mqtt: connected to the broker');
+  });
+  client.on('reconnect', () => {
+    if (refused === null) opts.log.warn('mqtt: reconnecting to the broker');
+  });
   client.on('offline', () => opts.log.warn('mqtt: broker connection lost'));
-  client.on('error', (err) => opts.log.error({ err: err.message }, 'mqtt client error'));
+  client.on('error', (err) => {
+    // A CONNACK refusal carries the broker's numeric reason code; socket errors carry a string code.
+    if (typeof (err as { code?: unknown }).code !== 'number') return opts.log.error({ err: err.message }, 'mqtt client error');
+    if (refused !== err.message) {
+      opts.log.error(
+        { url: redactUrl(opts.url), username: opts.username ?? null, reason: err.message },
+        `mqtt: the broker refused the server's login; check MQTT_USERNAME and MQTT_PASSWORD (retrying every ${RECONNECT_MS / 1000} s)`,
+      );
+    }
+    refused = err.message;
+  });
   const ready = await Promise.race([
     firstSubscription.then(() => true),
     new Promise<boolean>((resolve) => setTimeout(() => resolve(false), opts.startWaitMs ?? 15_000).unref()),
   ]);
-  if (!ready) opts.log.warn({ url: redactUrl(opts.url) }, 'mqtt: broker not reachable yet; starting anyway and retrying in the background');
+  if (!ready) {
+    const why = refused === null ? 'broker not reachable yet' : `the broker refuses the login (${refused})`;
+    opts.log.warn({ url: redactUrl(opts.url) }, `mqtt: ${why}; starting anyway and retrying in the background`);
+  }
   return {
     connected: () => client.connected && subscribed,
     close: () => client.endAsync(),
