@@ -45,8 +45,9 @@ COPY --from=build /app/server/package.json server/
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/web/build web/build
 COPY config config
-RUN mkdir -p /data \
- && chown node:node /data \
+# /sim is the demo simulator's volume: a new named volume takes this owner, so `node` can write there.
+RUN mkdir -p /data /sim \
+ && chown node:node /data /sim \
  && ln -s /app/server/dist/bin/storepulse-credentials.js /usr/local/bin/storepulse-credentials \
  && chmod +x server/dist/bin/*.js
 USER node

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { generateFleet } from '../../../agents/src/index.js';
+import { loadConfigFile } from '../../src/config/file.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,6 +24,7 @@ interface Service {
   volumes?: (string | { type: string; source: string; target: string })[];
   environment?: Record<string, string>;
   entrypoint?: string[];
+  command?: string[];
 }
 
 /** docker-compose with nothing but the given env file: variables of the machine must not leak in. */
@@ -87,6 +90,28 @@ describe('docker-compose.yml', () => {
   it('builds the server from the Dockerfile and keeps the simulator behind the demo profile', () => {
     expect(services.storepulse!.build).toBeDefined();
     expect(services.simulator!.profiles).toEqual(['demo']);
+  });
+
+  it("configures in config/demo every store and till the demo profile's simulator publishes for", () => {
+    const [, stores, seed] = /--stores (\d+) --seed (\d+)/.exec(services.simulator!.command!.join(' '))!;
+    const simulated = generateFleet({ stores: Number(stores), seed: Number(seed) });
+    const configured = loadConfigFile(join(root, 'config/demo/storepulse.yaml')).stores;
+    expect(configured.map((s) => [s.id, s.tills])).toEqual(simulated.map((s) => [s.id, s.tills]));
+  });
+
+  it('gives the unprivileged user of the server image the volumes only its containers write', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const own = Object.values(services).filter((s) => s.image === 'storepulse:latest');
+    const others = Object.values(services).filter((s) => s.image !== 'storepulse:latest');
+    const mounts = own.flatMap((s) => (s.volumes ?? []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1]! } : v)));
+    const targets = mounts
+      .filter((m) => m.source in volumes && !others.some((o) => namedVolumes(o).includes(m.source)))
+      .map((m) => m.target);
+    expect(targets.sort()).toEqual(['/data', '/sim']);
+    for (const t of targets) {
+      expect(dockerfile, t).toMatch(new RegExp(`mkdir -p [^\\n]*${t}\\b`));
+      expect(dockerfile, t).toMatch(new RegExp(`chown node:node [^\\n]*${t}\\b`));
+    }
   });
 
   it('refuses to start without the secrets, naming the missing one', async () => {
