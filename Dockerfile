@@ -44,7 +44,6 @@ COPY --from=build /app/agents/dist agents/dist
 COPY --from=build /app/server/package.json server/
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/web/build web/build
-COPY config config
 # /sim is the demo simulator's volume: a new named volume takes this owner, so `node` can write there.
 RUN mkdir -p /data /sim \
  && chown node:node /data /sim \

@@ -114,6 +114,13 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('keeps the config file, webhook secrets and all, out of the image: the server reads it from a mount', () => {
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toContain('config');
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).not.toMatch(/^COPY\s+(\S+\s+)*config\b/m);
+    expect(services.storepulse!.volumes).toContain(`${join(root, 'config')}:/app/config:ro`);
+  });
+
   it('refuses to start without the secrets, naming the missing one', async () => {
     const bare = join(dir, 'bare.env');
     writeFileSync(bare, example);
