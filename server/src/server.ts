@@ -24,6 +24,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { AuthService } from './services/auth-service.js';
 import { IncidentBroadcaster } from './services/incidents/incident-broadcaster.js';
 import { IncidentService } from './services/incidents/incident-service.js';
+import { ticketOf } from './services/incidents/ticket-of.js';
 import { StoreService } from './services/store-service.js';
 import { StoreAccess } from './services/access.js';
 import { StoreConfigView, TicketService, attachTicketLive } from './services/tickets/index.js';
@@ -134,6 +135,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       log: log.child({ component: 'incidents' }),
       timings: file.incidents,
       fileWindows: file.maintenance,
+      ticketOf: ticketOf(tickets),
     });
     cleanups.push(() => incidents.close());
     incidents.start();

@@ -87,6 +87,10 @@ describe('docker-compose.yml', () => {
     expect(services.grafana!.volumes).toContain(`${join(root, 'grafana/provisioning')}:/etc/grafana/provisioning:ro`);
   });
 
+  it('passes the ticket email settings from .env to the server', () => {
+    expect(services.storepulse!.environment).toMatchObject({ SMTP_URL: 'smtp_url-0123456789abcdefghij', SMTP_FROM: 'smtp_from-0123456789abcdefghij' });
+  });
+
   it('builds the server from the Dockerfile and keeps the simulator behind the demo profile', () => {
     expect(services.storepulse!.build).toBeDefined();
     expect(services.simulator!.profiles).toEqual(['demo']);
