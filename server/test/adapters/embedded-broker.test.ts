@@ -35,6 +35,7 @@ let clock = Date.now();
 const received: { topic: string; retain: boolean }[] = [];
 const clients: MqttClient[] = [];
 const url = () => `mqtt://127.0.0.1:${broker.port}`;
+let agentsMade = 0;
 
 beforeAll(async () => {
   broker = await startEmbeddedBroker({
@@ -61,7 +62,7 @@ afterAll(async () => {
 
 describe('embedded broker: what an agent may publish', () => {
   const agent = async () => {
-    const c = await mqtt.connectAsync(url(), { username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(url(), { clientId: `S1/agent-${(agentsMade += 1)}`, username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
     clients.push(c);
     return c;
   };
@@ -150,13 +151,32 @@ describe('embedded broker: what an agent may publish', () => {
 
   it('ends the sessions of a revoked agent token at once, and only those', async () => {
     const revoked = await agent();
-    const kept = await mqtt.connectAsync(url(), { username: 'agent', password: OTHER_TOKEN, reconnectPeriod: 0 });
+    const kept = await mqtt.connectAsync(url(), { clientId: 'S2/T1', username: 'agent', password: OTHER_TOKEN, reconnectPeriod: 0 });
     clients.push(kept);
     const closed = new Promise<void>((resolve) => revoked.once('close', () => resolve()));
     bus.emit('token:revoked', 't1');
     await closed;
     await kept.publishAsync(topics.sales('S2', 'T1'), '{}', { qos: 1 });
     await waitFor(() => received.some((m) => m.topic === topics.sales('S2', 'T1')), 2000, 'the other agent still publishes');
+    received.length = 0;
+  });
+
+  it('lets a store\'s agent token connect only as one of its store\'s tills: another store\'s till keeps its session', async () => {
+    const s2 = await mqtt.connectAsync(url(), { clientId: 'S2/T7', username: 'agent', password: OTHER_TOKEN, reconnectPeriod: 0 });
+    clients.push(s2);
+    const failuresBefore = authFailures;
+    // S1's token taking S2/T7's id would end S2/T7's session and fire its will.
+    await expect(mqtt.connectAsync(url(), { clientId: 'S2/T7', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    await expect(mqtt.connectAsync(url(), { clientId: 'mqttjs_random', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    expect(authFailures - failuresBefore).toBe(2);
+    expect(logs.filter((l) => l.msg === "mqtt connection refused: client id outside the agent token's store")).toHaveLength(2);
+    expect(s2.connected).toBe(true);
+    await s2.publishAsync(topics.sales('S2', 'T1'), '{}', { qos: 1 });
+    // The form earlier agents used is still taken.
+    const legacy = await mqtt.connectAsync(url(), { clientId: 'S1-T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+    clients.push(legacy);
+    expect(legacy.connected).toBe(true);
+    await waitFor(() => received.some((m) => m.topic === topics.sales('S2', 'T1')), 2000, 'the S2 till still publishes');
     received.length = 0;
   });
 
@@ -193,6 +213,7 @@ describe('embedded broker: failed sign-ins from one address', () => {
   const signIn = (password: string, from = NAT) =>
     new Promise<'connected' | 'refused' | 'dropped'>((resolve) => {
       const c = new mqtt.MqttClient(() => tcpConnect({ host: '127.0.0.1', port: broker.port, localAddress: from }), {
+        clientId: `S1/agent-${(agentsMade += 1)}`,
         username: 'sp_USERNAME-MARK',
         password,
         reconnectPeriod: 0,

@@ -88,6 +88,11 @@ function forUnknownTill(target: ParsedTopic, knownTill: EmbeddedBrokerOptions['k
   return target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId);
 }
 
+/** A store's agent token connects as one of its store's tills: `S001/T1`, or `S001-T1` as earlier agents do. */
+function ownClientId(principal: Principal, clientId: string): boolean {
+  return !principal.storeId || clientId.startsWith(`${principal.storeId}/`) || clientId.startsWith(`${principal.storeId}-`);
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -123,6 +128,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         return done(null, true);
       }
       const principal = opts.auth.authenticate(secret);
+      if (principal?.role === 'agent' && !ownClientId(principal, client.id)) {
+        // A session is its client id's: another store's agent taking that id would end the till's and fire its will.
+        opts.onAuthFailure?.();
+        opts.log.warn({ clientId: client.id.slice(0, 64), tokenId: principal.tokenId }, "mqtt connection refused: client id outside the agent token's store");
+        return done(authError("client id outside the agent token's store"), false);
+      }
       if (principal?.role === 'agent') {
         who.set(client, { kind: 'agent', principal });
         agents.add(client);
