@@ -21,6 +21,7 @@ import { Ingest } from './ingest/ingest.js';
 import { RejectionLog } from './ingest/rejection-log.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { ConfigError } from './config/config-error.js';
 import { AuthService } from './services/auth-service.js';
 import { IncidentBroadcaster } from './services/incidents/incident-broadcaster.js';
 import { IncidentService } from './services/incidents/incident-service.js';
@@ -218,7 +219,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cleanups.push(() => http.close());
     cleanups.push(() => live.close());
     cleanups.push(() => broadcaster.close());
-    await http.listen({ port: env.port, host: env.host });
+    await http.listen({ port: env.port, host: env.host }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') throw err;
+      throw new ConfigError('the environment', [`PORT: ${env.port} is already in use on ${env.host} (another program, or storepulse running already); set PORT to a free port`]);
+    });
     const port = (http.server.address() as { port: number }).port;
 
     const ticker = setInterval(() => {
@@ -244,6 +248,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       close,
     };
   } catch (err) {
+    // A first admin token that was never shown would lock the admin out: the next start generates another.
+    const admin = generated ? auth.authenticate(generated) : null;
+    if (admin) auth.revoke(admin.tokenId);
     await close();
     throw err;
   }

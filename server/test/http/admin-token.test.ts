@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -36,4 +37,31 @@ it('takes the generated first admin token as STOREPULSE_ADMIN_TOKEN, and refuses
   const third = await startServer({ env: env(), logger });
   expect(third.generatedAdminToken).toBeNull();
   await third.close();
+});
+
+it('says which port is taken, and keeps no unshown first admin token when the start fails there', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'storepulse-port-'));
+  writeFileSync(join(dir, 'storepulse.yaml'), TWO_STORES_YAML);
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = String((taken.address() as AddressInfo).port);
+  const env = (httpPort: string) => ({
+    PORT: httpPort, HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', STOREPULSE_CONFIG: join(dir, 'storepulse.yaml'),
+    STOREPULSE_DATA_DIR: join(dir, 'data'), STOREPULSE_WEB_DIR: join(dir, 'no-web'),
+  });
+  const logger = pino({ level: 'silent' });
+  try {
+    const refused = await startServer({ env: env(port), logger }).then(() => null, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as ConfigError).problems).toEqual([`PORT: ${port} is already in use on 127.0.0.1 (another program, or storepulse running already); set PORT to a free port`]);
+  } finally {
+    taken.close();
+  }
+  // The token generated on the way was never printed: the next start generates one to show.
+  const next = await startServer({ env: env('0'), logger });
+  try {
+    expect(next.generatedAdminToken).toMatch(/^sp_/);
+  } finally {
+    await next.close();
+  }
 });
