@@ -33,6 +33,17 @@ describe('StoreTile', () => {
     expect(body).toContain('aria-label="Madrid Centro, Madrid: Down, 1 of 4 tills up"');
   });
 
+  it('leaves the city off the name line, where it repeats the line below: two stores of one city stay apart', () => {
+    const first = render(StoreTile, { props: { store: summary('mty-1', 'ok', { name: 'Monterrey Centro', city: 'Monterrey' }) } }).body;
+    const second = render(StoreTile, { props: { store: summary('mty-2', 'ok', { name: 'Monterrey Centro 2', city: 'Monterrey' }) } }).body;
+    expect(first).toMatch(/class="name[^"]*">Centro</);
+    expect(second).toMatch(/class="name[^"]*">Centro 2</);
+    expect(second).toContain('aria-label="Monterrey Centro 2, Monterrey: OK, 4 of 4 tills up"');
+    // A name that does not begin with its city, or is only the city, is shown whole.
+    expect(render(StoreTile, { props: { store: summary('x', 'ok', { name: 'Flagship', city: 'Madrid' }) } }).body).toMatch(/class="name[^"]*">Flagship</);
+    expect(render(StoreTile, { props: { store: summary('y', 'ok', { name: 'Madrid', city: 'Madrid' }) } }).body).toMatch(/class="name[^"]*">Madrid</);
+  });
+
   it('shows the store\'s local time when given one', () => {
     const { body } = render(StoreTile, { props: { store, localTime: '12:05' } });
     expect(body).toContain('12:05');

@@ -51,6 +51,14 @@ const orAsSent = (labels: Readonly<Record<string, Label | undefined>>, key: stri
   labels[key]?.({}, locale ? { locale } : {}) ?? key;
 export const storeStateLabel = (s: StoreState): string => orAsSent(STORE_STATE, s);
 /**
+ * A tile's name line. The city has a line of its own below it, so a name that begins with the city shows the rest:
+ * "Centro 2" over "Monterrey" tells two stores of one city apart where "Monterrey Cen…" twice did not.
+ */
+export function tileName(s: Pick<StoreSummary, 'name' | 'city'>): string {
+  const rest = s.name.startsWith(`${s.city} `) ? s.name.slice(s.city.length + 1).trim() : '';
+  return rest || s.name;
+}
+/**
  * What a wall tile reads out: the store, its state and tills, then its loss so far, whether it is recovering and
  * until when (store time) a maintenance window holds it.
  */
