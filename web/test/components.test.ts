@@ -87,6 +87,23 @@ describe('IncidentTable', () => {
     expect(second).not.toContain('likely');
   });
 
+  it('says an open incident has no figure yet rather than 0.00, and why when the visitors are unknown; a closed 0 is a figure', () => {
+    const zero = { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' };
+    const rows = plain(render(IncidentTable, { props: {
+      incidents: [
+        incident('a', 'S1', { lostRevenue: zero }),
+        incident('b', 'S1', { lostRevenue: zero, flags: ['no_visitor_data'] }),
+        incident('c', 'S1', { lostRevenue: zero, status: 'closed', endedAt: '2026-11-23T08:30:00Z' }),
+      ],
+      timeZone: 'Europe/Madrid',
+    } }).body).split('data-incident-id').slice(1);
+    expect(rows[0]).toMatch(/data-testid="incident-lost-pending"[^>]*>\s*nothing yet/);
+    expect(rows[1]).toMatch(/data-testid="incident-lost-pending"[^>]*>\s*no visitor data yet/);
+    expect(rows[0]).not.toContain('€0.00');
+    expect(rows[2]).toContain('€0.00');
+    expect(rows[2]).not.toContain('incident-lost-pending');
+  });
+
   it('says an open incident is recovering, and since when, while the hold period runs', () => {
     const held = incident('a', 'S1', { recoveringSince: '2026-11-23T09:30:00Z' });
     const down = incident('b', 'S1');

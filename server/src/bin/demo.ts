@@ -2,17 +2,27 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dump } from 'js-yaml';
-import { generateFleet, startSimulator } from '@storepulse/agents';
+import { deriveBehaviour, generateFleet, startSimulator, trafficShape, type FleetStore } from '@storepulse/agents';
 import { demoMaintenance } from './demo-maintenance.js';
 import { demoProviders } from './demo-providers.js';
 import { ConfigError } from '../config/config-error.js';
 import { startServer } from '../server.js';
 
 /**
+ * The visitors an hour HQ would write down for a store from its counter reports: a fresh demo has no history, so
+ * until the counter's bins come in (a store offline holds them) the estimate fills in from this, not from nothing.
+ */
+function typicalVisitorsPerHour(store: FleetStore): number {
+  const hours = Array.from({ length: 11 }, (_, i) => trafficShape(10 + i, 2));
+  return Math.round((deriveBehaviour(store, DEMO_SEED).peakVisitorsPerHour * hours.reduce((a, b) => a + b, 0)) / hours.length);
+}
+
+/**
  * `npm run demo`: the whole product in one process — embedded broker, SQLite, the server, and a simulated fleet of
  * stores in several time zones and currencies with faults injected every few minutes.
  */
 const DEMO_STORES = Number(process.env.DEMO_STORES ?? 24);
+const DEMO_SEED = 42;
 const DEMO_TILLS = Number(process.env.DEMO_TILLS ?? 4);
 const dataDir = resolve(process.env.STOREPULSE_DATA_DIR ?? 'data/demo');
 const DEMO_LABELS = { agent: 'demo simulator', viewer: 'demo wall link', provider: 'demo provider (Pilot Service)' };
@@ -33,10 +43,10 @@ const DEMO_REGIONS: Record<string, string> = {
 
 try {
   mkdirSync(dataDir, { recursive: true });
-  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: 42 }).map((s) => {
+  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: DEMO_SEED }).map((s) => {
     const region = DEMO_REGIONS[s.city];
     // Each region is also a maintenance group ("iberia", "usa-east"), for windows that cover it at once.
-    return { ...s, ...(region ? { region, groups: [region.toLowerCase().replace(/\s+/g, '-')] } : {}) };
+    return { ...s, defaultVisitorsPerHour: typicalVisitorsPerHour(s), ...(region ? { region, groups: [region.toLowerCase().replace(/\s+/g, '-')] } : {}) };
   });
   const providers = demoProviders(fleet, Date.now());
   const maintenance = demoMaintenance(fleet, Date.now());
@@ -58,7 +68,7 @@ try {
     password: agentToken,
     fleet,
     speed: 1,
-    seed: 42,
+    seed: DEMO_SEED,
     faults: 'random',
     faultEveryMin: 2,
     connections: 'per-till',
