@@ -87,13 +87,14 @@ describe('IncidentTable', () => {
     expect(second).not.toContain('likely');
   });
 
-  it('says an open incident has no figure yet rather than 0.00, and why when the visitors are unknown; a closed 0 is a figure', () => {
+  it('says an open incident has no figure yet rather than 0.00, why when the visitors are unknown, and how much it could be; a closed 0 is a figure', () => {
     const zero = { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' };
     const rows = plain(render(IncidentTable, { props: {
       incidents: [
         incident('a', 'S1', { lostRevenue: zero }),
         incident('b', 'S1', { lostRevenue: zero, flags: ['no_visitor_data'] }),
         incident('c', 'S1', { lostRevenue: zero, status: 'closed', endedAt: '2026-11-23T08:30:00Z' }),
+        incident('d', 'S1', { kind: 'store_offline', lostRevenue: { ...zero, high: 780 } }),
       ],
       timeZone: 'Europe/Madrid',
     } }).body).split('data-incident-id').slice(1);
@@ -102,6 +103,8 @@ describe('IncidentTable', () => {
     expect(rows[0]).not.toContain('€0.00');
     expect(rows[2]).toContain('€0.00');
     expect(rows[2]).not.toContain('incident-lost-pending');
+    // A store offline may sell on behind its network: nothing is charged yet, and the band says how much it could be.
+    expect(rows[3]).toMatch(/data-testid="incident-lost-pending"[^]*none counted yet, up to €780\.00/);
   });
 
   it('says an open incident is recovering, and since when, while the hold period runs', () => {

@@ -16,6 +16,25 @@ describe('store offline', () => {
     expect(sim.last().flags).toContain('capacity_assumed');
   });
 
+  it('bounds a store offline from HQ\'s typical visitors while its counter\'s bins wait on the agent, and says when there is nothing to go by', () => {
+    const live = (defaultVisitorsPerHour?: number) => {
+      const sim = new Sim(config(store(defaultVisitorsPerHour ? { defaultVisitorsPerHour } : {})));
+      sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('10:00'), 2);
+      ALL.forEach((t) => sim.add({ type: 'agent', at: T('10:00'), storeId: 's1', tillId: t, online: false }));
+      sim.run(T('09:00'), T('10:40'));
+      return sim.last();
+    };
+    // 40 min at 120 visitors an hour. The tills may sell on behind the broken network: nothing is charged until
+    // their sales come in, but the band reaches every buyer lost (20 at 25 %, 40 each, and more in its upper tail).
+    const filled = live(120);
+    expect(filled).toMatchObject({ visitors: 80, lostRevenue: { gross: 0 } });
+    expect(filled.lostRevenue.high).toBeGreaterThanOrEqual(800);
+    expect(filled.flags).toContain('capacity_assumed');
+    const unknown = live();
+    expect(unknown).toMatchObject({ visitors: 0, lostRevenue: { gross: 0, high: 0 } });
+    expect(unknown.flags).toContain('no_visitor_data');
+  });
+
   it('folds a till incident into the store incident that follows', () => {
     const sim = new Sim(config());
     sim.tills(T('09:00'), 'up', ALL).tills(T('09:30'), 'down', ['t1']).tills(T('10:00'), 'offline', ALL);
