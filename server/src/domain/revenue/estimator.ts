@@ -4,7 +4,7 @@ import { capacityLevels, capacityLoss, queuedBacklog, type CapacityLevel, type C
 import { confidenceOf, type QualityFlag } from './flags.js';
 import { ratesAt, type RateTable } from './rates.js';
 import { roundMoney } from './stats.js';
-import { clipTo, MINUTE_MS, overlapMs, quarters, QUARTER_MS, type Interval } from './time.js';
+import { clipTo, MINUTE_MS, overlapMs, quarters, QUARTER_MS, splitAt, type Interval } from './time.js';
 
 export interface EstimatorOptions {
   /** Relative error of a door counter (typical 2D video counters are 90–95 % accurate). */
@@ -169,73 +169,74 @@ export function estimateLoss(input: LossInput): LossEstimate {
   /** Buyers still queueing at the working tills at `recovery`, and their basket. */
   let queued = { buyers: 0, basket: 0 };
 
-  for (const q of quarters(input.range)) {
-    for (const p of clipTo(q, input.active)) {
-      const width = p.end - p.start;
-      // Buyers pay a while after coming in: a stretch without tills loses those who came in one lag earlier.
-      const w = entriesBefore(input, ix, p, lag, defaultVph);
-      if (w.end <= footfallUntil) {
-        pastMs += width;
-        coveredMs += w.coverage * width;
-        if (w.coverage < opts.minCoverage) flags.add('counter_gap');
-        if (w.fallback) flags.add('baseline_fallback');
-        if (w.noData) flags.add('no_visitor_data');
-      }
-      const v = w.visitors;
-      const vLow = w.measured * (1 - opts.counterAccuracy) + w.fill.low;
-      const vHigh = w.measured * (1 + opts.counterAccuracy) + w.fill.high;
-      visitors += v;
-
-      const r = ratesAt(input.rates, p.start, input.store);
-      if (r.source === 'config') flags.add('rates_fallback');
-      const e = v * r.conversion;
-      expected += e;
-      expectedSpend += e * r.basket;
-      const eLow = vLow * r.conversion * (1 - r.relError);
-      const eHigh = vHigh * r.conversion * (1 + r.relError);
-      const normal = input.normalTills;
-      const levels = capacityLevels(input.capacity, p, normal);
-      const capUnit = (mu * width) / QUARTER_MS;
-
-      if (input.sales && p.end <= salesUntil) {
-        const t = salesIn(ix.sales!.within(p), p);
-        const out = missingShare(levels, normal);
-        methods.add('gap');
-        addTo(gap, e - t.transactions, eLow - t.transactions, eHigh - t.transactions, r.basket);
-        addTo(gapLimit, e * out, eLow * out, eHigh * out, r.basket);
-        gapExpected += e;
-        demandVariance += e;
-        continue;
-      }
-      // Each capacity level is charged on its own share of the demand: averaging the tills over the bin
-      // would let a till that worked for a moment turn a full outage into a mild shortage.
-      let lost = 0;
-      let mainShare = 0;
-      let method: LossMethod = 'capacity';
-      for (const level of levels) {
-        // Unknown capacity (store offline) is taken as a share of the tills, with a band from "all still selling" to "none selling".
-        const tills = level.tills ?? normal * opts.offlineCapacityShare;
-        const best = level.tills ?? normal;
-        const worst = level.tills ?? 0;
-        if (level.tills === null) flags.add('capacity_assumed');
-        const s = level.share;
-        const normalCap = normal * capUnit * s;
-        const levelLoss = capacityLoss(e * s, tills * capUnit * s, normalCap, opts.maxBalking);
-        lost += levelLoss;
-        // One more buyer's effect on the loss: 1 with the tills saturated, the balking share otherwise.
-        demandVariance += (capacityLoss(e * s + 1, tills * capUnit * s, normalCap, opts.maxBalking) - levelLoss) ** 2 * e * s;
-        cap.low += capacityLoss(eLow * s, best * capUnit * s, normalCap, opts.maxBalking) * r.basket;
-        cap.high += capacityLoss(eHigh * s, worst * capUnit * s, normalCap, opts.maxBalking) * r.basket;
-        if (s > mainShare) {
-          mainShare = s;
-          method = tills <= 0 ? 'full' : 'capacity';
-        }
-      }
-      methods.add(method);
-      cap.tx += lost;
-      cap.revenue += lost * r.basket;
-      if (recovery && p.start < recovery.at && recovery.at <= p.end) queued = { buyers: queuedBacklog(e, recovery.tills, capUnit), basket: r.basket };
+  // Live, the sales feed reaches a minute or so back: the stretch it covers is judged by the gap, only the rest by
+  // capacity (a young incident's one quarter was all capacity, which a partial outage mostly leaves at nothing).
+  const pieces = quarters(input.range).flatMap((q) => clipTo(q, input.active).flatMap((p) => splitAt(p, salesUntil)));
+  for (const p of pieces) {
+    const width = p.end - p.start;
+    // Buyers pay a while after coming in: a stretch without tills loses those who came in one lag earlier.
+    const w = entriesBefore(input, ix, p, lag, defaultVph);
+    if (w.end <= footfallUntil) {
+      pastMs += width;
+      coveredMs += w.coverage * width;
+      if (w.coverage < opts.minCoverage) flags.add('counter_gap');
+      if (w.fallback) flags.add('baseline_fallback');
+      if (w.noData) flags.add('no_visitor_data');
     }
+    const v = w.visitors;
+    const vLow = w.measured * (1 - opts.counterAccuracy) + w.fill.low;
+    const vHigh = w.measured * (1 + opts.counterAccuracy) + w.fill.high;
+    visitors += v;
+
+    const r = ratesAt(input.rates, p.start, input.store);
+    if (r.source === 'config') flags.add('rates_fallback');
+    const e = v * r.conversion;
+    expected += e;
+    expectedSpend += e * r.basket;
+    const eLow = vLow * r.conversion * (1 - r.relError);
+    const eHigh = vHigh * r.conversion * (1 + r.relError);
+    const normal = input.normalTills;
+    const levels = capacityLevels(input.capacity, p, normal);
+    const capUnit = (mu * width) / QUARTER_MS;
+
+    if (input.sales && p.end <= salesUntil) {
+      const t = salesIn(ix.sales!.within(p), p);
+      const out = missingShare(levels, normal);
+      methods.add('gap');
+      addTo(gap, e - t.transactions, eLow - t.transactions, eHigh - t.transactions, r.basket);
+      addTo(gapLimit, e * out, eLow * out, eHigh * out, r.basket);
+      gapExpected += e;
+      demandVariance += e;
+      continue;
+    }
+    // Each capacity level is charged on its own share of the demand: averaging the tills over the bin
+    // would let a till that worked for a moment turn a full outage into a mild shortage.
+    let lost = 0;
+    let mainShare = 0;
+    let method: LossMethod = 'capacity';
+    for (const level of levels) {
+      // Unknown capacity (store offline) is taken as a share of the tills, with a band from "all still selling" to "none selling".
+      const tills = level.tills ?? normal * opts.offlineCapacityShare;
+      const best = level.tills ?? normal;
+      const worst = level.tills ?? 0;
+      if (level.tills === null) flags.add('capacity_assumed');
+      const s = level.share;
+      const normalCap = normal * capUnit * s;
+      const levelLoss = capacityLoss(e * s, tills * capUnit * s, normalCap, opts.maxBalking);
+      lost += levelLoss;
+      // One more buyer's effect on the loss: 1 with the tills saturated, the balking share otherwise.
+      demandVariance += (capacityLoss(e * s + 1, tills * capUnit * s, normalCap, opts.maxBalking) - levelLoss) ** 2 * e * s;
+      cap.low += capacityLoss(eLow * s, best * capUnit * s, normalCap, opts.maxBalking) * r.basket;
+      cap.high += capacityLoss(eHigh * s, worst * capUnit * s, normalCap, opts.maxBalking) * r.basket;
+      if (s > mainShare) {
+        mainShare = s;
+        method = tills <= 0 ? 'full' : 'capacity';
+      }
+    }
+    methods.add(method);
+    cap.tx += lost;
+    cap.revenue += lost * r.basket;
+    if (recovery && p.start < recovery.at && recovery.at <= p.end) queued = { buyers: queuedBacklog(e, recovery.tills, capUnit), basket: r.basket };
   }
   if (pastMs > 0 && coveredMs === 0) flags.add('counter_silent');
   const end = input.range.end;

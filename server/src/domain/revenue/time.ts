@@ -74,6 +74,11 @@ export function mergeIntervals(list: readonly Interval[]): Interval[] {
   return out;
 }
 
+/** `i` cut in two at `at` when `at` falls inside it. */
+export function splitAt(i: Interval, at: number): Interval[] {
+  return at > i.start && at < i.end ? [{ start: i.start, end: at }, { start: at, end: i.end }] : [i];
+}
+
 /** The 15-min bins overlapping [start, end), each clipped to it. */
 export function quarters(range: Interval): Interval[] {
   const out: Interval[] = [];

@@ -100,6 +100,20 @@ describe('gap estimator in the engine', () => {
     expect(closed).toMatchObject({ kind: 'till_down', method: 'gap', visitors: 160, lostRevenue: { gross: 800 } });
   });
 
+  it('judges a young incident live by the gap as far as the sales feed reaches, not all by capacity until a quarter has passed', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
+    for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('11:00'), 2, 1);
+    for (const t of ['t3', 't4']) sim.sales(t, T('09:00'), T('10:00'), 2, 1).sales(t, T('10:00'), T('10:20'), 2, 0);
+    sim.tills(T('10:00'), 'down', ['t3', 't4']);
+    sim.run(T('09:00'), T('10:10'));
+    // The update at 10:10 has the bins up to 10:08: expected 8 × 8 × 0.25 = 16, sold 2 × 4 = 8 → 8 × 40 so far; the
+    // two minutes since go by capacity, where the two working tills keep up.
+    const live = sim.incidents('incident.updated').at(-1)!;
+    expect(live).toMatchObject({ status: 'open', method: 'mixed', updatedAt: iso(T('10:10')) });
+    expect(live.lostRevenue.gross).toBe(320);
+  });
+
   it('compares a sales bin straddling the start whole: sales made before the outage are not credited to it', () => {
     const sim = new Sim(config());
     sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
