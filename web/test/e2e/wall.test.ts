@@ -183,6 +183,12 @@ describe('the HQ wall in a real browser against the real server', () => {
       await page.locator('[data-testid="store-state"]').getByText('OK').waitFor({ timeout: 2000 });
       await page.goto(`${server.url}/stores/NOPE`);
       await page.getByText('This store does not exist.').waitFor();
+      expect(await page.getByRole('link', { name: 'All stores' }).count()).toBeGreaterThan(0);
+      // A ticket id of the wrong form names no ticket either: not found, with the way back to the tickets.
+      await page.goto(`${server.url}/tickets/T-nope`);
+      await page.getByText('This ticket does not exist.').waitFor();
+      expect(await page.locator('.page h1').innerText()).toBe('404');
+      expect(await page.locator('.page').getByRole('link', { name: 'All tickets' }).getAttribute('href')).toBe('/tickets');
     } finally {
       await context.close();
     }

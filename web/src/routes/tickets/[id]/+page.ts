@@ -11,7 +11,9 @@ export const load: PageLoad = async ({ fetch, params, parent }) => {
   try {
     return { ticket: await fetchTicket(params.id, fetch) };
   } catch (err) {
-    if (err instanceof HttpError) error(err.status, err.status === 404 || err.status === 400 ? m.ticket_not_found() : m.load_error({ status: err.status }));
+    // An id of the wrong form (400) names no ticket either: not found, as for any other.
+    if (err instanceof HttpError && (err.status === 404 || err.status === 400)) error(404, m.ticket_not_found());
+    if (err instanceof HttpError) error(err.status, m.load_error({ status: err.status }));
     throw err;
   }
 };
