@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterAll, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
@@ -64,5 +66,11 @@ tickets: { autoCloseAfter: 30m }
   expect(ticket.audit.at(-1)?.reason).toBe('store_removed');
   const refused = await (await h.api('/metrics')).text();
   expect(refused).not.toMatch(/storepulse_ticket_inputs_refused_total\{code="unknown_store"\} [1-9]/);
+  // The incident's resolution point carries the provider its ticket went to and the SLA outcome (the SLA dashboard's).
+  await h.server.telemetry.flush();
+  const db = new Database(join(h.dir, 'data', 'telemetry.db'), { readonly: true });
+  const resolved = db.prepare("SELECT provider, sla_breached FROM incident WHERE store = 'S001' AND phase = 'resolved'").all();
+  db.close();
+  expect(resolved).toEqual([{ provider: 'pilot', sla_breached: 0 }]);
   socket.close();
 }, 30000);
