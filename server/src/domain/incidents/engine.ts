@@ -4,7 +4,7 @@ import { normalTills, higher, severityOf, storeCondition, worse } from './condit
 import { incidentId } from './incident-id.js';
 import { ingestFootfall, ingestSales, trimRuntime } from './ingest.js';
 import { activeMaintenance } from './maintenance.js';
-import { activeIntervals, pushTimeline, refreshIncident, type RecordContext } from './record.js';
+import { activeIntervals, lastEndBefore, pushTimeline, refreshIncident, type RecordContext } from './record.js';
 import { silentTills } from './silent-till.js';
 import {
   DEFAULT_ENGINE_OPTIONS,
@@ -44,6 +44,7 @@ function newRuntime(): StoreRuntime {
     open: null,
     lastUpdate: 0,
     settling: [],
+    closedEnds: [],
   };
 }
 
@@ -63,6 +64,7 @@ export class IncidentEngine {
     this.config = config;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
     this.state = structuredClone(state);
+    for (const rt of Object.values(this.state.stores)) rt.closedEnds ??= rt.settling.map((i) => toMs(i.endedAt!));
     this.carriedOver = new Set(Object.values(this.state.stores).flatMap((rt) => [...(rt.open ? [rt.open.id] : []), ...rt.settling.map((i) => i.id)]));
   }
 
@@ -291,7 +293,7 @@ export class IncidentEngine {
     const max = this.options.maxTimeline;
     // A fault dated back (a silent till's silence counts from its last sale) never reaches into an incident that
     // already closed: that stretch is charged there, and the same start would give the same id.
-    const start = Math.max(fault.since, activeStart, ...rt.settling.map((i) => toMs(i.endedAt!)));
+    const start = Math.max(fault.since, activeStart, lastEndBefore(rt, now));
     const tillIds = [...fault.tills].sort();
     const inc: Incident = {
       id: incidentId(storeId, fault.kind, start),
@@ -356,6 +358,7 @@ export class IncidentEngine {
     const closed = this.awaitingModel(storeId, inc) ? inc : refreshIncident(inc, rt, this.context(storeId, store, now), false);
     rt.open = null;
     rt.settling.push(closed);
+    rt.closedEnds.push(endedAt);
     return { type: 'incident.closed', at: toIso(now), incident: structuredClone(closed) };
   }
 

@@ -79,6 +79,7 @@ export function trimRuntime(rt: StoreRuntime, horizon: number, now: number): voi
     (b) => b.sensorId,
     (a, b) => ({ ...a, binEnd: b.binEnd, visitors: a.visitors + b.visitors }),
   );
+  rt.closedEnds = rt.closedEnds.filter((at) => at >= horizon);
   rt.sales = compactBins(
     rt.sales.filter((b) => b.binEnd >= horizon),
     settled,

@@ -24,6 +24,11 @@ export function activeIntervals(store: IncidentStore, maintenance: readonly Main
   return subtract(open, maintenanceIntervals(maintenance, store, from, to));
 }
 
+/** When the store's latest incident that ended by `at` ended, or -Infinity. */
+export function lastEndBefore(rt: StoreRuntime, at: number): number {
+  return rt.closedEnds.reduce((m, e) => (e <= at && e > m ? e : m), -Infinity);
+}
+
 /** When the store's next fault began, if one began at or after `end`: pending, open, or closed and settling. */
 function nextFaultAfter(rt: StoreRuntime, inc: Incident, end: number): number | null {
   const others = [...(rt.open ? [rt.open] : []), ...rt.settling].filter((o) => o.id !== inc.id).map((o) => toMs(o.startedAt));
@@ -44,8 +49,9 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   // the returners for net) stop where it began, or its shortfall would be charged to both.
   const next = inc.endedAt ? nextFaultAfter(rt, inc, end) : null;
   const recaptureUntil = inc.endedAt && settle ? Math.min(end + options.recaptureMin * MINUTE_MS, next ?? Infinity) : null;
-  // From a quarter before the start: a sales bin straddling it (15 min at most) is compared whole.
-  const from = start - QUARTER_MS;
+  // From a quarter before the start, so that a sales bin straddling it (15 min at most) is compared whole; never
+  // from inside the store's previous incident, whose shortfall that bin also holds and which was charged with it.
+  const from = Math.max(start - QUARTER_MS, lastEndBefore(rt, start));
   const active = activeIntervals(store, ctx.maintenance, from, recaptureUntil ?? end);
   // Customers come in a while before they pay, maintenance or not: entries are read from one purchase lag back.
   const lagMs = model?.rates?.purchaseLagMs ?? 0;

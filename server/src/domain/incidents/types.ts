@@ -248,6 +248,11 @@ export interface StoreRuntime {
   lastUpdate: number;
   /** Closed incidents waiting for the after-recovery window, to settle net. */
   settling: Incident[];
+  /**
+   * When the store's recent incidents ended, kept as long as its bins: a new incident never starts inside one, nor
+   * reaches back into one for a sales bin straddling its start. Filled from `settling` for state saved without it.
+   */
+  closedEnds: number[];
 }
 
 /** Plain JSON: the server persists it and restores it after a restart. */

@@ -4,6 +4,7 @@ import {
   type EngineConfig,
   type EngineEffect,
   type EngineInput,
+  type EngineState,
   type Incident,
   type IncidentStore,
 } from '../../../src/domain/incidents/index.js';
@@ -48,9 +49,11 @@ export class Sim {
     this.engine = engine ?? new IncidentEngine(cfg);
   }
 
-  /** A server restart: the state goes through JSON and a fresh engine carries on from it. */
-  restart(): this {
-    this.engine = new IncidentEngine(this.cfg, JSON.parse(JSON.stringify(this.engine.snapshot())));
+  /** A server restart: the state goes through JSON (and `edit`, for state saved by an earlier version) and a fresh engine carries on from it. */
+  restart(edit: (state: EngineState) => void = () => undefined): this {
+    const state = JSON.parse(JSON.stringify(this.engine.snapshot())) as EngineState;
+    edit(state);
+    this.engine = new IncidentEngine(this.cfg, state);
     return this;
   }
 
