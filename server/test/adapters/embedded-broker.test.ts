@@ -168,14 +168,19 @@ describe('embedded broker: what an agent may publish', () => {
     // S1's token taking S2/T7's id would end S2/T7's session and fire its will.
     await expect(mqtt.connectAsync(url(), { clientId: 'S2/T7', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
     await expect(mqtt.connectAsync(url(), { clientId: 'mqttjs_random', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
-    expect(authFailures - failuresBefore).toBe(2);
-    expect(logs.filter((l) => l.msg === "mqtt connection refused: client id outside the agent token's store")).toHaveLength(2);
+    // A store whose id begins with S1's and a dash is not S1's, nor is a dash form naming no till of S1.
+    await expect(mqtt.connectAsync(url(), { clientId: 'S1-B/T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    await expect(mqtt.connectAsync(url(), { clientId: 'S1-B-T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    expect(authFailures - failuresBefore).toBe(4);
+    expect(logs.filter((l) => l.msg === "mqtt connection refused: client id outside the agent token's store")).toHaveLength(4);
     expect(s2.connected).toBe(true);
     await s2.publishAsync(topics.sales('S2', 'T1'), '{}', { qos: 1 });
-    // The form earlier agents used is still taken.
-    const legacy = await mqtt.connectAsync(url(), { clientId: 'S1-T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
-    clients.push(legacy);
-    expect(legacy.connected).toBe(true);
+    // The form earlier agents used is still taken for the store's own tills, and so is the check tool's.
+    for (const clientId of ['S1-T1', 'S1/T1/check']) {
+      const ok = await mqtt.connectAsync(url(), { clientId, username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+      clients.push(ok);
+      expect(ok.connected).toBe(true);
+    }
     await waitFor(() => received.some((m) => m.topic === topics.sales('S2', 'T1')), 2000, 'the S2 till still publishes');
     received.length = 0;
   });

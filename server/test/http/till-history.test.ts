@@ -21,7 +21,7 @@ describe('HTTP API: till state history and store regions', () => {
     viewer = await h.issue('hq-viewer');
     pilot = await h.issue('provider', { providerId: 'pilot' });
     start = Date.now() - 1000;
-    agent = await mqtt.connectAsync(h.server.mqttUrl, { clientId: 'S001-agents', username: 'agent', password: await h.issue('agent', { storeId: 'S001' }), reconnectPeriod: 0 });
+    agent = await mqtt.connectAsync(h.server.mqttUrl, { clientId: 'S001/agents', username: 'agent', password: await h.issue('agent', { storeId: 'S001' }), reconnectPeriod: 0 });
     // T1 comes up, its POS fails, then it recovers; T2 comes up.
     await agent.publishAsync(topics.online('S001', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: '1.0.0' } }), { qos: 1 });
     await agent.publishAsync(topics.status('S001', 'T1'), status(1), { qos: 1 });

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic, type ParsedTopic } from '@storepulse/protocol';
+import { ID_PATTERN, MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic, type ParsedTopic } from '@storepulse/protocol';
 import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
@@ -88,9 +88,18 @@ function forUnknownTill(target: ParsedTopic, knownTill: EmbeddedBrokerOptions['k
   return target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId);
 }
 
-/** A store's agent token connects as one of its store's tills: `S001/T1`, or `S001-T1` as earlier agents do. */
-function ownClientId(principal: Principal, clientId: string): boolean {
-  return !principal.storeId || clientId.startsWith(`${principal.storeId}/`) || clientId.startsWith(`${principal.storeId}-`);
+const ID = ID_PATTERN.slice(1, -1);
+const CLIENT_ID = new RegExp(`^(${ID})/(${ID})(?:/check)?$`);
+
+/**
+ * A store's agent token connects as one of its store's tills: `S001/T1` (or `S001/T1/check`), or `S001-T1` as
+ * earlier agents do, for a till the store has (a prefix alone would let store S1 take S1-B's tills).
+ */
+function ownClientId(principal: Principal, clientId: string, knownTill: EmbeddedBrokerOptions['knownTill']): boolean {
+  const store = principal.storeId;
+  if (!store) return true;
+  if (CLIENT_ID.exec(clientId)?.[1] === store) return true;
+  return clientId.startsWith(`${store}-`) && knownTill(store, clientId.slice(store.length + 1));
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -128,7 +137,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         return done(null, true);
       }
       const principal = opts.auth.authenticate(secret);
-      if (principal?.role === 'agent' && !ownClientId(principal, client.id)) {
+      if (principal?.role === 'agent' && !ownClientId(principal, client.id, opts.knownTill)) {
         // A session is its client id's: another store's agent taking that id would end the till's and fire its will.
         opts.onAuthFailure?.();
         opts.log.warn({ clientId: client.id.slice(0, 64), tokenId: principal.tokenId }, "mqtt connection refused: client id outside the agent token's store");
