@@ -14,7 +14,7 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
   const out: Record<string, number> = {};
   const windowMs = options.silentMinutes * MINUTE_MS;
   const normal = normalTills(store);
-  const working = normal.filter((t) => rt.tills[t]?.known === 'up' || rt.tills[t]?.known === 'degraded').length;
+  const working = normal.filter((t) => rt.tills[t]?.known === 'up' || rt.tills[t]?.known === 'degraded');
   let busy: boolean | null = null;
   for (const tillId of normal) {
     const feed = rt.salesFeeds[tillId];
@@ -40,12 +40,15 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
 /**
  * Busy enough that a till selling nothing is a fault, not chance: enough people came in, and the store sold enough
  * that each working till's fair share was several sales (a quiet store's fourth till can sit idle for 20 minutes).
- * Where no till sold at all (a one-till store, or every till silent) the buyers the configured conversion expects
- * of those visitors stand in for the sales.
+ * Where tills sold nothing, the buyers the configured conversion expects of those visitors, in the idle tills'
+ * share, stand in for the sales when more: a one-till store, every till silent, or three silent beside one that
+ * sells a little.
  */
-function storeBusy(rt: StoreRuntime, store: IncidentStore, window: Interval, working: number, options: EngineOptions): boolean {
+function storeBusy(rt: StoreRuntime, store: IncidentStore, window: Interval, working: readonly string[], options: EngineOptions): boolean {
   const visitors = footfallIn(rt.footfall, window).visitors;
-  if (visitors < options.silentVisitorsPerTill * working) return false;
+  if (working.length === 0 || visitors < options.silentVisitorsPerTill * working.length) return false;
   const sold = salesIn(rt.sales, window).transactions;
-  return (sold > 0 ? sold : visitors * store.conversion) >= options.silentSalesPerTill * working;
+  const idle = working.filter((t) => (rt.salesFeeds[t]?.lastSaleEnd ?? Infinity) <= window.start).length;
+  const expected = (visitors * store.conversion * idle) / working.length;
+  return Math.max(sold, expected) >= options.silentSalesPerTill * working.length;
 }

@@ -68,7 +68,7 @@ describe('silent till', () => {
     expect(Date.parse(second!.startedAt)).toBeGreaterThanOrEqual(Date.parse(closedFirst.endedAt!));
   });
 
-  it('is found where no till sold at all, from the buyers the visitors would bring: a one-till store, or every till silent', () => {
+  it('is found where tills sold nothing, from the buyers the visitors would bring: a one-till store, every till silent, or most', () => {
     const silentOf = (tills: string[], perMinute: number) => {
       const sim = new Sim(config(store({ tills })));
       sim.tills(T('09:00'), 'up', tills).footfall(T('09:00'), T('11:00'), perMinute);
@@ -80,6 +80,14 @@ describe('silent till', () => {
     expect(silentOf(ALL, 20)).toEqual([['silent_till', ALL, iso(T('10:00'))]]);
     // One visitor a minute: 20 in 20 min would bring 5 buyers at a 25 % conversion, fewer than the 6 a till needs.
     expect(silentOf(['t1'], 1)).toEqual([]);
+
+    // Three silent beside one that sells a little: its sale does not hide them.
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 20);
+    for (const t of ['t1', 't2', 't3']) sim.sales(t, T('09:00'), T('10:00'), 2, 1).sales(t, T('10:00'), T('11:00'), 2, 0);
+    sim.sales('t4', T('09:00'), T('11:00'), 10, 1);
+    sim.run(T('09:00'), T('10:40'));
+    expect(sim.incidents('incident.opened').map((i) => [i.kind, i.tillIds])).toEqual([['silent_till', ['t1', 't2', 't3']]]);
   });
 
   it('gives a silent till found again after its first incident settled an incident of its own, after the first', () => {
