@@ -94,7 +94,8 @@ describe('IncidentTable', () => {
         incident('a', 'S1', { lostRevenue: zero }),
         incident('b', 'S1', { lostRevenue: zero, flags: ['no_visitor_data'] }),
         incident('c', 'S1', { lostRevenue: zero, status: 'closed', endedAt: '2026-11-23T08:30:00Z' }),
-        incident('d', 'S1', { kind: 'store_offline', lostRevenue: { ...zero, high: 780 } }),
+        incident('d', 'S1', { kind: 'store_offline', lostRevenue: { ...zero, high: 780 }, flags: ['capacity_assumed'] }),
+        incident('e', 'S1', { lostRevenue: { ...zero, high: 248 } }),
       ],
       timeZone: 'Europe/Madrid',
     } }).body).split('data-incident-id').slice(1);
@@ -105,6 +106,8 @@ describe('IncidentTable', () => {
     expect(rows[2]).not.toContain('incident-lost-pending');
     // A store offline may sell on behind its network: nothing is charged yet, and the band says how much it could be.
     expect(rows[3]).toMatch(/data-testid="incident-lost-pending"[^]*none counted yet, up to €780\.00/);
+    // Tills known to be down, the capacity model's 0 so far: nothing yet, and no talk of selling offline.
+    expect(rows[4]).toMatch(/data-testid="incident-lost-pending"[^>]*>\s*nothing yet/);
   });
 
   it('says an open incident is recovering, and since when, while the hold period runs', () => {
