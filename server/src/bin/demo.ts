@@ -73,6 +73,12 @@ try {
     faultEveryMin: 2,
     connections: 'per-till',
     logger: log.child({ component: 'simulator' }),
+  }).catch(async (err: unknown) => {
+    // The admin's first token would never be printed: the next start generates one to show.
+    const admin = server.generatedAdminToken ? auth.authenticate(server.generatedAdminToken) : null;
+    if (admin) auth.revoke(admin.tokenId);
+    await server.close();
+    throw err;
   });
 
   // localhost throughout: the wall's sign-in cookie is then good for the API docs too (not for 127.0.0.1).
