@@ -23,6 +23,7 @@ function typicalVisitorsPerHour(store: FleetStore): number {
  */
 const DEMO_STORES = Number(process.env.DEMO_STORES ?? 24);
 const DEMO_SEED = 42;
+const ROUND_THE_CLOCK = { mon: '00:00-24:00', tue: '00:00-24:00', wed: '00:00-24:00', thu: '00:00-24:00', fri: '00:00-24:00', sat: '00:00-24:00', sun: '00:00-24:00' };
 const DEMO_TILLS = Number(process.env.DEMO_TILLS ?? 4);
 const dataDir = resolve(process.env.STOREPULSE_DATA_DIR ?? 'data/demo');
 const DEMO_LABELS = { agent: 'demo simulator', viewer: 'demo wall link', provider: 'demo provider (Pilot Service)' };
@@ -43,7 +44,10 @@ const DEMO_REGIONS: Record<string, string> = {
 
 try {
   mkdirSync(dataDir, { recursive: true });
-  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: DEMO_SEED }).map((s) => {
+  const fleet = generateFleet({ stores: DEMO_STORES, tillsPerStore: DEMO_TILLS, seed: DEMO_SEED }).map((generated, i) => {
+    // Every sixth store trades round the clock, as some city-centre and grocery stores do: the demo has open stores,
+    // and so incidents, at any hour.
+    const s = i % 6 === 5 ? { ...generated, hours: ROUND_THE_CLOCK } : generated;
     const region = DEMO_REGIONS[s.city];
     // Each region is also a maintenance group ("iberia", "usa-east"), for windows that cover it at once.
     return { ...s, defaultVisitorsPerHour: typicalVisitorsPerHour(s), ...(region ? { region, groups: [region.toLowerCase().replace(/\s+/g, '-')] } : {}) };

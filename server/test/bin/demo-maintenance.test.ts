@@ -25,4 +25,11 @@ describe('demo maintenance', () => {
     const europe = fleet.filter((s) => ['EUR', 'GBP'].includes(s.currency));
     expect(demoMaintenance(europe, Date.parse('2026-12-07T02:00:00Z'))).toEqual({ windows: [], store: null });
   });
+
+  it('plans none when only one store is open, which would leave the demo without incidents', () => {
+    // Monday 02:40 UTC: of this fleet only Los Angeles trades (Sunday 18:40 there).
+    const now = Date.parse('2026-12-07T02:40:00Z');
+    expect(fleet.filter((s) => isOpenAt(s.hours, s.timezone, now)).map((s) => s.city)).toEqual(['Los Angeles']);
+    expect(demoMaintenance(fleet, now)).toEqual({ windows: [], store: null });
+  });
 });
