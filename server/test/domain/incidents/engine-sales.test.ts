@@ -154,49 +154,47 @@ describe('gap estimator in the engine', () => {
     expect(live.every((g, i) => i === 0 || g >= live[i - 1]!)).toBe(true);
   });
 
+  /** t3 and t4 down 10:00–10:20 and, with `again`, down again 10:26–10:46; t1 and t2 sell on. Not yet run. */
+  const outages = (again: boolean) => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
+    for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('12:30'), 2, 1);
+    for (const t of ['t3', 't4']) {
+      sim.sales(t, T('09:00'), T('10:00'), 2, 1);
+      if (again) sim.sales(t, T('10:20'), T('10:26'), 2, 1).sales(t, T('10:46'), T('12:30'), 2, 1);
+      else sim.sales(t, T('10:20'), T('12:30'), 2, 1);
+    }
+    sim.tills(T('10:00'), 'down', ['t3', 't4']).tills(T('10:20'), 'up', ['t3', 't4']);
+    if (again) sim.tills(T('10:26'), 'down', ['t3', 't4']).tills(T('10:46'), 'up', ['t3', 't4']);
+    return sim;
+  };
+  const finalOf = (sim: Sim, n: number) => {
+    const id = sim.incidents('incident.opened')[n]!.id;
+    return sim.incidents('incident.updated').filter((i) => i.id === id && i.final).at(-1)!;
+  };
+
   it('charges a second outage soon after recovery to the second incident only, not to the first one\'s catch-up too', () => {
-    /** t3 and t4 down 10:00–10:20, and with `again` down again 10:26–10:46; the first incident's final figure. */
     const first = (again: boolean) => {
-      const sim = new Sim(config());
-      sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
-      for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('12:30'), 2, 1);
-      for (const t of ['t3', 't4']) {
-        sim.sales(t, T('09:00'), T('10:00'), 2, 1);
-        if (again) sim.sales(t, T('10:20'), T('10:26'), 2, 1).sales(t, T('10:46'), T('12:30'), 2, 1);
-        else sim.sales(t, T('10:20'), T('12:30'), 2, 1);
-      }
-      sim.tills(T('10:00'), 'down', ['t3', 't4']).tills(T('10:20'), 'up', ['t3', 't4']);
-      if (again) sim.tills(T('10:26'), 'down', ['t3', 't4']).tills(T('10:46'), 'up', ['t3', 't4']);
+      const sim = outages(again);
       sim.run(T('09:00'), T('12:20'));
-      const id = sim.incidents('incident.opened')[0]!.id;
-      return sim.incidents('incident.updated').filter((i) => i.id === id && i.final).at(-1)!;
+      return finalOf(sim, 0);
     };
     expect(first(false).lostRevenue.gross).toBe(800);
     expect(first(true).lostRevenue.gross).toBe(800);
   });
 
   it('charges the second of two outages 6 min apart only its own shortfall: its start\'s straddling bin reaches no further back than the first\'s end', () => {
-    const sim = new Sim(config());
-    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
-    for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('12:30'), 2, 1);
-    for (const t of ['t3', 't4']) sim.sales(t, T('09:00'), T('10:00'), 2, 1).sales(t, T('10:20'), T('10:26'), 2, 1).sales(t, T('10:46'), T('12:30'), 2, 1);
-    sim.tills(T('10:00'), 'down', ['t3', 't4']).tills(T('10:20'), 'up', ['t3', 't4']);
-    sim.tills(T('10:26'), 'down', ['t3', 't4']).tills(T('10:46'), 'up', ['t3', 't4']);
+    const sim = outages(true);
     sim.run(T('09:00'), T('12:20'));
-    const second = sim.incidents('incident.opened')[1]!;
+    const second = finalOf(sim, 1);
     expect(second.startedAt).toBe(iso(T('10:26')));
     // 10:26–10:46: expected 8 × 20 × 0.25 = 40, sold 2 × 10 = 20 → 20 × 40 (the first outage's 20 not again)
-    expect(sim.incidents('incident.updated').filter((i) => i.id === second.id && i.final).at(-1)!.lostRevenue.gross).toBe(800);
+    expect(second.lostRevenue.gross).toBe(800);
   });
 
   it('knows where the previous incident ended after a restart from state saved without that record', () => {
     const run = (restart: boolean) => {
-      const sim = new Sim(config());
-      sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:30'), 8);
-      for (const t of ['t1', 't2']) sim.sales(t, T('09:00'), T('12:30'), 2, 1);
-      for (const t of ['t3', 't4']) sim.sales(t, T('09:00'), T('10:00'), 2, 1).sales(t, T('10:20'), T('10:26'), 2, 1).sales(t, T('10:46'), T('12:30'), 2, 1);
-      sim.tills(T('10:00'), 'down', ['t3', 't4']).tills(T('10:20'), 'up', ['t3', 't4']);
-      sim.tills(T('10:26'), 'down', ['t3', 't4']).tills(T('10:46'), 'up', ['t3', 't4']);
+      const sim = outages(true);
       sim.run(T('09:00'), T('10:24'));
       // The first incident has closed and waits to settle; an earlier version saved no list of ends.
       if (restart) sim.restart((state) => Object.values(state.stores).forEach((rt) => delete (rt as Partial<typeof rt>).closedEnds));
