@@ -42,6 +42,9 @@ describe('store day chart', () => {
     expect(option.xAxis.data).toEqual(['08:00', '08:15', '08:30', '08:45', '09:00', '09:15', '09:30', '09:45']);
     expect(option.series.map((s) => s.name)).toEqual(['Visitors', 'Expected', 'Tills', undefined]);
     expect(option.legend.data).toEqual(['Visitors', 'Expected', 'Tills']);
+    // A store without history yet has no baseline: no "Expected" in the legend for a line that is not there.
+    const fresh = { ...s, bins: s.bins.map((b) => ({ ...b, baseline: null })) };
+    expect(storeChartOption(fresh, texts, colors, Date.parse('2026-11-23T09:10:00Z')).legend.data).toEqual(['Visitors', 'Tills']);
     expect(option.series[0]!.data).toEqual([null, 11, 12, 13, 14, 15, 16, 17]);
     expect(option.yAxis[1]).not.toHaveProperty('max');
     expect(storeChartOption(s, texts, colors, Date.parse('2026-11-23T09:10:00Z'), 4).yAxis[1]).toMatchObject({ max: 4 });

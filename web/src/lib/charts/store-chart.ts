@@ -62,7 +62,8 @@ export function storeChartOption(series: StoreSeries, texts: ChartTexts, colors:
     // bin ("the data for 12:00 AM is 0, NaN…"). The chart's container carries a summary instead (describeStoreChart).
     textStyle: { color: colors.text },
     grid: { left: 48, right: 48, top: 40, bottom: 32 },
-    legend: { top: 0, textStyle: { color: colors.text }, data: [texts.footfall, texts.baseline, texts.tills] },
+    // "Expected" only where there is a line to show: a store without history yet has no baseline.
+    legend: { top: 0, textStyle: { color: colors.text }, data: [texts.footfall, ...(series.bins.some((b) => b.baseline !== null) ? [texts.baseline] : []), texts.tills] },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: labels, axisLabel: axisText, axisLine: { lineStyle: { color: colors.grid } } },
     yAxis: [
