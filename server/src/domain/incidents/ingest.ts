@@ -79,7 +79,9 @@ export function trimRuntime(rt: StoreRuntime, horizon: number, now: number): voi
     (b) => b.sensorId,
     (a, b) => ({ ...a, binEnd: b.binEnd, visitors: a.visitors + b.visitors }),
   );
-  rt.closedEnds = rt.closedEnds.filter((at) => at >= horizon);
+  // The newest end stays, however old: a silent till found again hours later must still start after it.
+  const newest = Math.max(...rt.closedEnds);
+  rt.closedEnds = rt.closedEnds.filter((at) => at >= horizon || at === newest);
   rt.sales = compactBins(
     rt.sales.filter((b) => b.binEnd >= horizon),
     settled,

@@ -48,7 +48,11 @@ function storeBusy(rt: StoreRuntime, store: IncidentStore, window: Interval, wor
   const visitors = footfallIn(rt.footfall, window).visitors;
   if (working.length === 0 || visitors < options.silentVisitorsPerTill * working.length) return false;
   const sold = salesIn(rt.sales, window).transactions;
-  const idle = working.filter((t) => (rt.salesFeeds[t]?.lastSaleEnd ?? Infinity) <= window.start).length;
+  // Idle: a live feed with no sale in the window (a feed that stopped tells nothing, as for the tills judged).
+  const idle = working.filter((t) => {
+    const feed = rt.salesFeeds[t];
+    return feed !== undefined && feed.lastBinEnd >= window.end - QUARTER_MS - MINUTE_MS && feed.lastSaleEnd <= window.start;
+  }).length;
   const expected = (visitors * store.conversion * idle) / working.length;
   return Math.max(sold, expected) >= options.silentSalesPerTill * working.length;
 }
