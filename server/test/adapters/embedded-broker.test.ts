@@ -20,7 +20,8 @@ const auth = {
     return token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : null;
   },
 } as unknown as AuthService;
-const tills = new Set(['S1/T1', 'S1/T9', 'S2/T1']);
+// S1's till B-T1 and store S1-B's till T1 both read S1-B-T1 in the dash form earlier agents used.
+const tills = new Set(['S1/T1', 'S1/T9', 'S2/T1', 'S1/B-T1', 'S1-B/T1']);
 const bus = new EventBus();
 const serverUser = { username: 'storepulse-server', password: 'server-secret' };
 /** Recognisable bytes: no log line may contain them. */
@@ -168,15 +169,17 @@ describe('embedded broker: what an agent may publish', () => {
     // S1's token taking S2/T7's id would end S2/T7's session and fire its will.
     await expect(mqtt.connectAsync(url(), { clientId: 'S2/T7', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
     await expect(mqtt.connectAsync(url(), { clientId: 'mqttjs_random', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
-    // A store whose id begins with S1's and a dash is not S1's, nor is a dash form naming no till of S1.
+    // A store whose id begins with S1's and a dash is not S1's, nor is a dash form another store's till could be read from.
     await expect(mqtt.connectAsync(url(), { clientId: 'S1-B/T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
     await expect(mqtt.connectAsync(url(), { clientId: 'S1-B-T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
-    expect(authFailures - failuresBefore).toBe(4);
-    expect(logs.filter((l) => l.msg === "mqtt connection refused: client id outside the agent token's store")).toHaveLength(4);
+    // The dash form for a till S1 does not have.
+    await expect(mqtt.connectAsync(url(), { clientId: 'S1-T7', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    expect(authFailures - failuresBefore).toBe(5);
+    expect(logs.filter((l) => l.msg === "mqtt connection refused: client id outside the agent token's store")).toHaveLength(5);
     expect(s2.connected).toBe(true);
     await s2.publishAsync(topics.sales('S2', 'T1'), '{}', { qos: 1 });
     // The form earlier agents used is still taken for the store's own tills, and so is the check tool's.
-    for (const clientId of ['S1-T1', 'S1/T1/check']) {
+    for (const clientId of ['S1-T1', 'S1/T1/check', 'S1/B-T1']) {
       const ok = await mqtt.connectAsync(url(), { clientId, username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
       clients.push(ok);
       expect(ok.connected).toBe(true);

@@ -93,13 +93,19 @@ const CLIENT_ID = new RegExp(`^(${ID})/(${ID})(?:/check)?$`);
 
 /**
  * A store's agent token connects as one of its store's tills: `S001/T1` (or `S001/T1/check`), or `S001-T1` as
- * earlier agents do, for a till the store has (a prefix alone would let store S1 take S1-B's tills).
+ * earlier agents do, for a till the store has and no other store's till could be read from it (a prefix alone would
+ * let store S1 take S1-B's tills; store A's till B-C and store A-B's till C both read A-B-C).
  */
 function ownClientId(principal: Principal, clientId: string, knownTill: EmbeddedBrokerOptions['knownTill']): boolean {
   const store = principal.storeId;
   if (!store) return true;
   if (CLIENT_ID.exec(clientId)?.[1] === store) return true;
-  return clientId.startsWith(`${store}-`) && knownTill(store, clientId.slice(store.length + 1));
+  if (!clientId.startsWith(`${store}-`) || !knownTill(store, clientId.slice(store.length + 1))) return false;
+  for (let i = clientId.indexOf('-'); i !== -1; i = clientId.indexOf('-', i + 1)) {
+    const other = clientId.slice(0, i);
+    if (other !== store && knownTill(other, clientId.slice(i + 1))) return false;
+  }
+  return true;
 }
 
 function sameSecret(a: string, b: string): boolean {
