@@ -72,6 +72,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const db = openDatabase(env.dataDir);
   const bus = new EventBus();
   const auth = new AuthService(new TokenRepository(db), bus);
+  try {
+    // Refused before anything starts; the token itself is installed (or the first one generated) once all runs.
+    auth.checkAdminToken(env.adminToken);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 
   const fleet = createFleet(file.tillRules, file.staleAfterMs);
   const metrics = createMetrics(fleet);

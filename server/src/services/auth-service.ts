@@ -54,6 +54,15 @@ export class AuthService {
     return { token, record };
   }
 
+  /** Refuses, before anything starts, an environment admin token that is already another role's, or revoked. */
+  checkAdminToken(envToken: string | undefined): void {
+    if (!envToken) return;
+    const same = this.tokens.findAnyByHash(hashToken(envToken));
+    if (!same || same.id === ENV_ADMIN_TOKEN_ID || (same.role === 'hq-admin' && same.revokedAt === null)) return;
+    const what = same.revokedAt === null ? `an ${same.role} token` : `a revoked ${same.role} token`;
+    throw new ConfigError('the environment', [`STOREPULSE_ADMIN_TOKEN: is already ${what} ("${same.label}"); choose a new value`]);
+  }
+
   /**
    * Makes sure an admin can get in: the environment's token is (re)installed under a fixed id; without one,
    * a token is generated on the very first start only and returned so it can be printed once.
@@ -61,13 +70,10 @@ export class AuthService {
   ensureAdmin(envToken: string | undefined): { generated: string | null } {
     const createdAt = this.now().toISOString();
     if (envToken) {
+      this.checkAdminToken(envToken);
       const same = this.tokens.findAnyByHash(hashToken(envToken));
-      if (same && same.id !== ENV_ADMIN_TOKEN_ID) {
-        // The generated first admin token, kept in the environment from now on: it already lets an admin in.
-        if (same.role === 'hq-admin' && same.revokedAt === null) return { generated: null };
-        const what = same.revokedAt === null ? `an ${same.role} token` : `a revoked ${same.role} token`;
-        throw new ConfigError('the environment', [`STOREPULSE_ADMIN_TOKEN: is already ${what} ("${same.label}"); choose a new value`]);
-      }
+      // The generated first admin token, kept in the environment from now on: it already lets an admin in.
+      if (same && same.id !== ENV_ADMIN_TOKEN_ID) return { generated: null };
       this.tokens.upsertFixed(
         { id: ENV_ADMIN_TOKEN_ID, role: 'hq-admin', providerId: null, storeId: null, label: 'STOREPULSE_ADMIN_TOKEN', createdAt },
         hashToken(envToken),

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +27,11 @@ it('takes the generated first admin token as STOREPULSE_ADMIN_TOKEN, and refuses
   expect(res.status).toBe(200);
   await second.close();
 
-  // A viewer's token is no admin's: refused as configuration, naming the token but never its value.
+  // A viewer's token is no admin's: refused as configuration, naming the token but never its value, before anything
+  // starts (no telemetry store is opened, nothing listens).
+  rmSync(join(dir, 'data', 'telemetry.db'), { force: true });
   const refused = await startServer({ env: env(viewer), logger }).then(() => null, (err: unknown) => err);
+  expect(existsSync(join(dir, 'data', 'telemetry.db'))).toBe(false);
   expect(refused).toBeInstanceOf(ConfigError);
   expect((refused as ConfigError).problems).toEqual(['STOREPULSE_ADMIN_TOKEN: is already an hq-viewer token ("wall screen"); choose a new value']);
   expect((refused as Error).message).not.toContain(viewer);
