@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { tillClientId } from '@storepulse/protocol';
 import { AGENT_VERSION } from '../version.js';
 import { mqttOptions, probesFor } from '../agent/agent.js';
 import { brokerForLogs, connectBroker } from '../agent/broker-connection.js';
@@ -22,7 +23,7 @@ async function brokerLine(cfg: AgentConfig): Promise<CheckLine> {
     const opts = await mqttOptions(cfg, logger);
     // Its own client id and no will: checking must not knock the running agent off the broker.
     const started = performance.now();
-    const client = connectBroker(cfg.broker.url, { ...opts, clientId: `${opts.clientId}/check`, will: undefined, reconnectPeriod: 0 });
+    const client = connectBroker(cfg.broker.url, { ...opts, clientId: tillClientId(cfg.storeId, cfg.tillId, 'check'), will: undefined, reconnectPeriod: 0 });
     let ms: number;
     try {
       await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { TOPIC_RULES, topics, type TopicKind } from '@storepulse/protocol';
+import { TOPIC_RULES, tillClientId, topics, type TopicKind } from '@storepulse/protocol';
 import { assertPayload } from '@storepulse/protocol/validate';
-import { tillClientId } from '../agent/client-id.js';
 import type { FleetStore } from './fleet.js';
 
 export interface SimLogger {

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { ID_PATTERN, MAX_PAYLOAD_BYTES, TOPIC_RULES, parseTopic, type ParsedTopic } from '@storepulse/protocol';
+import { MAX_PAYLOAD_BYTES, TOPIC_RULES, clientIdStore, parseTopic, type ParsedTopic } from '@storepulse/protocol';
 import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
@@ -88,9 +88,6 @@ function forUnknownTill(target: ParsedTopic, knownTill: EmbeddedBrokerOptions['k
   return target.kind !== 'footfall' && !knownTill(target.storeId, target.tillId);
 }
 
-const ID = ID_PATTERN.slice(1, -1);
-const CLIENT_ID = new RegExp(`^(${ID})/(${ID})(?:/check)?$`);
-
 /**
  * A store's agent token connects as one of its store's tills: `S001/T1` (or `S001/T1/check`), or `S001-T1` as
  * earlier agents do, for a till the store has and no other store's till could be read from it (a prefix alone would
@@ -99,7 +96,7 @@ const CLIENT_ID = new RegExp(`^(${ID})/(${ID})(?:/check)?$`);
 function ownClientId(principal: Principal, clientId: string, knownTill: EmbeddedBrokerOptions['knownTill']): boolean {
   const store = principal.storeId;
   if (!store) return true;
-  if (CLIENT_ID.exec(clientId)?.[1] === store) return true;
+  if (clientIdStore(clientId) === store) return true;
   if (!clientId.startsWith(`${store}-`) || !knownTill(store, clientId.slice(store.length + 1))) return false;
   for (let i = clientId.indexOf('-'); i !== -1; i = clientId.indexOf('-', i + 1)) {
     const other = clientId.slice(0, i);
