@@ -271,6 +271,12 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
       .map((t) => ticketSummary(t, this.storeOf(t), now));
   }
 
+  /** The live ticket that holds an incident (a recurrence joins an earlier ticket), as it stands now. */
+  incidentTicket(incidentId: string): PublicTicket | undefined {
+    const t = this.engine.ticketForIncident(incidentId);
+    return t && publicTicket(t, this.storeOf(t), this.now());
+  }
+
   /** Full public tickets for a live snapshot. */
   visibleTickets(who: Principal): PublicTicket[] {
     const now = this.now();
