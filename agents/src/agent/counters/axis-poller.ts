@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { httpFailure, httpGet } from '../http-get.js';
-import { AxisDiffer, MAX_AHEAD_MS, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
+import { AxisDiffer, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
+import { MAX_AHEAD_MS } from './local-times.js';
 
 /** Fetches `live-sum.json` once; any failure comes back as a reason. */
 export async function fetchLiveSum(baseUrl: string, auth: string | null, signal: AbortSignal) {

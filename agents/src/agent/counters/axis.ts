@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { MAX_BIN_SECONDS } from '@storepulse/protocol';
 import type { FootfallBin } from './bins.js';
+import { MAX_AHEAD_MS, wallInstants } from './local-times.js';
 
 /** The answer of an Axis People Counter's `live-sum.json`: counts since local midnight. */
 export interface AxisLiveSum {
@@ -10,11 +11,8 @@ export interface AxisLiveSum {
 }
 
 const COUNT_MAX = 10_000_000;
-/** How far ahead of the agent's clock a reading may be: beyond it the device's clock is wrong. */
-export const MAX_AHEAD_MS = 5 * 60_000;
 /** More people a second than one door lets through: a count that rises faster is a glitch of the device. */
 const MAX_PER_SECOND = 20;
-const HOUR_MS = 3_600_000;
 /** A poll late by its own delay (a slow answer, whole-second timestamps) still makes one bin: the widest allowed. */
 const LATE_MS = 30_000;
 const FORMAT = 'yyyyMMddHHmmss';
@@ -71,7 +69,9 @@ export class AxisDiffer {
   push(r: AxisLiveSum): AxisStep {
     const local = DateTime.fromFormat(r.timestamp, FORMAT, { zone: this.timezone });
     if (!local.isValid) return { kind: 'ignored', reason: `timestamp ${r.timestamp} is not a valid local time in ${this.timezone}` };
-    const utc = this.instant(local.toMillis(), r.timestamp);
+    // In the hour the clocks go back the same wall time comes twice: the reading is taken at whichever instant is
+    // nearer the agent's clock, the one the device meant.
+    const utc = wallInstants(local).reduce((best, t) => (Math.abs(t - this.now()) <= Math.abs(best - this.now()) ? t : best));
     const day = local.toISODate()!;
     if (utc > this.now() + MAX_AHEAD_MS) return { kind: 'ignored', reason: `reading at ${r.timestamp} is more than 5 min ahead of the agent's clock` };
     const last = this.last;
@@ -108,16 +108,6 @@ export class AxisDiffer {
     if (width > MAX_BIN_SECONDS * 1000 + LATE_MS) return { kind: 'gap', from: last.utc, to: utc, in: dIn, out: dOut };
     const start = Math.max(last.utc, utc - MAX_BIN_SECONDS * 1000);
     return { kind: 'bin', bin: { binStart: start, binEnd: utc, in: dIn, out: dOut }, ...(note ? { note } : {}) };
-  }
-
-  /**
-   * The instant of a local timestamp. In the hour the clocks go back the same wall time comes twice and Luxon takes
-   * the later: the reading is taken at whichever of the two is nearer the agent's clock, the one the device meant.
-   */
-  private instant(utc: number, timestamp: string): number {
-    const earlier = utc - HOUR_MS;
-    const ambiguous = DateTime.fromMillis(earlier, { zone: this.timezone }).toFormat(FORMAT) === timestamp;
-    return ambiguous && Math.abs(earlier - this.now()) < Math.abs(utc - this.now()) ? earlier : utc;
   }
 }
 

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { MAX_BIN_SECONDS } from '@storepulse/protocol';
-import { MAX_AHEAD_MS } from './axis.js';
 
+/** How far ahead of the agent's clock a device's reading may be: beyond it the device's clock is wrong. */
+export const MAX_AHEAD_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const MAX_BIN_MS = MAX_BIN_SECONDS * 1000;
 /** An ISO time that carries its own offset: it names one instant. */
@@ -19,7 +20,13 @@ export function instantsOf(value: unknown, zone: string, isEnd: boolean): number
   const dt = DateTime.fromISO(value, { zone });
   if (!dt.isValid) return [Number.NaN];
   if (WITH_OFFSET.test(value)) return [dt.toMillis()];
-  const wall = DateTime.fromISO(value, { zone: 'UTC' }).toMillis();
+  return wallInstants(dt, isEnd);
+}
+
+/** Every instant the wall time of `dt` (read in its zone) can mean, earliest first; see instantsOf. */
+export function wallInstants(dt: DateTime, isEnd = false): number[] {
+  const zone = dt.zoneName!;
+  const wall = dt.setZone('UTC', { keepLocalTime: true }).toMillis();
   const found = new Set<number>();
   for (const o of new Set([dt.toMillis() - DAY_MS, dt.toMillis() + DAY_MS].map((ms) => offsetAt(ms, zone)))) {
     const t = wall - o;
