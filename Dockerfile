@@ -52,6 +52,7 @@ RUN mkdir -p /data /sim \
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
+# Healthy only while /api/health says "ok" (it answers 200 "degraded" while the broker connection is down).
 HEALTHCHECK --interval=15s --timeout=10s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/api/health', { signal: AbortSignal.timeout(5000) }).then((r) => (r.ok ? r.json() : {})).then((b) => process.exit(b.status === 'ok' ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "server/dist/bin/start.js"]

@@ -1,14 +1,18 @@
 /** Validates docker-compose.yml with Debian's docker-compose (no engine needed) against .env.example. */
 import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
 import { parse } from 'yaml';
 import { generateFleet } from '../../../agents/src/index.js';
 import { loadConfigFile } from '../../src/config/file.js';
+import { healthRoutes } from '../../src/http/routes/api/health.js';
+import type { App } from '../../src/http/types.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -135,5 +139,66 @@ describe('docker-compose.yml', () => {
     const used = new Set([...readFileSync(join(root, 'docker-compose.yml'), 'utf8').matchAll(/(?<!\$)\$\{([A-Z_]+)/g)].map((m) => m[1]!));
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!));
     expect([...used].filter((v) => !documented.has(v))).toEqual([]);
+  });
+});
+
+describe("the server's container healthcheck", () => {
+  /** The compose healthcheck's node one-liner, pointed at `url` instead of the container's own port. */
+  function healthcheckScript(url: string): string {
+    const test = services.storepulse!.healthcheck!.test!;
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain('http://127.0.0.1:8080/api/health');
+    return test[3]!.replace('http://127.0.0.1:8080', url);
+  }
+
+  async function exitCode(script: string): Promise<number> {
+    try {
+      await run(process.execPath, ['-e', script], { timeout: 10_000 });
+      return 0;
+    } catch (err) {
+      return (err as { code?: number }).code ?? -1;
+    }
+  }
+
+  it("is the Dockerfile's HEALTHCHECK too", () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const [, cmd] = /^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m.exec(dockerfile)!;
+    expect(JSON.parse(cmd!)).toEqual(services.storepulse!.healthcheck!.test!.slice(1));
+  });
+
+  it("passes while the server's /api/health says ok and fails while it says degraded (MQTT down)", async () => {
+    let mqtt = true;
+    const app = Fastify() as unknown as App;
+    await app.register(healthRoutes, { probe: { mqttConnected: () => mqtt } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      expect(await exitCode(healthcheckScript(url))).toBe(0);
+      mqtt = false;
+      // The route still answers 200: only its body tells the outage.
+      const res = await fetch(`${url}/api/health`);
+      expect([res.status, ((await res.json()) as { status: string }).status]).toEqual([200, 'degraded']);
+      expect(await exitCode(healthcheckScript(url))).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('fails on an error status, a body that is not JSON, and no answer at all', async () => {
+    const app = Fastify();
+    app.get('/api/health', async (req, reply) => {
+      const mode = (req.headers.host ?? '').split(':')[0];
+      if (mode === 'localhost') return reply.code(503).send({ status: 'ok' });
+      return reply.type('text/plain').send('ok');
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as AddressInfo).port;
+    try {
+      expect(await exitCode(healthcheckScript(`http://localhost:${port}`))).toBe(1);
+      expect(await exitCode(healthcheckScript(`http://127.0.0.1:${port}`))).toBe(1);
+    } finally {
+      await app.close();
+    }
+    expect(await exitCode(healthcheckScript(`http://127.0.0.1:${port}`))).toBe(1);
   });
 });
