@@ -180,7 +180,7 @@ export class IncidentService {
   lostToday(who: Principal): LostRevenueToday[] {
     const now = this.now();
     const recent = this.deps.repo.list({ from: new Date(now - TODAY_LOOKBACK_MS).toISOString(), limit: 100_000, ...this.scope(who) });
-    return lostRevenueToday(recent, (id) => this.deps.fleet.stores.get(id)?.config.timezone, now);
+    return lostRevenueToday(recent, (id) => this.deps.fleet.stores.get(id)?.config, now);
   }
 
   model(storeId: string): StoreModel | null {
