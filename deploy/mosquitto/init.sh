@@ -4,20 +4,45 @@
 set -eu
 AUTH=/mosquitto/auth
 : "${MQTT_SERVER_PASSWORD:?MQTT_SERVER_PASSWORD must be set in .env}"
+# Nothing made here is ever readable by others, not even for a moment.
+umask 0007
 mkdir -p "$AUTH"
 touch "$AUTH/passwd"
+
+# Sets (adds or replaces) one user in the password file. mosquitto_passwd hashes into a scratch file of
+# root's own: run on the shared file, which belongs to the broker's user, it would warn at every start that
+# the owner "is not root". The file is then rewritten in place, so it keeps its inode, owner and mode.
+set_user() {
+  scratch="$(mktemp)"
+  mosquitto_passwd -c -b "$scratch" "$1" "$2"
+  { grep -v "^$1:" "$AUTH/passwd" || true; cat "$scratch"; } > "$scratch.all"
+  cat "$scratch.all" > "$AUTH/passwd"
+  rm -f "$scratch" "$scratch.all"
+}
+remove_user() {
+  scratch="$(mktemp)"
+  { grep -v "^$1:" "$AUTH/passwd" || true; } > "$scratch"
+  cat "$scratch" > "$AUTH/passwd"
+  rm -f "$scratch"
+}
+
 # Set on every start, so a new password in .env takes effect with a restart.
-mosquitto_passwd -b "$AUTH/passwd" storepulse-server "$MQTT_SERVER_PASSWORD"
+set_user storepulse-server "$MQTT_SERVER_PASSWORD"
 if [ -n "${MQTT_SIMULATOR_PASSWORD:-}" ]; then
-  mosquitto_passwd -b "$AUTH/passwd" storepulse-simulator "$MQTT_SIMULATOR_PASSWORD"
+  set_user storepulse-simulator "$MQTT_SIMULATOR_PASSWORD"
 elif grep -q '^storepulse-simulator:' "$AUTH/passwd"; then
-  mosquitto_passwd -D "$AUTH/passwd" storepulse-simulator
+  remove_user storepulse-simulator
 fi
 [ -s "$AUTH/acl" ] || cp /mosquitto/config/acl.base "$AUTH/acl"
-# The server container (uid 1000) appends agent users; Mosquitto only reads.
-chown -R 1000:1883 "$AUTH"
-# setgid: files the server rewrites stay in the broker's group.
+# ACLs seeded by earlier releases let the server's user write everywhere: it only reads.
+sed -i 's|^topic readwrite storepulse/v1/#$|topic read storepulse/v1/#|' "$AUTH/acl"
+
+# Mosquitto (2.0.18 and later) warns, and later versions refuse, unless its password file and ACL belong to
+# its own user and group and grant others nothing. The storepulse container adds agent users through this
+# volume as `node` (uid 1000) with the broker's group (gid 1883, compose `group_add`), hence group rw.
+chown -R mosquitto:mosquitto "$AUTH"
+# setgid: anything created in here stays in the broker's group.
 chmod 2770 "$AUTH"
-chmod 0640 "$AUTH/passwd" "$AUTH/acl"
+chmod 0660 "$AUTH/passwd" "$AUTH/acl"
 chown -R mosquitto:mosquitto /mosquitto/data
 exec mosquitto -c /mosquitto/config/mosquitto.conf

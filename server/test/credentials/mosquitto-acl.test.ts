@@ -1,24 +1,34 @@
 /**
- * Runs Mosquitto with deploy/mosquitto's own config and base ACL (only paths and port changed), issues
- * agent credentials through the CLI, and proves who may connect, publish and subscribe.
+ * Runs deploy/mosquitto/init.sh and then Mosquitto with deploy/mosquitto's own config on the files it made (only
+ * paths and port changed), issues agent credentials through the CLI, and proves who may connect, publish and
+ * subscribe, and that the files are as Mosquitto wants them yet writable by the server container's user.
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '@storepulse/protocol';
 import { startMosquitto, type MosquittoHandle } from '../../../test-support/mosquitto.js';
 import { waitFor } from '../../../test-support/ports.js';
-import { setPassword } from '../../src/credentials/agent-credentials.js';
 import { runCredentialsCli } from '../../src/credentials/cli.js';
 
+const run = promisify(execFile);
 const deploy = fileURLToPath(new URL('../../../deploy/mosquitto/', import.meta.url));
+/** The CLI the image links as storepulse-credentials. */
+const credentialsJs = fileURLToPath(new URL('../../dist/bin/storepulse-credentials.js', import.meta.url));
 const SERVER_PASSWORD = 'server-password-for-tests';
+/** The storepulse image's `node` user. */
+const NODE_UID = 1000;
 
 let broker: MosquittoHandle;
+/** Stands for the broker container's /mosquitto: config (deploy/mosquitto), auth and data. */
+let base: string;
 let auth: string;
+let mosquittoUser: { uid: number; gid: number };
 const clients: MqttClient[] = [];
 const agents: Record<string, string> = {};
 
@@ -60,29 +70,64 @@ async function refused(username?: string, password?: string): Promise<string> {
 function productionConfig(): string {
   return readFileSync(join(deploy, 'mosquitto.conf'), 'utf8')
     .replace(/^listener 1883$/m, 'listener {{PORT}} 127.0.0.1')
-    .replaceAll('/mosquitto/auth/', `${auth}/`)
-    .replaceAll('/mosquitto/data/', `${auth}/data/`);
+    .replaceAll('/mosquitto/', `${base}/`);
 }
 
+/** deploy/mosquitto/init.sh with its container paths pointed at `dir`, run as the broker container runs it, all but its final exec. */
+async function runInit(dir: string, env: Record<string, string> = {}): Promise<void> {
+  const script = readFileSync(join(deploy, 'init.sh'), 'utf8');
+  const final = /^exec mosquitto -c \/mosquitto\/config\/mosquitto\.conf$/m;
+  expect(script).toMatch(final);
+  writeFileSync(join(dir, 'init.sh'), script.replace(final, 'exit 0').replaceAll('/mosquitto/', `${dir}/`));
+  await run('sh', [join(dir, 'init.sh')], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MQTT_SERVER_PASSWORD: SERVER_PASSWORD, ...env } });
+}
+
+/** A fresh stand-in for the broker container's /mosquitto, with the config folder mounted from deploy/. */
+function brokerDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'storepulse-mosquitto-'));
+  // The broker drops from root to its own user, which must reach the folders inside.
+  chmodSync(dir, 0o755);
+  cpSync(deploy, join(dir, 'config'), { recursive: true });
+  mkdirSync(join(dir, 'data'));
+  return dir;
+}
+
+/** The CLI run as the storepulse container runs it: uid 1000, with the broker's group when `group` (compose group_add). */
+async function cliAsNode(group: boolean, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const drop = `process.setgroups(${group ? `[${mosquittoUser.gid}]` : '[]'}); process.setgid(${NODE_UID}); process.setuid(${NODE_UID});
+    process.argv = [process.argv[0], ${JSON.stringify(credentialsJs)}, ...process.argv.slice(1)]; await import(${JSON.stringify(credentialsJs)});`;
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', drop, ...args, '--password-file', join(auth, 'passwd'), '--acl-file', join(auth, 'acl')]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const asRoot = process.getuid?.() === 0;
+
 beforeAll(async () => {
-  auth = mkdtempSync(join(tmpdir(), 'storepulse-auth-'));
-  // Started as root, Mosquitto drops to its own user: it must read the auth files and write its data.
-  mkdirSync(join(auth, 'data'));
-  chmodSync(auth, 0o755);
-  chmodSync(join(auth, 'data'), 0o777);
-  copyFileSync(join(deploy, 'acl.base'), join(auth, 'acl'));
-  writeFileSync(join(auth, 'passwd'), '');
-  setPassword(join(auth, 'passwd'), 'storepulse-server', SERVER_PASSWORD);
+  // Like the broker container, whose entrypoint runs as root and whose broker drops to its own user.
+  if (!asRoot) throw new Error('these tests run init.sh as the broker container does, as root');
+  mosquittoUser = await idOf('mosquitto');
+  base = brokerDir();
+  auth = join(base, 'auth');
+  await runInit(base);
   agents.A = issue('store-A');
   agents.B = issue('store-B');
-  for (const f of ['passwd', 'acl']) chmodSync(join(auth, f), 0o644);
   broker = await startMosquitto({ configFile: productionConfig() });
 });
+
+async function idOf(user: string): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([run('id', ['-u', user]), run('id', ['-g', user])]);
+  return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
+}
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
   await broker?.stop();
-  rmSync(auth, { recursive: true, force: true });
+  if (base) rmSync(base, { recursive: true, force: true });
 });
 
 describe('production Mosquitto config and agent credentials', () => {
@@ -163,5 +208,82 @@ describe('production Mosquitto config and agent credentials', () => {
     expect(await refused('agent-store-C', storeC)).toMatch(/Not authorized|Bad username or password/i);
     const c = await connect('agent-store-C', newPassword);
     expect(c.connected).toBe(true);
+  });
+  it('keeps the server from publishing: it may not forge or overwrite a store\'s messages, retained status included', async () => {
+    const server = await connect('storepulse-server', SERVER_PASSWORD);
+    const seen: string[] = [];
+    server.on('message', (topic) => seen.push(topic));
+    await server.subscribeAsync('storepulse/v1/#', { qos: 1 });
+    for (const forged of [topics.status('store-A', 't1'), topics.sales('store-B', 't1'), 'storepulse/v1/other']) {
+      const other = await connect('storepulse-server', SERVER_PASSWORD);
+      await expect(other.publishAsync(forged, '{"forged":true}', { qos: 1, retain: true })).rejects.toThrow(/Not authorized/);
+    }
+    const agentA = await connect('agent-store-A', agents.A);
+    await agentA.publishAsync(topics.status('store-A', 't3'), '{"marker":true}', { qos: 1 });
+    await waitFor(() => seen.includes(topics.status('store-A', 't3')), 5000, 'the marker');
+    expect(seen).toEqual([topics.status('store-A', 't3')]);
+    await server.endAsync();
+    // Nor was anything kept: a new subscriber gets no retained copy of a forged status.
+    const late = await connect('storepulse-server', SERVER_PASSWORD);
+    const retained: string[] = [];
+    late.on('message', (topic) => retained.push(topic));
+    await late.subscribeAsync(topics.status('store-A', 't1'), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(retained).toEqual([]);
+  });
+
+  it('leaves the password file and ACL as Mosquitto 2.0.18+ wants them: its own user and group, nothing for others', () => {
+    for (const path of [auth, join(auth, 'passwd'), join(auth, 'acl')]) {
+      const st = statSync(path);
+      expect({ path, uid: st.uid, gid: st.gid, others: st.mode & 0o007 }).toEqual({ path, ...mosquittoUser, others: 0 });
+    }
+    expect(statSync(join(auth, 'passwd')).mode & 0o777).toBe(0o660);
+  });
+
+  it("lets the server container's user add and revoke agents through the broker's group, and only through it", async () => {
+    const refused = await cliAsNode(false, ['add-agent', 'store-D']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/EACCES|permission denied/i);
+    const added = await cliAsNode(true, ['add-agent', 'store-D']);
+    expect(added.code, added.stderr).toBe(0);
+    const password = /^password=(.+)$/m.exec(added.stdout)![1]!;
+    // Rewritten in place: still the broker's files.
+    for (const f of ['passwd', 'acl']) expect(statSync(join(auth, f))).toMatchObject(mosquittoUser);
+    expect(statSync(join(auth, 'passwd')).mode & 0o007).toBe(0);
+    await broker.stop();
+    await broker.start();
+    const d = await connect('agent-store-D', password);
+    await d.publishAsync(topics.sales('store-D', 't1'), '{}', { qos: 1 });
+    expect((await cliAsNode(true, ['revoke-agent', 'store-D'])).code).toBe(0);
+  });
+
+  it('on a volume from an earlier release, takes write away from the server, keeps the agents and fixes owner and modes', async () => {
+    const dir = brokerDir();
+    try {
+      mkdirSync(join(dir, 'auth'));
+      const agentLine = 'agent-S001:$7$101$c2FsdA==$aGFzaA==';
+      writeFileSync(join(dir, 'auth', 'passwd'), `storepulse-server:old\nstorepulse-simulator:old\n${agentLine}\n`, { mode: 0o644 });
+      writeFileSync(
+        join(dir, 'auth', 'acl'),
+        'user storepulse-server\ntopic readwrite storepulse/v1/#\ntopic read $SYS/broker/uptime\n\nuser agent-S001\ntopic write storepulse/v1/stores/S001/#\n',
+        { mode: 0o644 },
+      );
+      await runInit(dir);
+      const acl = readFileSync(join(dir, 'auth', 'acl'), 'utf8');
+      expect(acl).toBe('user storepulse-server\ntopic read storepulse/v1/#\ntopic read $SYS/broker/uptime\n\nuser agent-S001\ntopic write storepulse/v1/stores/S001/#\n');
+      const users = readFileSync(join(dir, 'auth', 'passwd'), 'utf8').trim().split('\n');
+      // The simulator's user goes without MQTT_SIMULATOR_PASSWORD; the server's gets a fresh hash.
+      expect(users.map((l) => l.split(':')[0]).sort()).toEqual(['agent-S001', 'storepulse-server']);
+      expect(users).toContain(agentLine);
+      expect(users.find((l) => l.startsWith('storepulse-server:'))).toMatch(/^storepulse-server:\$7\$/);
+      for (const f of ['passwd', 'acl']) {
+        const st = statSync(join(dir, 'auth', f));
+        expect({ f, uid: st.uid, gid: st.gid, mode: st.mode & 0o777 }).toEqual({ f, ...mosquittoUser, mode: 0o660 });
+      }
+      await runInit(dir, { MQTT_SIMULATOR_PASSWORD: 'simulator-password-for-tests' });
+      expect(readFileSync(join(dir, 'auth', 'passwd'), 'utf8')).toMatch(/^storepulse-simulator:\$7\$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -29,6 +29,7 @@ interface Service {
   environment?: Record<string, string>;
   entrypoint?: string[];
   command?: string[];
+  group_add?: string[];
 }
 
 /** docker-compose with nothing but the given env file: variables of the machine must not leak in. */
@@ -80,6 +81,14 @@ describe('docker-compose.yml', () => {
     expect(namedVolumes(m)).toContain('mosquitto-auth');
     expect(namedVolumes(services.storepulse!)).toContain('mosquitto-auth');
     expect(services.storepulse!.environment).toMatchObject({ MQTT_URL: 'mqtt://mosquitto:1883', MQTT_USERNAME: 'storepulse-server' });
+  });
+
+  it("lets the server's `node` user write the broker's auth files through the broker's group (eclipse-mosquitto's gid 1883)", () => {
+    const init = readFileSync(join(root, 'deploy/mosquitto/init.sh'), 'utf8');
+    expect(init).toMatch(/^chown -R mosquitto:mosquitto "\$AUTH"$/m);
+    expect(init).toMatch(/^chmod 0660 "\$AUTH\/passwd" "\$AUTH\/acl"$/m);
+    expect(services.storepulse!.group_add).toEqual(['1883']);
+    expect(services.storepulse!.environment).toMatchObject({ MOSQUITTO_PASSWORD_FILE: '/mosquitto/auth/passwd', MOSQUITTO_ACL_FILE: '/mosquitto/auth/acl' });
   });
 
   it('sets InfluxDB 2.7 up from .env and points the server and Grafana at it', () => {
