@@ -18,7 +18,7 @@ import { fillFromSimulator } from './sim-fill.js';
 const DB = 'storepulse';
 
 const datasources = parse(readFileSync(join(grafana, 'provisioning/datasources/influxdb.yaml'), 'utf8')) as {
-  datasources: { uid: string; type: string; url: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }[];
+  datasources: { uid: string; type: string; url: string; user?: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }[];
 };
 
 let influxd: InfluxdHandle;
@@ -50,12 +50,14 @@ afterAll(async () => {
 });
 
 describe('grafana provisioning', () => {
-  it('provisions one InfluxQL datasource from the compose environment, with token auth', () => {
+  it("provisions one InfluxQL datasource from the compose environment, signing in as Grafana's read-only user", () => {
     const [ds] = datasources.datasources;
     expect(datasources.datasources).toHaveLength(1);
-    expect(ds).toMatchObject({ uid: 'storepulse-influx', type: 'influxdb', url: '$INFLUX_URL' });
-    expect(ds!.jsonData).toMatchObject({ version: 'InfluxQL', dbName: '$INFLUX_DB', httpHeaderName1: 'Authorization' });
-    expect(ds!.secureJsonData.httpHeaderValue1).toBe('Token $INFLUX_TOKEN');
+    expect(ds).toMatchObject({ uid: 'storepulse-influx', type: 'influxdb', url: '$INFLUX_URL', user: '$INFLUX_USER' });
+    expect(ds!.jsonData).toMatchObject({ version: 'InfluxQL', dbName: '$INFLUX_DB' });
+    expect(ds!.secureJsonData).toEqual({ password: '$INFLUX_PASSWORD' });
+    // No token of any kind: the only one in the stack is InfluxDB's all-access admin token.
+    expect(JSON.stringify(ds)).not.toMatch(/token|httpHeader/i);
   });
 
   it('loads dashboards from the folder the compose file mounts', () => {

@@ -95,9 +95,30 @@ describe('docker-compose.yml', () => {
     const i = services.influxdb!;
     expect(i.image).toBe('influxdb:2.7');
     expect(i.environment).toMatchObject({ DOCKER_INFLUXDB_INIT_MODE: 'setup', DOCKER_INFLUXDB_INIT_RETENTION: '30d' });
-    expect(i.environment!.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toBe(services.storepulse!.environment!.INFLUX_TOKEN);
     expect(services.storepulse!.environment!.INFLUX_URL).toBe('http://influxdb:8086');
+    expect(services.grafana!.environment!.INFLUX_URL).toBe('http://influxdb:8086');
     expect(services.grafana!.volumes).toContain(`${join(root, 'grafana/provisioning')}:/etc/grafana/provisioning:ro`);
+  });
+
+  it('keeps the all-access InfluxDB token in the influxdb container: the server and Grafana sign in as users of their own', () => {
+    const i = services.influxdb!.environment!;
+    expect(i.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toBe('influx_token-0123456789abcdefghij');
+    for (const [name, s] of Object.entries(services).filter(([n]) => n !== 'influxdb')) {
+      expect(Object.values(s.environment ?? {}), name).not.toContain(i.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN);
+    }
+    // The users deploy/influxdb/storepulse-users.sh makes, with the passwords it is given.
+    expect(services.storepulse!.environment).toMatchObject({ INFLUX_USER: 'storepulse', INFLUX_PASSWORD: i.STOREPULSE_INFLUX_PASSWORD });
+    expect(services.grafana!.environment).toMatchObject({ INFLUX_USER: 'grafana', INFLUX_PASSWORD: i.GRAFANA_INFLUX_PASSWORD });
+    expect(i.STOREPULSE_INFLUX_PASSWORD).not.toBe(i.GRAFANA_INFLUX_PASSWORD);
+    const users = readFileSync(join(root, 'deploy/influxdb/storepulse-users.sh'), 'utf8');
+    expect(users).toMatch(/^v1_user storepulse "\$STOREPULSE_INFLUX_PASSWORD"/m);
+    expect(users).toMatch(/^v1_user grafana "\$GRAFANA_INFLUX_PASSWORD"/m);
+    // The entrypoint runs its init scripts in name order: buckets first, then the users that get rights on them.
+    const init = (services.influxdb!.volumes ?? []).filter((v): v is string => typeof v === 'string' && v.includes('docker-entrypoint-initdb.d'));
+    expect(init).toEqual([
+      `${join(root, 'deploy/influxdb/storepulse-buckets.sh')}:/docker-entrypoint-initdb.d/10-storepulse-buckets.sh:ro`,
+      `${join(root, 'deploy/influxdb/storepulse-users.sh')}:/docker-entrypoint-initdb.d/20-storepulse-users.sh:ro`,
+    ]);
   });
 
   it('passes the ticket email settings from .env to the server', () => {
