@@ -68,7 +68,7 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
         pos: { process: 'node', intervalSec: 1 },
         printer: { host: '127.0.0.1', port: printer.port, intervalSec: 5, timeoutMs: 500 },
         payment: { host: '127.0.0.1', port: (terminal.address() as AddressInfo).port, intervalSec: 5 },
-        sales: { csv: salesCsv, currency: 'EUR', intervalSec: 10 },
+        sales: { csv: salesCsv, currency: 'EUR', intervalSec: 10, timezone: 'UTC' },
       },
       counters: [
         { id: 'door1', type: 'axis', url: `http://127.0.0.1:${(axis.address() as AddressInfo).port}`, intervalSec: 10, timezone: 'UTC' },
@@ -78,8 +78,9 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     });
     const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(JSON.parse(chunk.toString())); cb(); } });
     agent = await startAgent(cfg, { logger: pino({ level: 'info' }, sink) });
-    // Two sales after the start, one with a decimal comma, and one line the POS garbled.
-    appendFileSync(salesCsv, '2026-11-23T12:00:01;12,50\n2026-11-23T12:00:02;0x10\n2026-11-23T12:00:03;7\n');
+    // Two sales after the start (local times, in UTC here), one with a decimal comma, and one line the POS garbled.
+    const wall = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    appendFileSync(salesCsv, `${wall(Date.now() + 1000)};12,50\n${wall(Date.now() + 1000)};0x10\n${wall(Date.now() + 2000)};7\n`);
   });
 
   afterAll(async () => {
@@ -138,7 +139,22 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     await waitFor(() => seen.some((m) => m.topic === 'storepulse/v1/stores/S009/tills/T1/sales'), 15_000, 'sales bin');
     expect(seen.find((m) => m.topic.endsWith('/sales'))!.payload).toMatchObject({ v: 1, transactions: 2, revenue: 19.5, currency: 'EUR' });
     expect(agent.stats().rejected.sales_line).toBe(1);
-    expect(logLines.some((l) => l.msg === 'POS export: refused lines without a plain amount' && l.first === '2026-11-23T12:00:02;0x10')).toBe(true);
+    expect(logLines.some((l) => l.msg === 'POS export: refused lines without a plain amount' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d;0x10$/.test(l.first))).toBe(true);
+  });
+
+  it('sends a sales bin again, whole, for a line written after it was sent, and refuses a time ahead or unreadable', async () => {
+    const salesCsv = join(dir, 'sales.csv');
+    const sales = () => seen.filter((m) => m.topic === 'storepulse/v1/stores/S009/tills/T1/sales').map((m) => m.payload);
+    const first = sales()[0];
+    const wall = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    appendFileSync(salesCsv, `${wall(Date.parse(first.binStart) + 1000)};3\n${wall(Date.now() + 3_600_000)};1\n23/11/2026 12:00;1\n`);
+    await waitFor(() => sales().length > 1 && sales().some((p, i) => i > 0 && p.binStart === first.binStart), 15_000, 'corrected sales bin');
+    const again = sales().find((p, i) => i > 0 && p.binStart === first.binStart);
+    expect(again).toMatchObject({ binEnd: first.binEnd, transactions: 3, revenue: 22.5 });
+    expect(again.seq).toBeGreaterThan(first.seq);
+    expect(decodePayload('sales', JSON.stringify(again)).ok).toBe(true);
+    expect(sales().filter((p) => p.binStart !== first.binStart).every((p) => p.transactions === 0)).toBe(true);
+    expect(agent.stats().rejected).toMatchObject({ sales_line: 2, sales_line_ahead: 1 });
   });
 
   it('warns that the credentials file is readable by others, without logging the secret', () => {

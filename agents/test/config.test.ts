@@ -84,6 +84,13 @@ describe('agent config', () => {
       'counters.1.timezone: Mars/Olympus is not an IANA time zone',
     ]);
     expect(problems({ ...base, broker: { url: 'mqtt://h', passwordFile: '/p' } })).toEqual(['broker.username: is required with passwordFile']);
+    expect(problems({ ...base, probes: { sales: { csv: '/pos/sales.csv', currency: 'EUR', timezone: 'Europe/Paris' } } })).toEqual([]);
+    expect(problems({ ...base, probes: { sales: { csv: '/pos/sales.csv', currency: 'EUR', timezone: 'Paris' } } })).toEqual([
+      'probes.sales.timezone: Paris is not an IANA time zone',
+    ]);
+    expect(problems({ ...base, probes: { sales: { url: 'http://pos/sales', currency: 'EUR', timezone: 'Europe/Paris' } } })).toEqual([
+      'probes.sales.timezone: only applies with csv (an endpoint is asked in UTC)',
+    ]);
   });
 
   it('refuses a file that is not YAML, or is missing, with the file name', async () => {

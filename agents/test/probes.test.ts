@@ -8,12 +8,13 @@ import { networkProbe } from '../src/agent/probes/network.js';
 import { paymentProbe } from '../src/agent/probes/payment.js';
 import { posProbe } from '../src/agent/probes/pos.js';
 import { runProbe, type Probe } from '../src/agent/probes/probe.js';
-import { CsvSalesSource, fetchSales, parseSalesLine, SalesWindow } from '../src/agent/sales.js';
+import { CsvSalesSource, fetchSales, parseSalesLine, SalesWindow, type Sale } from '../src/agent/sales.js';
 import { freePort } from '../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'storepulse-probes-'));
 const warnings: Array<{ o: object; msg?: string }> = [];
 const logger = { warn: (o: object, msg?: string) => void warnings.push({ o, msg }) };
+const totals = (sales: Sale[]) => ({ transactions: sales.length, revenue: sales.reduce((n, s) => n + s.amount, 0) });
 
 describe('probes against real processes and sockets', () => {
   let tcp: Server;
@@ -103,32 +104,32 @@ describe('probes against real processes and sockets', () => {
     const csv = join(dir, 'sales.csv');
     writeFileSync(csv, 'time,amount\n2026-11-23T09:00:00Z,10.00\n');
     const src = new CsvSalesSource(csv, logger);
-    expect(await src.read()).toEqual({ transactions: 0, revenue: 0 }); // history before the start is not ours
+    expect(totals(await src.read())).toEqual({ transactions: 0, revenue: 0 }); // history before the start is not ours
     appendFileSync(csv, '2026-11-23T10:00:01Z,12.50\n2026-11-23T10:00:09Z;7.25\ngarbage line\n2026-11-23T10:00:12Z,3');
-    expect(await src.read()).toEqual({ transactions: 2, revenue: 19.75 });
+    expect(totals(await src.read())).toEqual({ transactions: 2, revenue: 19.75 });
     expect(src.rejectedLines).toBe(1);
     appendFileSync(csv, '.5\n');
-    expect(await src.read()).toEqual({ transactions: 1, revenue: 3.5 });
+    expect(totals(await src.read())).toEqual({ transactions: 1, revenue: 3.5 });
     writeFileSync(csv, '2026-11-24T08:00:00Z,1\n');
-    expect(await src.read()).toEqual({ transactions: 1, revenue: 1 });
+    expect(totals(await src.read())).toEqual({ transactions: 1, revenue: 1 });
     // Rotated by a new file put in its place, longer than what was read of the old one, and with the
     // column names first: they are not a refused line; a header-like line anywhere else still is.
     appendFileSync(csv, '2026-11-24T08:00:01Z,1\n2026-11-24T08:00:02Z,1\n');
     await src.read();
     writeFileSync(`${csv}.new`, `time;amount\n${[2, 3, 4, 5].map((a, i) => `2026-11-24T09:00:0${i}Z;${a}\n`).join('')}`);
     renameSync(`${csv}.new`, csv);
-    expect(await src.read()).toEqual({ transactions: 4, revenue: 14 });
+    expect(totals(await src.read())).toEqual({ transactions: 4, revenue: 14 });
     expect(src.rejectedLines).toBe(1);
     appendFileSync(csv, 'time;amount\n');
-    expect(await src.read()).toEqual({ transactions: 0, revenue: 0 });
+    expect(totals(await src.read())).toEqual({ transactions: 0, revenue: 0 });
     expect(src.rejectedLines).toBe(2);
   });
 
   it('sales: reads a decimal comma after a ";", and refuses an empty, hex, exponent or signed amount', () => {
-    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50')).toEqual({ amount: 12.5 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z;12.50;card')).toEqual({ amount: 12.5 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z, 7 ,x;y')).toEqual({ amount: 7 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50;3')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50')).toEqual({ time: '2026-11-23T10:00:00Z', amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12.50;card')).toMatchObject({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z, 7 ,x;y')).toMatchObject({ amount: 7 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;12,50;3')).toMatchObject({ amount: 12.5 });
     for (const bad of ['2026-11-23T10:00:00Z,', '2026-11-23T10:00:00Z; ', '2026-11-23T10:00:00Z,0x10', '2026-11-23T10:00:00Z,1e6',
       '2026-11-23T10:00:00Z,-3', '2026-11-23T10:00:00Z;1.234,56', '2026-11-23T10:00:00Z', 'timestamp,amount', '2026-11-23T10:00:00Z,"-3"']) {
       expect(parseSalesLine(bad), bad).toEqual({ refused: 'without a plain amount' });
@@ -139,22 +140,22 @@ describe('probes against real processes and sockets', () => {
     for (const ambiguous of ['2026-11-23T10:00:00Z,12,50', '2026-11-23T10:00:00Z,1.234,56', '2026-11-23T10:00:00Z, 12 , 5 ,card']) {
       expect(parseSalesLine(ambiguous), ambiguous).toEqual({ refused: expect.stringMatching(/^whose amount a column of digits follows/) });
     }
-    expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,card,3')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,card,3')).toMatchObject({ amount: 12.5 });
     // Decimals already given: the digits after are another column (a receipt number, a quantity).
-    expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,104233')).toEqual({ amount: 12.5 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z, 12.50 , 3 ,card')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12.50,104233')).toMatchObject({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z, 12.50 , 3 ,card')).toMatchObject({ amount: 12.5 });
   });
 
   it('sales: reads quoted fields as CSV quotes them: a quoted "12,50" is a decimal comma, whatever the separator', () => {
-    expect(parseSalesLine('2026-11-23T10:00:00Z,"12,50"')).toEqual({ amount: 12.5 });
-    expect(parseSalesLine('"2026-11-23 10:00:00","12,50","card"')).toEqual({ amount: 12.5 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z,"12.50",104233')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,"12,50"')).toMatchObject({ amount: 12.5 });
+    expect(parseSalesLine('"2026-11-23 10:00:00","12,50","card"')).toMatchObject({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,"12.50",104233')).toMatchObject({ amount: 12.5 });
     // Quoting says where a field ends: neither of these is a decimal comma left unquoted.
-    expect(parseSalesLine('2026-11-23T10:00:00Z,"12",50')).toEqual({ amount: 12 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z,12,"50"')).toEqual({ amount: 12 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,"12",50')).toMatchObject({ amount: 12 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z,12,"50"')).toMatchObject({ amount: 12 });
     // A separator inside quotes is text: the line's separator is the first one outside them.
-    expect(parseSalesLine('"Mon, 23 Nov 2026 10:00";12,50')).toEqual({ amount: 12.5 });
-    expect(parseSalesLine('2026-11-23T10:00:00Z;"12,50";"Receipt ""A"", till 2"')).toEqual({ amount: 12.5 });
+    expect(parseSalesLine('"Mon, 23 Nov 2026 10:00";12,50')).toMatchObject({ amount: 12.5 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;"12,50";"Receipt ""A"", till 2"')).toMatchObject({ amount: 12.5 });
     expect(parseSalesLine('2026-11-23T10:00:00Z,12,50,"card"')).toEqual({ refused: expect.stringMatching(/^whose amount a column of digits follows/) });
     for (const broken of ['2026-11-23T10:00:00Z,"12.50', '2026-11-23T10:00:00Z,"12"50,card', '2026-11-23T10:00:00Z,12"5']) {
       expect(parseSalesLine(broken), broken).toEqual({ refused: 'with a quote left open or text after a closing quote' });
@@ -169,7 +170,7 @@ describe('probes against real processes and sockets', () => {
     warnings.length = 0;
     appendFileSync(csv, `2026-11-23T10:00:01Z;12,50\n2026-11-23T10:00:02Z,\n2026-11-23T10:00:03Z,0x10\n${'x'.repeat(500)}\n`
       + '2026-11-23T10:00:05Z,12,50\n2026-11-23T10:00:06Z,"12.50\n"2026-11-23T10:00:07Z","2,00"\n');
-    expect(await src.read()).toEqual({ transactions: 2, revenue: 14.5 });
+    expect(totals(await src.read())).toEqual({ transactions: 2, revenue: 14.5 });
     expect(src.rejectedLines).toBe(5);
     expect(warnings).toEqual([
       { o: { file: csv, lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' },

@@ -245,15 +245,18 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
   const salesCfg = cfg.probes?.sales;
   let csv: CsvSalesSource | null = null;
   if (salesCfg) {
-    csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv, logger) : null;
+    csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv, logger, salesCfg.timezone ?? localZone()) : null;
     if (csv) await csv.read().catch(() => undefined); // start from the current end of the file
     const salesWindow = new SalesWindow(csv ?? salesCfg.url!, Date.now());
     every((salesCfg.intervalSec ?? 60) * 1000, async () => {
       const now = Date.now();
       // Bounded by the spool's age limit, the agent's own idea of data too old to matter: a catch-up asks the POS at
-      // most 4 times per hour of it (288 at the default 72 h).
+      // most 4 times per hour of it (288 at the default 72 h), and spools no more bins than that of an export.
       const forgotten = salesWindow.forget(now - d.spoolMaxAgeMs);
-      if (forgotten !== null) reject('sales_not_asked', { from: iso(forgotten), to: iso(now - d.spoolMaxAgeMs) }, 'sales source not asked for sales older than the spool keeps');
+      if (forgotten !== null) {
+        reject('sales_not_asked', { from: iso(forgotten), to: iso(now - d.spoolMaxAgeMs) },
+          csv ? 'POS export: no sales bins sent for the span older than the spool keeps' : 'sales source not asked for sales older than the spool keeps');
+      }
       // A failed write is logged by enqueue and counted by the spool; the window then stays where it
       // is, so the next tick asks for these sales again.
       await salesWindow.catchUp(now, (bin) => enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
@@ -275,7 +278,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       rejected: Object.fromEntries([
         ...rejected,
         ...(push ? [...push.rejected].map(([k, v]) => [`push_${k}`, v] as const) : []),
-        ...(csv && csv.rejectedLines > 0 ? [['sales_line', csv.rejectedLines] as const] : []),
+        ...(csv ? csv.rejected : []),
       ]),
     }),
     async stop() {

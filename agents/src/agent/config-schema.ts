@@ -68,6 +68,7 @@ const salesProbe = {
     url: httpUrl,
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     intervalSec: { type: 'integer', minimum: 10, maximum: 900 },
+    timezone: text,
   },
 } as const;
 

@@ -53,6 +53,8 @@ function crossChecks(c: AgentConfig): string[] {
   if (printer?.port !== undefined && !printer.host) problems.push('probes.printer.port: only applies with host');
   const sales = c.probes?.sales;
   if (sales && !sales.csv === !sales.url) problems.push('probes.sales: give either csv or url');
+  if (sales?.timezone && !isZone(sales.timezone)) problems.push(`probes.sales.timezone: ${sales.timezone} is not an IANA time zone`);
+  if (sales?.timezone && !sales.csv) problems.push('probes.sales.timezone: only applies with csv (an endpoint is asked in UTC)');
   const seen = new Set<string>();
   (c.counters ?? []).forEach((k, i) => {
     if (seen.has(k.id)) problems.push(`counters.${i}.id: ${k.id} is used twice`);

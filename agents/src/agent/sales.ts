@@ -27,7 +27,14 @@ const NO_AMOUNT = 'without a plain amount';
 const AMBIGUOUS = 'whose amount a column of digits follows with "," as the separator (a decimal comma? quote the amount, or use ";" or a decimal point)';
 const BAD_QUOTES = 'with a quote left open or text after a closing quote';
 
-export type SalesLine = { amount: number } | { refused: string };
+/** A line's sale: its time as written (read against the store's zone by SaleTimes) and its amount. */
+export type SalesLine = { time: string; amount: number } | { refused: string };
+
+/** A sale of the export, at its own instant. */
+export interface Sale {
+  at: number;
+  amount: number;
+}
 
 /** The line's separator: its first ";" or "," outside quotes. */
 function separatorOf(line: string): string | undefined {
@@ -58,7 +65,7 @@ function fieldsOf(line: string, sep: string): { fields: string[]; quoted: boolea
  * Parses one export line "timestamp,amount[,...]" or "timestamp;amount[;...]"; the first separator
  * in the line is the one it uses, so "12,50" after a ";" is a decimal comma, and so is a quoted
  * "12,50" after a ",". Fields may be quoted as CSV quotes them. A header or a bad line is refused
- * with the reason.
+ * with the reason; the time is read by the source (SaleTimes), which knows the store's zone and the clock.
  */
 export function parseSalesLine(line: string): SalesLine {
   const sep = separatorOf(line);
@@ -72,7 +79,7 @@ export function parseSalesLine(line: string): SalesLine {
   if (sep === ',' && !quoted[1] && next !== undefined && !quoted[2] && /^\d+$/.test(next) && COULD_CONTINUE.test(amount)) {
     return { refused: AMBIGUOUS };
   }
-  return { amount: Number(amount.replace(',', '.')) };
+  return { time: fields[0]!, amount: Number(amount.replace(',', '.')) };
 }
 
 /** Column names, not a sale: a line without a single digit ("time;amount", "Datum,Betrag"). */
@@ -80,21 +87,44 @@ function isHeader(line: string): boolean {
   return !/\d/.test(line);
 }
 
+/** Where the agent counts a refused line (AgentStats.rejected): an unreadable line, a time ahead, a sale too late. */
+export type RefusedKey = 'sales_line' | 'sales_line_ahead' | 'sales_line_late';
+
 /**
  * Follows a POS export that grows line by line, from where it was when the agent started. Each
- * `read` returns the sales written since the last one. A file that shrank or was replaced by another
- * was rotated: start over.
+ * `read` returns the sales written since the last one, each at the instant its line gives. A file
+ * that shrank or was replaced by another was rotated: start over.
  */
 export class CsvSalesSource {
   private offset: number | null = null;
   private partial = '';
   private identity: { ino: number; dev: number } | null = null;
-  rejectedLines = 0;
+  /** Loaded with the first line (and Luxon with it): an agent without an export does not carry it. */
+  private times: import('./sale-times.js').SaleTimes | null = null;
+  /** Refused lines since the start, by where the agent counts them. */
+  readonly rejected = new Map<RefusedKey, number>();
 
-  constructor(private readonly path: string, private readonly logger: { warn(o: object, msg?: string): void }) {}
+  /** `zone`: the IANA zone of the export's times without an offset [the PC's zone]. */
+  constructor(
+    private readonly path: string,
+    private readonly logger: { warn(o: object, msg?: string): void },
+    private readonly zone = Intl.DateTimeFormat().resolvedOptions().timeZone,
+  ) {}
 
-  async read(): Promise<SalesTotals> {
-    const totals = { transactions: 0, revenue: 0 };
+  /** Every line refused since the start. */
+  get rejectedLines(): number {
+    let n = 0;
+    for (const v of this.rejected.values()) n += v;
+    return n;
+  }
+
+  /**
+   * The sales written since the last read. `now` is the agent's clock, which a sale's time may not be more than
+   * MAX_AHEAD_MS ahead of; `late` says why a sale at that instant can no longer be sent (or null when it can), and the
+   * line is then refused with that reason.
+   */
+  async read(now = Date.now(), late: (at: number) => string | null = () => null): Promise<Sale[]> {
+    const sales: Sale[] = [];
     const { size, ino, dev } = await stat(this.path);
     // Rotated: a new file in its place (renamed away and created again), or the same one cut short.
     const replaced = this.identity !== null && (this.identity.ino !== ino || this.identity.dev !== dev);
@@ -102,9 +132,11 @@ export class CsvSalesSource {
     if (this.offset === null || replaced || size < this.offset) {
       this.offset = this.offset === null ? size : 0;
       this.partial = '';
-      if (this.offset === size) return totals;
+      if (this.offset === size) return sales;
     }
-    if (size === this.offset) return totals;
+    if (size === this.offset) return sales;
+    if (!this.times) this.times = new (await import('./sale-times.js')).SaleTimes(this.zone);
+    const times = this.times;
     const fh = await open(this.path, 'r');
     const fromStart = this.offset === 0;
     try {
@@ -114,20 +146,28 @@ export class CsvSalesSource {
       const lines = (this.partial + buf.subarray(0, bytesRead).toString('utf8')).split(/\r?\n/);
       this.partial = lines.pop() ?? '';
       const refused = new Map<string, { lines: number; first: string }>();
+      const refuse = (key: RefusedKey, reason: string, line: string) => {
+        this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
+        const seen = refused.get(reason);
+        if (seen) seen.lines++;
+        else refused.set(reason, { lines: 1, first: line.slice(0, 80) });
+      };
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
         const sale = parseSalesLine(line);
-        if ('amount' in sale) {
-          totals.transactions++;
-          totals.revenue += sale.amount;
+        if ('refused' in sale) {
+          // A rotated export starts again with its column names: not a refused sale.
+          if (!(fromStart && i === 0 && isHeader(line))) refuse('sales_line', sale.refused, line);
           continue;
         }
-        // A rotated export starts again with its column names: not a refused sale.
-        if (fromStart && i === 0 && isHeader(line)) continue;
-        this.rejectedLines++;
-        const seen = refused.get(sale.refused);
-        if (seen) seen.lines++;
-        else refused.set(sale.refused, { lines: 1, first: line.slice(0, 80) });
+        const at = times.instant(sale.time, now);
+        if (typeof at !== 'number') {
+          refuse(at.ahead ? 'sales_line_ahead' : 'sales_line', at.refused, line);
+          continue;
+        }
+        const tooLate = late(at);
+        if (tooLate) refuse('sales_line_late', tooLate, line);
+        else sales.push({ at, amount: sale.amount });
       }
       // One warning per reason and read, with the first such line for a person to look at, not the whole file.
       for (const [reason, { lines: n, first }] of refused) {
@@ -136,7 +176,7 @@ export class CsvSalesSource {
     } finally {
       await fh.close();
     }
-    return totals;
+    return sales;
   }
 }
 
@@ -157,37 +197,89 @@ export async function fetchSales(url: string, from: number, to: number, signal: 
 const MAX_BIN_MS = MAX_BIN_SECONDS * 1000;
 
 /**
+ * How long after its end a CSV bin already spooled is still corrected, by sending it again whole with a late line's
+ * sale: the server replaces a till's bin sent again with the same bounds, but merges bins older than 20 min into
+ * quarters, after which a correction would overlap them and be refused.
+ */
+export const CORRECTABLE_MS = 15 * 60_000;
+
+const BEFORE_START = 'whose time is before the agent started reading the export';
+const OLDER_THAN_SPOOL = 'whose time is older than the spool keeps (spool.maxAgeH)';
+const SENT_LONG_AGO = `whose sales bin, already sent, ended more than ${CORRECTABLE_MS / 60_000} min ago (too late to correct it)`;
+
+const totalsOf = (sales: readonly Sale[]): SalesTotals => ({
+  transactions: sales.length,
+  revenue: sales.reduce((sum, s) => sum + s.amount, 0),
+});
+
+/**
  * Back-to-back sales bins from a CSV export or an HTTP endpoint. A bin's interval and sales are
  * given up only once it is spooled: when spooling fails (disk full), the next read covers them too.
  */
 export class SalesWindow {
-  /** Read from the CSV, whose offset has moved past them, but not yet spooled. */
-  private unsent: SalesTotals = { transactions: 0, revenue: 0 };
+  /** CSV: sales read, at or after `from`, not yet in a spooled bin. */
+  private pending: Sale[] = [];
+  /** CSV: the bins spooled in the last CORRECTABLE_MS, as sent (a late sale corrects one of them). */
+  private sent: SalesBin[] = [];
+  /** CSV: sent bins a late sale changed, to send again. */
+  private revised: SalesBin[] = [];
+  /** The oldest instant the last `forget` allowed. */
+  private oldest: number | null = null;
+  private readonly started: number;
 
   /** `source` is the CSV, or the URL of the endpoint. */
-  constructor(private readonly source: CsvSalesSource | string, private from: number) {}
-
-  /**
-   * The next bin from the end of the last spooled one towards `to`. An endpoint is asked for at most 15 min at a
-   * time, in equal parts, so after an outage each bin holds its own sales; the bin then ends before `to`. A CSV's new
-   * lines are one bin ending at `to`: the agent does not read their times.
-   */
-  async read(to: number, signal: AbortSignal): Promise<SalesBin> {
-    if (typeof this.source === 'string') {
-      const span = to - this.from;
-      const end = span > MAX_BIN_MS ? this.from + Math.ceil(span / Math.ceil(span / MAX_BIN_MS)) : to;
-      return { binStart: this.from, binEnd: end, ...(await fetchSales(this.source, this.from, end, signal)) };
-    }
-    const got = await this.source.read();
-    this.unsent = { transactions: this.unsent.transactions + got.transactions, revenue: this.unsent.revenue + got.revenue };
-    // A late tick (a sleeping PC) must not produce a bin wider than the protocol allows.
-    return { binStart: Math.max(this.from, to - MAX_BIN_MS), binEnd: to, ...this.unsent };
+  constructor(private readonly source: CsvSalesSource | string, private from: number) {
+    this.started = from;
   }
 
-  /** The bin is spooled: the next one starts where it ended. */
+  /**
+   * The next bin from the end of the last spooled one towards `to`, at most 15 min wide, in equal parts, so after an
+   * outage each bin holds its own sales; the bin then ends before `to`. An endpoint is asked for the bin's sales; a
+   * CSV's new lines are read, and each sale goes in the bin its time falls in (start included, end not), or waits for
+   * it. A CSV line for a bin already spooled in the last CORRECTABLE_MS makes that bin, sent again whole with it, the
+   * next one returned; an older one is refused (the source counts and logs it).
+   */
+  async read(to: number, signal: AbortSignal): Promise<SalesBin> {
+    const span = to - this.from;
+    const end = span > MAX_BIN_MS ? this.from + Math.ceil(span / Math.ceil(span / MAX_BIN_MS)) : to;
+    if (typeof this.source === 'string') {
+      return { binStart: this.from, binEnd: end, ...(await fetchSales(this.source, this.from, end, signal)) };
+    }
+    this.sent = this.sent.filter((b) => b.binEnd > to - CORRECTABLE_MS);
+    for (const sale of await this.source.read(to, (at) => this.late(at))) {
+      if (sale.at >= this.from) {
+        this.pending.push(sale);
+        continue;
+      }
+      const bin = this.sent.find((b) => b.binStart <= sale.at && sale.at < b.binEnd)!;
+      bin.transactions++;
+      bin.revenue += sale.amount;
+      if (!this.revised.includes(bin)) this.revised.push(bin);
+    }
+    const correction = this.revised[0];
+    if (correction) return { ...correction };
+    return { binStart: this.from, binEnd: end, ...totalsOf(this.pending.filter((s) => s.at < end)) };
+  }
+
+  /** Why a CSV sale at `at` can no longer be sent, or null. */
+  private late(at: number): string | null {
+    if (at >= this.from || this.sent.some((b) => b.binStart <= at && at < b.binEnd)) return null;
+    if (this.oldest !== null && at < this.oldest) return OLDER_THAN_SPOOL;
+    if (at < this.started) return BEFORE_START;
+    return SENT_LONG_AGO;
+  }
+
+  /** The bin is spooled: the next one starts where it ended (or, for a correction, the next correction is read). */
   spooled(bin: SalesBin): void {
+    const revised = this.revised.findIndex((b) => b.binStart === bin.binStart && b.binEnd === bin.binEnd);
+    if (revised !== -1 && bin.binEnd <= this.from) {
+      this.revised.splice(revised, 1);
+      return;
+    }
     this.from = bin.binEnd;
-    this.unsent = { transactions: 0, revenue: 0 };
+    if (typeof this.source === 'string') return;
+    this.pending = this.pending.filter((s) => s.at >= bin.binEnd);
+    this.sent.push({ ...bin });
   }
 
   /**
@@ -204,13 +296,16 @@ export class SalesWindow {
   }
 
   /**
-   * An endpoint is not asked for sales before `oldest` (bounding a catch-up after a long outage); returns where the
-   * span given up began, or null. A CSV's lines are read whatever their age.
+   * No bin starts before `oldest` (bounding a catch-up after a long outage): an endpoint is not asked for sales before
+   * it, and a CSV's sales before it are not sent (a line read later with such a time is refused); returns where the
+   * span given up began, or null.
    */
   forget(oldest: number): number | null {
-    if (typeof this.source !== 'string' || this.from >= oldest) return null;
+    this.oldest = oldest;
+    if (this.from >= oldest) return null;
     const from = this.from;
     this.from = oldest;
+    this.pending = this.pending.filter((s) => s.at >= oldest);
     return from;
   }
 }
