@@ -1,7 +1,10 @@
 # storepulse server image: builds every workspace, then ships only the server, its runtime
 # dependencies and the built web app, running as the unprivileged `node` user.
 
-FROM node:20-bookworm-slim AS toolchain
+# A Node LTS line (the project supports Node >= 20.19); the build and the runtime use the same one.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS toolchain
 # Only used if better-sqlite3 has no prebuilt binary for this platform.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -28,7 +31,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
       --workspace protocol --workspace agents --workspace server --include-workspace-root \
  && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     PORT=8080 \
     STOREPULSE_DATA_DIR=/data \

@@ -80,6 +80,19 @@ describe('grafana provisioning', () => {
     }
   });
 
+  it('uses only panels built into Grafana 12, which dropped AngularJS panels (graph, singlestat, table-old…)', () => {
+    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: { grafana: { image: string } } };
+    expect(compose.services.grafana.image).toMatch(/^grafana\/grafana:12\./);
+    const core = new Set(['timeseries', 'stat', 'table', 'state-timeline', 'status-history', 'bargauge', 'gauge', 'barchart', 'piechart', 'text', 'row', 'heatmap', 'histogram']);
+    for (const [file, d] of dashboards) {
+      for (const p of d.panels) expect(core.has(p.type), `${file}: ${p.title} (${p.type})`).toBe(true);
+      // Grafana migrates older dashboard schemas on load; a provisioned file only must not be newer than it knows.
+      const { schemaVersion } = d as unknown as { schemaVersion: number };
+      expect(schemaVersion, file).toBeGreaterThanOrEqual(36);
+      expect(schemaVersion, file).toBeLessThanOrEqual(42);
+    }
+  });
+
   it('shows incidents as annotations where footfall meets tills', () => {
     const [, d] = dashboards.find(([f]) => f === 'footfall-vs-tills.json')!;
     expect(d.annotations.list.some((a) => a.query?.includes('FROM "incident"'))).toBe(true);

@@ -125,6 +125,25 @@ describe('docker-compose.yml', () => {
     expect(services.storepulse!.environment).toMatchObject({ SMTP_URL: 'smtp_url-0123456789abcdefghij', SMTP_FROM: 'smtp_from-0123456789abcdefghij' });
   });
 
+  it('runs the server on a current Node LTS and Grafana on a pinned 12.x release of its OSS image', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const [, image] = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)!;
+    // An LTS line (even major) newer than 20, whose life ends April 2026; slim Debian as before.
+    const [, major] = /^node:(\d+)-bookworm-slim$/.exec(image!)!;
+    expect(Number(major) % 2).toBe(0);
+    expect(Number(major)).toBeGreaterThanOrEqual(22);
+    // Every stage, the runtime one included, starts from that image.
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms).toEqual(['${NODE_IMAGE}', 'toolchain', 'toolchain', '${NODE_IMAGE}']);
+    // The server's runtime dependencies accept it (no EBADENGINE).
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: { node?: string }; dev?: boolean }> };
+    const refused = Object.entries(lock.packages)
+      .filter(([, p]) => !p.dev && p.engines?.node && !nodeAccepts(p.engines.node, [Number(major), 12, 0]))
+      .map(([name, p]) => `${name} ${p.engines!.node}`);
+    expect(refused).toEqual([]);
+    expect(services.grafana!.image).toMatch(/^grafana\/grafana:12\.\d+\.\d+$/);
+  });
+
   it('builds the server from the Dockerfile and keeps the simulator behind the demo profile', () => {
     expect(services.storepulse!.build).toBeDefined();
     expect(services.simulator!.profiles).toEqual(['demo']);
@@ -171,6 +190,28 @@ describe('docker-compose.yml', () => {
     expect([...used].filter((v) => !documented.has(v))).toEqual([]);
   });
 });
+
+/** Whether an npm `engines.node` range accepts a version: the comparators lock files hold (>=, >, <, <=, ^, N, N.x, *). */
+function nodeAccepts(range: string, v: [number, number, number]): boolean {
+  const compare = (w: number[]) => v[0] - w[0]! || v[1] - w[1]! || v[2] - w[2]!;
+  return range.split('||').some((alt) =>
+    alt.trim().replace(/(>=|<=|>|<|\^|~)\s+/g, '$1').split(/\s+/).filter(Boolean).every((c) => {
+      const m = /^(>=|<=|>|<|\^|~)?(\d+|\*)(?:\.(\d+|x))?(?:\.(\d+|x))?$/.exec(c);
+      if (!m) throw new Error(`engines range not understood: ${range}`);
+      const [, op, a, b, p] = m;
+      if (a === '*') return true;
+      const w = [Number(a), b === undefined || b === 'x' ? 0 : Number(b), p === undefined || p === 'x' ? 0 : Number(p)];
+      const cmp = compare(w);
+      if (op === '>=') return cmp >= 0;
+      if (op === '>') return cmp > 0;
+      if (op === '<') return cmp < 0;
+      if (op === '<=') return cmp <= 0;
+      if (op === '^') return v[0] === w[0] && cmp >= 0;
+      if (op === '~') return v[0] === w[0] && v[1] === w[1] && cmp >= 0;
+      return v[0] === w[0] && (b === undefined || b === 'x' || v[1] === w[1]);
+    }),
+  );
+}
 
 describe("the server's container healthcheck", () => {
   /** The compose healthcheck's node one-liner, pointed at `url` instead of the container's own port. */
