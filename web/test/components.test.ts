@@ -45,6 +45,21 @@ describe('WallKpis', () => {
     expect(without).not.toContain('lost-total');
   });
 
+  it('does not pass for exact while a store offline may be losing what it cannot count yet', () => {
+    const uncounted = [{ currency: 'EUR', amount: 90 }];
+    // Nothing else lost: not "none", but how much it may come to.
+    const only = plain(render(WallKpis, { props: { counts, today: [{ currency: 'EUR', gross: 0, net: 0, incidents: 1 }], tickets: null, uncounted } }).body);
+    expect(only).toMatch(/data-testid="lost-up-to"[^>]*>none counted yet, up to €90</);
+    expect(only).not.toMatch(/data-count="lost-today"[^]*?<strong[^>]*>none/);
+    expect(only).not.toMatch(/class="count lost[^"]*zero/);
+    // Beside a counted loss, a note after it.
+    const beside = plain(render(WallKpis, { props: { counts, today: [{ currency: 'EUR', gross: 40, net: 30, incidents: 2 }], tickets: null, uncounted } }).body);
+    expect(beside).toMatch(/data-currency="EUR"[^]*?€40[^]*?data-testid="lost-up-to"[^>]*>\+ up to €90 not counted yet</);
+    // No bound, or the feed not heard from: nothing of it.
+    expect(render(WallKpis, { props: { counts, today: [], tickets: null } }).body).not.toContain('lost-up-to');
+    expect(render(WallKpis, { props: { counts, today: null, tickets: null, uncounted } }).body).not.toContain('lost-up-to');
+  });
+
   it('leaves out a currency with nothing lost rather than show "0 MX$"', () => {
     const today = [
       { currency: 'MXN', gross: 0, net: 0, incidents: 1 },
@@ -241,6 +256,20 @@ describe('StoreTile lost revenue', () => {
     expect(body).toContain('data-recovering="true"');
     expect(body).toMatch(/class="state-label[^"]*">recovering</);
     expect(body).toContain('aria-label="Madrid Centro, Madrid: OK, 2 of 2 tills up, €1.2K lost, recovering"');
+  });
+});
+
+describe('StoreTile, a store offline', () => {
+  it('says "up to …", muted, with why, where a plain nothing read as "costs nothing"; and reads it out', () => {
+    const store = summary('sev-03', 'offline', { name: 'Sevilla Sur', city: 'Sevilla', tills: tills({ offline: 2 }) });
+    const body = render(StoreTile, { props: { store, upTo: '€90' } }).body;
+    expect(body).toMatch(/<span class="loss up-to[^"]*" data-testid="tile-lost-up-to" title="The tills may still be selling offline[^"]*">up to €90<\/span>/);
+    expect(body).not.toContain('tile-loss');
+    expect(body).toContain('aria-label="Sevilla Sur, Sevilla: Offline, 0 of 2 tills up, no loss counted yet, up to €90"');
+    // A counted loss is the figure, the bound no longer shown.
+    const counted = render(StoreTile, { props: { store, loss: '€12', upTo: '€90' } }).body;
+    expect(counted).toContain('€12 lost');
+    expect(counted).not.toContain('up to');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, tileIncidents } from '../src/lib/incidents/incidents.js';
-import { lostSoFar, sortTotals, totalInHq } from '../src/lib/incidents/money.js';
+import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, ticketIncident, tileIncidents, uncountedToday } from '../src/lib/incidents/incidents.js';
+import { lostSoFar, lostUpTo, sortTotals, totalInHq } from '../src/lib/incidents/money.js';
 import { incident } from './fixtures.js';
 
 describe('live incidents', () => {
@@ -23,8 +23,8 @@ describe('live incidents', () => {
       incident('b', 'S1', { lostRevenue: { gross: 50.5, net: 40, low: 30, high: 70, currency: 'EUR' } }),
       incident('c', 'S2', { lostRevenue: { gross: 900, net: 800, low: 700, high: 1000, currency: 'RUB' } }),
     ]);
-    expect(byStore.get('S1')).toEqual({ currency: 'EUR', gross: 150.5, incidents: 2, recovering: false });
-    expect(byStore.get('S2')).toEqual({ currency: 'RUB', gross: 900, incidents: 1, recovering: false });
+    expect(byStore.get('S1')).toEqual({ currency: 'EUR', gross: 150.5, upTo: 0, incidents: 2, recovering: false });
+    expect(byStore.get('S2')).toEqual({ currency: 'RUB', gross: 900, upTo: 0, incidents: 1, recovering: false });
   });
 
   it('marks a store recovering only while every one of its open incidents is', () => {
@@ -50,9 +50,9 @@ describe('live incidents', () => {
       (amount, currency) => `${amount} ${currency}`,
     );
     expect(Object.fromEntries(marks)).toEqual({
-      S1: { lost: '100 EUR', recovering: true },
-      S2: { lost: null, recovering: true },
-      S4: { lost: '100 EUR', recovering: false },
+      S1: { lost: '100 EUR', upTo: null, recovering: true },
+      S2: { lost: null, upTo: null, recovering: true },
+      S4: { lost: '100 EUR', upTo: null, recovering: false },
     });
   });
 
@@ -74,6 +74,57 @@ describe('a ticket\'s loss so far', () => {
     expect(lostSoFar({ gross: 12.5, currency: 'MXN' }, format)).toBe('12.5 MXN');
     expect(lostSoFar({ gross: 0, currency: 'MXN' }, format)).toBeNull();
     expect(lostSoFar(null, format)).toBeNull();
+  });
+});
+
+describe('a store offline: the most it may be losing while none of it is counted', () => {
+  const zero = { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' };
+  const offline = (id: string, storeId: string, extra: Parameters<typeof incident>[2] = {}) =>
+    incident(id, storeId, { kind: 'store_offline', lostRevenue: { ...zero, high: 90 }, flags: ['capacity_assumed'], ...extra });
+  const format = (amount: number, currency: string) => `${amount} ${currency}`;
+
+  it('is the band\'s high while open with nothing counted, and no bound otherwise', () => {
+    expect(lostUpTo(offline('a', 'S1'))).toBe(90);
+    // Closed: its 0 is a figure. Counted: the figure is shown. Tills known down, or no band: nothing to bound.
+    expect(lostUpTo(offline('a', 'S1', { status: 'closed' }))).toBeNull();
+    expect(lostUpTo(offline('a', 'S1', { lostRevenue: { gross: 12, net: 12, low: 0, high: 90, currency: 'EUR' } }))).toBeNull();
+    expect(lostUpTo(offline('a', 'S1', { flags: [] }))).toBeNull();
+    expect(lostUpTo(offline('a', 'S1', { lostRevenue: zero }))).toBeNull();
+  });
+
+  it('gives the wall\'s tile "up to …" instead of nothing, and a counted loss before any bound', () => {
+    const marks = tileIncidents(
+      lossByStore([offline('a', 'S1'), offline('b', 'S2'), incident('c', 'S2', { lostRevenue: { gross: 30, net: 30, low: 20, high: 40, currency: 'EUR' } })]),
+      format,
+    );
+    expect(marks.get('S1')).toEqual({ lost: null, upTo: '90 EUR', recovering: false });
+    expect(marks.get('S2')).toEqual({ lost: '30 EUR', upTo: null, recovering: false });
+  });
+
+  it('finds a ticket\'s incident in the live feed, the latest of a reopened ticket\'s first', () => {
+    const open = [offline('inc-1', 'S1'), offline('inc-2', 'S1')];
+    expect(ticketIncident({ incidentId: 'inc-1', incidentIds: ['inc-1', 'inc-2'] }, open)?.id).toBe('inc-2');
+    expect(ticketIncident({ incidentId: 'inc-1' }, open)?.id).toBe('inc-1');
+    expect(ticketIncident({ incidentId: 'inc-9', incidentIds: ['inc-9'] }, open)).toBeUndefined();
+  });
+
+  it('adds up, per currency, the bounds of incidents that started on their store\'s local day, as "lost today" counts them', () => {
+    // 00:30 on 7 December in Madrid (23:30 UTC the day before); 09:30 in Moscow.
+    const now = Date.parse('2026-12-06T23:30:00Z');
+    const zones: Record<string, string> = { MAD: 'Europe/Madrid', MOW: 'Europe/Moscow' };
+    const open = [
+      offline('a', 'MAD', { startedAt: '2026-12-06T23:10:00Z' }),
+      // 23:50 on the 6th in Madrid: yesterday there, not counted today.
+      offline('b', 'MAD', { startedAt: '2026-12-06T22:50:00Z' }),
+      offline('c', 'MOW', { startedAt: '2026-12-06T22:00:00Z', lostRevenue: { ...zero, high: 5_000, currency: 'RUB' } }),
+      offline('d', 'MOW', { startedAt: '2026-12-06T22:00:00Z', lostRevenue: { ...zero, high: 1_000, currency: 'RUB' } }),
+      incident('e', 'MAD', { startedAt: '2026-12-06T23:10:00Z' }),
+      offline('f', 'GONE', { startedAt: '2026-12-06T23:10:00Z' }),
+    ];
+    expect(uncountedToday(open, (id) => zones[id], now)).toEqual([
+      { currency: 'EUR', amount: 90 },
+      { currency: 'RUB', amount: 6_000 },
+    ]);
   });
 });
 

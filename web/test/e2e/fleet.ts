@@ -21,6 +21,8 @@ export interface DemoStore {
   backupTills?: string[];
   /** Where the store's staff are reached. */
   email?: string;
+  /** Visitors per hour to assume without a counter: gives the lost-revenue estimate something to charge. */
+  visitorsPerHour?: number;
 }
 
 const CITIES: [string, string, string, string][] = [
@@ -83,6 +85,7 @@ export function fleetYaml(stores: DemoStore[]): string {
     if (s.groups) lines.push(`    groups: [${s.groups.join(', ')}]`);
     if (s.backupTills) lines.push(`    backupTills: [${s.backupTills.join(', ')}]`);
     if (s.email) lines.push(`    email: ${s.email}`);
+    if (s.visitorsPerHour !== undefined) lines.push(`    defaultVisitorsPerHour: ${s.visitorsPerHour}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -62,10 +62,11 @@ export function tileName(s: Pick<StoreSummary, 'name' | 'city'>): string {
  * What a wall tile reads out: the store, its state and tills, then its loss so far, whether it is recovering and
  * until when (store time) a maintenance window holds it.
  */
-export function tileLabel(s: StoreSummary, loss: string | null, recovering: boolean): string {
+export function tileLabel(s: StoreSummary, loss: string | null, recovering: boolean, upTo: string | null = null): string {
   const text = m.tile_label({ name: s.name, city: s.city, state: storeStateLabel(s.state), up: s.tills.up, total: s.tills.total });
   const maintenance = s.maintenance && m.tile_maintenance({ until: formatDateTime(getLocale(), Date.parse(s.maintenance.until), s.timezone) });
-  return text + (loss ? `, ${m.tile_lost({ amount: loss })}` : '') + (recovering ? `, ${m.tile_recovering()}` : '') + (maintenance ? `, ${maintenance}` : '');
+  const lost = loss ? `, ${m.tile_lost({ amount: loss })}` : upTo ? `, ${m.tile_label_lost_up_to({ amount: upTo })}` : '';
+  return text + lost + (recovering ? `, ${m.tile_recovering()}` : '') + (maintenance ? `, ${maintenance}` : '');
 }
 /**
  * A wall group's figures in words ("5 stores · 2 with problems"), not as "2/5": a tile's "3/4" is tills up of all,

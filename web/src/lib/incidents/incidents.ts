@@ -1,5 +1,5 @@
 import type { IncidentView, IncidentsSnapshot, LostRevenueToday, StoreState } from '@storepulse/protocol';
-import { lostSoFar } from './money.js';
+import { lostSoFar, lostUpTo } from './money.js';
 
 /** Open incidents by id, and today's lost revenue per currency: what the wall knows of losses. */
 export interface IncidentState {
@@ -28,6 +28,8 @@ export interface StoreLoss {
   currency: string;
   gross: number;
   incidents: number;
+  /** What the store's uncounted incidents (a store offline) may be losing at most, beyond `gross`: see lostUpTo. */
+  upTo: number;
   /** Every till of every open incident is back: the store looks fine while the incidents wait out their hold. */
   recovering: boolean;
 }
@@ -37,38 +39,86 @@ export function lossByStore(open: Iterable<IncidentView>): Map<string, StoreLoss
   const out = new Map<string, StoreLoss>();
   for (const inc of open) {
     const recovering = inc.recoveringSince !== null;
+    const upTo = lostUpTo(inc) ?? 0;
     const prev = out.get(inc.storeId);
     if (prev) {
       prev.gross += inc.lostRevenue.gross;
+      prev.upTo += upTo;
       prev.incidents += 1;
       prev.recovering &&= recovering;
     } else {
-      out.set(inc.storeId, { currency: inc.lostRevenue.currency, gross: inc.lostRevenue.gross, incidents: 1, recovering });
+      out.set(inc.storeId, { currency: inc.lostRevenue.currency, gross: inc.lostRevenue.gross, upTo, incidents: 1, recovering });
     }
   }
   return out;
 }
 
-/** What a wall tile shows of its store's open incidents: the loss so far, formatted (null when none), and the recovering mark. */
+/**
+ * What a wall tile shows of its store's open incidents: the loss so far, formatted (null when none); else, for a
+ * store offline with nothing counted yet, the most it may be losing ("up to …"), formatted; and the recovering mark.
+ */
 export interface TileIncident {
   lost: string | null;
+  upTo: string | null;
   recovering: boolean;
 }
 
-/** The tiles' marks, for stores with a loss so far or a recovering incident. */
+/** The tiles' marks, for stores with a loss so far, a bound on an uncounted one, or a recovering incident. */
 export function tileIncidents(byStore: ReadonlyMap<string, StoreLoss>, format: (amount: number, currency: string) => string): Map<string, TileIncident> {
   const out = new Map<string, TileIncident>();
   for (const [id, loss] of byStore) {
     const lost = lostSoFar(loss, format);
-    if (lost !== null || loss.recovering) out.set(id, { lost, recovering: loss.recovering });
+    // A counted loss is the tile's figure; the bound only stands in for a figure there is not yet.
+    const upTo = lost === null && loss.upTo > 0 ? format(loss.upTo, loss.currency) : null;
+    if (lost !== null || upTo !== null || loss.recovering) out.set(id, { lost, upTo, recovering: loss.recovering });
   }
   return out;
+}
+
+/**
+ * The open incident a ticket follows now, from the live feed: its latest (a ticket reopened by a recurring fault
+ * lists each), or undefined once closed or before the feed has it. Tickets do not carry an incident's flags.
+ */
+export function ticketIncident(
+  ticket: { incidentId: string; incidentIds?: readonly string[] },
+  open: readonly IncidentView[],
+): IncidentView | undefined {
+  const ids = ticket.incidentIds?.length ? ticket.incidentIds : [ticket.incidentId];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const found = open.find((inc) => inc.id === ids[i]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** The calendar day of `at` in `zone`, as YYYY-MM-DD. */
+function localDay(at: number, zone: string): string {
+  let f = dayFormats.get(zone);
+  if (!f) dayFormats.set(zone, (f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(at);
+}
+
+/**
+ * The bounds of the open incidents counted in today's lost revenue with nothing counted yet (stores offline), per
+ * currency: what "lost today" may still grow by once their sales come in. "Today" is as the server counts it: the
+ * incident started on its store's current local day; a store the wall does not know is left out, as there.
+ */
+export function uncountedToday(open: Iterable<IncidentView>, zoneOf: (storeId: string) => string | undefined, now: number): { currency: string; amount: number }[] {
+  const out = new Map<string, number>();
+  for (const inc of open) {
+    const bound = lostUpTo(inc);
+    const zone = zoneOf(inc.storeId);
+    if (bound === null || !zone || localDay(Date.parse(inc.startedAt), zone) !== localDay(now, zone)) continue;
+    out.set(inc.lostRevenue.currency, (out.get(inc.lostRevenue.currency) ?? 0) + bound);
+  }
+  return [...out].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /**
  * Whether a tile shows the recovering mark: only once its store's own state agrees. Incident and store updates
  * travel apart, and "Down … recovering" for the moment between them would contradict itself.
  */
-export function showsRecovering(state: StoreState, mark: TileIncident | undefined): boolean {
+export function showsRecovering(state: StoreState, mark: Pick<TileIncident, 'recovering'> | undefined): boolean {
   return (mark?.recovering ?? false) && (state === 'ok' || state === 'degraded');
 }

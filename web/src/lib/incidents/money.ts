@@ -1,4 +1,4 @@
-import { inHqCurrency, rankingWorth, type HqCurrency, type LostRevenue, type LostRevenueToday } from '@storepulse/protocol';
+import { inHqCurrency, rankingWorth, type HqCurrency, type IncidentView, type LostRevenue, type LostRevenueToday } from '@storepulse/protocol';
 
 export type { HqCurrency } from '@storepulse/protocol';
 
@@ -8,6 +8,17 @@ export type { HqCurrency } from '@storepulse/protocol';
  */
 export function lostSoFar(lost: Pick<LostRevenue, 'gross' | 'currency'> | null, format: (amount: number, currency: string) => string): string | null {
   return lost && lost.gross > 0 ? format(lost.gross, lost.currency) : null;
+}
+
+/**
+ * The most an open incident may be losing while none of it is counted, or null. A store offline (its incident
+ * flagged `capacity_assumed`) may sell on behind its network: the server keeps its estimate at 0 until the tills'
+ * sales come in and settle it, and the band's high is the bound. Shown as "up to …", never as a plain 0, which HQ
+ * reads as "costs nothing". A closed incident's 0, or an open one with a figure, has no bound to show.
+ */
+export function lostUpTo(incident: Pick<IncidentView, 'status' | 'flags' | 'lostRevenue'>): number | null {
+  const { gross, high } = incident.lostRevenue;
+  return incident.status === 'open' && gross === 0 && incident.flags.includes('capacity_assumed') && high > 0 ? high : null;
 }
 
 /** Largest first (in HQ's currency where rates allow), so the currency that matters most is read first. */
