@@ -12,6 +12,8 @@ export interface MosquittoHandle {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same config and persistence directory. */
   start(): Promise<void>;
+  /** The running broker's process id, to signal it (SIGHUP reloads its password file and ACL). */
+  readonly pid: number | undefined;
 }
 
 const MOSQUITTO = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
@@ -44,6 +46,9 @@ export async function startMosquitto(opts: { extraConfig?: string; configFile?: 
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir,
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       stderr = '';
       child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });

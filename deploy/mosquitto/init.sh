@@ -45,4 +45,9 @@ chown -R mosquitto:mosquitto "$AUTH"
 chmod 2770 "$AUTH"
 chmod 0660 "$AUTH/passwd" "$AUTH/acl"
 chown -R mosquitto:mosquitto /mosquitto/data
+# The broker keeps this shell's pid once exec'd: it is reloaded when storepulse-credentials changes an agent.
+# MOSQUITTO_RELOAD_SECONDS=0 turns that off (then send SIGHUP by hand).
+if [ "${MOSQUITTO_RELOAD_SECONDS:-5}" != 0 ]; then
+  sh /mosquitto/config/reload-on-change.sh "$$" "${MOSQUITTO_RELOAD_SECONDS:-5}" "$AUTH/passwd" "$AUTH/acl" &
+fi
 exec mosquitto -c /mosquitto/config/mosquitto.conf

@@ -79,7 +79,10 @@ async function runInit(dir: string, env: Record<string, string> = {}): Promise<v
   const final = /^exec mosquitto -c \/mosquitto\/config\/mosquitto\.conf$/m;
   expect(script).toMatch(final);
   writeFileSync(join(dir, 'init.sh'), script.replace(final, 'exit 0').replaceAll('/mosquitto/', `${dir}/`));
-  await run('sh', [join(dir, 'init.sh')], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MQTT_SERVER_PASSWORD: SERVER_PASSWORD, ...env } });
+  // No reload watcher here: it would outlive the script, signalling a pid that has gone (its own test starts one).
+  await run('sh', [join(dir, 'init.sh')], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MQTT_SERVER_PASSWORD: SERVER_PASSWORD, MOSQUITTO_RELOAD_SECONDS: '0', ...env },
+  });
 }
 
 /** A fresh stand-in for the broker container's /mosquitto, with the config folder mounted from deploy/. */
@@ -209,6 +212,37 @@ describe('production Mosquitto config and agent credentials', () => {
     const c = await connect('agent-store-C', newPassword);
     expect(c.connected).toBe(true);
   });
+  it('reloads the broker on its own when an agent is revoked: the container starts a watcher on the files before the broker', async () => {
+    // init.sh hands its own pid (the broker's, once exec'd) to the watcher, unless turned off.
+    const script = readFileSync(join(deploy, 'init.sh'), 'utf8');
+    expect(script).toMatch(/^\s*sh \/mosquitto\/config\/reload-on-change\.sh "\$\$" "\$\{MOSQUITTO_RELOAD_SECONDS:-5\}" "\$AUTH\/passwd" "\$AUTH\/acl" &$/m);
+    expect(script.indexOf('reload-on-change.sh')).toBeLessThan(script.indexOf('exec mosquitto'));
+
+    const password = issue('store-D');
+    await broker.stop();
+    await broker.start();
+    const watcher = execFile('sh', [join(deploy, 'reload-on-change.sh'), String(broker.pid), '1', join(auth, 'passwd'), join(auth, 'acl')]);
+    try {
+      const before = await connect('agent-store-D', password);
+      await before.publishAsync(topics.status('store-D', 't1'), '{}', { qos: 1 });
+      expect(cli(['revoke-agent', 'store-D']).code).toBe(0);
+      // Nobody signals the broker: the watcher sees the files change and reloads it within a look or two.
+      await waitFor(async () => /Not authorized|Bad username or password/i.test(await refused('agent-store-D', password)), 10_000, 'the login refused');
+      // A session still open from before gets nothing through either: the reloaded ACL no longer has its block.
+      const server = await connect('storepulse-server', SERVER_PASSWORD);
+      const seen: string[] = [];
+      server.on('message', (topic) => seen.push(topic));
+      await server.subscribeAsync('storepulse/v1/#', { qos: 1 });
+      before.publish(topics.status('store-D', 't1'), '{"after":"revoke"}', { qos: 0 });
+      const agentA = await connect('agent-store-A', agents.A);
+      await agentA.publishAsync(topics.status('store-A', 't1'), '{"marker":true}', { qos: 1 });
+      await waitFor(() => seen.includes(topics.status('store-A', 't1')), 5000, 'the marker');
+      expect(seen).toEqual([topics.status('store-A', 't1')]);
+    } finally {
+      watcher.kill();
+    }
+  });
+
   it('keeps the server from publishing: it may not forge or overwrite a store\'s messages, retained status included', async () => {
     const server = await connect('storepulse-server', SERVER_PASSWORD);
     const seen: string[] = [];
