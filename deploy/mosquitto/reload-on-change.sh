@@ -9,6 +9,7 @@ every=$2
 shift 2
 look() { cat "$@" 2>/dev/null | cksum; }
 last=$(look "$@")
+echo "storepulse: the broker reloads when $* change (looking every ${every}s)" >&2
 while kill -0 "$pid" 2>/dev/null; do
   sleep "$every"
   now=$(look "$@")

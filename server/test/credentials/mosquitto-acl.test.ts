@@ -222,7 +222,11 @@ describe('production Mosquitto config and agent credentials', () => {
     await broker.stop();
     await broker.start();
     const watcher = execFile('sh', [join(deploy, 'reload-on-change.sh'), String(broker.pid), '1', join(auth, 'passwd'), join(auth, 'acl')]);
+    let said = '';
+    watcher.stderr?.on('data', (d: Buffer) => (said += d.toString()));
     try {
+      // It compares with the files as they were when it started: let it start before changing them.
+      await waitFor(() => said.includes('the broker reloads when'), 5000, 'the watcher to start');
       const before = await connect('agent-store-D', password);
       await before.publishAsync(topics.status('store-D', 't1'), '{}', { qos: 1 });
       expect(cli(['revoke-agent', 'store-D']).code).toBe(0);
