@@ -64,8 +64,11 @@ export function ingestSales(
   return e ? [e] : [];
 }
 
-/** Resends of a bin come within minutes; older fine-grained bins are merged to keep the state small. */
-const COMPACT_AFTER_MS = 20 * 60_000;
+/**
+ * Corrections of a bin come within minutes (agents re-send a bin up to 15 min after it ended, delivery may lag);
+ * older fine-grained bins are merged to keep the state small, after which a bin with the same bounds is refused.
+ */
+const COMPACT_AFTER_MS = 60 * 60_000;
 
 /**
  * Drops what no incident can need any more and merges settled bins per 15 min; till changes older

@@ -53,6 +53,19 @@ describe('bad counter input during an incident', () => {
   });
 });
 
+describe('a bin corrected late', () => {
+  it('is still replaced half an hour after it ended (bins are merged into quarters only after an hour)', () => {
+    const sim = outage().add(foot('10:50', '10:12', '10:13', 5));
+    sim.run(T('09:00'), T('12:00'));
+    const quality = sim.of('input.quality') as InputQualityEffect[];
+    expect(quality.map((q) => [q.action, q.flag])).toEqual([['replaced', 'bin_replaced']]);
+    // Its final figures: 60 counted in the half hour, 2 of them replaced by 5.
+    const final = sim.incidents('incident.updated').at(-1)!;
+    expect(final.final).toBe(true);
+    expect(final.visitors).toBe(63);
+  });
+});
+
 describe('a counter gap during an incident', () => {
   const slots = Object.fromEntries(
     Array.from({ length: 16 }, (_, i) => {
