@@ -7,6 +7,7 @@ import {
   HQ_ACTIONS,
   hqActions,
   hqReasons,
+  keepOrder,
   nextDue,
   providerActions,
   ticketMoves,
@@ -104,6 +105,36 @@ describe('tickets board', () => {
     expect(providerActions('on_site')).toEqual(['waiting_store', 'resolved']);
     expect(providerActions('resolved')).toEqual([]);
     expect(providerActions('closed')).toEqual([]);
+  });
+});
+
+describe('the provider view\'s order', () => {
+  const now = at('2026-11-23T08:45:00Z');
+  const due = (id: string, iso: string) => ticket(id, {}, { targets: { response: target(iso), onSite: null, resolve: null } });
+  const ids = (list: { id: string }[]) => list.map((t) => t.id);
+
+  it('keeps an acknowledged card where it was, which sorting again would take down the list', () => {
+    const first = [due('a', '2026-11-23T09:00:00Z'), due('b', '2026-11-23T09:30:00Z'), due('c', '2026-11-23T10:00:00Z')];
+    const shown = ids(keepOrder([], sortTickets(first, 'due', now)));
+    expect(shown).toEqual(['a', 'b', 'c']);
+    // Acknowledged, "a" has met its response target: its next is on site, hours away.
+    const acked = ticket('a', { status: 'acknowledged' }, {
+      targets: { response: target('2026-11-23T09:00:00Z', { stopped: true }), onSite: target('2026-11-23T16:00:00Z'), resolve: null },
+    });
+    const sorted = sortTickets([acked, first[1]!, first[2]!], 'due', now);
+    expect(ids(sorted)).toEqual(['b', 'c', 'a']);
+    const kept = keepOrder(shown, sorted);
+    expect(ids(kept)).toEqual(['a', 'b', 'c']);
+    // The card is the new copy, with its new status.
+    expect(kept[0]!.status).toBe('acknowledged');
+  });
+
+  it('puts a new ticket where its deadline sorts it among the cards shown, and drops one that left', () => {
+    const shown = ['a', 'b', 'c'];
+    const sorted = [due('n1', '2026-11-23T08:50:00Z'), due('b', ''), due('n2', ''), due('a', ''), due('n3', '')];
+    // "c" left; "n1" sorts before everything, "n2" before "a" (shown before "b"), "n3" last.
+    expect(ids(keepOrder(shown, sorted))).toEqual(['n1', 'n2', 'a', 'b', 'n3']);
+    expect(ids(keepOrder([], sorted))).toEqual(ids(sorted));
   });
 });
 

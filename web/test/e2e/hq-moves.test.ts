@@ -171,6 +171,38 @@ describe('HQ ticket moves, end to end', () => {
     }
   });
 
+  it('keeps the card the engineer acknowledged where it was on the phone, and sorts the list afresh when next entered', async () => {
+    // Two tickets, the first due sooner; acknowledged, it meets its response target and is next due hours later.
+    await stack.fault('S019', { pos: 'error' });
+    const first = await ticketFor('S019');
+    await stack.fault('S020', { pos: 'error' });
+    const second = await ticketFor('S020');
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/provider`);
+      const order = () => page.locator('.card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.ticketId));
+      const card = page.locator(`.card[data-ticket-id="${first.id}"]`);
+      await page.locator(`.card[data-ticket-id="${second.id}"]`).waitFor();
+      const before = await order();
+      expect(before.indexOf(first.id)).toBeLessThan(before.indexOf(second.id));
+      await card.scrollIntoViewIfNeeded();
+      const top = (await card.boundingBox())!.y;
+      await card.getByRole('button', { name: 'Acknowledge' }).tap();
+      await expect.poll(() => card.getAttribute('data-status')).toBe('acknowledged');
+      // A few clock ticks later the list is as it was, the card still under the thumb.
+      await page.waitForTimeout(1500);
+      expect(await order()).toEqual(before);
+      expect((await card.boundingBox())!.y).toBe(top);
+      // Entered again, the list is sorted afresh: the ticket that still waits for an answer comes first.
+      await page.reload();
+      await card.waitFor();
+      const after = await order();
+      expect(after.indexOf(first.id)).toBeGreaterThan(after.indexOf(second.id));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keeps a refused move\'s message on the provider view when the ticket it was about leaves the list', async () => {
     await stack.fault('S003', { pos: 'error' });
     const ticket = await ticketFor('S003');

@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TicketView } from '@storepulse/protocol';
 import { demoFleet, pilotConfig } from './fleet.js';
-import { startStack, type Stack } from './harness.js';
+import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
 /**
  * No page scrolls sideways, from a 320 px phone to a 1080p wall, in Russian (the longest of the three languages):
@@ -76,6 +77,40 @@ describe('the layout at every width, in Russian', () => {
     ['tokens page', () => '/admin/tokens', () => admin, '[data-testid="tokens-table"]'],
     ['maintenance page', () => '/admin/maintenance', () => admin, '[data-testid="maintenance-form"]'],
   ];
+
+  // Not even in a table's own scroll area on a phone: the SLA report and a store's incidents are read there (an
+  // engineer on site, a manager on the move), and a table wider than the screen hides its last columns.
+  for (const [name, path, ready] of [
+    ['SLA report', '/reports/sla', '[data-testid="sla-table"] tbody tr'],
+    ['store page\'s incidents', '/stores/S001', '[data-testid="store-incidents"] tr[data-incident-id]'],
+  ] as const) {
+    it(`lays the ${name} out for a 390 px phone, nothing to scroll sideways, every figure labelled`, async () => {
+      const { context, page } = await stack.signedIn(admin, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        await context.addInitScript(() => localStorage.setItem('storepulse.locale', 'ru'));
+        await page.goto(`${stack.server.url}${path}`);
+        const row = page.locator(ready).first();
+        await row.waitFor({ timeout: 10_000 });
+        const [scroll, client] = await row.evaluate((tr) => {
+          const box = tr.closest('.table-scroll')!;
+          return [box.scrollWidth, box.clientWidth];
+        });
+        expect(scroll, `${name}: ${scroll} px in ${client}`).toBeLessThanOrEqual(client);
+        // Each figure says what it is, its column's header being out of sight.
+        const unlabelled = await row.locator('td').evaluateAll((tds) =>
+          tds.filter((td) => getComputedStyle(td).display !== 'none' && getComputedStyle(td, '::before').content === 'none').length,
+        );
+        expect(unlabelled).toBe(0);
+        const table = page.locator(`${ready} >> xpath=ancestor::table`).first();
+        await table.screenshot({ path: join(ARTIFACTS, `${name.replace(/\W+/g, '-')}-phone.png`) });
+        // A desktop keeps the table.
+        await page.setViewportSize({ width: 1280, height: 800 });
+        expect(await table.evaluate((t) => getComputedStyle(t).display)).toBe('table');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   for (const [name, path, token, ready] of pages) {
     it(`keeps the ${name} within the window`, async () => {

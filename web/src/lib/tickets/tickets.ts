@@ -128,6 +128,31 @@ export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSor
   return [...tickets].sort((a, b) => cmp[by](a, b) || byPriority(a, b) || byOpened(a, b) || a.id.localeCompare(b.id));
 }
 
+/**
+ * `sorted`, with the tickets already in `shown` kept in that order: a card does not move under the reader's thumb
+ * when its own status changes (acknowledged, its response target met, would take it down the list) or a clock
+ * ticks. A ticket new to the list goes where `sorted` puts it, before the first shown ticket that sorts after it;
+ * a ticket gone from `sorted` leaves. With nothing shown yet this is `sorted`.
+ */
+export function keepOrder<T extends { id: string }>(shown: readonly string[], sorted: readonly T[]): T[] {
+  const byId = new Map(sorted.map((t) => [t.id, t]));
+  const kept = shown.filter((id) => byId.has(id));
+  const rank = new Map(kept.map((id, i) => [id, i]));
+  const out = kept.map((id) => byId.get(id)!);
+  // New tickets, each placed before the first kept ticket that comes after it in `sorted`.
+  const inserts: { at: number; ticket: T }[] = [];
+  let next = kept.length;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const t = sorted[i]!;
+    const r = rank.get(t.id);
+    if (r !== undefined) next = Math.min(next, r);
+    else inserts.push({ at: next, ticket: t });
+  }
+  // Last to first, so that earlier positions stay right; equal positions keep `sorted`'s order.
+  for (const { at, ticket } of inserts) out.splice(at, 0, ticket);
+  return out;
+}
+
 function lossWorth(t: TicketSummary, hq: HqCurrency | null): number {
   return t.lostRevenue ? rankingWorth(t.lostRevenue.gross, t.lostRevenue.currency, hq) : 0;
 }
