@@ -173,9 +173,9 @@ describe('probes against real processes and sockets', () => {
     expect(totals(await src.read())).toEqual({ transactions: 2, revenue: 14.5 });
     expect(src.rejectedLines).toBe(5);
     expect(warnings).toEqual([
-      { o: { file: csv, lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' },
-      { o: { file: csv, lines: 1, first: '2026-11-23T10:00:05Z,12,50' }, msg: expect.stringMatching(/^POS export: refused lines whose amount a column of digits follows with "," as the separator/) },
-      { o: { file: csv, lines: 1, first: '2026-11-23T10:00:06Z,"12.50' }, msg: 'POS export: refused lines with a quote left open or text after a closing quote' },
+      { o: { file: csv, key: 'sales_line', lines: 3, first: '2026-11-23T10:00:02Z,' }, msg: 'POS export: refused lines without a plain amount' },
+      { o: { file: csv, key: 'sales_line', lines: 1, first: '2026-11-23T10:00:05Z,12,50' }, msg: expect.stringMatching(/^POS export: refused lines whose amount a column of digits follows with "," as the separator/) },
+      { o: { file: csv, key: 'sales_line', lines: 1, first: '2026-11-23T10:00:06Z,"12.50' }, msg: 'POS export: refused lines with a quote left open or text after a closing quote' },
     ]);
     appendFileSync(csv, '2026-11-23T10:00:04Z,1\n');
     await src.read();

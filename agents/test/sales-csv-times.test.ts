@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('sales from a POS export land in the bin of their own time', () => {
     spooled.length = 0;
     await tick(t0 + 65 * MIN);
     expect(spooled).toEqual([bin('2026-11-23T11:00:00Z', 5, 4)]);
-    expect(pos.src.rejectedLines).toBe(0);
+    expect(pos.src.counts.size).toBe(0);
   });
 
   it('keeps the current bin as it was: the lines of the bin, and a line still being written waits for its newline', async () => {
@@ -83,9 +83,9 @@ describe('sales from a POS export land in the bin of their own time', () => {
     expect(s.spooled).toEqual([bin('2026-03-29T00:45:00Z', 15, 1), bin('2026-03-29T01:00:00Z', 15, 2)]);
   });
 
-  it('refuses, counts and logs a line whose time is unreadable, too far ahead, or too old to send', async () => {
+  it('counts and logs a line whose time is unreadable, too far ahead, or too late for its bin, and puts its sale in the bin being filled', async () => {
     const t0 = at('2026-11-23T10:00:00Z');
-    const pos = await exportAt('refused');
+    const pos = await exportAt('time-off');
     const window = new SalesWindow(pos.src, t0);
     const { spooled, tick } = spooling(window);
     pos.write('2026-11-23T10:00:30Z;1');
@@ -102,20 +102,25 @@ describe('sales from a POS export land in the bin of their own time', () => {
       '2026-11-23T10:26:00Z;2', // five minutes ahead: within what a POS clock may be ahead
     );
     await tick(t0 + 21 * MIN);
-    expect(spooled).toEqual([bin('2026-11-23T10:06:00Z', 1, 8), bin('2026-11-23T10:20:00Z', 1)]);
-    expect(Object.fromEntries(pos.src.rejected)).toEqual({ sales_line: 4, sales_line_ahead: 2, sales_line_late: 2 });
+    // The eight sales whose time could not be used go in the bin read at 10:21, as before times were read.
+    expect(spooled).toEqual([bin('2026-11-23T10:06:00Z', 1, 8), bin('2026-11-23T10:20:00Z', 1, 9, 9, 9, 9, 9, 9, 9, 9)]);
+    expect(Object.fromEntries(pos.src.counts)).toEqual({ sales_time_unread: 4, sales_time_ahead: 2, sales_time_late: 2 });
+    expect(pos.src.rejectedLines).toBe(0);
+    const goes = ': their sales go in the bin being filled';
     expect(pos.warnings.map((w) => [w.o.lines, w.o.first, w.msg])).toEqual([
-      [4, '23/11/2026 10:20;9', 'POS export: refused lines whose time is not a date and time such as 2026-12-07T14:03:22, 2026-12-07 14:03:22 or 2026-12-07T13:03:22Z'],
-      [2, '2026-11-23T10:26:01Z;9', 'POS export: refused lines whose time is more than 5 min ahead of the agent\'s clock (the POS clock, or the time zone, is wrong)'],
-      [1, '2026-11-23T09:59:59Z;9', 'POS export: refused lines whose time is before the agent started reading the export'],
-      [1, '2026-11-23T10:05:59Z;9', 'POS export: refused lines whose sales bin, already sent, ended more than 15 min ago (too late to correct it)'],
+      [4, '23/11/2026 10:20;9', `POS export: lines whose time is not a date and time such as 2026-12-07T14:03:22, 2026-12-07 14:03:22 or 2026-12-07T13:03:22Z${goes}`],
+      [2, '2026-11-23T10:26:01Z;9', `POS export: lines whose time is more than 5 min ahead of the agent's clock (the POS clock, or the time zone, is wrong)${goes}`],
+      [1, '2026-11-23T09:59:59Z;9', `POS export: lines whose time is before the agent started reading the export${goes}`],
+      [1, '2026-11-23T10:05:59Z;9', `POS export: lines whose sales bin, already sent, ended more than 15 min ago (too late to correct it)${goes}`],
+      // Eight lines of ten: the export's clock, zone or format looks wrong.
+      [8, undefined, expect.stringMatching(/^POS export: most lines' times are .* \(probes\.sales\.timezone\)/)],
     ]);
-    // Nothing accepted is lost: the sale five minutes ahead lands in its bin.
+    // The sale five minutes ahead lands in its own bin.
     await tick(t0 + 27 * MIN);
     expect(spooled.slice(2)).toEqual([bin('2026-11-23T10:21:00Z', 6, 2)]);
   });
 
-  it('refuses a line older than the spool keeps, and sends no bins for that span', async () => {
+  it('sends no bins for a span older than the spool keeps; a line read later with such a time goes in the bin being filled', async () => {
     const t0 = at('2026-11-20T10:00:00Z');
     const pos = await exportAt('spool-age');
     const window = new SalesWindow(pos.src, t0);
@@ -123,12 +128,22 @@ describe('sales from a POS export land in the bin of their own time', () => {
     const now = at('2026-11-23T10:30:00Z');
     const oldest = now - 72 * 60 * MIN;
     expect(window.forget(oldest)).toBe(t0);
+    // Written since the last read, 10:20 three days ago is a sale made since, by a clock three days behind.
     pos.write('2026-11-20T10:20:00Z;5', '2026-11-20T10:35:00Z;6');
     await tick(now);
     expect(spooled[0]!.binStart).toBe(oldest);
-    expect(spooled.filter((b) => b.transactions > 0)).toEqual([bin('2026-11-20T10:30:00Z', 15, 6)]);
-    expect(Object.fromEntries(pos.src.rejected)).toEqual({ sales_line_late: 1 });
-    expect(pos.warnings[0]!.msg).toBe('POS export: refused lines whose time is older than the spool keeps (spool.maxAgeH)');
+    expect(spooled.filter((b) => b.transactions > 0)).toEqual([bin('2026-11-20T10:30:00Z', 15, 6), bin('2026-11-23T10:15:00Z', 15, 5)]);
+    expect(Object.fromEntries(pos.src.counts)).toEqual({ sales_time_late: 1 });
+    expect(pos.warnings[0]!.msg).toBe('POS export: lines whose time is older than the spool keeps (spool.maxAgeH): their sales go in the bin being filled');
+
+    // In a new export read from its start, such a line is that file's past: refused, not counted now.
+    writeFileSync(`${pos.path}.new`, '2026-11-19T08:00:00Z;70\n2026-11-23T10:31:00Z;1\n');
+    renameSync(`${pos.path}.new`, pos.path);
+    spooled.length = 0;
+    await tick(now + 2 * MIN);
+    expect(spooled).toEqual([bin('2026-11-23T10:30:00Z', 2, 1)]);
+    expect(Object.fromEntries(pos.src.counts)).toEqual({ sales_time_late: 1, sales_line_old: 1 });
+    expect(pos.warnings.at(-1)!.msg).toBe('POS export: refused lines of a new export read from its start whose time is older than the spool keeps (spool.maxAgeH)');
   });
 
   it('sends a corrected bin again until the spool keeps it, and loses no sale when it cannot', async () => {

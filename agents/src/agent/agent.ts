@@ -28,7 +28,10 @@ export interface AgentStats {
   brokerRefusals: number;
   spool: SpoolStats;
   components: Record<ComponentName, { state: string; detail?: string }>;
-  /** Input refused (bad counter bins and pushes, bad POS export lines), by reason. */
+  /**
+   * Input refused (bad counter bins and pushes, bad POS export lines), by reason; with POS export lines whose sales were
+   * counted in the bin being filled because their time could not be used (sales_time_*).
+   */
   rejected: Record<string, number>;
 }
 
@@ -278,7 +281,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       rejected: Object.fromEntries([
         ...rejected,
         ...(push ? [...push.rejected].map(([k, v]) => [`push_${k}`, v] as const) : []),
-        ...(csv ? csv.rejected : []),
+        ...(csv ? csv.counts : []),
       ]),
     }),
     async stop() {

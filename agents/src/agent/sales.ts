@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { MAX_BIN_SECONDS } from '@storepulse/protocol';
@@ -30,9 +31,9 @@ const BAD_QUOTES = 'with a quote left open or text after a closing quote';
 /** A line's sale: its time as written (read against the store's zone by SaleTimes) and its amount. */
 export type SalesLine = { time: string; amount: number } | { refused: string };
 
-/** A sale of the export, at its own instant. */
+/** A sale of the export, at its own instant, or null when its time could not be used (it goes in the bin being filled). */
 export interface Sale {
-  at: number;
+  at: number | null;
   amount: number;
 }
 
@@ -87,22 +88,61 @@ function isHeader(line: string): boolean {
   return !/\d/.test(line);
 }
 
-/** Where the agent counts a refused line (AgentStats.rejected): an unreadable line, a time ahead, a sale too late. */
-export type RefusedKey = 'sales_line' | 'sales_line_ahead' | 'sales_line_late';
+/**
+ * How the agent counts an export line it did not take at face value (AgentStats.rejected): `sales_line`, refused, no
+ * amount to read; `sales_line_old`, refused, a line of a new export read from its start dated before the agent
+ * started or older than spool.maxAgeH (that file's history, not a sale made since); `sales_time_unread`,
+ * `sales_time_ahead`, `sales_time_late`, a sale counted, in the bin being filled when the line was read, because its
+ * time could not be read, was more than MAX_AHEAD_MS ahead of the agent's clock, or its own bin could no longer be sent.
+ */
+export type LineKey = 'sales_line' | 'sales_line_old' | 'sales_time_unread' | 'sales_time_ahead' | 'sales_time_late';
+
+/** The keys of lines refused: their sales are not counted. */
+const REFUSED: ReadonlySet<LineKey> = new Set(['sales_line', 'sales_line_old']);
 
 /**
- * Follows a POS export that grows line by line, from where it was when the agent started. Each
- * `read` returns the sales written since the last one, each at the instant its line gives. A file
- * that shrank or was replaced by another was rotated: start over.
+ * Why a sale's own bin can no longer be sent (the window's answer for its instant). `history`: the instant is before the
+ * agent started or older than spool.maxAgeH, so that a line of a new export read from its start with it is that file's
+ * past, which the agent does not send (as it does not read an export's past when it starts).
+ */
+export interface Late {
+  reason: string;
+  history: boolean;
+}
+
+/** How often at most the warning that an export's times look wrong as a whole is logged. */
+export const CLOCK_WARNING_EVERY_MS = 60 * 60_000;
+
+const OLD_IN_NEW_EXPORT = 'of a new export read from its start';
+const CLOCK_LOOKS_WRONG = "POS export: most lines' times are unreadable, more than 5 min ahead of the PC's clock or too far behind it:"
+  + ' the export\'s clock, its time zone (probes.sales.timezone) or its time format looks wrong; their sales are counted when read, not at their own time';
+
+/** Bytes hashed per read when comparing a replaced export with what was read of the one before. */
+const HASH_CHUNK = 1 << 20;
+const sha = () => createHash('sha256');
+
+/**
+ * Follows a POS export that grows line by line, from where it was when the agent started. Each `read` returns the sales
+ * written since the last one, each at the instant its line gives, or, when that time cannot be used, with no instant
+ * (the window puts it in the bin being filled). A file that shrank or was replaced by another was rotated: the new one
+ * is read from its start, unless it begins with every line read of the old one (an export rewritten whole and renamed
+ * into place), whose reading then goes on after them.
  */
 export class CsvSalesSource {
+  /** Bytes of the current file read (or skipped at the start): `consumed` whole lines, then `partial`. */
   private offset: number | null = null;
-  private partial = '';
+  private partial = Buffer.alloc(0);
+  private consumed = 0;
+  /** Hash of the file's first `consumed` bytes. */
+  private prefix = sha();
+  /** Lines are being read from the start of a new export (after a rotation), until the reading reaches its end. */
+  private fromFileStart = false;
   private identity: { ino: number; dev: number } | null = null;
+  private clockWarnedAt = Number.NEGATIVE_INFINITY;
   /** Loaded with the first line (and Luxon with it): an agent without an export does not carry it. */
   private times: import('./sale-times.js').SaleTimes | null = null;
-  /** Refused lines since the start, by where the agent counts them. */
-  readonly rejected = new Map<RefusedKey, number>();
+  /** Lines refused, and lines whose sales were counted when read, since the start, by where the agent counts them. */
+  readonly counts = new Map<LineKey, number>();
 
   /** `zone`: the IANA zone of the export's times without an offset [the PC's zone]. */
   constructor(
@@ -111,30 +151,47 @@ export class CsvSalesSource {
     private readonly zone = Intl.DateTimeFormat().resolvedOptions().timeZone,
   ) {}
 
-  /** Every line refused since the start. */
+  /** Every line refused since the start (their sales not counted). */
   get rejectedLines(): number {
     let n = 0;
-    for (const v of this.rejected.values()) n += v;
+    for (const [k, v] of this.counts) if (REFUSED.has(k)) n += v;
     return n;
   }
 
   /**
    * The sales written since the last read. `now` is the agent's clock, which a sale's time may not be more than
-   * MAX_AHEAD_MS ahead of; `late` says why a sale at that instant can no longer be sent (or null when it can), and the
-   * line is then refused with that reason.
+   * MAX_AHEAD_MS ahead of; `late` says why a sale at that instant can no longer go in its own bin (or null when it can).
+   * A sale whose time is unreadable, too far ahead or late comes back with `at` null, counted and logged; a line
+   * without an amount, or the history of a new export, is refused.
    */
-  async read(now = Date.now(), late: (at: number) => string | null = () => null): Promise<Sale[]> {
+  async read(now = Date.now(), late: (at: number) => Late | null = () => null): Promise<Sale[]> {
     const sales: Sale[] = [];
     const { size, ino, dev } = await stat(this.path);
-    // Rotated: a new file in its place (renamed away and created again), or the same one cut short.
+    if (this.offset === null) {
+      // The start: the export's past is not ours. What it holds is hashed, to know it again if it is rewritten.
+      await this.skipTo(size);
+      this.identity = { ino, dev };
+      return sales;
+    }
+    // Rotated: a new file in its place (renamed away and created again, or renamed over it), or the same one cut short.
     const replaced = this.identity !== null && (this.identity.ino !== ino || this.identity.dev !== dev);
     this.identity = { ino, dev };
-    if (this.offset === null || replaced || size < this.offset) {
-      this.offset = this.offset === null ? size : 0;
-      this.partial = '';
-      if (this.offset === size) return sales;
+    if (replaced || size < this.offset) {
+      const digest = this.prefix.copy().digest('hex');
+      this.partial = Buffer.alloc(0);
+      if (this.consumed > 0 && size >= this.consumed && (await this.hashOf(this.consumed)) === digest) {
+        // The same lines first: rewritten whole, not a new export. Read on after them.
+        this.offset = this.consumed;
+      } else {
+        this.offset = this.consumed = 0;
+        this.prefix = sha();
+        this.fromFileStart = true;
+      }
     }
-    if (size === this.offset) return sales;
+    if (size === this.offset) {
+      this.fromFileStart = false;
+      return sales;
+    }
     if (!this.times) this.times = new (await import('./sale-times.js')).SaleTimes(this.zone);
     const times = this.times;
     const fh = await open(this.path, 'r');
@@ -143,40 +200,107 @@ export class CsvSalesSource {
       const buf = Buffer.alloc(Math.min(size - this.offset, 4 << 20));
       const { bytesRead } = await fh.read(buf, 0, buf.length, this.offset);
       this.offset += bytesRead;
-      const lines = (this.partial + buf.subarray(0, bytesRead).toString('utf8')).split(/\r?\n/);
-      this.partial = lines.pop() ?? '';
-      const refused = new Map<string, { lines: number; first: string }>();
-      const refuse = (key: RefusedKey, reason: string, line: string) => {
-        this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
-        const seen = refused.get(reason);
+      const data = Buffer.concat([this.partial, buf.subarray(0, bytesRead)]);
+      const cut = data.lastIndexOf(0x0a) + 1;
+      this.partial = Buffer.from(data.subarray(cut));
+      this.prefix.update(data.subarray(0, cut));
+      this.consumed += cut;
+      const history = this.fromFileStart;
+      if (this.offset >= size) this.fromFileStart = false;
+      const lines = data.subarray(0, cut).toString('utf8').split(/\r?\n/);
+      lines.pop();
+      // Per reason: lines refused, or whose sales were counted when read, and the first of them, for one warning each.
+      const noted = new Map<string, { key: LineKey; lines: number; first: string }>();
+      const note = (key: LineKey, reason: string, line: string) => {
+        this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        const seen = noted.get(reason);
         if (seen) seen.lines++;
-        else refused.set(reason, { lines: 1, first: line.slice(0, 80) });
+        else noted.set(reason, { key, lines: 1, first: line.slice(0, 80) });
       };
+      let withAmount = 0;
+      let offTime = 0;
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
         const sale = parseSalesLine(line);
         if ('refused' in sale) {
           // A rotated export starts again with its column names: not a refused sale.
-          if (!(fromStart && i === 0 && isHeader(line))) refuse('sales_line', sale.refused, line);
+          if (!(fromStart && i === 0 && isHeader(line))) note('sales_line', sale.refused, line);
           continue;
         }
+        withAmount++;
         const at = times.instant(sale.time, now);
         if (typeof at !== 'number') {
-          refuse(at.ahead ? 'sales_line_ahead' : 'sales_line', at.refused, line);
+          // The sale happened; only its time is odd: it is counted when read rather than lost.
+          note(at.ahead ? 'sales_time_ahead' : 'sales_time_unread', at.refused, line);
+          offTime++;
+          sales.push({ at: null, amount: sale.amount });
           continue;
         }
         const tooLate = late(at);
-        if (tooLate) refuse('sales_line_late', tooLate, line);
-        else sales.push({ at, amount: sale.amount });
+        if (!tooLate) sales.push({ at, amount: sale.amount });
+        else if (history && tooLate.history) note('sales_line_old', `${OLD_IN_NEW_EXPORT} ${tooLate.reason}`, line);
+        else {
+          note('sales_time_late', tooLate.reason, line);
+          offTime++;
+          sales.push({ at: null, amount: sale.amount });
+        }
       }
       // One warning per reason and read, with the first such line for a person to look at, not the whole file.
-      for (const [reason, { lines: n, first }] of refused) {
-        this.logger.warn({ file: this.path, lines: n, first }, `POS export: refused lines ${reason}`);
+      for (const [reason, { key, lines: n, first }] of noted) {
+        this.logger.warn({ file: this.path, key, lines: n, first },
+          REFUSED.has(key) ? `POS export: refused lines ${reason}` : `POS export: lines ${reason}: their sales go in the bin being filled`);
+      }
+      if (offTime > 0 && offTime * 2 > withAmount && now - this.clockWarnedAt >= CLOCK_WARNING_EVERY_MS) {
+        this.clockWarnedAt = now;
+        this.logger.warn({ file: this.path, lines: offTime, of: withAmount, zone: this.zone }, CLOCK_LOOKS_WRONG);
       }
     } finally {
       await fh.close();
     }
     return sales;
+  }
+
+  /** Starts after the file's first `size` bytes: the whole lines among them hashed, a line still being written kept. */
+  private async skipTo(size: number): Promise<void> {
+    this.prefix = sha();
+    this.consumed = 0;
+    this.partial = Buffer.alloc(0);
+    const fh = await open(this.path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(size, HASH_CHUNK));
+      let pos = 0;
+      while (pos < size) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+        if (bytesRead === 0) break;
+        const data = Buffer.concat([this.partial, buf.subarray(0, bytesRead)]);
+        const cut = data.lastIndexOf(0x0a) + 1;
+        this.prefix.update(data.subarray(0, cut));
+        this.consumed += cut;
+        this.partial = Buffer.from(data.subarray(cut));
+        pos += bytesRead;
+      }
+      this.offset = pos;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Hash of the current file's first `length` bytes. */
+  private async hashOf(length: number): Promise<string> {
+    const hash = sha();
+    const fh = await open(this.path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(length, HASH_CHUNK));
+      for (let pos = 0; pos < length;) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - pos), pos);
+        if (bytesRead === 0) break;
+        hash.update(buf.subarray(0, bytesRead));
+        pos += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+    return hash.digest('hex');
   }
 }
 
@@ -207,6 +331,9 @@ const BEFORE_START = 'whose time is before the agent started reading the export'
 const OLDER_THAN_SPOOL = 'whose time is older than the spool keeps (spool.maxAgeH)';
 const SENT_LONG_AGO = `whose sales bin, already sent, ended more than ${CORRECTABLE_MS / 60_000} min ago (too late to correct it)`;
 
+/** A sale placed in a bin. */
+type Placed = Sale & { at: number };
+
 const totalsOf = (sales: readonly Sale[]): SalesTotals => ({
   transactions: sales.length,
   revenue: sales.reduce((sum, s) => sum + s.amount, 0),
@@ -218,7 +345,7 @@ const totalsOf = (sales: readonly Sale[]): SalesTotals => ({
  */
 export class SalesWindow {
   /** CSV: sales read, at or after `from`, not yet in a spooled bin. */
-  private pending: Sale[] = [];
+  private pending: Placed[] = [];
   /** CSV: the bins spooled in the last CORRECTABLE_MS, as sent (a late sale corrects one of them). */
   private sent: SalesBin[] = [];
   /** CSV: sent bins a late sale changed, to send again. */
@@ -237,7 +364,8 @@ export class SalesWindow {
    * outage each bin holds its own sales; the bin then ends before `to`. An endpoint is asked for the bin's sales; a
    * CSV's new lines are read, and each sale goes in the bin its time falls in (start included, end not), or waits for
    * it. A CSV line for a bin already spooled in the last CORRECTABLE_MS makes that bin, sent again whole with it, the
-   * next one returned; an older one is refused (the source counts and logs it).
+   * next one returned. A sale whose time the source could not use (unreadable, too far ahead, or its bin sent too long
+   * ago) goes in the bin being filled when it was read: the last one up to `to`, as before times were read.
    */
   async read(to: number, signal: AbortSignal): Promise<SalesBin> {
     const span = to - this.from;
@@ -246,7 +374,8 @@ export class SalesWindow {
       return { binStart: this.from, binEnd: end, ...(await fetchSales(this.source, this.from, end, signal)) };
     }
     this.sent = this.sent.filter((b) => b.binEnd > to - CORRECTABLE_MS);
-    for (const sale of await this.source.read(to, (at) => this.late(at))) {
+    for (const read of await this.source.read(to, (at) => this.late(at))) {
+      const sale: Placed = { at: read.at ?? Math.max(this.from, to - 1), amount: read.amount };
       if (sale.at >= this.from) {
         this.pending.push(sale);
         continue;
@@ -261,12 +390,12 @@ export class SalesWindow {
     return { binStart: this.from, binEnd: end, ...totalsOf(this.pending.filter((s) => s.at < end)) };
   }
 
-  /** Why a CSV sale at `at` can no longer be sent, or null. */
-  private late(at: number): string | null {
+  /** Why a CSV sale at `at` can no longer go in its own bin, or null. */
+  private late(at: number): Late | null {
     if (at >= this.from || this.sent.some((b) => b.binStart <= at && at < b.binEnd)) return null;
-    if (this.oldest !== null && at < this.oldest) return OLDER_THAN_SPOOL;
-    if (at < this.started) return BEFORE_START;
-    return SENT_LONG_AGO;
+    if (this.oldest !== null && at < this.oldest) return { reason: OLDER_THAN_SPOOL, history: true };
+    if (at < this.started) return { reason: BEFORE_START, history: true };
+    return { reason: SENT_LONG_AGO, history: false };
   }
 
   /** The bin is spooled: the next one starts where it ended (or, for a correction, the next correction is read). */
@@ -297,8 +426,8 @@ export class SalesWindow {
 
   /**
    * No bin starts before `oldest` (bounding a catch-up after a long outage): an endpoint is not asked for sales before
-   * it, and a CSV's sales before it are not sent (a line read later with such a time is refused); returns where the
-   * span given up began, or null.
+   * it, and no CSV bin before it is sent (a line read later with such a time goes in the bin being filled, or, in a new
+   * export read from its start, is refused as its history); returns where the span given up began, or null.
    */
   forget(oldest: number): number | null {
     this.oldest = oldest;
