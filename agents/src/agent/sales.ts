@@ -322,8 +322,8 @@ const MAX_BIN_MS = MAX_BIN_SECONDS * 1000;
 
 /**
  * How long after its end a CSV bin already spooled is still corrected, by sending it again whole with a late line's
- * sale: the server replaces a till's bin sent again with the same bounds, but merges bins older than 20 min into
- * quarters, after which a correction would overlap them and be refused.
+ * sale: the server replaces a till's bin sent again with the same bounds, but merges bins an hour after their end into
+ * quarters, after which a correction would overlap them and be refused; the margin covers delivery delays and clocks.
  */
 export const CORRECTABLE_MS = 15 * 60_000;
 
