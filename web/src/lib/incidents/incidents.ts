@@ -91,25 +91,17 @@ export function ticketIncident(
   return undefined;
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-/** The calendar day of `at` in `zone`, as YYYY-MM-DD. */
-function localDay(at: number, zone: string): string {
-  let f = dayFormats.get(zone);
-  if (!f) dayFormats.set(zone, (f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return f.format(at);
-}
-
 /**
- * The bounds of the open incidents counted in today's lost revenue with nothing counted yet (stores offline), per
- * currency: what "lost today" may still grow by once their sales come in. "Today" is as the server counts it: the
- * incident started on its store's current local day; a store the wall does not know is left out, as there.
+ * The bounds of the open incidents with nothing counted yet (stores offline), per currency: what "lost today" may
+ * still grow by once their sales come in. An open incident costs money today whenever it began (the server counts
+ * today's share of one that began before its store's midnight), so each counts with its whole bound, an upper bound
+ * either way; a store the wall does not know is left out, as the server leaves it out.
  */
-export function uncountedToday(open: Iterable<IncidentView>, zoneOf: (storeId: string) => string | undefined, now: number): { currency: string; amount: number }[] {
+export function uncountedToday(open: Iterable<IncidentView>, known: (storeId: string) => boolean): { currency: string; amount: number }[] {
   const out = new Map<string, number>();
   for (const inc of open) {
     const bound = lostUpTo(inc);
-    const zone = zoneOf(inc.storeId);
-    if (bound === null || !zone || localDay(Date.parse(inc.startedAt), zone) !== localDay(now, zone)) continue;
+    if (bound === null || inc.status !== 'open' || !known(inc.storeId)) continue;
     out.set(inc.lostRevenue.currency, (out.get(inc.lostRevenue.currency) ?? 0) + bound);
   }
   return [...out].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
