@@ -170,6 +170,16 @@ export interface LostRevenue {
   currency: string;
 }
 
+/**
+ * A ticket's lost revenue: its current incident's. `uncounted: true` (absent otherwise) while that incident is open
+ * with none of its loss counted yet: a store offline (flagged `capacity_assumed`) whose tills may still be selling
+ * behind their network, so `gross` stays 0 until their sales come in and `high` is the most it may be losing. Read
+ * it as "none counted yet, up to `high`", never as a loss of 0; it goes once the sales are counted or the incident ends.
+ */
+export interface TicketLostRevenue extends LostRevenue {
+  uncounted?: true;
+}
+
 export interface IncidentTimelineEntry {
   at: string;
   event: 'fault' | 'opened' | 'till' | 'flap' | 'recovered' | 'kind' | 'backup' | 'closed' | 'settled';
@@ -301,7 +311,7 @@ export interface TicketView {
   recoveredAt: string | null;
   resolutionProposedAt: string | null;
   visitors: number | null;
-  lostRevenue: LostRevenue | null;
+  lostRevenue: TicketLostRevenue | null;
   pauses: { start: string; end: string | null }[];
   onSiteLocation: { lat: number; lon: number; accuracyM?: number } | null;
   audit: TicketAuditEntry[];

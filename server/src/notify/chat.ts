@@ -23,7 +23,10 @@ export function detailLines(body: WebhookBody): string[] {
   const lines = [`Tills: ${t.tillIds.join(', ') || 'whole store'}`, `Started: ${t.startedAt}`];
   if (t.details) lines.push(`Details: ${t.details}`);
   if (t.sla.resolveDueAt) lines.push(`Resolve due: ${t.sla.resolveDueAt}`);
-  if (t.lostRevenue) lines.push(`Lost revenue so far: ${t.lostRevenue.net.toFixed(2)} ${t.lostRevenue.currency}`);
+  const lost = t.lostRevenue;
+  // A store offline counts nothing until its tills' sales come in: its bound, not a 0 that reads as "costs nothing".
+  if (lost?.uncounted) lines.push(`Lost revenue so far: none counted yet, up to ${lost.high.toFixed(2)} ${lost.currency}`);
+  else if (lost) lines.push(`Lost revenue so far: ${lost.net.toFixed(2)} ${lost.currency}`);
   return lines;
 }
 

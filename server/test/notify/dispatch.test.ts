@@ -106,6 +106,28 @@ describe('notificationsFor', () => {
     expect(notificationsFor(silent, ctx).filter((o) => o.channel === 'email')).toEqual([]);
   });
 
+  it('says a store offline has none of its loss counted yet, up to its bound, in the webhook, chat and e-mail', () => {
+    const engine = new TicketEngine({ stores, providers: [provider], config: DEFAULT_TICKETS_CONFIG });
+    const offline = {
+      id: 'i9', storeId: 'S001', kind: 'store_offline', tillIds: ['T1', 'T2'], startedAt: '2026-11-10T09:58:00Z',
+      lostRevenue: { gross: 0, net: 0, low: 0, high: 900, currency: 'EUR' }, flags: ['capacity_assumed'],
+    };
+    const out = notificationsFor(engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: offline }).effects[0]!, ctx);
+    expect(out.map((o) => o.channel)).toEqual(['webhook', 'slack', 'email']);
+    expect(JSON.parse(out[0]!.body).ticket.lostRevenue).toEqual({ ...offline.lostRevenue, uncounted: true });
+    for (const o of out.slice(1)) {
+      const text = JSON.parse(o.body).text as string;
+      expect(text).toContain('Lost revenue so far: none counted yet, up to 900.00 EUR');
+      expect(text).not.toContain('so far: 0.00 EUR');
+    }
+    // Once the tills' sales are counted, the next notification says the figure itself.
+    const counted = { gross: 120, net: 100, low: 80, high: 400, currency: 'EUR' };
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:30:00Z'), incident: { ...offline, lostRevenue: counted, flags: [] } });
+    const ack = engine.apply({ type: 'transition', at: at('2026-11-10T10:31:00Z'), ticketId: out[0]!.ticketId!, actor: { role: 'provider', id: 'pilot' }, to: 'acknowledged' });
+    const chat = notificationsFor(ack.effects[0]!, ctx).find((o) => o.channel === 'slack');
+    expect(JSON.parse(chat!.body).text).toContain('Lost revenue so far: 100.00 EUR');
+  });
+
   it('gives the same event id to the same effect, so a replay is not a second event', () => {
     const a = notificationsFor(effects().opened, ctx);
     const b = notificationsFor(effects().opened, ctx);

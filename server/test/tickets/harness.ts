@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
 import fastifySensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pino } from 'pino';
@@ -122,6 +123,8 @@ export async function startTicketNode(opts: TicketNodeOptions) {
   const app = Fastify({ loggerInstance: log, ajv: { customOptions: { allErrors: false, removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(fastifySensible);
   await app.register(fastifyCookie);
+  // The OpenAPI document the routes' schemas make, as the server publishes it at /api/docs/json.
+  await app.register(fastifySwagger, { openapi: { info: { title: 'storepulse API', version: 'test' } } });
   await app.register(authPlugin, { auth, onFailure: () => undefined });
   await app.register(ticketRoutes, { tickets });
   await app.register(reportRoutes, { tickets });
@@ -150,6 +153,8 @@ export async function startTicketNode(opts: TicketNodeOptions) {
     api,
     issue: (role: 'hq-admin' | 'hq-viewer' | 'provider' | 'agent', providerId?: string) =>
       auth.issue({ role, label: `test ${role} ${providerId ?? ''}`.trim(), providerId: providerId ?? null }).token,
+    /** The routes' OpenAPI document. */
+    openapi: () => app.swagger() as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> },
     /** A store's own agent token: what its staff use to report "staff fixed it". */
     issueStore: (storeId: string) => auth.issue({ role: 'agent', label: `store ${storeId}`, storeId }).token,
     /** A socket.io client that has received its ticket snapshot. */

@@ -28,4 +28,9 @@ describe('an incident record as the ticket engine sees it', () => {
     expect(t).toMatchObject({ components: null, details: 'T1: store_offline', suppressed: true, visitors: 12, lostRevenue: { net: 54 } });
     expect(incidentCategory(t)).toBe('network');
   });
+
+  it('carries the estimate’s flags, which tell a store offline’s uncounted loss', () => {
+    const t = toTicketIncident(incident({ id: 'i3', storeId: 'S001', kind: 'store_offline', flags: ['capacity_assumed', 'no_visitor_data'] }));
+    expect(t.flags).toEqual(['capacity_assumed', 'no_visitor_data']);
+  });
 });

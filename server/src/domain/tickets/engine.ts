@@ -5,7 +5,7 @@ import { thresholdAt } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import type { TicketsConfig } from './config.js';
 import { dueEscalations, nextEscalationAt } from './escalation.js';
-import { faultKey, incidentCategory, type TicketIncident } from './incident.js';
+import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } from './incident.js';
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
 import { routeTicket } from './routing.js';
@@ -306,12 +306,14 @@ export class TicketEngine {
     return true;
   }
 
-  private copyIncident(t: Ticket, incident: TicketIncident): void {
+  /** `over`: the incident has ended, so none of its loss is left uncounted. */
+  private copyIncident(t: Ticket, incident: TicketIncident, over = false): void {
     t.tillIds = [...incident.tillIds];
     if (incident.components !== undefined) t.components = incident.components;
     if (incident.details !== undefined) t.details = incident.details;
     if (incident.visitors !== undefined) t.visitors = incident.visitors;
-    if (incident.lostRevenue !== undefined) t.lostRevenue = incident.lostRevenue;
+    const lost = ticketLostRevenue(incident, !over && !incident.endedAt);
+    if (lost !== undefined) t.lostRevenue = lost;
   }
 
   private updateFromIncident(t: Ticket, incident: TicketIncident, over: boolean, at: number, store: StoreConfig): TicketEffect[] {
@@ -319,7 +321,7 @@ export class TicketEngine {
       // A replay of an older incident of this ticket: it must not undo what the newer one says.
       return [];
     }
-    this.copyIncident(t, incident);
+    this.copyIncident(t, incident, over);
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
     if (this.raisePriority(t, this.priorityOf(incident, store))) {
       return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];

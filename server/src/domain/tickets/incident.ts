@@ -1,4 +1,4 @@
-import { CATEGORIES, type Category, type LostRevenue } from './types.js';
+import { CATEGORIES, type Category, type LostRevenue, type TicketLostRevenue } from './types.js';
 
 /**
  * What the ticket engine needs from an incident. The incident engine's record carries these fields
@@ -22,6 +22,22 @@ export interface TicketIncident {
   details?: string | null;
   visitors?: number | null;
   lostRevenue?: LostRevenue | null;
+  /** The estimate's data-quality flags: `capacity_assumed` marks a store offline whose sales the server cannot see. */
+  flags?: readonly string[];
+}
+
+/**
+ * The ticket's copy of an incident's lost revenue: `uncounted` while the incident is open with none of its loss
+ * counted yet (gross 0, flagged capacity_assumed, a bound above 0), as a store offline is until its tills' sales come
+ * in. The web, webhooks and e-mails then say "none counted yet, up to high" instead of a plain 0, without the
+ * incident's flags. Undefined when the incident says nothing of its loss.
+ */
+export function ticketLostRevenue(incident: Pick<TicketIncident, 'lostRevenue' | 'flags'>, open: boolean): TicketLostRevenue | null | undefined {
+  const lost = incident.lostRevenue;
+  if (lost == null) return lost;
+  const { gross, net, low, high, currency } = lost;
+  const uncounted = open && gross === 0 && high > 0 && (incident.flags ?? []).includes('capacity_assumed');
+  return uncounted ? { gross, net, low, high, currency, uncounted: true } : { gross, net, low, high, currency };
 }
 
 /** Most fundamental first: a dead network also makes payment unreachable, but the cause is the network. */

@@ -1,4 +1,4 @@
-import type { LostRevenue } from '@storepulse/protocol';
+import type { TicketLostRevenue } from '@storepulse/protocol';
 import type { SlaClock } from '../sla/clock.js';
 
 export const PRIORITIES = ['P1', 'P2', 'P3'] as const;
@@ -62,7 +62,7 @@ export interface SlaMarks {
   breached: boolean;
 }
 
-export type { LostRevenue } from '@storepulse/protocol';
+export type { LostRevenue, TicketLostRevenue } from '@storepulse/protocol';
 
 export interface Ticket {
   id: string;
@@ -95,7 +95,8 @@ export interface Ticket {
   /** Recovery proposes resolution; auto-close counts its quiet period from here. */
   resolutionProposedAt: string | null;
   visitors: number | null;
-  lostRevenue: LostRevenue | null;
+  /** The current incident's, `uncounted` while none of it is counted yet (see TicketLostRevenue). */
+  lostRevenue: TicketLostRevenue | null;
   sla: TicketSlaPolicy | null;
   pauses: { start: string; end: string | null }[];
   slaMarks: Record<SlaTargetName, SlaMarks>;

@@ -49,5 +49,6 @@ export function toTicketIncident(incident: IncidentEvent['incident']): TicketInc
     details: detailsOf(incident, components),
     visitors: incident.visitors,
     lostRevenue: incident.lostRevenue,
+    flags: [...incident.flags],
   };
 }

@@ -128,6 +128,61 @@ describe('auto-ticketing', () => {
   });
 });
 
+describe('a store offline: its loss is not counted yet', () => {
+  const offline = (over: Partial<TicketIncident> = {}): TicketIncident => ({
+    id: 'S001:store_offline:1',
+    storeId: 'S001',
+    kind: 'store_offline',
+    tillIds: ['T1', 'T2'],
+    startedAt: '2026-11-10T09:58:00Z',
+    visitors: 80,
+    lostRevenue: { gross: 0, net: 0, low: 0, high: 900, currency: 'EUR' },
+    flags: ['capacity_assumed'],
+    ...over,
+  });
+  const openOffline = () => {
+    const engine = new TicketEngine(ctx());
+    const r = engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: offline() });
+    return { engine, r, t: () => engine.ticketForIncident(offline().id)! };
+  };
+
+  it('marks the ticket’s loss uncounted, with the bound, in the ticket and its effect', () => {
+    const { r, t } = openOffline();
+    expect(t().lostRevenue).toEqual({ gross: 0, net: 0, low: 0, high: 900, currency: 'EUR', uncounted: true });
+    expect(r.effects[0]!.ticket.lostRevenue).toMatchObject({ uncounted: true, high: 900 });
+    // The summary (the tickets list) carries it too.
+    expect(ticketSummary(t(), store(), at('2026-11-10T10:00:00Z')).lostRevenue).toMatchObject({ uncounted: true });
+  });
+
+  it('clears the mark once the tills’ sales are counted', () => {
+    const { engine, t } = openOffline();
+    expect(t().lostRevenue?.uncounted).toBe(true);
+    const counted = { gross: 120, net: 100, low: 80, high: 400, currency: 'EUR' };
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:05:00Z'), incident: offline({ lostRevenue: counted, flags: [] }) });
+    expect(t().lostRevenue).toEqual(counted);
+  });
+
+  it('clears the mark when the incident ends, even with nothing counted', () => {
+    const { engine, t } = openOffline();
+    expect(t().lostRevenue?.uncounted).toBe(true);
+    engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:30:00Z'), incident: offline({ endedAt: '2026-11-10T10:29:00Z' }) });
+    expect(t().lostRevenue).toEqual({ gross: 0, net: 0, low: 0, high: 900, currency: 'EUR' });
+    expect(t().lostRevenue).not.toHaveProperty('uncounted');
+  });
+
+  it('marks only a 0 with nothing counted and a bound: not a measured 0, nor one without a bound', () => {
+    const marked = (over: Partial<TicketIncident>) => {
+      const engine = new TicketEngine(ctx());
+      engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: offline(over) });
+      return engine.ticketForIncident(offline().id)!.lostRevenue?.uncounted === true;
+    };
+    expect(marked({})).toBe(true);
+    expect(marked({ flags: [] })).toBe(false);
+    expect(marked({ lostRevenue: { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' } })).toBe(false);
+    expect(marked({ lostRevenue: { gross: 10, net: 10, low: 0, high: 900, currency: 'EUR' } })).toBe(false);
+  });
+});
+
 describe('P3 self-fix grace', () => {
   it('opens no ticket when staff fix it within the grace', () => {
     const engine = new TicketEngine(ctx());

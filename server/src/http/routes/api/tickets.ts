@@ -10,7 +10,19 @@ import { PEOPLE, type App } from '../../types.js';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(s: T) => Type.Union([s, Type.Null()]);
 const Status = Type.Enum([...TICKET_STATUSES]);
 const Location = Type.Object({ lat: Type.Number(), lon: Type.Number(), accuracyM: Type.Optional(Type.Number()) });
-const LostRevenue = Type.Object({ gross: Type.Number(), net: Type.Number(), low: Type.Number(), high: Type.Number(), currency: Type.String() });
+const LostRevenue = Type.Object({
+  gross: Type.Number(),
+  net: Type.Number(),
+  low: Type.Number(),
+  high: Type.Number(),
+  currency: Type.String(),
+  uncounted: Type.Optional(
+    Type.Literal(true, {
+      description:
+        'Present while the incident is open with none of its loss counted yet (a store offline, whose tills may still be selling): gross is 0 until their sales come in, and high is the most it may be losing',
+    }),
+  ),
+});
 const SlaTarget = Type.Object({
   goalMs: Type.Number(),
   dueAt: Nullable(Type.String()),
