@@ -7,6 +7,7 @@ import EventTicker from '../src/lib/components/EventTicker.svelte';
 import TicketActions from '../src/lib/components/TicketActions.svelte';
 import StoreTile from '../src/lib/components/StoreTile.svelte';
 import IncidentTable from '../src/lib/components/IncidentTable.svelte';
+import TicketLoss from '../src/lib/components/TicketLoss.svelte';
 import { fleetCounts } from '../src/lib/fleet/counts.js';
 import { incident, summary, target, ticket, tills } from './fixtures.js';
 
@@ -88,6 +89,23 @@ describe('WallKpis', () => {
     expect(body).toMatch(/data-count="breaches"[^]*?<strong[^>]*>1<\/strong>/);
     expect(body).toMatch(/data-count="unassigned"[^]*?<strong[^>]*>2<\/strong>/);
     expect(body).toMatch(/data-count="lost-today"[^]*?none/);
+  });
+});
+
+describe('TicketLoss', () => {
+  const zero = { gross: 0, net: 0, low: 0, high: 0, currency: 'EUR' };
+  const shown = (lost: Parameters<typeof TicketLoss>[1]['lost']) => plain(render(TicketLoss, { props: { lost, none: 'nothing yet' } }).body).trim();
+
+  it('says "none counted yet, up to …" for a ticket the server marks uncounted, from the ticket alone', () => {
+    const body = shown({ ...zero, high: 780, uncounted: true });
+    expect(body).toMatch(/data-testid="ticket-lost-up-to"[^>]*>none counted yet, up to €780\.00</);
+    expect(body).toContain('title="The tills may still be selling offline');
+  });
+
+  it('shows a counted loss as it is, and a 0 that is not marked (or no estimate) as nothing yet', () => {
+    expect(shown({ gross: 120, net: 100, low: 80, high: 400, currency: 'EUR', uncounted: true })).toBe('€120.00');
+    expect(shown({ ...zero, high: 780 })).toBe('nothing yet');
+    expect(shown(null)).toBe('nothing yet');
   });
 });
 

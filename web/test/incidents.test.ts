@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, ticketIncident, tileIncidents, uncountedToday } from '../src/lib/incidents/incidents.js';
-import { lostSoFar, lostUpTo, sortTotals, totalInHq } from '../src/lib/incidents/money.js';
+import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, tileIncidents, uncountedToday } from '../src/lib/incidents/incidents.js';
+import { lostSoFar, lostUpTo, sortTotals, ticketLostUpTo, totalInHq } from '../src/lib/incidents/money.js';
 import { incident } from './fixtures.js';
 
 describe('live incidents', () => {
@@ -101,11 +101,12 @@ describe('a store offline: the most it may be losing while none of it is counted
     expect(marks.get('S2')).toEqual({ lost: '30 EUR', upTo: null, recovering: false });
   });
 
-  it('finds a ticket\'s incident in the live feed, the latest of a reopened ticket\'s first', () => {
-    const open = [offline('inc-1', 'S1'), offline('inc-2', 'S1')];
-    expect(ticketIncident({ incidentId: 'inc-1', incidentIds: ['inc-1', 'inc-2'] }, open)?.id).toBe('inc-2');
-    expect(ticketIncident({ incidentId: 'inc-1' }, open)?.id).toBe('inc-1');
-    expect(ticketIncident({ incidentId: 'inc-9', incidentIds: ['inc-9'] }, open)).toBeUndefined();
+  it('reads a ticket\'s bound from the ticket alone: only a loss the server marks uncounted has one', () => {
+    expect(ticketLostUpTo({ ...zero, high: 90, uncounted: true })).toBe(90);
+    expect(ticketLostUpTo({ ...zero, high: 90 })).toBeNull();
+    expect(ticketLostUpTo({ gross: 12, net: 12, low: 0, high: 90, currency: 'EUR', uncounted: true })).toBeNull();
+    expect(ticketLostUpTo({ ...zero, uncounted: true })).toBeNull();
+    expect(ticketLostUpTo(null)).toBeNull();
   });
 
   it('adds up, per currency, the bounds of open incidents of known stores, whatever day they began', () => {

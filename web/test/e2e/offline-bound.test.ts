@@ -54,6 +54,9 @@ describe('a store offline, end to end: the most it may be losing, wherever its l
     expect(incident.lostRevenue.gross).toBe(0);
     expect(incident.flags).toContain('capacity_assumed');
     expect(incident.lostRevenue.high).toBeGreaterThan(0);
+    // Its ticket says so itself, for whoever reads the ticket without the incident (a provider's helpdesk, a page).
+    expect(ticket.lostRevenue).toMatchObject({ gross: 0, uncounted: true });
+    expect(ticket.lostRevenue!.high).toBeGreaterThan(0);
   });
 
   it('says "up to …" on the wall\'s tile and beside "lost today", not a plain nothing', async () => {
@@ -88,6 +91,35 @@ describe('a store offline, end to end: the most it may be losing, wherever its l
       const cell = page.locator(`tr[data-ticket-id="${ticket.id}"] [data-testid="ticket-lost-up-to"]`);
       await cell.waitFor({ timeout: 10_000 });
       expect(await cell.innerText()).toMatch(/^none counted yet, up to €\d/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says it on first paint from the ticket alone, for the provider, with the live feed unreachable', async () => {
+    const provider = await stack.issue('provider', { providerId: 'pilot', label: 'Pilot engineer' });
+    expect(ticket.providerId).toBe('pilot');
+    const { context, page } = await stack.signedIn(provider);
+    try {
+      // No socket at all (as before the snapshot, or while a connection is lost): no incident feed, no ticket events;
+      // only the REST API answers. The pages try it, and are refused.
+      let refused = 0;
+      await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+        refused++;
+        void ws.close();
+      });
+      await context.route(/\/socket\.io\//, (route) => {
+        refused++;
+        return route.abort();
+      });
+      await page.goto(`${stack.server.url}/tickets/${ticket.id}`);
+      await page.getByTestId('ticket-lost-up-to').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('ticket-lost').innerText()).toMatch(/^none counted yet, up to €\d/);
+      await page.goto(`${stack.server.url}/tickets`);
+      const cell = page.locator(`tr[data-ticket-id="${ticket.id}"] [data-testid="ticket-lost-up-to"]`);
+      await cell.waitFor({ timeout: 10_000 });
+      expect(await cell.innerText()).toMatch(/^none counted yet, up to €\d/);
+      expect(refused).toBeGreaterThan(0);
     } finally {
       await context.close();
     }

@@ -76,22 +76,6 @@ export function tileIncidents(byStore: ReadonlyMap<string, StoreLoss>, format: (
 }
 
 /**
- * The open incident a ticket follows now, from the live feed: its latest (a ticket reopened by a recurring fault
- * lists each), or undefined once closed or before the feed has it. Tickets do not carry an incident's flags.
- */
-export function ticketIncident(
-  ticket: { incidentId: string; incidentIds?: readonly string[] },
-  open: readonly IncidentView[],
-): IncidentView | undefined {
-  const ids = ticket.incidentIds?.length ? ticket.incidentIds : [ticket.incidentId];
-  for (let i = ids.length - 1; i >= 0; i--) {
-    const found = open.find((inc) => inc.id === ids[i]);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/**
  * The bounds of the open incidents with nothing counted yet (stores offline), per currency: what "lost today" may
  * still grow by once their sales come in. An open incident costs money today whenever it began (the server counts
  * today's share of one that began before its store's midnight), so each counts with its whole bound, an upper bound

@@ -1,4 +1,4 @@
-import { inHqCurrency, rankingWorth, type HqCurrency, type IncidentView, type LostRevenue, type LostRevenueToday } from '@storepulse/protocol';
+import { inHqCurrency, rankingWorth, type HqCurrency, type IncidentView, type LostRevenue, type LostRevenueToday, type TicketLostRevenue } from '@storepulse/protocol';
 
 export type { HqCurrency } from '@storepulse/protocol';
 
@@ -19,6 +19,15 @@ export function lostSoFar(lost: Pick<LostRevenue, 'gross' | 'currency'> | null, 
 export function lostUpTo(incident: Pick<IncidentView, 'status' | 'flags' | 'lostRevenue'>): number | null {
   const { gross, high } = incident.lostRevenue;
   return incident.status === 'open' && gross === 0 && incident.flags.includes('capacity_assumed') && high > 0 ? high : null;
+}
+
+/**
+ * The same bound for a ticket, from the ticket alone: the server marks its loss `uncounted` while its incident is
+ * open with nothing counted (see lostUpTo), so the ticket page, the board, providers and a page read before the
+ * live feed came say "up to …" as soon as they have the ticket.
+ */
+export function ticketLostUpTo(lost: TicketLostRevenue | null): number | null {
+  return lost?.uncounted === true && lost.gross === 0 && lost.high > 0 ? lost.high : null;
 }
 
 /** Largest first (in HQ's currency where rates allow), so the currency that matters most is read first. */
