@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, tileIncidents, uncountedToday } from '../src/lib/incidents/incidents.js';
-import { lostSoFar, lostUpTo, sortTotals, ticketLostUpTo, totalInHq } from '../src/lib/incidents/money.js';
+import { lostSoFar, lostUpTo, reportLost, sortTotals, ticketLostUpTo, totalInHq } from '../src/lib/incidents/money.js';
 import { incident } from './fixtures.js';
 
 describe('live incidents', () => {
@@ -107,6 +107,14 @@ describe('a store offline: the most it may be losing while none of it is counted
     expect(ticketLostUpTo({ gross: 12, net: 12, low: 0, high: 90, currency: 'EUR', uncounted: true })).toBeNull();
     expect(ticketLostUpTo({ ...zero, uncounted: true })).toBeNull();
     expect(ticketLostUpTo(null)).toBeNull();
+  });
+
+  it('says a report\'s uncounted bound beside its sum, and in place of a sum of nothing counted', () => {
+    const fmt = (amount: number, currency: string) => `${amount} ${currency}`;
+    expect(reportLost({ gross: 120, uncountedUpTo: 900 }, 'EUR', fmt)).toEqual({ counted: '120 EUR', upTo: '900 EUR' });
+    expect(reportLost({ gross: 0, uncountedUpTo: 900 }, 'EUR', fmt)).toEqual({ counted: null, upTo: '900 EUR' });
+    expect(reportLost({ gross: 0 }, 'EUR', fmt)).toEqual({ counted: '0 EUR', upTo: null });
+    expect(reportLost({ gross: 120, uncountedUpTo: 0 }, 'EUR', fmt)).toEqual({ counted: '120 EUR', upTo: null });
   });
 
   it('adds up, per currency, the bounds of open incidents of known stores, whatever day they began', () => {

@@ -36,6 +36,15 @@ describe("a store offline's ticket", () => {
     expect(snapshot.tickets.find((t) => t.id === id)?.lostRevenue).toEqual({ ...bound, uncounted: true });
   });
 
+  it('adds its bound to the SLA report beside the counted sum, in JSON, CSV and the OpenAPI document', async () => {
+    const [row] = await get<{ lostRevenue: Record<string, { gross: number; net: number; uncountedUpTo?: number }> }[]>('/api/reports/sla?month=2026-11');
+    expect(row!.lostRevenue).toEqual({ EUR: { gross: 0, net: 0, uncountedUpTo: 900 } });
+    const csv = await (await node.api('/api/reports/sla?month=2026-11&format=csv', { token: hq })).text();
+    expect(csv.split('\n')[0]).toMatch(/,lost_revenue_net,lost_revenue_uncounted_up_to$/);
+    expect(csv.split('\n')[1]).toMatch(/,EUR,0\.00,0\.00,900\.00$/);
+    expect(JSON.stringify(node.openapi().paths['/api/reports/sla']?.get?.responses['200'])).toContain('"uncountedUpTo":{"type":"number"');
+  });
+
   it('drops the mark, live and on the API, once the sales are counted, and keeps it off when the incident ends', async () => {
     const { socket } = await node.connect(hq);
     const heard: TicketChangedEvent[] = [];

@@ -172,7 +172,8 @@ export interface SlaReportRow {
   mttoMs: number | null;
   mttrMs: number | null;
   breaches: { response: number; onSite: number; resolve: number; total: number };
-  lostRevenue: Record<string, { gross: number; net: number }>;
+  /** Per currency; `uncountedUpTo` only while some tickets' loss is not counted yet (stores offline): what it may add. */
+  lostRevenue: Record<string, { gross: number; net: number; uncountedUpTo?: number }>;
 }
 
 export const fetchSlaReport = (month: string, fetchFn: Fetch = fetch): Promise<SlaReportRow[]> =>

@@ -8,7 +8,8 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
  * A whole store offline: the server cannot see its tills, which may sell on behind the network, so it counts
  * nothing until their sales come in (gross 0, flagged capacity_assumed) and the band's high is the bound. Every
  * screen that shows the loss says "up to …" for it, as the store page does, rather than a 0 or nothing that HQ
- * would read as "costs nothing": the wall's tile and its "lost today" figure, the tickets board and the ticket.
+ * would read as "costs nothing": the wall's tile and its "lost today" figure, the tickets board, the ticket and the
+ * SLA report.
  */
 describe('a store offline, end to end: the most it may be losing, wherever its loss is shown', () => {
   // Six stores: the second is closed all week (demoFleet's faults wrap round), the third one opens all day.
@@ -91,6 +92,22 @@ describe('a store offline, end to end: the most it may be losing, wherever its l
       const cell = page.locator(`tr[data-ticket-id="${ticket.id}"] [data-testid="ticket-lost-up-to"]`);
       await cell.waitFor({ timeout: 10_000 });
       expect(await cell.innerText()).toMatch(/^none counted yet, up to €\d/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says it in the SLA report\'s Lost column, where the sum of the month read €0.00', async () => {
+    const { context, page } = await stack.signedIn(admin);
+    try {
+      await page.goto(`${stack.server.url}/reports/sla`);
+      // The ticket counts in its store's own month (the page starts at HQ's, the same but round midnight on the 1st).
+      const month = new Date(ticket.openedAt).toLocaleDateString('sv-SE', { timeZone: fleet[2]!.timezone }).slice(0, 7);
+      await page.locator('input[name="month"]').fill(month);
+      const cell = page.locator('[data-testid="sla-table"] tr[data-provider="pilot"] [data-testid="sla-lost-up-to"]');
+      await cell.waitFor({ timeout: 10_000 });
+      expect(await cell.innerText()).toMatch(/^none counted yet, up to €\d/);
+      expect(await page.locator('[data-testid="sla-table"] tr[data-provider="pilot"]').innerText()).not.toContain('€0.00');
     } finally {
       await context.close();
     }

@@ -64,11 +64,28 @@ describe('SLA report', () => {
   it('writes CSV with times in minutes', () => {
     const csv = slaReportCsv(slaReport(november(), stores, '2026-11', now)!);
     expect(csv.split('\n')).toEqual([
-      'provider,tickets_P1,tickets_P2,tickets_P3,tickets_total,mtta_min,mean_to_onsite_min,mttr_min,breaches_response,breaches_onsite,breaches_resolve,breaches_total,currency,lost_revenue_gross,lost_revenue_net',
-      'unassigned,0,1,0,1,,,,0,0,0,0,,,',
-      'pilot,1,1,0,2,30.0,60.0,150.0,1,0,0,1,EUR,1000.00,780.00',
+      'provider,tickets_P1,tickets_P2,tickets_P3,tickets_total,mtta_min,mean_to_onsite_min,mttr_min,breaches_response,breaches_onsite,breaches_resolve,breaches_total,currency,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to',
+      'unassigned,0,1,0,1,,,,0,0,0,0,,,,',
+      'pilot,1,1,0,2,30.0,60.0,150.0,1,0,0,1,EUR,1000.00,780.00,',
       '',
     ]);
+  });
+
+  it('adds what stores offline may still be losing, uncounted, beside the counted sum, in JSON and CSV', () => {
+    const e = new TicketEngine({ stores, providers: [pilot()], config: DEFAULT_TICKETS_CONFIG });
+    const offline = (id: string, iso: string, high: number) => ({
+      id, storeId: 'S001', kind: 'store_offline', tillIds: ['T1', 'T2'], startedAt: iso,
+      lostRevenue: { gross: 0, net: 0, low: 0, high, currency: 'EUR' }, flags: ['capacity_assumed'],
+    });
+    e.apply({ type: 'incident.opened', at: at('2026-11-20T10:00:00Z'), incident: { id: 'a', storeId: 'S001', kind: 'till_down', tillIds: ['T1'], startedAt: '2026-11-20T10:00:00Z', lostRevenue: { gross: 100, net: 80, low: 60, high: 120, currency: 'EUR' } } });
+    e.apply({ type: 'incident.opened', at: at('2026-11-21T10:00:00Z'), incident: offline('o1', '2026-11-21T10:00:00Z', 900) });
+    e.apply({ type: 'incident.opened', at: at('2026-11-22T10:00:00Z'), incident: { ...offline('o2', '2026-11-22T10:00:00Z', 300), tillIds: ['T3'] } });
+    const [row] = slaReport(Object.values(e.state.tickets), stores, '2026-11', now, 'pilot')!;
+    expect(row!.lostRevenue).toEqual({ EUR: { gross: 100, net: 80, uncountedUpTo: 1200 } });
+    expect(slaReportCsv([row!]).split('\n')[1]).toMatch(/,EUR,100\.00,80\.00,1200\.00$/);
+    // Once one's sales are counted, only the other's bound is left; once both are, none.
+    e.apply({ type: 'incident.updated', at: at('2026-11-22T11:00:00Z'), incident: { ...offline('o1', '2026-11-21T10:00:00Z', 900), lostRevenue: { gross: 50, net: 40, low: 30, high: 200, currency: 'EUR' }, flags: [] } });
+    expect(slaReport(Object.values(e.state.tickets), stores, '2026-11', now, 'pilot')![0]!.lostRevenue).toEqual({ EUR: { gross: 150, net: 120, uncountedUpTo: 300 } });
   });
 
   it('counts each ticket in its own store\'s local month', () => {

@@ -30,6 +30,20 @@ export function ticketLostUpTo(lost: TicketLostRevenue | null): number | null {
   return lost?.uncounted === true && lost.gross === 0 && lost.high > 0 ? lost.high : null;
 }
 
+/**
+ * A report's loss in one currency: the counted sum, and the most its tickets not counted yet (stores offline) may
+ * add to it. With nothing counted beside them, only the bound is said ("none counted yet, up to …"), not a €0.00
+ * that reads as "cost nothing"; with something counted, both ("€120.00 + up to …").
+ */
+export function reportLost(
+  sum: { gross: number; uncountedUpTo?: number },
+  currency: string,
+  format: (amount: number, currency: string) => string,
+): { counted: string | null; upTo: string | null } {
+  const upTo = sum.uncountedUpTo !== undefined && sum.uncountedUpTo > 0 ? format(sum.uncountedUpTo, currency) : null;
+  return { counted: upTo !== null && sum.gross === 0 ? null : format(sum.gross, currency), upTo };
+}
+
 /** Largest first (in HQ's currency where rates allow), so the currency that matters most is read first. */
 export function sortTotals(today: readonly LostRevenueToday[], hq: HqCurrency | null = null): LostRevenueToday[] {
   const worth = (t: LostRevenueToday) => rankingWorth(t.gross, t.currency, hq);

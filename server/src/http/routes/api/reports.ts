@@ -12,7 +12,19 @@ const Row = Type.Object({
   mttoMs: Ms,
   mttrMs: Ms,
   breaches: Type.Object({ response: Type.Integer(), onSite: Type.Integer(), resolve: Type.Integer(), total: Type.Integer() }),
-  lostRevenue: Type.Record(Type.String(), Type.Object({ gross: Type.Number(), net: Type.Number() })),
+  lostRevenue: Type.Record(
+    Type.String(),
+    Type.Object({
+      gross: Type.Number(),
+      net: Type.Number(),
+      uncountedUpTo: Type.Optional(
+        Type.Number({
+          description:
+            'Only when some tickets have a loss not counted yet (a store offline still open, lostRevenue.uncounted): the most they may add to gross, the sum of their bounds',
+        }),
+      ),
+    }),
+  ),
 });
 const Query = Type.Object(
   {
