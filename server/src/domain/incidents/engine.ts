@@ -28,6 +28,18 @@ export function initialEngineState(): EngineState {
   return { version: 1, now: 0, stores: {} };
 }
 
+/**
+ * What each till's components are known to be: its last report while its agent is in contact, null once it is not
+ * (offline or unknown). The last report of a till that lost contact says "all ok" about a till nobody can see, and a
+ * ticket showing it would send the engineer to the wrong fault.
+ */
+function componentsOf(rt: StoreRuntime, tillIds: readonly string[]): Record<string, Components | null> {
+  return Object.fromEntries(tillIds.map((t) => {
+    const track = rt.tills[t];
+    return [t, track && track.state !== 'offline' && track.state !== 'unknown' ? track.components : null];
+  }));
+}
+
 function newRuntime(): StoreRuntime {
   return {
     tills: {},
@@ -284,7 +296,7 @@ export class IncidentEngine {
     inc.kind = newKind;
     inc.tillIds = tillIds;
     inc.severity = higher(inc.severity, severityOf(newKind, tillIds.length, normalTills(store).length));
-    inc.components = Object.fromEntries(tillIds.map((t) => [t, rt.tills[t]?.components ?? null]));
+    inc.components = componentsOf(rt, tillIds);
     return before !== `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}`;
   }
 
@@ -312,7 +324,7 @@ export class IncidentEngine {
       timeline: [],
       timeToBackupSec: null,
       method: 'none',
-      components: Object.fromEntries(tillIds.map((t) => [t, rt.tills[t]?.components ?? null])),
+      components: componentsOf(rt, tillIds),
       final: false,
       updatedAt: toIso(now),
     };

@@ -35,6 +35,23 @@ describe('store offline', () => {
     expect(unknown.flags).toContain('no_visitor_data');
   });
 
+  it('claims no component states for tills it has lost contact with, and keeps those of tills still reporting', () => {
+    const ok = { pos: { state: 'ok' }, printer: { state: 'ok' }, payment: { state: 'ok' }, network: { state: 'ok' } } as const;
+    const sim = new Sim(config());
+    sim.footfall(T('09:00'), T('10:00'), 2);
+    ALL.forEach((t) => sim.add({ type: 'till', at: T('09:00'), storeId: 's1', tillId: t, state: 'up', components: ok }));
+    sim.add({ type: 'till', at: T('09:30'), storeId: 's1', tillId: 't1', state: 'down', components: { ...ok, pos: { state: 'error', detail: 'crashed' } } });
+    sim.run(T('09:00'), T('09:40'));
+    // A till still in contact: its report names the fault.
+    expect(sim.last().components).toEqual({ t1: { ...ok, pos: { state: 'error', detail: 'crashed' } } });
+    ALL.forEach((t) => sim.add({ type: 'agent', at: T('10:00'), storeId: 's1', tillId: t, online: false }));
+    sim.run(T('09:40'), T('10:10'));
+    // The store's network went: the last reports ("all ok") say nothing about tills nobody can see.
+    const offline = sim.last();
+    expect(offline.kind).toBe('store_offline');
+    expect(offline.components).toEqual({ t1: null, t2: null, t3: null, t4: null });
+  });
+
   it('folds a till incident into the store incident that follows', () => {
     const sim = new Sim(config());
     sim.tills(T('09:00'), 'up', ALL).tills(T('09:30'), 'down', ['t1']).tills(T('10:00'), 'offline', ALL);
