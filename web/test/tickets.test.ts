@@ -8,12 +8,15 @@ import {
   hqActions,
   hqReasons,
   keepOrder,
+  shownCards,
+  type ShownCard,
   nextDue,
   providerActions,
   ticketMoves,
   sortTickets,
   ticketCounts,
 } from '../src/lib/tickets/tickets.js';
+import type { TicketSlaTarget, TicketView } from '@storepulse/protocol';
 import { target, ticket } from './fixtures.js';
 import { agentDetail, componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
 import { moveFailureText } from '../src/lib/tickets/refusal.js';
@@ -110,31 +113,103 @@ describe('tickets board', () => {
 
 describe('the provider view\'s order', () => {
   const now = at('2026-11-23T08:45:00Z');
-  const due = (id: string, iso: string) => ticket(id, {}, { targets: { response: target(iso), onSite: null, resolve: null } });
+  const due = (id: string, iso: string, extra: Partial<TicketView> = {}, targetExtra: Partial<TicketSlaTarget> = {}) =>
+    ticket(id, extra, { targets: { response: target(iso, targetExtra), onSite: null, resolve: null } });
   const ids = (list: { id: string }[]) => list.map((t) => t.id);
+  /** What the page does on each pass: sort, keep the order shown, remember it. */
+  const pass = (shown: ShownCard[], tickets: TicketView[], when = now) => {
+    const list = keepOrder(shown, sortTickets(tickets, 'due', when), when);
+    return { list, shown: shownCards(list, when) };
+  };
+  const first = () => [due('a', '2026-11-23T09:00:00Z'), due('b', '2026-11-23T09:30:00Z'), due('c', '2026-11-23T10:00:00Z')];
 
   it('keeps an acknowledged card where it was, which sorting again would take down the list', () => {
-    const first = [due('a', '2026-11-23T09:00:00Z'), due('b', '2026-11-23T09:30:00Z'), due('c', '2026-11-23T10:00:00Z')];
-    const shown = ids(keepOrder([], sortTickets(first, 'due', now)));
-    expect(shown).toEqual(['a', 'b', 'c']);
+    const { shown } = pass([], first());
+    expect(ids(shown)).toEqual(['a', 'b', 'c']);
     // Acknowledged, "a" has met its response target: its next is on site, hours away.
     const acked = ticket('a', { status: 'acknowledged' }, {
       targets: { response: target('2026-11-23T09:00:00Z', { stopped: true }), onSite: target('2026-11-23T16:00:00Z'), resolve: null },
     });
-    const sorted = sortTickets([acked, first[1]!, first[2]!], 'due', now);
-    expect(ids(sorted)).toEqual(['b', 'c', 'a']);
-    const kept = keepOrder(shown, sorted);
-    expect(ids(kept)).toEqual(['a', 'b', 'c']);
-    // The card is the new copy, with its new status.
-    expect(kept[0]!.status).toBe('acknowledged');
+    const tickets = [acked, first()[1]!, first()[2]!];
+    expect(ids(sortTickets(tickets, 'due', now))).toEqual(['b', 'c', 'a']);
+    const kept = pass(shown, tickets);
+    expect(ids(kept.list)).toEqual(['a', 'b', 'c']);
+    // The card is the new copy, with its new status; and it stays on the passes after.
+    expect(kept.list[0]!.status).toBe('acknowledged');
+    expect(ids(pass(kept.shown, tickets, now + 60_000).list)).toEqual(['a', 'b', 'c']);
   });
 
   it('puts a new ticket where its deadline sorts it among the cards shown, and drops one that left', () => {
-    const shown = ['a', 'b', 'c'];
-    const sorted = [due('n1', '2026-11-23T08:50:00Z'), due('b', ''), due('n2', ''), due('a', ''), due('n3', '')];
-    // "c" left; "n1" sorts before everything, "n2" before "a" (shown before "b"), "n3" last.
-    expect(ids(keepOrder(shown, sorted))).toEqual(['n1', 'n2', 'a', 'b', 'n3']);
-    expect(ids(keepOrder([], sorted))).toEqual(ids(sorted));
+    const { shown } = pass([], first());
+    const tickets = [due('n1', '2026-11-23T08:50:00Z'), due('a', '2026-11-23T09:00:00Z'), due('n2', '2026-11-23T09:10:00Z'), due('b', '2026-11-23T09:30:00Z'), due('n3', '2026-11-23T11:00:00Z')];
+    // "c" left; "n1" sorts before everything, "n2" between "a" and "b", "n3" last.
+    expect(ids(pass(shown, tickets).list)).toEqual(['n1', 'a', 'n2', 'b', 'n3']);
+    // Among cards kept out of order, a new one goes before the first card that sorts after it.
+    const outOfOrder = shownCards([tickets[3]!, tickets[1]!], now);
+    expect(ids(pass(outOfOrder, tickets).list)).toEqual(['n1', 'n2', 'b', 'a', 'n3']);
+  });
+
+  it('lets a card that breaches rise to the top, above the cards that were shown above it', () => {
+    const { shown } = pass([], first());
+    // "c" was last; its response target is now breached (the server says so before its due time on the wall clock).
+    const tickets = [first()[0]!, first()[1]!, due('c', '2026-11-23T10:00:00Z', {}, { breached: true })];
+    expect(ids(pass(shown, tickets).list)).toEqual(['c', 'a', 'b']);
+    // The clock alone does it too. "a", acknowledged, is on top with its next target hours away; "b" under it stays
+    // there while its step holds, and rises once its clock passes a warning step or its due time.
+    const acked = ticket('a', { status: 'acknowledged' }, {
+      targets: { response: target('2026-11-23T09:00:00Z', { stopped: true }), onSite: target('2026-11-23T16:00:00Z', { goalMs: 8 * 3_600_000 }), resolve: null },
+    });
+    const two = [acked, first()[1]!];
+    const kept = pass(pass([], first().slice(0, 2)).shown, two);
+    expect(ids(kept.list)).toEqual(['a', 'b']);
+    expect(ids(pass(kept.shown, two, at('2026-11-23T08:59:00Z')).list)).toEqual(['a', 'b']);
+    expect(ids(pass(kept.shown, two, at('2026-11-23T09:01:00Z')).list)).toEqual(['b', 'a']);
+    const near = shownCards(two, at('2026-11-23T09:25:00Z'));
+    expect(ids(pass(near, two, at('2026-11-23T09:29:00Z')).list)).toEqual(['a', 'b']);
+    expect(ids(pass(near, two, at('2026-11-23T09:31:00Z')).list)).toEqual(['b', 'a']);
+  });
+
+  it('lets a card rise when its priority is raised or its paused clock runs again, and only up', () => {
+    const { shown } = pass([], first());
+    // More tills down: "c" becomes P1 and takes P1's shorter response target.
+    const raised = [first()[0]!, first()[1]!, due('c', '2026-11-23T08:55:00Z', { priority: 'P1' })];
+    expect(ids(pass(shown, raised).list)).toEqual(['c', 'a', 'b']);
+    // "b" waits for the store (paused: it keeps its place), then its clock runs again, its deadline now first.
+    const waiting = pass(shown, [first()[0]!, due('b', '2026-11-23T08:50:00Z', { status: 'waiting_store' }, { paused: true }), first()[2]!]);
+    expect(ids(waiting.list)).toEqual(['a', 'b', 'c']);
+    expect(ids(pass(waiting.shown, [first()[0]!, due('b', '2026-11-23T08:50:00Z'), first()[2]!]).list)).toEqual(['b', 'a', 'c']);
+    // More pressing but still sorting after the cards above it: "a" stays on top rather than going down.
+    const top = pass([], first());
+    const aLater = [due('a', '2026-11-23T09:45:00Z', { priority: 'P1' }), first()[1]!, first()[2]!];
+    expect(ids(pass(top.shown, aLater).list)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('never loses or repeats a card, however tickets come, go, rise and fall', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const pick = <X>(xs: readonly X[]) => xs[Math.floor(random() * xs.length)]!;
+    let shown: ShownCard[] = [];
+    let when = now;
+    for (let round = 0; round < 300; round++) {
+      const tickets: TicketView[] = [];
+      for (let i = 0; i < 12; i++) {
+        if (random() < 0.3) continue;
+        const minutes = Math.floor(random() * 120) - 20;
+        const dueAt = new Date(when + minutes * 60_000).toISOString();
+        tickets.push(
+          due(`t${i}`, dueAt, { priority: pick(['P1', 'P2', 'P3'] as const), status: pick(['open', 'acknowledged', 'waiting_store'] as const) }, {
+            paused: random() < 0.2,
+            breached: random() < 0.2,
+          }),
+        );
+      }
+      const next = pass(shown, tickets, when);
+      expect(ids(next.list).sort()).toEqual(ids(tickets).sort());
+      // Each card the same copy as the ticket's.
+      for (const t of next.list) expect(tickets).toContain(t);
+      shown = next.shown;
+      when += 30_000;
+    }
   });
 });
 

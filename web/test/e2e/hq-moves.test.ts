@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketView } from '@storepulse/protocol';
-import { demoFleet, pilotConfig } from './fleet.js';
+import { topics, type TicketView } from '@storepulse/protocol';
+import { demoFleet, pilotConfig, statusPayload } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
 /**
@@ -198,6 +198,39 @@ describe('HQ ticket moves, end to end', () => {
       await card.waitFor();
       const after = await order();
       expect(after.indexOf(first.id)).toBeGreaterThan(after.indexOf(second.id));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets a card whose priority is raised rise above the cards shown before it, on a list otherwise held still', async () => {
+    // One till of four down is a P2 (a 1 h response); a store down is a P1 (15 min), so its card comes first. (A breach
+    // would take a P1's 15 min of real time here; a raised priority lets a card rise by the same rule.)
+    const raised = 'S017';
+    const down = (till: string, seq: number) =>
+      stack.agents.publishAsync(topics.status(raised, till), statusPayload(seq, { pos: 'error' }), { qos: 1, retain: true });
+    await down('T1', 100);
+    const lower = await ticketFor(raised);
+    expect(lower.priority).toBe('P2');
+    await stack.fault('S016', { pos: 'error' });
+    const upper = await ticketFor('S016');
+    expect(upper.priority).toBe('P1');
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/provider`);
+      const order = () => page.locator('.card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.ticketId));
+      await page.locator(`.card[data-ticket-id="${upper.id}"]`).waitFor();
+      await page.locator(`.card[data-ticket-id="${lower.id}"]`).waitFor();
+      const before = await order();
+      expect(before.indexOf(upper.id)).toBeLessThan(before.indexOf(lower.id));
+      // A second till down: half the store's tills, a P1 now, due 15 min after it opened, before the other card.
+      await down('T2', 101);
+      await expect.poll(async () => (await api<TicketView>(`/api/tickets/${lower.id}`, admin)).priority, { timeout: 15_000 }).toBe('P1');
+      await expect.poll(async () => {
+        const now = await order();
+        return now.indexOf(lower.id) < now.indexOf(upper.id);
+      }, { timeout: 10_000 }).toBe(true);
+      expect((await order()).sort()).toEqual([...before].sort());
     } finally {
       await context.close();
     }

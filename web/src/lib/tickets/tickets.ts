@@ -128,28 +128,64 @@ export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSor
   return [...tickets].sort((a, b) => cmp[by](a, b) || byPriority(a, b) || byOpened(a, b) || a.id.localeCompare(b.id));
 }
 
+/** How pressing a card is, as remembered by the provider view between passes. */
+export interface Pressure {
+  /** 3 for P1, 2 for P2, 1 for P3. */
+  priority: number;
+  /** The SLA clock's step: 0 paused or no target, 1 running, 2 past 50 %, 3 past 75 %, 4 breached. */
+  sla: number;
+}
+
+const SLA_STEP: Record<Urgency, number> = { paused: 0, ok: 1, warn: 2, near: 3, breached: 4 };
+
+export function pressure(t: Pick<TicketSummary, 'priority' | 'sla' | 'status'>, now: number): Pressure {
+  const due = isActive(t.status) ? nextDue(t, now) : null;
+  return { priority: 4 - Number(t.priority.slice(1)), sla: due ? SLA_STEP[due.urgency] : 0 };
+}
+
+/** A card as shown: its ticket and how pressing it was then. */
+export interface ShownCard {
+  id: string;
+  pressure: Pressure;
+}
+
+export function shownCards(list: readonly TicketSummary[], now: number): ShownCard[] {
+  return list.map((t) => ({ id: t.id, pressure: pressure(t, now) }));
+}
+
 /**
- * `sorted`, with the tickets already in `shown` kept in that order: a card does not move under the reader's thumb
- * when its own status changes (acknowledged, its response target met, would take it down the list) or a clock
- * ticks. A ticket new to the list goes where `sorted` puts it, before the first shown ticket that sorts after it;
- * a ticket gone from `sorted` leaves. With nothing shown yet this is `sorted`.
+ * `sorted`, with the cards already `shown` kept in their order, so that a card does not move under the reader's
+ * thumb when it becomes less pressing (acknowledged, its response target met, would take it down the list) or a
+ * clock ticks. The rule: a card moves only up, and only when it became more pressing than when last shown: its
+ * priority rose, or its SLA clock reached a further step (resumed after a pause, past 50 % or 75 % of its goal,
+ * breached). It then goes up to where `sorted` puts it: before the first card above it that sorts after it. A
+ * ticket new to the list goes likewise before the first card that sorts after it; a ticket gone from `sorted`
+ * leaves. With nothing shown yet this is `sorted`.
  */
-export function keepOrder<T extends { id: string }>(shown: readonly string[], sorted: readonly T[]): T[] {
-  const byId = new Map(sorted.map((t) => [t.id, t]));
-  const kept = shown.filter((id) => byId.has(id));
-  const rank = new Map(kept.map((id, i) => [id, i]));
-  const out = kept.map((id) => byId.get(id)!);
-  // New tickets, each placed before the first kept ticket that comes after it in `sorted`.
-  const inserts: { at: number; ticket: T }[] = [];
-  let next = kept.length;
-  for (let i = sorted.length - 1; i >= 0; i--) {
-    const t = sorted[i]!;
-    const r = rank.get(t.id);
-    if (r !== undefined) next = Math.min(next, r);
-    else inserts.push({ at: next, ticket: t });
+export function keepOrder<T extends TicketSummary>(shown: readonly ShownCard[], sorted: readonly T[], now: number): T[] {
+  const rank = new Map(sorted.map((t, i) => [t.id, i]));
+  const before = new Map(shown.map((c) => [c.id, c.pressure]));
+  const out = shown.flatMap((c) => {
+    const r = rank.get(c.id);
+    return r === undefined ? [] : [sorted[r]!];
+  });
+  const firstAfter = (t: T) => out.findIndex((u) => rank.get(u.id)! > rank.get(t.id)!);
+  // Most pressing first, so that each one's place is found among those already placed.
+  for (const t of sorted) {
+    const was = before.get(t.id);
+    if (was === undefined) {
+      const at = firstAfter(t);
+      out.splice(at < 0 ? out.length : at, 0, t);
+      continue;
+    }
+    const is = pressure(t, now);
+    if (is.priority <= was.priority && is.sla <= was.sla) continue;
+    const from = out.indexOf(t);
+    const to = firstAfter(t);
+    if (to < 0 || to >= from) continue;
+    out.splice(from, 1);
+    out.splice(to, 0, t);
   }
-  // Last to first, so that earlier positions stay right; equal positions keep `sorted`'s order.
-  for (const { at, ticket } of inserts) out.splice(at, 0, ticket);
   return out;
 }
 
