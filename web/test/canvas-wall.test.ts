@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawTiles, fitText, slotAt, slotOrigin, splitLine, type Palette } from '../src/lib/fleet/canvas-wall.js';
+import { bottomLine, drawTiles, fitText, slotAt, slotOrigin, splitLine, type Palette } from '../src/lib/fleet/canvas-wall.js';
 import { tileLayout } from '../src/lib/fleet/layout.js';
 import { CanvasRecorder, NO_ICONS } from './canvas-recorder.js';
 
@@ -68,6 +68,36 @@ describe('canvas wall maintenance', () => {
     const small = new CanvasRecorder();
     drawTiles(small.context, [tile], [], { ...layout, width: 40, height: 16, density: 'xs' }, palette, NO_ICONS, null);
     expect(small.icons).toEqual([NO_ICONS.down]);
+  });
+});
+
+describe('canvas wall bottom line', () => {
+  const palette = { bg: { offline: 'grey' }, text: { offline: 'black' }, page: 'page', plain: 'text' } as unknown as Palette;
+  const tile = { slot: 0, state: 'offline' as const, title: 'Madrid Centro', tills: '3/4', loss: 'up to €1.2k', recovering: false, maintenance: false };
+  // The recorder's characters are 0.6 of the font wide: on a 180 × 60 tile (18 px font) the line has 150 px,
+  // room for "€90 · 3/4" (97 px) but not for "up to €1.2k · 3/4" (184 px).
+  const bottom = (loss: string | null, width: number, height = 60) => {
+    const rec = new CanvasRecorder();
+    drawTiles(rec.context, [{ ...tile, loss }], [], { columns: 1, rows: 1, width, height, gap: 4, density: 'm' }, palette, NO_ICONS, null);
+    return rec.texts.map((t) => t.text).slice(1);
+  };
+
+  it('leaves the loss out rather than cut the till count when both do not fit', () => {
+    expect(bottom('up to €1.2k', 180)).toEqual(['3/4']);
+    expect(bottom('hasta €1.2k', 180)).toEqual(['3/4']);
+  });
+
+  it('shows the loss beside the tills wherever the whole line fits', () => {
+    expect(bottom('€90', 180)).toEqual(['€90 · 3/4']);
+    expect(bottom('up to €1.2k', 400)).toEqual(['up to €1.2k · 3/4']);
+    expect(bottom(null, 180)).toEqual(['3/4']);
+  });
+
+  it('words the line from what fits, never a loss cut short', () => {
+    const fits = (room: number) => (text: string) => [...text].length <= room;
+    expect(bottomLine('up to €1.2k', '3/4', fits(17))).toBe('up to €1.2k · 3/4');
+    expect(bottomLine('up to €1.2k', '3/4', fits(16))).toBe('3/4');
+    expect(bottomLine(null, '12/12', fits(1))).toBe('12/12');
   });
 });
 

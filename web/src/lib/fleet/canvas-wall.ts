@@ -150,8 +150,8 @@ export function drawTiles(
       ctx.font = titleFont;
     } else {
       ctx.textAlign = 'right';
-      const bottom = t.loss && w > font * 8 ? `${t.loss} · ${t.tills}` : t.tills;
-      ctx.fillText(fit(ctx, bottom, w - 3 * pad - icon), x + w - pad, y + h - pad - font);
+      const room = w - 3 * pad - icon;
+      ctx.fillText(fit(ctx, bottomLine(t.loss, t.tills, (text) => fit(ctx, text, room) === text), room), x + w - pad, y + h - pad - font);
       ctx.textAlign = 'left';
     }
   }
@@ -180,6 +180,17 @@ export function drawTiles(
       ctx.fillText(fit(ctx, g.count, w - 2 * pad), x + pad, y + h - pad - size);
     }
   }
+}
+
+/**
+ * A tile's bottom line: the loss and the tills ("up to €1.2k · 3/4"), or the tills alone when the whole does not
+ * fit. The till count is the tile's key figure and is never cut for the loss; a loss cut short ("up to €1…") would
+ * read as another figure, so it goes whole or not at all (the tile's label still says it).
+ */
+export function bottomLine(loss: string | null, tills: string, fits: (text: string) => boolean): string {
+  if (!loss) return tills;
+  const both = `${loss} · ${tills}`;
+  return fits(both) ? both : tills;
 }
 
 /** The stale word's box, as large as fits `room` up to a size under the title's; null below 8 px. */
