@@ -1,29 +1,12 @@
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CsvSalesSource, SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import { SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import { MIN, at, bin, exportsDir, iso, openExport, spooling } from './support/pos-export.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'storepulse-sales-rewrites-'));
-const at = (iso: string) => Date.parse(iso);
-const MIN = 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
+const dir = exportsDir('sales-rewrites');
 const t0 = at('2026-11-23T10:00:00Z');
 
-/** A POS export holding `content` when the agent starts following it (at `start`), and the warnings its reads log. */
-async function exportAt(name: string, content = 'time;amount\n', start = t0) {
-  const path = join(dir, `${name}.csv`);
-  writeFileSync(path, content);
-  const warnings: Array<{ o: any; msg?: string }> = [];
-  const src = new CsvSalesSource(path, { warn: (o, msg) => void warnings.push({ o, msg }) }, 'UTC');
-  await src.read(start);
-  return { path, src, warnings, write: (...lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join('')) };
-}
-
-function spooling(window: SalesWindow) {
-  const spooled: SalesBin[] = [];
-  return { spooled, tick: (to: number) => window.catchUp(to, async (b) => (spooled.push(b), true)) };
-}
+const exportAt = (name: string, content?: string, start = t0) => openExport(dir, name, { content, start });
 
 /** What the server ends up with: a bin sent again with the same bounds replaces the one before. */
 function sentTotals(spooled: SalesBin[]) {

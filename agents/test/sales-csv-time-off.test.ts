@@ -1,32 +1,11 @@
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CsvSalesSource, SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import { SalesWindow } from '../src/agent/sales.js';
+import { MIN, at, bin, exportsDir, iso, openExport, spooling } from './support/pos-export.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'storepulse-sales-time-off-'));
-const at = (iso: string) => Date.parse(iso);
-const MIN = 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
+const dir = exportsDir('sales-time-off');
 
-/** A POS export holding `content` when the agent starts following it, and the warnings its reads log. */
-async function exportAt(name: string, content = 'time;amount\n') {
-  const path = join(dir, `${name}.csv`);
-  writeFileSync(path, content);
-  const warnings: Array<{ o: any; msg?: string }> = [];
-  const src = new CsvSalesSource(path, { warn: (o, msg) => void warnings.push({ o, msg }) }, 'UTC');
-  await src.read();
-  return { path, src, warnings, write: (...lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join('')) };
-}
-
-function spooling(window: SalesWindow) {
-  const spooled: SalesBin[] = [];
-  return { spooled, tick: (to: number) => window.catchUp(to, async (b) => (spooled.push(b), true)) };
-}
-
-const bin = (start: string, minutes: number, ...amounts: number[]): SalesBin => ({
-  binStart: at(start), binEnd: at(start) + minutes * MIN, transactions: amounts.length, revenue: amounts.reduce((a, b) => a + b, 0),
-});
+const exportAt = (name: string, content?: string) => openExport(dir, name, { content });
 
 const clockWarnings = (warnings: Array<{ msg?: string }>) => warnings.filter((w) => /probes\.sales\.timezone/.test(w.msg ?? ''));
 

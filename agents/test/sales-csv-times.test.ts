@@ -1,32 +1,11 @@
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CsvSalesSource, SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import { SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import { MIN, at, bin, exportsDir, openExport, spooling } from './support/pos-export.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'storepulse-sales-times-'));
-const at = (iso: string) => Date.parse(iso);
-const MIN = 60_000;
+const dir = exportsDir('sales-times');
 
-/** A POS export followed from its (empty) end, as the agent does at start, and the warnings its reads log. */
-async function exportAt(name: string, zone = 'UTC') {
-  const path = join(dir, `${name}.csv`);
-  writeFileSync(path, 'time;amount\n');
-  const warnings: Array<{ o: any; msg?: string }> = [];
-  const src = new CsvSalesSource(path, { warn: (o, msg) => void warnings.push({ o, msg }) }, zone);
-  await src.read();
-  return { path, src, warnings, write: (...lines: string[]) => appendFileSync(path, lines.map((l) => `${l}\n`).join('')) };
-}
-
-/** A window that spools every bin it is given, and the bins. */
-function spooling(window: SalesWindow) {
-  const spooled: SalesBin[] = [];
-  return { spooled, tick: (to: number) => window.catchUp(to, async (b) => (spooled.push(b), true)) };
-}
-
-const bin = (start: string, minutes: number, ...amounts: number[]): SalesBin => ({
-  binStart: at(start), binEnd: at(start) + minutes * MIN, transactions: amounts.length, revenue: amounts.reduce((a, b) => a + b, 0),
-});
+const exportAt = (name: string, zone = 'UTC') => openExport(dir, name, { zone });
 
 describe('sales from a POS export land in the bin of their own time', () => {
   it('puts lines spread over an hour, read at once, each in its own bin of the catch-up', async () => {
