@@ -18,8 +18,9 @@ import { runCredentialsCli } from '../../src/credentials/cli.js';
 
 const run = promisify(execFile);
 const deploy = fileURLToPath(new URL('../../../deploy/mosquitto/', import.meta.url));
-/** The CLI the image links as storepulse-credentials. */
-const credentialsJs = fileURLToPath(new URL('../../dist/bin/storepulse-credentials.js', import.meta.url));
+/** The CLI the image links as storepulse-credentials, and the built packages it runs from. */
+const serverDist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const protocolDir = fileURLToPath(new URL('../../../protocol/', import.meta.url));
 const SERVER_PASSWORD = 'server-password-for-tests';
 /** The storepulse image's `node` user. */
 const NODE_UID = 1000;
@@ -95,6 +96,21 @@ function brokerDir(): string {
   return dir;
 }
 
+/**
+ * The CLI laid out under `dir` as in the image's /app, readable by anyone: uid 1000 may not be able to reach this
+ * checkout (a clone inside /root, or in a mktemp folder, is closed to other users).
+ */
+function portableCli(dir: string): string {
+  const app = join(dir, 'app');
+  for (const part of ['bin/storepulse-credentials.js', 'credentials']) cpSync(join(serverDist, part), join(app, 'server/dist', part), { recursive: true });
+  writeFileSync(join(app, 'server/package.json'), JSON.stringify({ type: 'module' }));
+  const protocol = join(app, 'node_modules/@storepulse/protocol');
+  cpSync(join(protocolDir, 'dist'), join(protocol, 'dist'), { recursive: true });
+  cpSync(join(protocolDir, 'package.json'), join(protocol, 'package.json'));
+  return join(app, 'server/dist/bin/storepulse-credentials.js');
+}
+let credentialsJs: string;
+
 /** The CLI run as the storepulse container runs it: uid 1000, with the broker's group when `group` (compose group_add). */
 async function cliAsNode(group: boolean, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const drop = `process.setgroups(${group ? `[${mosquittoUser.gid}]` : '[]'}); process.setgid(${NODE_UID}); process.setuid(${NODE_UID});
@@ -116,6 +132,7 @@ beforeAll(async () => {
   mosquittoUser = await idOf('mosquitto');
   base = brokerDir();
   auth = join(base, 'auth');
+  credentialsJs = portableCli(base);
   await runInit(base);
   agents.A = issue('store-A');
   agents.B = issue('store-B');
