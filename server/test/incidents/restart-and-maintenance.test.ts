@@ -150,7 +150,8 @@ describe('incidents across a restart, and maintenance windows', () => {
       socket.on('store:state', (s) => void (s.id === 'S001' && heard.push(s.maintenance)));
       // The refit made above holds S001 already: the snapshot and the list say so.
       expect(snapshot.find((s) => s.id === 'S001')?.maintenance?.windowId).toBe('refit');
-      expect(((await (await api('/api/stores')).json()) as StoreSummary[]).find((s) => s.id === 'S002')?.maintenance).toBeNull();
+      // Not S002 (the file's Sunday-night window may hold it, at the hour this runs).
+      expect(((await (await api('/api/stores')).json()) as StoreSummary[]).find((s) => s.id === 'S002')?.maintenance?.windowId).not.toBe('refit');
       // Removing the refit takes S001 out at once; a window ending in 1.5 s puts it back, and its end takes it out.
       const until = new Date(Date.now() + 1500).toISOString();
       const short = { id: 'short', storeIds: ['S001'], start: new Date(Date.now() - 60_000).toISOString(), end: until };
@@ -235,7 +236,7 @@ describe('incidents across a restart, and maintenance windows', () => {
       const list = (await (await api('/api/maintenance')).json()) as { id: string; source: string }[];
       expect(list.map((w) => [w.id, w.source])).toEqual([['file-window', 'file'], ['file-typo', 'file'], ['taken', 'file']]);
       // The API's all-day window no longer holds S002.
-      expect(((await (await api('/api/stores/S002')).json()) as { maintenance: unknown }).maintenance).toBeNull();
+      expect(((await (await api('/api/stores/S002')).json()) as { maintenance: { windowId: string } | null }).maintenance?.windowId).not.toBe('taken');
       expect(warned).toContainEqual(expect.objectContaining({ windowId: 'taken', msg: expect.stringMatching(/^maintenance window made through the API dropped/) }));
     } finally {
       await stop();
