@@ -1,7 +1,7 @@
 #!/bin/bash
 # The InfluxDB users of storepulse and Grafana, so that neither needs the all-access admin token. Runs once
 # after storepulse-buckets.sh at the container's first setup; run it again by hand to add them to an
-# existing InfluxDB or to set new passwords from .env (docs/production.md):
+# existing InfluxDB, to set new passwords from .env, or to give them a bucket made anew (docs/production.md):
 #   docker compose exec influxdb bash /docker-entrypoint-initdb.d/20-storepulse-users.sh
 #
 # They are users of the v1-compatible API that both clients speak (HTTP Basic auth), because their
@@ -22,15 +22,15 @@ bucket_id() {
 raw_id="$(bucket_id "$db")"
 rollup_id="$(bucket_id "${db}_rollup")"
 
-# Creates the v1 user with the given permissions, or only sets its password if it exists.
+# Makes the v1 user with the given permissions. One that exists is made anew rather than only given the password:
+# its rights name buckets by id, and a bucket deleted and made again has a new one. Its clients get 401 for that
+# moment and retry (the server spools its points meanwhile).
 v1_user() {
-  local username="$1" password="$2"
+  local username="$1" password="$2" id
   shift 2
-  if [ -n "$(influx v1 auth list --username "$username" --hide-headers 2>/dev/null || true)" ]; then
-    influx v1 auth set-password --username "$username" --password "$password"
-  else
-    influx v1 auth create --org "${DOCKER_INFLUXDB_INIT_ORG:?}" --username "$username" --password "$password" "$@"
-  fi
+  id="$(influx v1 auth list --username "$username" --hide-headers 2>/dev/null | cut -f1 || true)"
+  if [ -n "$id" ]; then influx v1 auth delete --id "$id" >/dev/null; fi
+  influx v1 auth create --org "${DOCKER_INFLUXDB_INIT_ORG:?}" --username "$username" --password "$password" "$@"
 }
 
 v1_user storepulse "$STOREPULSE_INFLUX_PASSWORD" --description "storepulse server" \

@@ -32,9 +32,9 @@ case "$1 $2" in
   "v1 dbrp") ;;
   "v1 auth")
     case "$3" in
-      list) [ "$4" = --username ] && grep -x -- "$5" "$state/users" | sed 's/^/0a1b\\tdescription\\t/' || true ;;
+      list) [ "$4" = --username ] && grep -x -- "$5" "$state/users" | sed 's/^\\(.*\\)$/auth-\\1\\tdescription\\t\\1/' || true ;;
       create) while [ $# -gt 0 ]; do [ "$1" = --username ] && echo "$2" >> "$state/users"; shift; done ;;
-      set-password) ;;
+      delete) [ "$4" = --id ] && { grep -vx -- "\${5#auth-}" "$state/users" > "$state/users.new" || true; mv "$state/users.new" "$state/users"; } ;;
     esac ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
@@ -86,16 +86,23 @@ describe('InfluxDB init scripts', () => {
     expect(calls().filter((c) => c[0] === 'auth')).toEqual([]);
   });
 
-  it('run again on an existing InfluxDB, only sets the passwords', async () => {
+  it('run again, makes the users anew: the new passwords, and rights on the buckets as they are now', async () => {
     await runScript('storepulse-buckets.sh');
     await runScript('storepulse-users.sh');
+    // The rollup bucket was deleted and made again: it has a new id, which rights made before do not name.
+    writeFileSync(join(dir, 'buckets'), 'id-storepulse\tstorepulse\nid2-storepulse_rollup\tstorepulse_rollup\n');
     writeFileSync(join(dir, 'calls'), '');
     await runScript('storepulse-users.sh', { ...ENV, GRAFANA_INFLUX_PASSWORD: 'a-new-grafana-password' });
     const auth = calls().filter((c) => c[0] === 'v1' && c[1] === 'auth' && c[2] !== 'list');
-    expect(auth).toEqual([
-      ['v1', 'auth', 'set-password', '--username', 'storepulse', '--password', ENV.STOREPULSE_INFLUX_PASSWORD],
-      ['v1', 'auth', 'set-password', '--username', 'grafana', '--password', 'a-new-grafana-password'],
+    expect(auth.map((c) => [c[2], flagValues(c, c[2] === 'delete' ? '--id' : '--username')[0]])).toEqual([
+      ['delete', 'auth-storepulse'], ['create', 'storepulse'], ['delete', 'auth-grafana'], ['create', 'grafana'],
     ]);
+    const [, storepulse, , grafana] = auth as [string[], string[], string[], string[]];
+    expect(flagValues(storepulse, '--password')).toEqual([ENV.STOREPULSE_INFLUX_PASSWORD]);
+    expect(flagValues(storepulse, '--write-bucket').sort()).toEqual(['id-storepulse', 'id2-storepulse_rollup']);
+    expect(flagValues(grafana, '--password')).toEqual(['a-new-grafana-password']);
+    expect(flagValues(grafana, '--read-bucket').sort()).toEqual(['id-storepulse', 'id2-storepulse_rollup']);
+    expect(readFileSync(join(dir, 'users'), 'utf8').trim().split('\n')).toEqual(['storepulse', 'grafana']);
   });
 
   it('refuses to run without the passwords, naming the missing one, before touching InfluxDB', async () => {
