@@ -102,6 +102,14 @@ describe('TicketLoss', () => {
     expect(body).toContain('title="The tills may still be selling offline');
   });
 
+  it('says why nothing is counted yet where a tooltip cannot reach: a line of its own when asked, hidden text for screen readers otherwise', () => {
+    const lost = { ...zero, high: 780, uncounted: true as const };
+    const explained = plain(render(TicketLoss, { props: { lost, none: 'nothing yet', explain: true } }).body);
+    expect(explained).toMatch(/data-testid="ticket-lost-hint"[^>]*>The tills may still be selling offline: their sales, once they come in, settle the figure\.</);
+    expect(shown(lost)).toMatch(/class="visually-hidden[^"]*"[^>]*> \(The tills may still be selling offline/);
+    expect(shown(lost)).not.toContain('ticket-lost-hint');
+  });
+
   it('shows a counted loss as it is, and a 0 that is not marked (or no estimate) as nothing yet', () => {
     expect(shown({ gross: 120, net: 100, low: 80, high: 400, currency: 'EUR', uncounted: true })).toBe('€120.00');
     expect(shown({ ...zero, high: 780 })).toBe('nothing yet');
@@ -139,6 +147,8 @@ describe('IncidentTable', () => {
     expect(rows[2]).not.toContain('incident-lost-pending');
     // A store offline may sell on behind its network: nothing is charged yet, and the band says how much it could be.
     expect(rows[3]).toMatch(/data-testid="incident-lost-pending"[^]*none counted yet, up to €780\.00/);
+    // Its reason is a tooltip for a mouse, and hidden text for a screen reader.
+    expect(rows[3]).toMatch(/none counted yet, up to €780\.00<\/span><span class="visually-hidden"> \(The tills may still be selling offline/);
     // Tills known to be down, the capacity model's 0 so far: nothing yet, and no talk of selling offline.
     expect(rows[4]).toMatch(/data-testid="incident-lost-pending"[^>]*>\s*nothing yet/);
   });
