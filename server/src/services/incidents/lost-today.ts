@@ -13,9 +13,6 @@ export interface StoreDay {
   holidays: readonly string[];
 }
 
-const openMs = (s: StoreDay, from: number, to: number) =>
-  openIntervals(s.hours, s.timezone, from, to, s.holidays).reduce((n, i) => n + i.end - i.start, 0);
-
 /**
  * The share of an incident's loss that falls on or after `dayStart`. Sales are lost only while the store
  * trades, so an incident that runs past the store's local midnight (a store open round the clock, or a till
@@ -26,8 +23,14 @@ function shareSince(inc: Incident, store: StoreDay, dayStart: number, now: numbe
   const end = inc.endedAt === null ? now : Date.parse(inc.endedAt);
   if (start >= dayStart) return 1;
   if (end <= dayStart) return 0;
-  const trading = openMs(store, start, end);
-  return trading > 0 ? openMs(store, dayStart, end) / trading : (end - dayStart) / (end - start);
+  // The store's trading stretches over the incident, walked once: all of them, and their part since midnight.
+  let trading = 0;
+  let today = 0;
+  for (const i of openIntervals(store.hours, store.timezone, start, end, store.holidays)) {
+    trading += i.end - i.start;
+    today += Math.max(0, i.end - Math.max(i.start, dayStart));
+  }
+  return trading > 0 ? today / trading : (end - dayStart) / (end - start);
 }
 
 /**

@@ -85,7 +85,8 @@ export function uncountedToday(open: Iterable<IncidentView>, known: (storeId: st
   const out = new Map<string, number>();
   for (const inc of open) {
     const bound = lostUpTo(inc);
-    if (bound === null || inc.status !== 'open' || !known(inc.storeId)) continue;
+    // lostUpTo is null for anything but an open incident with nothing counted.
+    if (bound === null || !known(inc.storeId)) continue;
     out.set(inc.lostRevenue.currency, (out.get(inc.lostRevenue.currency) ?? 0) + bound);
   }
   return [...out].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
