@@ -1,4 +1,4 @@
-import type { HqCurrency } from './state.js';
+import type { HqCurrency, LostRevenue } from './state.js';
 
 /**
  * An amount in HQ's currency, or null without HQ's currency or a usable rate for this one. Amounts in several
@@ -13,4 +13,14 @@ export function inHqCurrency(amount: number, currency: string, hq: HqCurrency | 
 /** What to rank an amount by: its worth in HQ's currency where known, else the amount as it is. */
 export function rankingWorth(amount: number, currency: string, hq: HqCurrency | null): number {
   return inHqCurrency(amount, currency, hq) ?? amount;
+}
+
+/**
+ * The most an open incident may be losing while none of its loss is counted, or null. A store offline (its estimate
+ * flagged `capacity_assumed`) may sell on behind its network: the server keeps gross at 0 until the tills' sales come
+ * in and settle it, and the band's high is the bound. The server marks tickets by it (`uncounted`) and the web says
+ * "up to …" by it, never a plain 0, which HQ reads as "costs nothing". A closed incident's 0, or a figure, has none.
+ */
+export function uncountedBound(open: boolean, lost: Pick<LostRevenue, 'gross' | 'high'>, flags: readonly string[]): number | null {
+  return open && lost.gross === 0 && lost.high > 0 && flags.includes('capacity_assumed') ? lost.high : null;
 }

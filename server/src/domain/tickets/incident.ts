@@ -1,3 +1,4 @@
+import { uncountedBound } from '@storepulse/protocol';
 import { CATEGORIES, type Category, type LostRevenue, type TicketLostRevenue } from './types.js';
 
 /**
@@ -36,8 +37,7 @@ export function ticketLostRevenue(incident: Pick<TicketIncident, 'lostRevenue' |
   const lost = incident.lostRevenue;
   if (lost == null) return lost;
   const { gross, net, low, high, currency } = lost;
-  const uncounted = open && gross === 0 && high > 0 && (incident.flags ?? []).includes('capacity_assumed');
-  return uncounted ? { gross, net, low, high, currency, uncounted: true } : { gross, net, low, high, currency };
+  return uncountedBound(open, lost, incident.flags ?? []) !== null ? { gross, net, low, high, currency, uncounted: true } : { gross, net, low, high, currency };
 }
 
 /** Most fundamental first: a dead network also makes payment unreachable, but the cause is the network. */

@@ -1,4 +1,4 @@
-import { inHqCurrency, rankingWorth, type HqCurrency, type IncidentView, type LostRevenue, type LostRevenueToday, type TicketLostRevenue } from '@storepulse/protocol';
+import { inHqCurrency, rankingWorth, uncountedBound, type HqCurrency, type IncidentView, type LostRevenue, type LostRevenueToday, type TicketLostRevenue } from '@storepulse/protocol';
 
 export type { HqCurrency } from '@storepulse/protocol';
 
@@ -10,15 +10,9 @@ export function lostSoFar(lost: Pick<LostRevenue, 'gross' | 'currency'> | null, 
   return lost && lost.gross > 0 ? format(lost.gross, lost.currency) : null;
 }
 
-/**
- * The most an open incident may be losing while none of it is counted, or null. A store offline (its incident
- * flagged `capacity_assumed`) may sell on behind its network: the server keeps its estimate at 0 until the tills'
- * sales come in and settle it, and the band's high is the bound. Shown as "up to …", never as a plain 0, which HQ
- * reads as "costs nothing". A closed incident's 0, or an open one with a figure, has no bound to show.
- */
+/** The most an open incident may be losing while none of it is counted (a store offline), or null: see uncountedBound. */
 export function lostUpTo(incident: Pick<IncidentView, 'status' | 'flags' | 'lostRevenue'>): number | null {
-  const { gross, high } = incident.lostRevenue;
-  return incident.status === 'open' && gross === 0 && incident.flags.includes('capacity_assumed') && high > 0 ? high : null;
+  return uncountedBound(incident.status === 'open', incident.lostRevenue, incident.flags);
 }
 
 /**
