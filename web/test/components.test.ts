@@ -107,9 +107,9 @@ describe('TicketLoss', () => {
   it('says why nothing is counted yet where a tooltip cannot reach: a line of its own when asked, hidden text for screen readers otherwise', () => {
     const lost = { ...zero, high: 780, uncounted: true as const };
     const explained = plain(render(TicketLoss, { props: { lost, none: 'nothing yet', explain: true } }).body);
-    expect(explained).toMatch(/data-testid="ticket-lost-hint"[^>]*>The tills may still be selling offline: their sales, once they come in, settle the figure\.</);
+    expect(explained).toMatch(/data-testid="ticket-lost-up-to-hint"[^>]*>The tills may still be selling offline: their sales, once they come in, settle the figure\.</);
     expect(shown(lost)).toMatch(/class="visually-hidden[^"]*"[^>]*> \(The tills may still be selling offline/);
-    expect(shown(lost)).not.toContain('ticket-lost-hint');
+    expect(shown(lost)).not.toContain('ticket-lost-up-to-hint');
   });
 
   it('shows a counted loss as it is, and a 0 that is not marked (or no estimate) as nothing yet', () => {
