@@ -8,7 +8,10 @@ import { networkProbe } from '../src/agent/probes/network.js';
 import { paymentProbe } from '../src/agent/probes/payment.js';
 import { posProbe } from '../src/agent/probes/pos.js';
 import { runProbe, type Probe } from '../src/agent/probes/probe.js';
-import { CsvSalesSource, fetchSales, parseSalesLine, SalesWindow, type Sale } from '../src/agent/sales.js';
+import { fetchSales, type Sale } from '../src/agent/sales.js';
+import { CsvSalesSource } from '../src/agent/sales-csv.js';
+import { parseSalesLine } from '../src/agent/sales-line.js';
+import { SalesWindow } from '../src/agent/sales-window.js';
 import { freePort } from '../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'storepulse-probes-'));

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import type { SalesBin } from '../src/agent/sales.js';
+import { SalesWindow } from '../src/agent/sales-window.js';
 
 const at = (iso: string) => Date.parse(iso);
 const MIN = 60_000;

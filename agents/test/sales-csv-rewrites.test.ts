@@ -1,6 +1,7 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SalesWindow, type SalesBin } from '../src/agent/sales.js';
+import type { SalesBin } from '../src/agent/sales.js';
+import { SalesWindow } from '../src/agent/sales-window.js';
 import { MIN, at, bin, exportsDir, iso, openExport, spooling } from './support/pos-export.js';
 
 const dir = exportsDir('sales-rewrites');

@@ -1,6 +1,6 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SalesWindow } from '../src/agent/sales.js';
+import { SalesWindow } from '../src/agent/sales-window.js';
 import { MIN, at, bin, exportsDir, iso, openExport, spooling } from './support/pos-export.js';
 
 const dir = exportsDir('sales-time-off');

@@ -2,7 +2,9 @@
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsvSalesSource, SalesWindow, type SalesBin } from '../../src/agent/sales.js';
+import type { SalesBin } from '../../src/agent/sales.js';
+import { CsvSalesSource } from '../../src/agent/sales-csv.js';
+import { SalesWindow } from '../../src/agent/sales-window.js';
 
 export const MIN = 60_000;
 export const at = (iso: string) => Date.parse(iso);
