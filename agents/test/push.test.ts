@@ -99,7 +99,7 @@ describe('push receiver', () => {
       host: '127.0.0.1', port: 0, token: 's3cret',
       counters: [{ id: 'door2', type: 'generic', timezone: 'UTC' }, { id: 'door3', type: 'xovis', timezone: 'UTC' }, { id: 'door4', type: 'axis-push', timezone: 'UTC' }],
       onBins: async (id, bins) => (got.push([id, bins]), []),
-      logger: { warn: (o) => warnings.push(o) },
+      logger: { warn: (o) => warnings.push(o), error: (o) => warnings.push(o) },
     });
     base = `http://127.0.0.1:${await server.listen()}`;
   });

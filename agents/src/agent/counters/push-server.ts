@@ -22,7 +22,7 @@ export interface PushServerOptions {
    * them). A push gets its 204 only when none was refused.
    */
   onBins: (counterId: string, bins: FootfallBin[]) => Promise<string[]>;
-  logger: { warn(o: object, msg?: string): void };
+  logger: { warn(o: object, msg?: string): void; error(o: object, msg?: string): void };
 }
 
 const MAX_BODY = 256 * 1024;
@@ -70,8 +70,25 @@ export class PushServer {
     return given !== null && timingSafeEqual(digest(given), this.tokenDigest);
   }
 
+  /** Never rejects: the server calls it without awaiting, and an unhandled rejection would end the agent. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://agent');
+    try {
+      await this.answer(req, res);
+    } catch (err) {
+      this.opts.logger.error({ err: (err as Error).message, from: req.socket.remoteAddress }, 'counter push: unexpected error');
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://agent');
+    } catch {
+      // Not the target itself in the log: it may carry the token.
+      return this.refuse(res, 400, 'bad_target', 'request target is not a valid URL', { from: req.socket.remoteAddress });
+    }
     const match = /^\/push\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
     if (!match) return this.refuse(res, 404, 'not_found', 'unknown path', { path: url.pathname });
     if (req.method !== 'POST') return this.refuse(res, 405, 'method', 'only POST is accepted');
