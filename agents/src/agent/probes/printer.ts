@@ -2,7 +2,7 @@ import { constants, open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Probe, ProbeResult } from './probe.js';
 import { decodeStatus, queryTcpPrinter, statusRequest } from './escpos.js';
-import { deviceHolders } from './processes.js';
+import { deviceHolders, type DeviceHolders } from './processes.js';
 
 export interface PrinterProbeConfig {
   host?: string;
@@ -12,10 +12,15 @@ export interface PrinterProbeConfig {
   intervalSec?: number;
 }
 
-/** Queries a local printer port, unless another process (the POS) has it open. */
-async function queryDevice(device: string, timeoutMs: number): Promise<ProbeResult> {
-  const holders = await deviceHolders(device);
-  if (holders.length > 0) return { state: 'unknown', detail: `${device} is held by pid ${holders.join(', ')}; not queried` };
+/** Queries a local printer port, unless another process (the POS) has it open or may have. */
+async function queryDevice(device: string, timeoutMs: number, findHolders: (device: string) => Promise<DeviceHolders>): Promise<ProbeResult> {
+  const holders = await findHolders(device);
+  if (holders.pids.length > 0) return { state: 'unknown', detail: `${device} is held by pid ${holders.pids.join(', ')}; not queried` };
+  // Status queries written into a port the POS is printing on would garble its receipts. The same words each time,
+  // so the agent, which logs a component's changes, says it once.
+  if (holders.unreadable > 0) {
+    return { state: 'unknown', detail: `${device}: not queried, as the agent cannot see whether the POS holds it: it may not read other users' open files (give it CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE, or query the printer over TCP)` };
+  }
   // Non-blocking, so that a silent device can never tie up a thread of the pool.
   const fh = await open(device, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY).catch((e: NodeJS.ErrnoException) => e);
   if (fh instanceof Error) return { state: 'offline', detail: `${device}: ${fh.code ?? fh.message}` };
@@ -42,12 +47,12 @@ async function queryDevice(device: string, timeoutMs: number): Promise<ProbeResu
 }
 
 /** Receipt printer: ESC/POS real-time status over TCP (9100) or a local device path. */
-export function printerProbe(cfg: PrinterProbeConfig): Probe {
+export function printerProbe(cfg: PrinterProbeConfig, findHolders = deviceHolders): Probe {
   const timeoutMs = cfg.timeoutMs ?? 2000;
   return {
     component: 'printer',
     intervalMs: (cfg.intervalSec ?? 30) * 1000,
     timeoutMs: timeoutMs * 4 + 1000,
-    run: () => (cfg.host ? queryTcpPrinter(cfg.host, cfg.port ?? 9100, timeoutMs) : queryDevice(cfg.device!, timeoutMs)),
+    run: () => (cfg.host ? queryTcpPrinter(cfg.host, cfg.port ?? 9100, timeoutMs) : queryDevice(cfg.device!, timeoutMs, findHolders)),
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -26,20 +26,48 @@ export async function processRunning(name: string, platform: NodeJS.Platform = p
   return false;
 }
 
-/** Pids (other than ours) that hold `device` open, from /proc on Linux; an empty list elsewhere. */
-export async function deviceHolders(device: string): Promise<number[]> {
-  if (process.platform !== 'linux') return [];
-  const holders: number[] = [];
-  for (const pid of await readdir('/proc')) {
+/** What /proc tells of the processes holding a device open. */
+export interface DeviceHolders {
+  pids: number[];
+  /** Processes whose open files could not be read (another user's, to an agent without the rights to look): any of them may hold it. */
+  unreadable: number;
+}
+
+/** Where deviceHolders reads the processes' open files (tests give a tree of their own). */
+export interface ProcFiles {
+  root: string;
+  readdir(path: string): Promise<string[]>;
+  readlink(path: string): Promise<string>;
+}
+
+const PROC: ProcFiles = { root: '/proc', readdir, readlink };
+/** A process that exits while it is looked at: it holds nothing any more. */
+const gone = (err: unknown) => ['ENOENT', 'ESRCH'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * Pids (other than ours) that hold `device` open, from /proc on Linux; none elsewhere. The device is compared by its
+ * real path, as the kernel names open files, so a symlink such as /dev/serial/by-id/... matches too.
+ */
+export async function deviceHolders(device: string, proc: ProcFiles = PROC): Promise<DeviceHolders> {
+  const found: DeviceHolders = { pids: [], unreadable: 0 };
+  if (process.platform !== 'linux') return found;
+  const target = await realpath(device).catch(() => null);
+  // No such port (or one this user may not reach): nothing holds it, and opening it says why.
+  if (target === null) return found;
+  for (const pid of await proc.readdir(proc.root)) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-      if (target === device) {
-        holders.push(Number(pid));
-        break;
+    const fdDir = `${proc.root}/${pid}/fd`;
+    try {
+      for (const fd of await proc.readdir(fdDir)) {
+        const link = await proc.readlink(`${fdDir}/${fd}`).catch((err: unknown) => (gone(err) ? '' : Promise.reject(err)));
+        if (link === target) {
+          found.pids.push(Number(pid));
+          break;
+        }
       }
+    } catch (err) {
+      if (!gone(err)) found.unreadable++;
     }
   }
-  return holders;
+  return found;
 }
