@@ -229,6 +229,27 @@ describe('Spool', () => {
     await s.close();
   });
 
+  it('skips a line with a byte that is not UTF-8, and still hands out every intact line', async () => {
+    const dir = fresh();
+    warnings.length = 0;
+    let s = await open(dir);
+    const added = await add(s, 40);
+    await s.close();
+    const seg = segments(dir).find((p) => readFileSync(p).length > 0)!;
+    const bytes = readFileSync(seg);
+    const line3 = bytes.indexOf('\n', bytes.indexOf('\n') + 1) + 1;
+    bytes[bytes.indexOf('"tag"', line3) + 2] = 0xff;
+    writeFileSync(seg, bytes);
+    s = await open(dir);
+    const first = await s.take(16);
+    const rest = await s.take(100);
+    expect([...first, ...rest].map((e) => e.id)).toEqual(added.filter((_, i) => i !== 2).map((e) => e.id));
+    expect(first.every((e) => e.payload.tag === 'm')).toBe(true);
+    expect(s.stats().corrupt).toBe(1);
+    expect(warnings).toEqual([{ o: { segment: seg, offset: line3 }, msg: 'spool: skipped an unreadable line' }]);
+    await s.close();
+  });
+
   it('fails an append the disk cannot take whole, and keeps the segment clean for the next ones', async () => {
     const dir = fresh();
     const { disk, openFile } = fillingDisk();

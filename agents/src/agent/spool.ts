@@ -361,18 +361,19 @@ export class Spool {
     const len = Math.min(READ_CHUNK, c.seg.bytes - c.offset);
     const buf = Buffer.alloc(len);
     const { bytesRead } = await c.handle.read(buf, 0, len, c.offset);
-    const text = buf.subarray(0, bytesRead).toString('utf8');
+    // Lines are found and offsets counted in bytes: a damaged byte must not shift where the next line starts.
+    const chunk = buf.subarray(0, bytesRead);
     const out: SpoolEntry[] = [];
     let pos = 0;
     while (out.length < max) {
-      const nl = text.indexOf('\n', pos);
+      const nl = chunk.indexOf(0x0a, pos);
       if (nl < 0) break;
-      const line = text.slice(pos, nl);
+      const start = pos;
       pos = nl + 1;
-      const e = parseLine(line);
+      const e = parseLine(chunk.subarray(start, nl));
       if (!e) {
         this.corrupt++;
-        this.opts.logger.warn({ segment: c.seg.path, offset: c.offset }, 'spool: skipped an unreadable line');
+        this.opts.logger.warn({ segment: c.seg.path, offset: c.offset + start }, 'spool: skipped an unreadable line');
         continue;
       }
       if (e.id > this.watermark && e.id > this.lastTakenId) out.push(e);
@@ -386,7 +387,7 @@ export class Spool {
       c.offset += bytesRead;
       return [];
     }
-    c.offset += Buffer.byteLength(text.slice(0, pos));
+    c.offset += pos;
     return out;
   }
 
@@ -503,7 +504,8 @@ async function inspectSegment(path: string, firstId: number): Promise<{ seg: Seg
     const headLen = Math.min(size, READ_CHUNK);
     const head = Buffer.alloc(headLen);
     await fh.read(head, 0, headLen, 0);
-    const first = parseLine(head.toString('utf8').split('\n')[0] ?? '');
+    const nl = head.indexOf(0x0a);
+    const first = parseLine(nl < 0 ? head : head.subarray(0, nl));
     if (first) seg.firstAt = first.at;
     const last = await lastIntactLine(fh, size);
     if (last) {
@@ -531,7 +533,7 @@ async function lastIntactLine(fh: FileHandle, size: number): Promise<{ entry: Sp
     while (nl >= 0) {
       const prev = nl === 0 ? -1 : text.lastIndexOf(0x0a, nl - 1);
       if (prev < 0 && pos > 0) break; // the line begins in the chunk before
-      const entry = parseLine(text.subarray(prev + 1, nl).toString('utf8'));
+      const entry = parseLine(text.subarray(prev + 1, nl));
       if (entry) return { entry, end: pos + nl + 1 };
       nl = prev;
     }
@@ -644,10 +646,13 @@ export async function peekBacklog(dir: string): Promise<{ backlog: number; bytes
   return { backlog, bytes };
 }
 
-function parseLine(line: string): SpoolEntry | null {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The entry a line's bytes hold; null when they are not UTF-8 JSON of one: a damaged line is skipped, never sent altered. */
+function parseLine(line: Uint8Array): SpoolEntry | null {
   if (line.length === 0) return null;
   try {
-    const e = JSON.parse(line) as SpoolEntry;
+    const e = JSON.parse(strictUtf8.decode(line)) as SpoolEntry;
     return Number.isSafeInteger(e.id) && typeof e.topic === 'string' && typeof e.payload === 'object' ? e : null;
   } catch {
     return null;
