@@ -198,7 +198,7 @@ describe('probes against real processes and sockets', () => {
     appendFileSync(csv, '2026-11-23T10:01:10Z,2\n');
     const carried = await fromCsv.read(t0 + 120_000, AbortSignal.timeout(2000));
     expect(carried).toEqual({ binStart: t0, binEnd: t0 + 120_000, transactions: 3, revenue: 17.5 });
-    fromCsv.spooled(carried);
+    fromCsv.spooled(carried!);
     expect(await fromCsv.read(t0 + 180_000, AbortSignal.timeout(2000))).toEqual({ binStart: t0 + 120_000, binEnd: t0 + 180_000, transactions: 0, revenue: 0 });
 
     const fromUrl = new SalesWindow(`${httpBase}/sales`, t0);
@@ -206,7 +206,7 @@ describe('probes against real processes and sockets', () => {
     await fromUrl.read(t0 + 60_000, AbortSignal.timeout(2000));
     const bin = await fromUrl.read(t0 + 120_000, AbortSignal.timeout(2000));
     expect(bin).toMatchObject({ binStart: t0, binEnd: t0 + 120_000 });
-    fromUrl.spooled(bin);
+    fromUrl.spooled(bin!);
     await fromUrl.read(t0 + 180_000, AbortSignal.timeout(2000));
     expect(salesFrom).toEqual(['2026-11-23T10:00:00.000Z', '2026-11-23T10:00:00.000Z', '2026-11-23T10:02:00.000Z']);
   });

@@ -66,6 +66,20 @@ describe('sales from a POS endpoint after an outage', () => {
     expect(asked[0]).toBe('2026-11-23T14:15:00.000Z..2026-11-23T14:30:00.000Z');
   });
 
+  it('asks for no bin while the clock is set back behind the last one\'s end, and reports it once', async () => {
+    const t0 = at('2026-11-23T16:00:00Z');
+    const reports: string[] = [];
+    const window = new SalesWindow(url, t0, (reason) => void reports.push(reason));
+    await window.catchUp(t0 + MIN, async () => true);
+    asked.length = 0;
+    await window.catchUp(t0 - 30 * MIN, async () => true);
+    await window.catchUp(t0 + MIN, async () => true);
+    expect(asked).toEqual([]);
+    expect(reports).toEqual(['sales_clock_behind']);
+    await window.catchUp(t0 + 2 * MIN, async () => true);
+    expect(asked).toEqual(['2026-11-23T16:01:00.000Z..2026-11-23T16:02:00.000Z']);
+  });
+
   it('gives up sales older than the bound it is given, and says from where', async () => {
     const t0 = at('2026-11-20T00:00:00Z');
     const window = new SalesWindow(url, t0);

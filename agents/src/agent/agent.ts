@@ -251,7 +251,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
   if (salesCfg) {
     csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv, logger, salesCfg.timezone ?? localZone()) : null;
     if (csv) await csv.read().catch(() => undefined); // start from the current end of the file
-    const salesWindow = new SalesWindow(csv ?? salesCfg.url!, Date.now());
+    const salesWindow = new SalesWindow(csv ?? salesCfg.url!, Date.now(), reject);
     every((salesCfg.intervalSec ?? 60) * 1000, async () => {
       const now = Date.now();
       // Bounded by the spool's age limit, the agent's own idea of data too old to matter: a catch-up asks the POS at

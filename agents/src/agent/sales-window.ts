@@ -1,8 +1,12 @@
-import { MAX_BIN_SECONDS } from '@storepulse/protocol';
+import { MAX_BIN_SECONDS, MIN_BIN_SECONDS } from '@storepulse/protocol';
 import { fetchSales, type Sale, type SalesBin, type SalesTotals } from './sales.js';
 import type { CsvSalesSource, Late } from './sales-csv.js';
 
 const MAX_BIN_MS = MAX_BIN_SECONDS * 1000;
+const MIN_BIN_MS = MIN_BIN_SECONDS * 1000;
+
+const CLOCK_BEHIND = 'sales: the PC clock was set back behind the end of the last sales bin: no sales bin until it passes that end'
+  + ' again (the server would refuse a bin ending before it starts, and the next one overlapping); the sales read meanwhile wait for it';
 
 /**
  * How long after its end a CSV bin already spooled is still corrected, by sending it again whole with a late line's
@@ -17,6 +21,9 @@ const SENT_LONG_AGO = `whose sales bin, already sent, ended more than ${CORRECTA
 
 /** A sale placed in a bin. */
 type Placed = Sale & { at: number };
+
+/** Counts and logs input the agent could not use as it came (the agent's `reject`). */
+export type Report = (reason: string, o: object, msg: string) => void;
 
 const totalsOf = (sales: readonly Sale[]): SalesTotals => ({
   transactions: sales.length,
@@ -37,9 +44,11 @@ export class SalesWindow {
   /** The oldest instant the last `forget` allowed. */
   private oldest: number | null = null;
   private readonly started: number;
+  /** The clock was last seen behind `from`: reported once until it passes it. */
+  private behind = false;
 
   /** `source` is the CSV, or the URL of the endpoint. */
-  constructor(private readonly source: CsvSalesSource | string, private from: number) {
+  constructor(private readonly source: CsvSalesSource | string, private from: number, private readonly report: Report = () => {}) {
     this.started = from;
   }
 
@@ -49,12 +58,19 @@ export class SalesWindow {
    * CSV's new lines are read, and each sale goes in the bin its time falls in (start included, end not), or waits for
    * it. A CSV line for a bin already spooled in the last CORRECTABLE_MS makes that bin, sent again whole with it, the
    * next one returned. A sale whose time the source could not use (unreadable, too far ahead, or its bin sent too long
-   * ago) goes in the bin being filled when it was read: the last one up to `to`, as before times were read.
+   * ago) goes in the bin being filled when it was read: the last one up to `to`, as before times were read. Null when
+   * `to` is less than the protocol's narrowest bin after `from` (a clock set back): the sales read wait for the next bin.
    */
-  async read(to: number, signal: AbortSignal): Promise<SalesBin> {
+  async read(to: number, signal: AbortSignal): Promise<SalesBin | null> {
     const span = to - this.from;
     const end = span > MAX_BIN_MS ? this.from + Math.ceil(span / Math.ceil(span / MAX_BIN_MS)) : to;
+    const behind = to <= this.from;
+    if (behind && !this.behind) {
+      this.report('sales_clock_behind', { from: new Date(this.from).toISOString(), to: new Date(to).toISOString() }, CLOCK_BEHIND);
+    }
+    this.behind = behind;
     if (typeof this.source === 'string') {
+      if (span < MIN_BIN_MS) return null;
       return { binStart: this.from, binEnd: end, ...(await fetchSales(this.source, this.from, end, signal)) };
     }
     this.sent = this.sent.filter((b) => b.binEnd > to - CORRECTABLE_MS);
@@ -71,6 +87,7 @@ export class SalesWindow {
     }
     const correction = this.revised[0];
     if (correction) return { ...correction };
+    if (span < MIN_BIN_MS) return null;
     return { binStart: this.from, binEnd: end, ...totalsOf(this.pending.filter((s) => s.at < end)) };
   }
 
@@ -96,13 +113,14 @@ export class SalesWindow {
   }
 
   /**
-   * Reads and spools bins until one ends at `to`. `spool` resolves false when it could not keep a bin, which is then
-   * read again next time; a source that cannot be read throws, and the bins spooled before it stay spooled.
+   * Reads and spools bins until one ends at `to` (none while `to` is not a bin's width past the last one's end).
+   * `spool` resolves false when it could not keep a bin, which is then read again next time; a source that cannot be
+   * read throws, and the bins spooled before it stay spooled.
    */
   async catchUp(to: number, spool: (bin: SalesBin) => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
     for (;;) {
       const bin = await this.read(to, AbortSignal.timeout(timeoutMs));
-      if (!(await spool(bin))) return;
+      if (!bin || !(await spool(bin))) return;
       this.spooled(bin);
       if (bin.binEnd >= to) return;
     }
