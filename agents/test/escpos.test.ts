@@ -87,7 +87,7 @@ describe('printer probe on a local device path', () => {
 
   // Nothing holds the helper's port; said outright, as a sandbox may have processes even root cannot look into, which
   // makes the real check refuse to query. That check has tests of its own (printer-port-holders.test.ts).
-  const nobodyHoldsIt = async () => ({ pids: [], unreadable: 0 });
+  const nobodyHoldsIt = async () => ({ pids: [], unreadable: 0, singleOpener: false });
 
   it.each(['ok', 'paper_low', 'paper_out', 'cover_open'] as const)('reads %s from the port', async (condition) => {
     const p = await port(PRINTER_CONDITIONS[condition] as unknown as [number, number, number]);

@@ -40,7 +40,7 @@ const proc = (hidden: string[]): ProcFiles => ({
 
 describe('which processes hold a printer port', () => {
   it('finds the holder of a port configured by a symlinked name, and passes over processes gone meanwhile', async () => {
-    expect(await deviceHolders(byId, proc([]))).toEqual({ pids: [100], unreadable: 0 });
+    expect(await deviceHolders(byId, proc([]))).toEqual({ pids: [100], unreadable: 0, singleOpener: false });
   });
 
   it('finds the real holder of a symlinked port in the real /proc', async () => {
@@ -55,7 +55,7 @@ describe('which processes hold a printer port', () => {
   });
 
   it('says how many processes it could not look into', async () => {
-    expect(await deviceHolders(byId, proc(['100', '400']))).toEqual({ pids: [], unreadable: 2 });
+    expect(await deviceHolders(byId, proc(['100', '400']))).toEqual({ pids: [], unreadable: 2, singleOpener: false });
   });
 
   it('never writes to a port whose holders it cannot see, and says why', async () => {
@@ -66,5 +66,20 @@ describe('which processes hold a printer port', () => {
     expect(readFileSync(port)).toHaveLength(0);
     // The same words every time, so the agent (which logs a component's changes) does not repeat them.
     expect(await runProbe(printerProbe({ device: byId, timeoutMs: 100 }, (device) => deviceHolders(device, hidden)))).toEqual(result);
+  });
+
+  it('queries a USB printer port all the same, which the kernel lets one process open: a busy one is the POS printing', async () => {
+    const unseen = async () => ({ pids: [], unreadable: 2, singleOpener: true });
+    const busy = async () => Promise.reject(Object.assign(new Error('EBUSY: resource busy or locked'), { code: 'EBUSY' }));
+    expect(await runProbe(printerProbe({ device: '/dev/usb/lp0', timeoutMs: 100 }, unseen, busy))).toEqual({
+      state: 'unknown', detail: '/dev/usb/lp0 is in use by another process; not queried',
+    });
+    let opened = '';
+    const free = async (device: string) => {
+      opened = device;
+      return Promise.reject(Object.assign(new Error('ENXIO: no such device'), { code: 'ENXIO' }));
+    };
+    expect(await runProbe(printerProbe({ device: '/dev/usb/lp0', timeoutMs: 100 }, unseen, free))).toMatchObject({ state: 'offline' });
+    expect(opened).toBe('/dev/usb/lp0');
   });
 });

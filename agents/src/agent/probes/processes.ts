@@ -31,7 +31,15 @@ export interface DeviceHolders {
   pids: number[];
   /** Processes whose open files could not be read (another user's, to an agent without the rights to look): any of them may hold it. */
   unreadable: number;
+  /**
+   * The kernel lets one process at a time open the port: Linux's USB printer driver (/dev/usb/lpN) refuses a second
+   * opener with EBUSY, so the agent cannot write into a port the POS holds whether or not it can see who does.
+   */
+  singleOpener: boolean;
 }
+
+/** Ports of the Linux USB printer class driver (usblp), which allows a single opener. */
+const USB_PRINTER = /^\/dev\/usb\/lp\d+$/;
 
 /** Where deviceHolders reads the processes' open files (tests give a tree of their own). */
 export interface ProcFiles {
@@ -49,11 +57,12 @@ const gone = (err: unknown) => ['ENOENT', 'ESRCH'].includes((err as NodeJS.Errno
  * real path, as the kernel names open files, so a symlink such as /dev/serial/by-id/... matches too.
  */
 export async function deviceHolders(device: string, proc: ProcFiles = PROC): Promise<DeviceHolders> {
-  const found: DeviceHolders = { pids: [], unreadable: 0 };
+  const found: DeviceHolders = { pids: [], unreadable: 0, singleOpener: false };
   if (process.platform !== 'linux') return found;
   const target = await realpath(device).catch(() => null);
   // No such port (or one this user may not reach): nothing holds it, and opening it says why.
   if (target === null) return found;
+  found.singleOpener = USB_PRINTER.test(target);
   for (const pid of await proc.readdir(proc.root)) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const fdDir = `${proc.root}/${pid}/fd`;
