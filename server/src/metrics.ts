@@ -64,6 +64,11 @@ export function createMetrics(fleet: Fleet) {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const mqttSessionsLost = new Counter({
+    name: 'storepulse_mqtt_sessions_lost_total',
+    help: "Reconnections to the broker that found no session for the server: what was published while it was away is lost (another client took its id, or the broker lost its sessions)",
+    registers: [registry],
+  });
   const incidentsOpened = new Counter({
     name: 'storepulse_incidents_opened_total',
     help: 'Incidents opened, by kind at opening',
@@ -98,7 +103,7 @@ export function createMetrics(fleet: Fleet) {
     registers: [registry],
   });
   return {
-    registry, accepted, rejected, duplicates, seqRestarts, authFailures, publishDenied, liveHandshakesLimited,
+    registry, accepted, rejected, duplicates, seqRestarts, authFailures, publishDenied, mqttSessionsLost, liveHandshakesLimited,
     incidentsOpened, incidentsClosed, openIncidents, faultsRecorded, inputQuality,
   };
 }

@@ -155,6 +155,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         portExplicit: env.mqtt.portExplicit,
         auth,
         serverUser,
+        serverClientId: env.mqtt.clientId,
         log: log.child({ component: 'broker' }),
         onAuthFailure: () => metrics.authFailures.inc({ channel: 'mqtt' }),
         bus,
@@ -179,6 +180,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...ingestCredentials,
       log: log.child({ component: 'mqtt' }),
       onMessage: (topic, payload, retained) => ingest.handle(topic, payload, retained),
+      onSessionLost: () => metrics.mqttSessionsLost.inc(),
     });
     cleanups.push(() => client.close());
 

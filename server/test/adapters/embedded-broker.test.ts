@@ -11,13 +11,17 @@ import { status } from '../support/harness.js';
 
 const AGENT_TOKEN = 'agent-token-for-S1';
 const OTHER_TOKEN = 'agent-token-for-S2';
+/** A token bound to no store, as gateways and the simulator use: any client id but the server's. */
+const FLEET_TOKEN = 'agent-token-for-the-fleet';
+const SERVER_CLIENT_ID = 'storepulse-server-0123456789abcdef01234567';
 const principal: Principal = { tokenId: 't1', role: 'agent', providerId: null, storeId: 'S1', label: 'S1 agent' };
 const other: Principal = { tokenId: 't2', role: 'agent', providerId: null, storeId: 'S2', label: 'S2 agent' };
+const fleet: Principal = { tokenId: 't3', role: 'agent', providerId: null, storeId: null, label: 'fleet gateway' };
 let tokenChecks = 0;
 const auth = {
   authenticate: (token: string) => {
     tokenChecks += 1;
-    return token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : null;
+    return token === AGENT_TOKEN ? principal : token === OTHER_TOKEN ? other : token === FLEET_TOKEN ? fleet : null;
   },
 } as unknown as AuthService;
 // S1's till B-T1 and store S1-B's till T1 both read S1-B-T1 in the dash form earlier agents used.
@@ -45,6 +49,7 @@ beforeAll(async () => {
     portExplicit: true,
     auth,
     serverUser,
+    serverClientId: SERVER_CLIENT_ID,
     knownTill: (storeId, tillId) => tills.has(`${storeId}/${tillId}`),
     bus,
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
@@ -52,7 +57,7 @@ beforeAll(async () => {
     onPublishDenied: (reason) => denied.push(reason),
     now: () => clock,
   });
-  server = await mqtt.connectAsync(url(), { ...serverUser, reconnectPeriod: 0 });
+  server = await mqtt.connectAsync(url(), { ...serverUser, clientId: SERVER_CLIENT_ID, clean: false, reconnectPeriod: 0 });
   server.on('message', (topic, _payload, packet) => received.push({ topic, retain: packet.retain }));
   await server.subscribeAsync('#', { qos: 1 });
 });
@@ -185,6 +190,21 @@ describe('embedded broker: what an agent may publish', () => {
       expect(ok.connected).toBe(true);
     }
     await waitFor(() => received.some((m) => m.topic === topics.sales('S2', 'T1')), 2000, 'the S2 till still publishes');
+    received.length = 0;
+  });
+
+  it("keeps the server's client id to the server: no agent token, even one bound to no store, can take its session", async () => {
+    const failuresBefore = authFailures;
+    const gateway = await mqtt.connectAsync(url(), { clientId: 'gateway-1', username: 'agent', password: FLEET_TOKEN, reconnectPeriod: 0 });
+    clients.push(gateway);
+    // A clean start under the server's id would throw away its subscription and the messages kept for it.
+    await expect(mqtt.connectAsync(url(), { clientId: SERVER_CLIENT_ID, username: 'agent', password: FLEET_TOKEN, clean: true, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    await expect(mqtt.connectAsync(url(), { clientId: SERVER_CLIENT_ID, username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    expect(authFailures - failuresBefore).toBe(2);
+    expect(logs.filter((l) => l.msg === "mqtt connection refused: an agent token used the server's client id")).toHaveLength(2);
+    expect(server.connected).toBe(true);
+    await gateway.publishAsync(topics.sales('S2', 'T1'), '{}', { qos: 1 });
+    await waitFor(() => received.some((m) => m.topic === topics.sales('S2', 'T1')), 2000, 'the server still receives');
     received.length = 0;
   });
 

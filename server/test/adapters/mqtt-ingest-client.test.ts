@@ -73,6 +73,23 @@ describe('MQTT ingest client', () => {
     await waitFor(() => received.includes(topics.status('S1', 'T1')), 5000, 'queued message delivered');
   });
 
+  it("says so, and counts it, when a reconnection finds the server's session gone (another client took its id)", async () => {
+    const logged: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    let lost = 0;
+    await client?.close();
+    client = await connectIngestClient({ url: broker!.url, clientId: 'ingest-session-test', log, onMessage: () => {}, onSessionLost: () => (lost += 1) });
+    await waitFor(() => client!.connected(), 5000, 'connected');
+    // Its first session is new: nothing was lost.
+    expect(lost).toBe(0);
+    // A clean start under the server's id throws its session away and pushes the server off; the server comes back to nothing.
+    const intruder = await mqtt.connectAsync(broker!.url, { clientId: 'ingest-session-test', clean: true, reconnectPeriod: 0 });
+    await intruder.endAsync();
+    await waitFor(() => lost === 1, 10_000, 'the lost session noticed');
+    expect(logged.filter((l) => l.level === 40 && l.msg.startsWith('mqtt: the broker had no session for the server'))).toHaveLength(1);
+    await waitFor(() => client!.connected(), 5000, 'connected again');
+  });
+
   it('keeps retrying a refused login and connects once the broker reloads a password file that accepts it', async () => {
     await client?.close();
     await broker?.stop();

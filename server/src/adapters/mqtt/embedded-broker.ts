@@ -32,6 +32,11 @@ export interface EmbeddedBrokerOptions {
   /** Credentials of the server's own ingest client. */
   serverUser: { username: string; password: string };
   /**
+   * The ingest client's id, which no agent may take: whoever connects last with an id takes its session, and one that
+   * asks for a clean session throws away the server's subscription and the messages the broker kept for it.
+   */
+  serverClientId: string;
+  /**
    * Whether the store has this till. A publish for any other till id is passed on unretained: ingest refuses it
    * (`unknown_till`, counted and logged) and the broker keeps no copy, while the agent, installed before HQ
    * configured its till, stays connected rather than being dropped and reconnecting every few seconds.
@@ -140,6 +145,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         return done(null, true);
       }
       const principal = opts.auth.authenticate(secret);
+      if (principal?.role === 'agent' && client.id === opts.serverClientId) {
+        opts.onAuthFailure?.();
+        opts.log.warn({ tokenId: principal.tokenId }, "mqtt connection refused: an agent token used the server's client id");
+        return done(authError("client id reserved to the server"), false);
+      }
       if (principal?.role === 'agent' && !ownClientId(principal, client.id, opts.knownTill)) {
         // A session is its client id's: another store's agent taking that id would end the till's and fire its will.
         opts.onAuthFailure?.();

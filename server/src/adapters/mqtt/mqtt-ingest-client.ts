@@ -9,6 +9,8 @@ export interface IngestClientOptions {
   password?: string | undefined;
   log: Logger;
   onMessage(topic: string, payload: Buffer, retained: boolean): void;
+  /** A reconnection found no session for the server (see the 'connect' handler). */
+  onSessionLost?: () => void;
   /** How long the start waits for the broker before going on without it (the client keeps trying). */
   startWaitMs?: number;
 }
@@ -54,9 +56,17 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
   client.on('message', (topic, payload, packet) => opts.onMessage(topic, payload, packet.retain));
   /** The broker's reason for refusing the login, said once until a login succeeds: retries come every second. */
   let refused: string | null = null;
+  let connectedBefore = false;
   client.on('connect', (ack) => {
     refused = null;
     opts.log.info({ sessionPresent: ack.sessionPresent }, 'mqtt: connected to the broker');
+    // The broker kept the server's session while it was away, unless another client connected with its id and a
+    // clean start, or the broker itself restarted without persistence: either way the messages kept for it are gone.
+    if (connectedBefore && !ack.sessionPresent) {
+      opts.log.warn("mqtt: the broker had no session for the server on reconnecting: what agents published meanwhile is lost (another client used the server's client id, or the broker lost its sessions)");
+      opts.onSessionLost?.();
+    }
+    connectedBefore = true;
   });
   client.on('reconnect', () => {
     if (refused === null) opts.log.warn('mqtt: reconnecting to the broker');
