@@ -16,8 +16,7 @@ import { posProbe } from './probes/pos.js';
 import { printerProbe } from './probes/printer.js';
 import { runProbe, type Probe } from './probes/probe.js';
 import { RefusedConnectRetry } from './refused-connect.js';
-import { CsvSalesSource } from './sales-csv.js';
-import { SalesWindow } from './sales-window.js';
+import { startSalesFeed, type SalesFeed } from './sales-feed.js';
 import { Sender } from './sender.js';
 import { Spool, type SpoolStats } from './spool.js';
 import { TillStatus } from './status.js';
@@ -96,12 +95,14 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
     logger.warn({ reason, ...o }, msg);
   };
   let stopping = false;
+  /** Set once the spool is about to close: nothing may be spooled after. */
+  let closing = false;
   /**
    * Spools a message; resolves once it is on disk. Payloads are typed per kind rather than checked
    * with the protocol's validators at run time, which would cost a till several MB for no gain.
    */
   const enqueue = async <K extends keyof Built>(kind: K, topic: string, build: (seq: number) => Built[K]) => {
-    if (stopping) throw new Error('agent is stopping');
+    if (closing) throw new Error('agent is stopping');
     try {
       await spool.append(kind, topic, kind === 'status', (seq) => ({ ...build(seq) }));
     } catch (err) {
@@ -245,29 +246,18 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
     logger.info({ port }, 'listening for counter pushes');
   }
 
-  // Sales from the POS export.
+  // Sales from the POS export or endpoint.
   const salesCfg = cfg.probes?.sales;
-  let csv: CsvSalesSource | null = null;
+  let sales: SalesFeed | null = null;
   if (salesCfg) {
-    csv = salesCfg.csv ? new CsvSalesSource(salesCfg.csv, logger, salesCfg.timezone ?? localZone()) : null;
-    if (csv) await csv.read().catch(() => undefined); // start from the current end of the file
-    const salesWindow = new SalesWindow(csv ?? salesCfg.url!, Date.now(), reject);
-    every((salesCfg.intervalSec ?? 60) * 1000, async () => {
-      const now = Date.now();
-      // Bounded by the spool's age limit, the agent's own idea of data too old to matter: a catch-up asks the POS at
-      // most 4 times per hour of it (288 at the default 72 h), and spools no more bins than that of an export.
-      const forgotten = salesWindow.forget(now - d.spoolMaxAgeMs);
-      if (forgotten !== null) {
-        reject('sales_not_asked', { from: iso(forgotten), to: iso(now - d.spoolMaxAgeMs) },
-          csv ? 'POS export: no sales bins sent for the span older than the spool keeps' : 'sales source not asked for sales older than the spool keeps');
-      }
-      // A failed write is logged by enqueue and counted by the spool; the window then stays where it
-      // is, so the next tick asks for these sales again.
-      await salesWindow.catchUp(now, (bin) => enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
+    sales = await startSalesFeed(salesCfg, {
+      stateFile: join(cfg.spool.dir, 'sales.json'), maxAgeMs: d.spoolMaxAgeMs, zone: localZone(), logger, reject,
+      spoolBin: (bin) => enqueue('sales', topics.sales(cfg.storeId, cfg.tillId), (seq) => ({
         v: 1, seq, binStart: iso(bin.binStart), binEnd: iso(bin.binEnd), transactions: bin.transactions,
         revenue: Math.round(bin.revenue * 100) / 100, currency: salesCfg.currency,
-      })).then(() => true, () => false)).catch((err: Error) => reject('sales_unreadable', {}, `sales source unreadable: ${err.message}`));
-    }, false);
+      })).then(() => true, () => false),
+    });
+    every((salesCfg.intervalSec ?? 60) * 1000, sales.round, false);
   }
 
   logger.info({ storeId: cfg.storeId, tillId: cfg.tillId, version: AGENT_VERSION, probes: probes.map((p) => p.component) }, 'agent started');
@@ -282,7 +272,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       rejected: Object.fromEntries([
         ...rejected,
         ...(push ? [...push.rejected].map(([k, v]) => [`push_${k}`, v] as const) : []),
-        ...(csv ? csv.counts : []),
+        ...(sales?.counts ?? []),
       ]),
     }),
     async stop() {
@@ -290,6 +280,8 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       stopping = true;
       for (const t of timers) clearTimeout(t);
       await push?.close();
+      // The sales since the last round go out now, or at the next start, rather than wait for a long stop to end.
+      await sales?.stop();
       stopSender();
       refusedRetry.stop();
       if (client.connected) {
@@ -297,6 +289,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
         await client.publishAsync(topics.online(cfg.storeId, cfg.tillId), JSON.stringify({ v: 1, online: false }), { qos: 1, retain: true }).catch(() => undefined);
       }
       await client.endAsync(!client.connected).catch(() => undefined);
+      closing = true;
       await spool.close();
       logger.info({}, 'agent stopped');
     },

@@ -23,7 +23,6 @@ const AHEAD = `whose time is more than ${MAX_AHEAD_MS / 60_000} min ahead of the
  * without one (the first line the agent reads) the latest not ahead of its clock.
  */
 export class SaleTimes {
-  private last: number | null = null;
   /**
    * For each local minute met lately, what its wall time read as UTC is off from each instant it names (null: no such
    * minute). Reading a local time through Luxon costs some 45 µs, too much for a rotated export of 100,000 lines; the
@@ -31,7 +30,13 @@ export class SaleTimes {
    */
   private readonly minutes = new Map<string, number[] | null>();
 
-  constructor(private readonly zone: string) {}
+  /** `last`: the latest instant read before, by the reader this one takes over from (an agent restarted). */
+  constructor(private readonly zone: string, private last: number | null = null) {}
+
+  /** The latest instant read. */
+  get latest(): number | null {
+    return this.last;
+  }
 
   /** The sale's instant, or why its time is refused (`ahead`: beyond MAX_AHEAD_MS of `now`). */
   instant(text: string, now: number): number | { refused: string; ahead?: true } {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import type { Sale } from './sales.js';
+import { keepTail, readPrefix, sha } from './sales-csv-prefix.js';
 import { isHeader, parseSalesLine } from './sales-line.js';
 
 /**
@@ -32,28 +32,18 @@ const OLD_IN_NEW_EXPORT = 'of a new export read from its start';
 const CLOCK_LOOKS_WRONG = "POS export: most lines' times are unreadable, more than 5 min ahead of the PC's clock or too far behind it:"
   + ' the export\'s clock, its time zone (probes.sales.timezone) or its time format looks wrong; their sales are counted when read, not at their own time';
 
-/** Bytes hashed per read when comparing a replaced export with what was read of the one before. */
-const HASH_CHUNK = 1 << 20;
-const sha = () => createHash('sha256');
-/** Bytes before the read offset read back when the export grew, to see it was not rewritten in place meanwhile. */
-const TAIL_BYTES = 4096;
-
 const ALREADY_READ = `${OLD_IN_NEW_EXPORT} whose time is not after the newest line already read (a sale already counted)`;
 const UNREAD_IN_HISTORY = `${OLD_IN_NEW_EXPORT} whose time is not a date and time (whether it is a sale already counted or a new one cannot be told)`;
-
-/** The last TAIL_BYTES of `before` followed by `more`. */
-function keepTail(before: Buffer, more: Buffer): Buffer {
-  if (more.length >= TAIL_BYTES) return Buffer.from(more.subarray(more.length - TAIL_BYTES));
-  const both = Buffer.concat([before, more]);
-  return both.length > TAIL_BYTES ? both.subarray(both.length - TAIL_BYTES) : both;
-}
+const MISSING_AT_START = 'POS export not found at the start: it is read from its start once it appears';
+const CHANGED_WHILE_STOPPED = 'POS export no longer starts with the lines read before the agent stopped (rotated or rewritten meanwhile):'
+  + ` it is read from its start, its lines up to the newest already read refused (sales_line_old)`;
 
 /**
  * The reading of an export from its start after a rotation. Its lines are new only if they are later than every line
  * the agent had taken before (`mark`): an export written anew may hold the lines already read (a void rewrites it
  * without the voided line; a truncation caught half-way shows only part of them), which must not be counted again.
  */
-interface History {
+export interface History {
   /** The newest line taken before the rotation (SaleTimes instant, or the read instant for a line without one). */
   mark: number | null;
   /** Lines of the new file with an amount, and with a readable time. */
@@ -63,17 +53,32 @@ interface History {
   passed: boolean;
 }
 
+/** Where the reading of an export stands (CsvSalesSource.position), kept by the agent to take it up after a restart. */
+export interface CsvPosition {
+  /** Bytes of whole lines read, and their sha256 (hex): the export read is one that still starts with them. */
+  consumed: number;
+  digest: string;
+  pastLine: string | null;
+  newest: number | null;
+  /** The latest instant of a line's time read (SaleTimes), to place the next ones in the hour the clocks go back. */
+  lastTime: number | null;
+  history: History | null;
+}
+
 /**
- * Follows a POS export that grows line by line, from where it was when the agent started. Each `read` returns the sales
- * written since the last one, each at the instant its line gives, or, when that time cannot be used, with no instant
- * (the window puts it in the bin being filled). A file that shrank or was replaced by another was rotated: the new one
- * is read from its start, unless it begins with every line read of the old one (an export rewritten whole and renamed
- * into place), whose reading then goes on after them.
+ * Follows a POS export that grows line by line, from where `begin` says: its end when the agent starts, or where the
+ * reading stood when the agent stopped. Each `read` returns the sales written since the last one, each at the instant
+ * its line gives, or, when that time cannot be used, with no instant (the window puts it in the bin being filled). A
+ * file that shrank or was replaced by another was rotated: the new one is read from its start, unless it begins with
+ * every line read of the old one (an export rewritten whole and renamed into place), whose reading then goes on after
+ * them.
  */
 export class CsvSalesSource {
+  /** `begin` has set where reading starts. */
+  private begun = false;
   /** Bytes of the current file read (or skipped at the start): `consumed` whole lines, then `partial`. */
-  private offset: number | null = null;
-  private partial = Buffer.alloc(0);
+  private offset = 0;
+  private partial: Buffer = Buffer.alloc(0);
   private consumed = 0;
   /** Hash of the file's first `consumed` bytes, and the last TAIL_BYTES of them. */
   private prefix = sha();
@@ -92,7 +97,10 @@ export class CsvSalesSource {
    * written if they continue it.
    */
   private pastLine: string | null = null;
+  /** The file read (null until it is found). */
   private identity: { ino: number; dev: number } | null = null;
+  /** The position `begin` was given, kept until it succeeds (the first read begins an export unreadable at the start). */
+  private resumable: CsvPosition | null = null;
   private clockWarnedAt = Number.NEGATIVE_INFINITY;
   /** Loaded with the first line (and Luxon with it): an agent without an export does not carry it. */
   private times: import('./sale-times.js').SaleTimes | null = null;
@@ -117,17 +125,18 @@ export class CsvSalesSource {
    * The sales written since the last read. `now` is the agent's clock, which a sale's time may not be more than
    * MAX_AHEAD_MS ahead of; `late` says why a sale at that instant can no longer go in its own bin (or null when it can).
    * A sale whose time is unreadable, too far ahead or late comes back with `at` null, counted and logged; a line
-   * without an amount, or the history of a new export, is refused.
+   * without an amount, or the history of a new export, is refused. A first read without `begin` begins.
    */
   async read(now = Date.now(), late: (at: number) => Late | null = () => null): Promise<Sale[]> {
+    if (!this.begun) await this.begin(now);
     const sales: Sale[] = [];
-    const { size, ino, dev } = await stat(this.path);
-    if (this.offset === null) {
-      // The start: the export's past is not ours. What it holds is hashed, to know it again if it is rewritten.
-      await this.skipTo(size, now);
-      this.identity = { ino, dev };
-      return sales;
-    }
+    const file = await stat(this.path).catch((err: NodeJS.ErrnoException) => {
+      // Missing from the start: an export not made yet, which `begin` reported.
+      if (err.code === 'ENOENT' && this.identity === null) return null;
+      throw err;
+    });
+    if (!file) return sales;
+    const { size, ino, dev } = file;
     // Rotated: a new file in its place (renamed away and created again, or renamed over it), the same one cut short, or
     // rewritten in place (truncated, then written past where the agent had read) so that the bytes read are not there.
     const replaced = this.identity !== null && (this.identity.ino !== ino || this.identity.dev !== dev);
@@ -135,16 +144,11 @@ export class CsvSalesSource {
     if (replaced || size < this.offset || (size > this.offset && !(await this.stillThere()))) {
       const digest = this.prefix.copy().digest('hex');
       this.partial = Buffer.alloc(0);
-      if (this.consumed > 0 && size >= this.consumed && (await this.hashOf(this.consumed)) === digest) {
+      if (this.consumed > 0 && size >= this.consumed && (await this.startsWith(this.consumed, digest))) {
         // The same lines first: rewritten whole, not a new export. Read on after them.
         this.offset = this.consumed;
       } else {
-        this.offset = this.consumed = 0;
-        this.prefix = sha();
-        this.tail = Buffer.alloc(0);
-        this.pastLine = null;
-        // A rotation during a history read keeps its mark: nothing taken since is older than it.
-        this.history = { mark: this.newest, lines: 0, timed: 0, passed: false };
+        this.restart();
       }
     }
     if (size === this.offset) return sales;
@@ -247,6 +251,69 @@ export class CsvSalesSource {
     return sales;
   }
 
+  /**
+   * Where reading starts: after the lines `saved` (a `position()` of before a restart) says were read, when the export
+   * still starts with them, so that the lines written while the agent was stopped are read; without it, at the end (an
+   * export's past is not sent). An export that no longer starts with them was rotated while the agent was stopped: it
+   * is read from its start, as after any rotation. A missing export is an empty one, read from its start once it appears.
+   */
+  async begin(now = Date.now(), saved: CsvPosition | null = this.resumable): Promise<void> {
+    this.resumable = saved;
+    const file = await stat(this.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (saved) {
+      this.newest = saved.newest;
+      if (saved.lastTime !== null) this.times = new (await import('./sale-times.js')).SaleTimes(this.zone, saved.lastTime);
+    }
+    if (!file) {
+      this.logger.warn({ file: this.path }, MISSING_AT_START);
+      if (saved) this.restart();
+    } else if (!saved) {
+      await this.skipTo(file.size, now);
+    } else if (!(await this.resume(saved, file.size))) {
+      this.logger.warn({ file: this.path, read: saved.consumed, size: file.size }, CHANGED_WHILE_STOPPED);
+      this.restart();
+    }
+    if (file) this.identity = { ino: file.ino, dev: file.dev };
+    this.resumable = null;
+    this.begun = true;
+  }
+
+  /** Where the reading stands, for `begin` after a restart; null before it began. */
+  position(): CsvPosition | null {
+    if (!this.begun) return null;
+    return {
+      consumed: this.consumed, digest: this.prefix.copy().digest('hex'), pastLine: this.pastLine, newest: this.newest,
+      lastTime: this.times?.latest ?? null, history: this.history && { ...this.history },
+    };
+  }
+
+  /** Takes up the reading `saved` describes, if the export still starts with the lines it had read. */
+  private async resume(saved: CsvPosition, size: number): Promise<boolean> {
+    if (size < saved.consumed) return false;
+    const p = await readPrefix(this.path, saved.consumed);
+    if (p.consumed !== saved.consumed || p.hash.copy().digest('hex') !== saved.digest) return false;
+    this.prefix = p.hash;
+    this.tail = p.tail;
+    this.offset = this.consumed = p.consumed;
+    this.pastLine = saved.pastLine;
+    this.history = saved.history && { ...saved.history };
+    return true;
+  }
+
+  /** Reads the export from its start as a new one, which may hold lines already read: those up to `newest` are refused. */
+  private restart(): void {
+    this.offset = this.consumed = 0;
+    this.prefix = sha();
+    this.tail = Buffer.alloc(0);
+    this.partial = Buffer.alloc(0);
+    this.pastLine = null;
+    // A rotation during a history read keeps its mark: nothing taken since is older than it.
+    this.history = { mark: this.newest, lines: 0, timed: 0, passed: false };
+  }
+
   /** A line was taken whose time is `at`. */
   private took(at: number): void {
     this.newest = Math.max(this.newest ?? at, at);
@@ -272,54 +339,25 @@ export class CsvSalesSource {
    * newline before each line has finished: it is skipped if a newline follows it (`pastLine`).
    */
   private async skipTo(size: number, now: number): Promise<void> {
-    this.prefix = sha();
-    this.tail = Buffer.alloc(0);
-    this.consumed = 0;
-    this.partial = Buffer.alloc(0);
+    const p = await readPrefix(this.path, size);
+    this.prefix = p.hash;
+    this.tail = p.tail;
+    this.consumed = p.consumed;
+    this.partial = p.partial;
+    this.offset = p.consumed + p.partial.length;
     this.pastLine = null;
-    const fh = await open(this.path, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(size, HASH_CHUNK));
-      let pos = 0;
-      while (pos < size) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
-        if (bytesRead === 0) break;
-        const data = Buffer.concat([this.partial, buf.subarray(0, bytesRead)]);
-        const cut = data.lastIndexOf(0x0a) + 1;
-        this.prefix.update(data.subarray(0, cut));
-        this.tail = keepTail(this.tail, data.subarray(0, cut));
-        this.consumed += cut;
-        this.partial = Buffer.from(data.subarray(cut));
-        pos += bytesRead;
-      }
-      this.offset = pos;
-      const last = this.partial.toString('utf8').replace(/\r$/, '');
-      const sale = last.trim() === '' ? null : parseSalesLine(last);
-      if (sale && !('refused' in sale)) {
-        if (!this.times) this.times = new (await import('./sale-times.js')).SaleTimes(this.zone);
-        const at = this.times.instant(sale.time, now);
-        if (typeof at === 'number' && at < now) this.pastLine = last;
-      }
-    } finally {
-      await fh.close();
+    const last = this.partial.toString('utf8').replace(/\r$/, '');
+    const sale = last.trim() === '' ? null : parseSalesLine(last);
+    if (sale && !('refused' in sale)) {
+      if (!this.times) this.times = new (await import('./sale-times.js')).SaleTimes(this.zone);
+      const at = this.times.instant(sale.time, now);
+      if (typeof at === 'number' && at < now) this.pastLine = last;
     }
   }
 
-  /** Hash of the current file's first `length` bytes. */
-  private async hashOf(length: number): Promise<string> {
-    const hash = sha();
-    const fh = await open(this.path, 'r');
-    try {
-      const buf = Buffer.alloc(Math.min(length, HASH_CHUNK));
-      for (let pos = 0; pos < length;) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - pos), pos);
-        if (bytesRead === 0) break;
-        hash.update(buf.subarray(0, bytesRead));
-        pos += bytesRead;
-      }
-    } finally {
-      await fh.close();
-    }
-    return hash.digest('hex');
+  /** Whether the current file's first `length` bytes are whole lines whose hash is `digest`. */
+  private async startsWith(length: number, digest: string): Promise<boolean> {
+    const p = await readPrefix(this.path, length);
+    return p.consumed === length && p.hash.digest('hex') === digest;
   }
 }

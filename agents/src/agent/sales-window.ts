@@ -22,6 +22,16 @@ const SENT_LONG_AGO = `whose sales bin, already sent, ended more than ${CORRECTA
 /** A sale placed in a bin. */
 type Placed = Sale & { at: number };
 
+/** Where a window stands (SalesWindow.state), kept by the agent to take it up after a restart. */
+export interface WindowState {
+  /** Where the next bin starts, and where the reading started (CSV lines before it are the export's past). */
+  from: number;
+  started: number;
+  pending: Placed[];
+  sent: SalesBin[];
+  revised: SalesBin[];
+}
+
 /** Counts and logs input the agent could not use as it came (the agent's `reject`). */
 export type Report = (reason: string, o: object, msg: string) => void;
 
@@ -43,7 +53,7 @@ export class SalesWindow {
   private revised: SalesBin[] = [];
   /** The oldest instant the last `forget` allowed. */
   private oldest: number | null = null;
-  private readonly started: number;
+  private started: number;
   /** The clock was last seen behind `from`: reported once until it passes it. */
   private behind = false;
 
@@ -91,6 +101,22 @@ export class SalesWindow {
     return { binStart: this.from, binEnd: end, ...totalsOf(this.pending.filter((s) => s.at < end)) };
   }
 
+  /** Where the window stands, for `restore` after a restart. */
+  state(): WindowState {
+    const copy = (b: SalesBin) => ({ ...b });
+    return { from: this.from, started: this.started, pending: [...this.pending], sent: this.sent.map(copy), revised: this.revised.map(copy) };
+  }
+
+  /** Takes up, before its first read, where a window of the same source stood (`state`) when the agent stopped. */
+  restore(saved: WindowState): void {
+    this.from = saved.from;
+    this.started = saved.started;
+    this.pending = [...saved.pending];
+    this.sent = saved.sent.map((b) => ({ ...b }));
+    // A bin to send again is the one among those sent that later sales may still correct.
+    this.revised = saved.revised.map((r) => this.sent.find((b) => b.binStart === r.binStart && b.binEnd === r.binEnd) ?? { ...r });
+  }
+
   /** Why a CSV sale at `at` can no longer go in its own bin, or null. */
   private late(at: number): Late | null {
     if (at >= this.from || this.sent.some((b) => b.binStart <= at && at < b.binEnd)) return null;
@@ -115,13 +141,15 @@ export class SalesWindow {
   /**
    * Reads and spools bins until one ends at `to` (none while `to` is not a bin's width past the last one's end).
    * `spool` resolves false when it could not keep a bin, which is then read again next time; a source that cannot be
-   * read throws, and the bins spooled before it stay spooled.
+   * read throws, and the bins spooled before it stay spooled. `kept` runs after each bin spooled (the agent saves the
+   * window's state then).
    */
-  async catchUp(to: number, spool: (bin: SalesBin) => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  async catchUp(to: number, spool: (bin: SalesBin) => Promise<boolean>, kept = async () => {}, timeoutMs = 10_000): Promise<void> {
     for (;;) {
       const bin = await this.read(to, AbortSignal.timeout(timeoutMs));
       if (!bin || !(await spool(bin))) return;
       this.spooled(bin);
+      await kept();
       if (bin.binEnd >= to) return;
     }
   }
