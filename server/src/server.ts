@@ -15,6 +15,8 @@ import { openTelemetryStore, type TelemetryStore } from './telemetry/index.js';
 import { loadEnv } from './config/env.js';
 import { loadConfigFile } from './config/file.js';
 import { createFleet, tick, type Fleet } from './domain/fleet.js';
+import { webhookUrlProblems } from './domain/sla/providers.js';
+import { WebhookDestinations } from './notify/destination.js';
 import { EventBus } from './event-bus.js';
 import { buildHttpApp } from './http/app.js';
 import { Ingest } from './ingest/ingest.js';
@@ -66,7 +68,10 @@ const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0
 /** The composition root: validates config, wires every adapter to the domain, and starts listening. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = loadEnv(options.env);
+  const destinations = new WebhookDestinations(env.webhookAllowHosts);
   const file = loadConfigFile(env.configPath);
+  const webhookProblems = file.providers.flatMap((p, i) => webhookUrlProblems(p, `providers[${i}].`, (url) => destinations.urlProblem(url)));
+  if (webhookProblems.length > 0) throw new ConfigError(env.configPath, webhookProblems);
   const log = options.logger ?? createLogger(env.logLevel);
 
   const db = openDatabase(env.dataDir);
@@ -116,6 +121,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       log: log.child({ component: 'tickets' }),
       registry: metrics.registry,
       smtp: env.smtp,
+      webhookAllowHosts: env.webhookAllowHosts,
     });
     bus.on('incident:opened', (incident) => tickets.onIncident('incident.opened', { incident }));
     bus.on('incident:updated', (incident) => tickets.onIncident('incident.updated', { incident }));

@@ -5,6 +5,7 @@ import { ConfigError, formatAjvErrors } from './config-error.js';
 import { telemetryConfigFromEnv, type TelemetryConfig } from '../telemetry/index.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 import { parseAllowedOrigins } from './allowed-origins.js';
+import { parseWebhookAllowHosts } from '../notify/destination.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
@@ -27,6 +28,7 @@ export const EnvSchema = Type.Object({
   SOCKET_RATE_LIMIT_MAX: Type.Optional(Type.Integer({ minimum: 1 })),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
+  WEBHOOK_ALLOW_HOSTS: Type.Optional(Type.String({ minLength: 1 })),
   // InfluxDB telemetry (read by telemetryConfigFromEnv); without INFLUX_URL the embedded SQLite store serves.
   INFLUX_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   INFLUX_DB: Type.Optional(Type.String({ minLength: 1 })),
@@ -61,6 +63,8 @@ export interface Env {
   trustProxy: TrustProxy;
   /** Origins, besides the server's own, whose pages may use the session cookie and open the socket. */
   allowedOrigins: string[];
+  /** Internal receivers (host names, addresses, CIDR ranges) webhooks may reach; any other internal address is refused. */
+  webhookAllowHosts: string[];
   telemetry: TelemetryConfig;
   smtp: { url: string; from: string } | null;
 }
@@ -94,6 +98,8 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
   if ('problem' in trustProxy) throw new ConfigError('environment', [trustProxy.problem]);
   const allowedOrigins = parseAllowedOrigins(raw.ALLOWED_ORIGINS);
   if ('problems' in allowedOrigins) throw new ConfigError('environment', allowedOrigins.problems);
+  const webhookAllowHosts = parseWebhookAllowHosts(raw.WEBHOOK_ALLOW_HOSTS);
+  if ('problems' in webhookAllowHosts) throw new ConfigError('environment', webhookAllowHosts.problems);
   return {
     port: raw.PORT ?? 8080,
     host: raw.HOST ?? '0.0.0.0',
@@ -109,6 +115,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     socketRateLimitMax: raw.SOCKET_RATE_LIMIT_MAX ?? 120,
     trustProxy: trustProxy.value,
     allowedOrigins: allowedOrigins.value,
+    webhookAllowHosts: webhookAllowHosts.value,
     telemetry,
     smtp: raw.SMTP_URL ? { url: raw.SMTP_URL, from: raw.SMTP_FROM ?? 'storepulse@localhost' } : null,
   };

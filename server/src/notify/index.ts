@@ -4,3 +4,4 @@ export * from './chat.js';
 export * from './outbox.js';
 export * from './senders.js';
 export * from './dispatch.js';
+export * from './destination.js';

@@ -43,6 +43,8 @@ export interface SendResult {
   ok: boolean;
   statusCode?: number;
   error?: string;
+  /** A failure retrying cannot mend (a destination the server refuses): the delivery is marked failed at once. */
+  permanent?: boolean;
 }
 
 /** Hands one delivery to its channel; must settle (the HTTP sender times out after 5 s). */
@@ -253,7 +255,7 @@ export class NotificationOutbox {
     const attempt = d.attempts + 1;
     // Stored, shown through the API and logged: an address in it (a fetch error quotes the URL) is masked like the target.
     const error = result.ok ? null : withoutUrls(result.error ?? `HTTP ${result.statusCode ?? '?'}`).slice(0, 500);
-    const outcome = result.ok ? 'delivered' : attempt >= this.maxAttempts ? 'failed' : 'retrying';
+    const outcome = result.ok ? 'delivered' : result.permanent || attempt >= this.maxAttempts ? 'failed' : 'retrying';
     this.db.transaction(() => {
       this.stmt.attempt.run({ deliveryId: d.id, attempt, at: started, durationMs: at - started, ok: result.ok ? 1 : 0, statusCode: result.statusCode ?? null, error });
       this.stmt.settle.run({

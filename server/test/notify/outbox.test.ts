@@ -8,10 +8,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-support/ports.js';
 import { NotificationOutbox, type OutboxEntry, type OutboxOptions } from '../../src/notify/outbox.js';
 import { emailSender, httpSender, smtpTransport } from '../../src/notify/senders.js';
+import { WebhookDestinations } from '../../src/notify/destination.js';
 import { verifySignature } from '../../src/notify/signature.js';
 import { smtpReceiver, webhookReceiver } from './receivers.js';
 
 const SECRET = 'change-me';
+// The receivers here listen on loopback, which webhooks reach only when allow-listed (WEBHOOK_ALLOW_HOSTS).
+const destinations = new WebhookDestinations(['127.0.0.1']);
 const MIN = 60_000;
 let clock = Date.parse('2026-11-10T10:00:00Z');
 const nowSec = () => Math.floor(clock / 1000);
@@ -38,7 +41,7 @@ beforeEach(() => {
 function outbox(db = new Database(':memory:'), over: Partial<OutboxOptions> = {}) {
   return new NotificationOutbox(db, {
     now: () => clock,
-    senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec }), slack: httpSender({ secretsFor: () => [], nowSec }) },
+    senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec, destinations }), slack: httpSender({ secretsFor: () => [], nowSec, destinations }) },
     ...over,
   });
 }
@@ -126,7 +129,7 @@ describe('notification outbox over real HTTP', () => {
 
   it('gives up on an attempt the receiver does not answer in time', async () => {
     const box = outbox(new Database(':memory:'), {
-      senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec, timeoutMs: 300 }) },
+      senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec, timeoutMs: 300, destinations }) },
     });
     const [id] = box.enqueue([entry(30, '/hang')]);
     expect(await box.runDue()).toEqual({ delivered: 0, retrying: 1, failed: 0 });
@@ -144,7 +147,7 @@ describe('notification outbox over real HTTP', () => {
   });
 
   it('records a refused attempt when a channel has no sender or an endpoint lost its secret', async () => {
-    const box = outbox(new Database(':memory:'), { senders: { webhook: httpSender({ secretsFor: () => [], nowSec }) } });
+    const box = outbox(new Database(':memory:'), { senders: { webhook: httpSender({ secretsFor: () => [], nowSec, destinations }) } });
     const [hook, mail] = box.enqueue([entry(50), entry(51, '/hook', { channel: 'email', target: 'x@pilot.example', body: '{}' })]);
     await box.runDue();
     expect(box.get(hook!)!.lastError).toMatch(/no secret/);
@@ -199,7 +202,7 @@ describe('notification outbox over real HTTP', () => {
     const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
     const box = outbox(new Database(':memory:'), {
       log: pino({ level: 'info' }, sink),
-      senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec }) },
+      senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec, destinations }) },
     });
     const [ok, bad] = box.enqueue([entry(80), entry(81, '/broken')]);
     await box.runDue();

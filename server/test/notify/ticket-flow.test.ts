@@ -11,6 +11,7 @@ import { ticketSla } from '../../src/domain/tickets/sla-view.js';
 import { notificationsFor, secretsFromProviders } from '../../src/notify/dispatch.js';
 import { NotificationOutbox } from '../../src/notify/outbox.js';
 import { httpSender } from '../../src/notify/senders.js';
+import { WebhookDestinations } from '../../src/notify/destination.js';
 import { verifySignature } from '../../src/notify/signature.js';
 import { at, pilotConfig, store } from '../domain/tickets/fixtures.js';
 import { webhookReceiver } from './receivers.js';
@@ -33,7 +34,7 @@ function node(db: Database.Database, clock: { now: number }) {
   );
   const outbox = new NotificationOutbox(db, {
     now: () => clock.now,
-    senders: { webhook: httpSender({ secretsFor: secretsFromProviders(() => [provider]), nowSec: () => Math.floor(clock.now / 1000) }) },
+    senders: { webhook: httpSender({ secretsFor: secretsFromProviders(() => [provider]), nowSec: () => Math.floor(clock.now / 1000), destinations: new WebhookDestinations(['127.0.0.1']) }) },
   });
   const save = db.prepare('INSERT INTO engine_state (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body');
   const apply = (input: TicketInput) =>

@@ -87,6 +87,8 @@ export interface TicketNodeOptions {
   providers: ProviderConfig[];
   tickets?: TicketsConfigInput;
   stores?: StoreConfig[];
+  /** WEBHOOK_ALLOW_HOSTS; the test receivers listen on 127.0.0.1, which is refused unless allow-listed. */
+  webhookAllowHosts?: string[];
 }
 
 export type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -118,6 +120,7 @@ export async function startTicketNode(opts: TicketNodeOptions) {
     // Ticks are driven by the tests, through the clock.
     tickMs: 3_600_000,
     outbox: { retryDelaysMs: [150, 300, 600, 1200, 2400], pollMs: 50, leaseMs: 10_000 },
+    webhookAllowHosts: opts.webhookAllowHosts ?? ['127.0.0.1'],
   });
 
   const app = Fastify({ loggerInstance: log, ajv: { customOptions: { allErrors: false, removeAdditional: false } } }).withTypeProvider<TypeBoxTypeProvider>();

@@ -60,6 +60,8 @@ describe('till fault over MQTT → ticket → verified webhook → acknowledgeme
       registry,
       tickMs: 200,
       outbox: { pollMs: 100 },
+      // The helpdesk listens on loopback: allow-listed, as WEBHOOK_ALLOW_HOSTS would.
+      webhookAllowHosts: ['127.0.0.1'],
     });
     server.bus.on('incident:opened', (incident) => tickets.onIncident('incident.opened', { incident }));
     server.bus.on('incident:updated', (incident) => tickets.onIncident('incident.updated', { incident }));

@@ -31,7 +31,7 @@ providers:
     escalation:
       - { after: 15m, notify: "duty-manager@pilot.example" }
 tickets: { autoCloseAfter: 30m }
-` });
+`, env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
   const pilot = await h.issue('provider', { providerId: 'pilot' });
   const socket = io(h.server.url, { auth: { token: pilot }, transports: ['websocket'] });
   const live: string[] = [];

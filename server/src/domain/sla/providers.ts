@@ -184,6 +184,17 @@ export function parseProviders(raw: unknown): ProvidersResult {
   return errors.length ? { ok: false, errors } : { ok: true, providers: raw.map(toProvider) };
 }
 
+/**
+ * One line per webhook of a provider whose URL `refuse` turns down (the destination policy, kept outside the domain),
+ * named by its field under `path` (e.g. `providers[2].`); the URL itself is not repeated, as it can be the credential.
+ */
+export function webhookUrlProblems(p: Pick<ProviderConfig, 'webhooks'>, path: string, refuse: (url: string) => string | null): string[] {
+  return (p.webhooks ?? []).flatMap((w, k) => {
+    const why = refuse(w.url);
+    return why === null ? [] : [`${path}webhooks[${k}].url ${why}`];
+  });
+}
+
 function hasUserInfo(url: string): boolean {
   try {
     const u = new URL(url);

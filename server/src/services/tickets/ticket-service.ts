@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { parseProviders, toProvider, type Provider, type ProviderConfig, type WebhookConfig } from '../../domain/sla/providers.js';
+import { parseProviders, toProvider, webhookUrlProblems, type Provider, type ProviderConfig, type WebhookConfig } from '../../domain/sla/providers.js';
 import type { StoreConfig } from '../../domain/store.js';
 import type { TicketsConfig } from '../../domain/tickets/config.js';
 import { TicketEngine, type IncidentInputType, type TicketEffect, type TicketInput, type TicketResult } from '../../domain/tickets/engine.js';
@@ -15,6 +15,7 @@ import { notificationsFor, secretsFromProviders } from '../../notify/dispatch.js
 import { NotificationOutbox, type Attempt, type Channel, type Delivery, type Sender } from '../../notify/outbox.js';
 import { publicTicket, type PublicTicket } from '../../notify/payload.js';
 import { emailSender, httpSender, smtpTransport } from '../../notify/senders.js';
+import { WebhookDestinations, type Refusal } from '../../notify/destination.js';
 import type { Principal } from '../auth-service.js';
 import { toTicketIncident, type IncidentEvent } from './incident-bridge.js';
 import { TicketRepository } from './ticket-repository.js';
@@ -42,6 +43,8 @@ export interface TicketServiceOptions {
   registry?: Registry;
   /** Sends email when set. */
   smtp?: { url: string; from: string } | null;
+  /** WEBHOOK_ALLOW_HOSTS: internal receivers webhooks may reach; every other internal address is refused. */
+  webhookAllowHosts?: readonly string[];
   /** Injectable clock for the engine (tests step through SLA time); the outbox keeps real time. */
   now?: () => number;
   tickMs?: number;
@@ -105,6 +108,8 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   /** Removed stores' last settings, while tickets of theirs are kept. */
   private readonly removedStores = new Map<string, StoreConfig>();
   private readonly rejected: Counter<'code'> | null;
+  private readonly destinations: WebhookDestinations;
+  private refusedDestinations: Counter<'channel' | 'class'> | null = null;
 
   constructor(private readonly opts: TicketServiceOptions) {
     super();
@@ -114,7 +119,13 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     this.engine = new TicketEngine({ stores: opts.stores, providers: [], config: opts.config }, this.repo.loadState());
     this.refreshProviders();
     const senders: Partial<Record<Channel, Sender>> = {};
-    const http = httpSender({ secretsFor: secretsFromProviders(() => this.providerList) });
+    this.destinations = new WebhookDestinations(opts.webhookAllowHosts ?? []);
+    this.warnRefusedWebhooks();
+    const http = httpSender({
+      secretsFor: secretsFromProviders(() => this.providerList),
+      destinations: this.destinations,
+      onRefused: (d, r) => this.destinationRefused(d, r),
+    });
     senders.webhook = senders.slack = senders.teams = http;
     if (opts.smtp) senders.email = emailSender(smtpTransport(opts.smtp.url), opts.smtp.from);
     this.outbox = new NotificationOutbox(opts.db, {
@@ -124,6 +135,31 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
       ...(opts.outbox?.leaseMs ? { leaseMs: opts.outbox.leaseMs } : {}),
     });
     this.rejected = opts.registry ? this.registerMetrics(opts.registry) : null;
+    if (opts.registry) {
+      this.refusedDestinations = new Counter({
+        name: 'storepulse_notify_destinations_refused_total',
+        help: 'Webhook and chat deliveries refused because their destination is an internal address not in WEBHOOK_ALLOW_HOSTS, by channel and address class',
+        labelNames: ['channel', 'class'] as const,
+        registers: [opts.registry],
+      });
+    }
+  }
+
+  /** A delivery refused for its destination: counted, and logged with the address a host name resolved to. */
+  private destinationRefused(d: Delivery, r: Refusal): void {
+    this.refusedDestinations?.inc({ channel: d.channel, class: r.class });
+    this.opts.log.warn(
+      { deliveryId: d.id, providerId: d.providerId, channel: d.channel, target: maskedUrl(d.target), address: r.address, addressClass: r.class },
+      'webhook destination refused: an internal address not listed in WEBHOOK_ALLOW_HOSTS',
+    );
+  }
+
+  /** Providers saved (through the API) before their destination was refused, or before WEBHOOK_ALLOW_HOSTS shrank. */
+  private warnRefusedWebhooks(): void {
+    for (const p of this.providerConfigs()) {
+      const problems = webhookUrlProblems(p, '', (url) => this.destinations.urlProblem(url));
+      if (problems.length > 0) this.opts.log.warn({ providerId: p.id, problems }, 'provider has webhooks its deliveries will be refused for');
+    }
   }
 
   /** Ticks every 10 s and starts sending the outbox. */
@@ -332,6 +368,8 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     const others = this.providerConfigs().filter((p) => p.id !== cfg.id);
     const check = parseProviders([...others, cfg]);
     if (!check.ok) return { ok: false, errors: check.errors };
+    const refused = webhookUrlProblems(cfg, '', (url) => this.destinations.urlProblem(url));
+    if (refused.length > 0) return { ok: false, errors: refused };
     const created = !this.providerConfigs().some((p) => p.id === cfg.id);
     this.repo.putProvider(cfg, new Date(this.now()).toISOString());
     // The API edit wins until the next start, so it must override the file's copy now.
