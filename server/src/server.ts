@@ -9,6 +9,7 @@ import { StoreRepository } from './adapters/sqlite/store-repository.js';
 import { TokenRepository } from './adapters/sqlite/token-repository.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './adapters/mqtt/embedded-broker.js';
 import { connectIngestClient } from './adapters/mqtt/mqtt-ingest-client.js';
+import { serverClientId } from './adapters/mqtt/server-client-id.js';
 import { LiveGateway } from './adapters/socketio/live-gateway.js';
 import { TelemetrySink } from './adapters/telemetry/telemetry-sink.js';
 import { openTelemetryStore, type TelemetryStore } from './telemetry/index.js';
@@ -150,6 +151,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const dropped = stores.announceDropped();
     if (dropped.length > 0) log.info({ storeIds: dropped }, 'stores removed: the config file no longer lists them');
 
+    const mqttClientId = env.mqtt.clientId ?? serverClientId(env.dataDir);
     let broker: EmbeddedBroker | null = null;
     let mqttUrl: string;
     let ingestCredentials: { username?: string | undefined; password?: string | undefined };
@@ -161,7 +163,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         portExplicit: env.mqtt.portExplicit,
         auth,
         serverUser,
-        serverClientId: env.mqtt.clientId,
+        serverClientId: mqttClientId,
         log: log.child({ component: 'broker' }),
         onAuthFailure: () => metrics.authFailures.inc({ channel: 'mqtt' }),
         bus,
@@ -182,7 +184,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
     const client = await connectIngestClient({
       url: mqttUrl,
-      clientId: env.mqtt.clientId,
+      clientId: mqttClientId,
       ...ingestCredentials,
       log: log.child({ component: 'mqtt' }),
       onMessage: (topic, payload, retained) => ingest.handle(topic, payload, retained),

@@ -54,8 +54,8 @@ export interface Env {
   adminToken: string | undefined;
   webDir: string | undefined;
   mqtt:
-    | { mode: 'external'; url: string; username: string | undefined; password: string | undefined; clientId: string }
-    | { mode: 'embedded'; host: string; port: number; portExplicit: boolean; clientId: string };
+    | { mode: 'external'; url: string; username: string | undefined; password: string | undefined; clientId: string | null }
+    | { mode: 'embedded'; host: string; port: number; portExplicit: boolean; clientId: string | null };
   logLevel: string;
   rateLimitMax: number;
   /** socket.io handshakes per minute per client address. */
@@ -86,7 +86,8 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
       return name && !/TOKEN|PASSWORD|INFLUX_URL|SMTP_URL|MQTT_URL/.test(name) ? data[name] : undefined;
     }));
   }
-  const clientId = raw.MQTT_CLIENT_ID ?? 'storepulse-server';
+  // Unset: one made once and kept in the data directory (adapters/mqtt/server-client-id.ts).
+  const clientId = raw.MQTT_CLIENT_ID ?? null;
   const dataDir = raw.STOREPULSE_DATA_DIR ?? './data';
   let telemetry: TelemetryConfig;
   try {

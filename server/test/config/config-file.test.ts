@@ -140,7 +140,7 @@ describe('environment', () => {
   it('has working defaults', () => {
     const env = loadEnv({});
     expect(env).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: './data', configPath: 'config/storepulse.yaml' });
-    expect(env.mqtt).toEqual({ mode: 'embedded', host: '0.0.0.0', port: 1883, portExplicit: false, clientId: 'storepulse-server' });
+    expect(env.mqtt).toEqual({ mode: 'embedded', host: '0.0.0.0', port: 1883, portExplicit: false, clientId: null });
   });
   it('switches to an external broker with MQTT_URL', () => {
     expect(loadEnv({ MQTT_URL: 'mqtts://broker:8883', MQTT_USERNAME: 'srv', MQTT_PASSWORD: 'pw' }).mqtt).toMatchObject({ mode: 'external', url: 'mqtts://broker:8883', username: 'srv' });
