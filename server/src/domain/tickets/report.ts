@@ -101,6 +101,9 @@ const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"
 /**
  * The report as CSV: one line per provider and currency, times in minutes. lost_revenue_uncounted_up_to is the most
  * the tickets whose loss is not counted yet (stores offline) may add to the gross; empty when there are none.
+ * A provider whose tickets lost money in several currencies gets a line per currency; its ticket counts, mean times
+ * and breaches are on its first line only and empty on the further ones, so that summing a column in a spreadsheet
+ * counts each ticket once.
  */
 export function slaReportCsv(rows: readonly SlaReportRow[]): string {
   const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',
@@ -108,26 +111,28 @@ export function slaReportCsv(rows: readonly SlaReportRow[]): string {
   const lines = [head.join(',')];
   for (const r of rows) {
     const money = Object.entries(r.lostRevenue);
-    for (const [currency, sum] of money.length ? money : [['', null] as const]) {
+    (money.length ? money : [['', null] as const]).forEach(([currency, sum], i) => {
+      // Counted once: a further currency line of the same provider leaves its counts and times empty.
+      const once = (v: string) => (i === 0 ? v : '');
       lines.push(
         [
           r.providerId ?? 'unassigned',
-          ...PRIORITIES.map((p) => String(r.tickets[p])),
-          String(r.tickets.total),
-          minutes(r.mttaMs),
-          minutes(r.mttoMs),
-          minutes(r.mttrMs),
-          String(r.breaches.response),
-          String(r.breaches.onSite),
-          String(r.breaches.resolve),
-          String(r.breaches.total),
+          ...PRIORITIES.map((p) => once(String(r.tickets[p]))),
+          once(String(r.tickets.total)),
+          once(minutes(r.mttaMs)),
+          once(minutes(r.mttoMs)),
+          once(minutes(r.mttrMs)),
+          once(String(r.breaches.response)),
+          once(String(r.breaches.onSite)),
+          once(String(r.breaches.resolve)),
+          once(String(r.breaches.total)),
           currency,
           sum ? sum.gross.toFixed(2) : '',
           sum ? sum.net.toFixed(2) : '',
           sum?.uncountedUpTo ? sum.uncountedUpTo.toFixed(2) : '',
         ].map(csvCell).join(','),
       );
-    }
+    });
   }
   return lines.join('\n') + '\n';
 }

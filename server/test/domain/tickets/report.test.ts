@@ -71,6 +71,40 @@ describe('SLA report', () => {
     ]);
   });
 
+  it('counts a provider\'s tickets once in CSV, on its first line, when its losses are in several currencies', () => {
+    const rows = [
+      {
+        providerId: null,
+        tickets: { P1: 1, P2: 1, P3: 0, total: 2 },
+        mttaMs: 10 * M,
+        mttoMs: null,
+        mttrMs: 20 * M,
+        breaches: { response: 1, onSite: 0, resolve: 0, total: 1 },
+        lostRevenue: { MXN: { gross: 500, net: 400 }, USD: { gross: 30, net: 25 } },
+      },
+      {
+        providerId: 'pilot',
+        tickets: { P1: 0, P2: 3, P3: 0, total: 3 },
+        mttaMs: null,
+        mttoMs: null,
+        mttrMs: null,
+        breaches: { response: 0, onSite: 0, resolve: 2, total: 2 },
+        lostRevenue: { EUR: { gross: 10, net: 8 }, USD: { gross: 5, net: 4, uncountedUpTo: 90 } },
+      },
+    ];
+    const lines = slaReportCsv(rows).trim().split('\n');
+    expect(lines.slice(1)).toEqual([
+      'unassigned,1,1,0,2,10.0,,20.0,1,0,0,1,MXN,500.00,400.00,',
+      'unassigned,,,,,,,,,,,,USD,30.00,25.00,',
+      'pilot,0,3,0,3,,,,0,0,2,2,EUR,10.00,8.00,',
+      'pilot,,,,,,,,,,,,USD,5.00,4.00,90.00',
+    ]);
+    // Summed as a spreadsheet would: each ticket and breach once.
+    const head = lines[0]!.split(',');
+    const total = (col: string) => lines.slice(1).reduce((a, l) => a + Number(l.split(',')[head.indexOf(col)] || 0), 0);
+    expect([total('tickets_total'), total('tickets_P1'), total('breaches_total')]).toEqual([5, 1, 3]);
+  });
+
   it('adds what stores offline may still be losing, uncounted, beside the counted sum, in JSON and CSV', () => {
     const e = new TicketEngine({ stores, providers: [pilot()], config: DEFAULT_TICKETS_CONFIG });
     const offline = (id: string, iso: string, high: number) => ({
