@@ -234,6 +234,12 @@ export class IncidentEngine {
     // Recovery starting or breaking off is news for the wall at once, not at the next periodic update.
     let recovery = false;
 
+    if (cond.kind && rt.fault && rt.fault.recoveringSince !== null && !sameFault(rt.fault.tills, cond.kind, cond.tills)) {
+      // Every till of the fault had recovered and a different till fails: the flap rule is per till, so this is a
+      // new fault, and the incident that was recovering ends where its recovery began.
+      effects.push(...this.endFault(storeId, store, rt, now));
+    }
+
     if (cond.kind) {
       if (!rt.fault) {
         rt.fault = { since: cond.since, recoveringSince: null, kind: cond.kind, worst: cond.kind, tills: cond.tills, suppressed: null };
@@ -257,28 +263,15 @@ export class IncidentEngine {
     const fault = rt.fault;
     if (fault && !rt.open && fault.recoveringSince === null && now - fault.since >= timings.pendingSec * 1000) {
       const activeStart = openSince();
-      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart));
+      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart, cond.tills));
       else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
     } else if (rt.open && fault) {
-      const changed = this.sync(rt.open, store, fault.kind, fault.tills, rt, now);
+      const changed = this.sync(rt.open, store, fault.kind, fault.tills, cond.kind ? cond.tills : [], rt, now);
       if (changed || recovery) effects.push(this.update(storeId, store, rt, now));
     }
 
     if (fault && fault.recoveringSince !== null && now - fault.recoveringSince >= timings.recoverSec * 1000) {
-      if (rt.open) effects.push(this.closeIncident(storeId, store, rt, fault.recoveringSince, now));
-      else if (fault.suppressed) {
-        effects.push({
-          type: 'fault.recorded',
-          at: toIso(now),
-          storeId,
-          kind: fault.worst ?? fault.kind,
-          tillIds: fault.tills,
-          start: toIso(fault.since),
-          end: toIso(fault.recoveringSince),
-          reason: fault.suppressed,
-        });
-      }
-      rt.fault = null;
+      effects.push(...this.endFault(storeId, store, rt, now));
     }
 
     if (rt.open && now - rt.lastUpdate >= this.options.updateEverySec * 1000) effects.push(this.update(storeId, store, rt, now));
@@ -287,20 +280,52 @@ export class IncidentEngine {
     return effects;
   }
 
-  /** Brings the open incident's tills, kind and severity up to date; true when something changed. */
-  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], rt: StoreRuntime, now: number): boolean {
-    const before = `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}`;
+  /** A recovering fault is over: its incident closes where recovery began, or a fault held back is recorded. */
+  private endFault(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number): EngineEffect[] {
+    const fault = rt.fault!;
+    const effects: EngineEffect[] = [];
+    if (rt.open) effects.push(this.closeIncident(storeId, store, rt, fault.recoveringSince ?? now, now));
+    else if (fault.suppressed) {
+      effects.push({
+        type: 'fault.recorded',
+        at: toIso(now),
+        storeId,
+        kind: fault.worst ?? fault.kind,
+        tillIds: fault.tills,
+        start: toIso(fault.since),
+        end: toIso(fault.recoveringSince ?? now),
+        reason: fault.suppressed,
+      });
+    }
+    rt.fault = null;
+    return effects;
+  }
+
+  /**
+   * Brings the open incident's tills, kind and severity up to date; true when something changed. `tills` is every
+   * till of the fault so far, `active` those at fault now: severity follows the most at fault at once, not the union
+   * of tills that failed one after another.
+   */
+  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], active: string[], rt: StoreRuntime, now: number): boolean {
+    const key = () => `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}|${(inc.activeTillIds ?? []).join(',')}`;
+    const before = key();
     const tillIds = [...new Set([...inc.tillIds, ...tills])].sort();
     const newKind = worse(inc.kind, kind);
     if (newKind !== inc.kind) pushTimeline(inc, { at: toIso(now), event: 'kind', detail: newKind }, this.options.maxTimeline);
+    const nowActive = [...active].sort();
+    const wasActive = inc.activeTillIds ?? inc.tillIds;
+    // A till failing anew, or the fault coming back after recovery began.
+    if (nowActive.some((t) => !wasActive.includes(t)) || (wasActive.length === 0 && nowActive.length > 0)) inc.faultAt = toIso(now);
     inc.kind = newKind;
     inc.tillIds = tillIds;
-    inc.severity = higher(inc.severity, severityOf(newKind, tillIds.length, normalTills(store).length));
+    inc.activeTillIds = nowActive;
+    inc.peakTills = Math.max(inc.peakTills ?? 0, nowActive.length);
+    inc.severity = higher(inc.severity, severityOf(newKind, inc.peakTills, normalTills(store).length));
     inc.components = componentsOf(rt, tillIds);
-    return before !== `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}`;
+    return before !== key();
   }
 
-  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, activeStart: number): EngineEffect {
+  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, activeStart: number, active: string[]): EngineEffect {
     const fault = rt.fault!;
     const max = this.options.maxTimeline;
     // A fault dated back (a silent till's silence counts from its last sale) never reaches into an incident that
@@ -312,7 +337,7 @@ export class IncidentEngine {
       storeId,
       tillIds,
       kind: fault.kind,
-      severity: severityOf(fault.kind, tillIds.length, normalTills(store).length),
+      severity: severityOf(fault.kind, active.length, normalTills(store).length),
       status: 'open',
       startedAt: toIso(start),
       endedAt: null,
@@ -324,6 +349,9 @@ export class IncidentEngine {
       timeline: [],
       timeToBackupSec: null,
       method: 'none',
+      activeTillIds: [...active].sort(),
+      peakTills: active.length,
+      faultAt: toIso(start),
       components: componentsOf(rt, tillIds),
       final: false,
       updatedAt: toIso(now),
@@ -394,6 +422,16 @@ export class IncidentEngine {
     if (rt.fault) starts.push(rt.fault.since);
     trimRuntime(rt, Math.min(...starts) - this.options.keepMs, now);
   }
+}
+
+const STORE_WIDE = new Set(['store_down', 'store_offline']);
+
+/**
+ * Whether a fault arising while the last one recovers is that one coming back (it stays one incident): the same till
+ * failing again, or the whole store going down or offline. A different till failing is a fault of its own.
+ */
+function sameFault(faultTills: readonly string[], kind: string, tills: readonly string[]): boolean {
+  return STORE_WIDE.has(kind) || tills.some((t) => faultTills.includes(t));
 }
 
 /** The engine as a pure reducer: (state, input, config) → { state, effects }, leaving `state` untouched. */

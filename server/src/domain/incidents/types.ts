@@ -38,6 +38,15 @@ export interface Incident {
   /** Seconds from the start until a backup till was selling; null if none opened. */
   timeToBackupSec: number | null;
   method: LossMethod | 'mixed' | 'none';
+  /**
+   * The tills at fault right now (empty while recovering); `tillIds` is every till the incident has touched. Absent
+   * in incidents saved before it existed.
+   */
+  activeTillIds?: string[];
+  /** The most tills at fault at the same time so far: what the incident's severity and a ticket's priority follow. */
+  peakTills?: number;
+  /** When a till last began to fail (again) in this incident: a ticket ended before then is reopened. */
+  faultAt?: string;
   /** Components of the affected tills as last reported. */
   components: Record<string, Components | null>;
   /** True once net has taken in the after-recovery window: the figures will not change again. */

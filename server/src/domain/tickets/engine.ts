@@ -213,7 +213,8 @@ export class TicketEngine {
       {
         kind: incident.kind,
         category: incidentCategory(incident),
-        tillsAffected: incident.tillIds.length,
+        // Tills at fault at the same time: tills failing one after another are not a bigger outage.
+        tillsAffected: incident.peakTills ?? incident.tillIds.length,
         tillsTotal: store.tills.length,
       },
       this.ctx.config.priorityMatrix,
@@ -322,6 +323,13 @@ export class TicketEngine {
       return [];
     }
     this.copyIncident(t, incident, over);
+    if (!over && faultSinceEnded(t, incident)) {
+      // A till failed (again) in this incident after the ticket was resolved or closed: the fault is live once
+      // more, and a live fault never stands without an active ticket. The time it stood ended is not counted.
+      this.reopen(t, at, SYSTEM, SYSTEM_REASONS.recurred, null);
+      this.raisePriority(t, this.priorityOf(incident, store));
+      return [this.touch(t, at, 'ticket.updated', true, { change: 'reopened' })];
+    }
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
     if (this.raisePriority(t, this.priorityOf(incident, store))) {
       return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
@@ -531,6 +539,13 @@ function slaPolicy(provider: Provider | null | undefined, priority: Priority): T
 
 function reject(code: TicketRejection['code'], message: string): TicketResult {
   return { effects: [], rejection: { code, message } };
+}
+
+/** Whether the incident says a till began to fail after the ticket was resolved or closed (not cancelled). */
+function faultSinceEnded(t: Ticket, incident: TicketIncident): boolean {
+  if (t.status !== 'resolved' && t.status !== 'closed') return false;
+  const ended = t.resolvedAt ?? t.closedAt;
+  return Boolean(incident.faultAt && ended && Date.parse(incident.faultAt) > Date.parse(ended));
 }
 
 /**

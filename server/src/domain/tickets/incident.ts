@@ -21,6 +21,15 @@ export interface TicketIncident {
   /** The affected till's components, when the incident carries them. */
   components?: Record<string, { state: string; detail?: string }> | null;
   details?: string | null;
+  /** The most tills at fault at the same time: the priority's share (else every till in `tillIds`). */
+  peakTills?: number;
+  /**
+   * What still fails, one line per fault ("T4 still reports printer paper_out"); empty once every till has recovered.
+   * Absent when the incident does not say, and then nothing is assumed.
+   */
+  failing?: string[];
+  /** ISO UTC: when a till last began to fail (again) in this incident; a ticket ended before then reopens. */
+  faultAt?: string | null;
   visitors?: number | null;
   lostRevenue?: LostRevenue | null;
   /** The estimate's data-quality flags: `capacity_assumed` marks a store offline whose sales the server cannot see. */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { config, iso, Sim, T } from './sim.js';
+
+const ALL = ['t1', 't2', 't3', 't4'];
+
+// The live demo's S010: faults on different tills one after another, each within the hold period of the last.
+describe('faults on different tills one after another', () => {
+  const sim = new Sim(config());
+  sim.tills(T('09:00'), 'up', ALL);
+  sim.tills(T('10:00'), 'down', ['t3']).tills(T('10:05:40'), 'up', ['t3']);
+  sim.tills(T('10:06:33'), 'down', ['t4']).tills(T('10:16:29'), 'up', ['t4']);
+  sim.tills(T('10:16:32'), 'down', ['t2']).tills(T('10:25'), 'up', ['t2']);
+  sim.run(T('09:00'), T('10:40'));
+
+  it('are an incident each: the flap rule is per till', () => {
+    const opened = sim.incidents('incident.opened');
+    expect(opened.map((i) => i.tillIds)).toEqual([['t3'], ['t4'], ['t2']]);
+    expect(opened.map((i) => i.startedAt)).toEqual([iso(T('10:00')), iso(T('10:06:33')), iso(T('10:16:32'))]);
+    expect(opened.map((i) => i.severity)).toEqual(['major', 'major', 'major']);
+    const closed = sim.incidents('incident.closed');
+    expect(closed.map((i) => [i.tillIds, i.endedAt])).toEqual([
+      [['t3'], iso(T('10:05:40'))],
+      [['t4'], iso(T('10:16:29'))],
+      [['t2'], iso(T('10:25'))],
+    ]);
+    // The first one ends as the next till fails, where its recovery began, with no flap in its record.
+    expect(sim.of('incident.closed')[0]!.at).toBe(iso(T('10:06:33')));
+    expect(closed[0]!.timeline.filter((e) => e.event === 'flap')).toEqual([]);
+  });
+});
+
+describe('tills failing while others are still down', () => {
+  const sim = new Sim(config());
+  sim.tills(T('09:00'), 'up', ALL);
+  sim.tills(T('10:00'), 'down', ['t1']).tills(T('10:03'), 'down', ['t2']).tills(T('10:04'), 'up', ['t1']);
+  sim.tills(T('10:05'), 'down', ['t3']).tills(T('10:06'), 'up', ['t2']).tills(T('10:08'), 'up', ['t3']);
+  sim.run(T('09:00'), T('10:20'));
+
+  it('join the store incident, its severity following the most tills down at once, not the union', () => {
+    expect(sim.incidents('incident.opened')).toHaveLength(1);
+    const closed = sim.incidents('incident.closed');
+    expect(closed).toHaveLength(1);
+    // three of four tills failed, never more than two at once: 50 %, not 75 %
+    expect(closed[0]).toMatchObject({ tillIds: ['t1', 't2', 't3'], peakTills: 2, severity: 'major', activeTillIds: [] });
+    const at1005 = sim.incidents('incident.updated').find((i) => i.activeTillIds?.join() === 't2,t3');
+    expect(at1005?.faultAt).toBe(iso(T('10:05')));
+  });
+
+  it('and a store-wide fault still joins a recovering till incident', () => {
+    const s = new Sim(config());
+    s.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']).tills(T('10:05'), 'up', ['t1']);
+    s.tills(T('10:06'), 'down', ALL).tills(T('10:10'), 'up', ALL);
+    s.run(T('09:00'), T('10:20'));
+    expect(s.incidents('incident.opened')).toHaveLength(1);
+    expect(s.incidents('incident.closed')[0]).toMatchObject({ kind: 'store_down', tillIds: ALL, severity: 'critical', peakTills: 4 });
+  });
+});
