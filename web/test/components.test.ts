@@ -10,6 +10,7 @@ import IncidentTable from '../src/lib/components/IncidentTable.svelte';
 import TicketLoss from '../src/lib/components/TicketLoss.svelte';
 import { fleetCounts } from '../src/lib/fleet/counts.js';
 import { incident, summary, target, ticket, tills } from './fixtures.js';
+import { m } from '../src/lib/paraglide/messages.js';
 
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/<!--.*?-->/g, '');
 const counts = fleetCounts([summary('a', 'down', { tills: tills({ down: 2, up: 1 }) }), summary('b', 'ok')]);
@@ -192,6 +193,28 @@ describe('SlaBadge', () => {
     expect(plain(render(SlaBadge, { props: { ticket: done, now: 0 } }).body)).toContain('SLA met');
   });
 
+  it('says plainly that the fault recovered and the ticket closes itself, without the breached alarm', () => {
+    // A P1 store offline: its response target passed at 09:01; the store came back at 09:02 (10:02 in Madrid).
+    const gone = { priority: 'P1' as const, recoveredAt: '2026-11-23T09:02:00Z', resolutionProposedAt: '2026-11-23T09:02:00Z' };
+    const late = { breached: true, targets: { response: target('2026-11-23T09:01:00Z', { breached: true }), onSite: null, resolve: null } };
+    const body = plain(render(SlaBadge, { props: { ticket: ticket('T-4', gone, late), now: at('2026-11-23T09:04:00Z'), timeZone: 'Europe/Madrid' } }).body);
+    expect(body).toContain('data-urgency="recovered"');
+    expect(body).toMatch(/Recovered at 10:02( AM)?: the fault went away by itself, and the ticket closes itself unless it comes back/);
+    expect(body).not.toContain('data-urgency="breached"');
+    expect(body).not.toMatch(/urgency-breached|breached</i);
+    // The clock is still said, in muted words.
+    expect(body).toMatch(/class="quiet[^"]*"[^>]*>\s*Response: 3 min overdue/);
+    // Moved by hand after the recovery: it will not close itself, and says so.
+    const kept = plain(render(SlaBadge, { props: { ticket: ticket('T-5', { ...gone, status: 'acknowledged', resolutionProposedAt: null }, late), now: 0 } }).body);
+    expect(kept).toContain('will not close itself');
+    expect(kept).toContain('data-closes-itself="false"');
+    for (const locale of ['ru', 'es'] as const) {
+      expect(m.sla_recovered_closes({ time: '10:02' }, { locale })).toContain('10:02');
+      expect(m.sla_recovered_closes({ time: '10:02' }, { locale })).not.toBe(m.sla_recovered_closes({ time: '10:02' }));
+      expect(m.sla_recovered_kept({ time: '10:02' }, { locale })).not.toBe(m.sla_recovered_kept({ time: '10:02' }));
+    }
+  });
+
   it('says "No SLA", neutral, for an unassigned ticket with no targets, open or ended', () => {
     const none = { clock: null, breached: false, targets: { response: null, onSite: null, resolve: null } };
     for (const status of ['open', 'cancelled'] as const) {
@@ -236,6 +259,13 @@ describe('TicketActions', () => {
   it('offers a provider acknowledge, waiting for the store, on site and resolve on an open ticket', () => {
     const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'provider' } }).body;
     expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['acknowledged', 'waiting_store', 'on_site', 'resolved']);
+  });
+
+  it('offers an engineer back on site first, and no step back to acknowledge, when the ticket waited for the store after the check-in', () => {
+    const waiting = { id: 'T-1', status: 'waiting_store' as const, onSiteAt: '2026-11-23T08:50:00Z' };
+    const body = render(TicketActions, { props: { ticket: waiting, role: 'provider' } }).body;
+    expect([...body.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['on_site', 'resolved']);
+    expect(body).toMatch(/data-action="on_site" class="[^"]*primary">Back on site</);
   });
 
   const buttons = (status: TicketStatus, role: Role) =>

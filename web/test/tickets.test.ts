@@ -12,6 +12,9 @@ import {
   type ShownCard,
   nextDue,
   providerActions,
+  pressure,
+  recovery,
+  waitedFrom,
   ticketMoves,
   sortTickets,
   ticketCounts,
@@ -109,6 +112,20 @@ describe('tickets board', () => {
     expect(providerActions('resolved')).toEqual([]);
     expect(providerActions('closed')).toEqual([]);
   });
+
+  it('goes on from on site, not back to acknowledge, when a ticket waited for the store after the engineer came', () => {
+    const entry = (from: TicketView['status'] | null, to: TicketView['status']) => ({ at: '2026-11-23T09:00:00Z', actor: { role: 'provider' as const, id: 'pilot' }, from, to, reason: null, note: null });
+    const afterOnSite = ticket('w', { status: 'waiting_store', onSiteAt: '2026-11-23T08:50:00Z', audit: [entry(null, 'open'), entry('open', 'on_site'), entry('on_site', 'waiting_store')] });
+    expect(waitedFrom(afterOnSite)).toBe('on_site');
+    expect(providerActions('waiting_store', 'on_site')).toEqual(['on_site', 'resolved']);
+    // Without the audit trail (a copy that lacks it), the check-in says it.
+    expect(waitedFrom({ status: 'waiting_store', onSiteAt: '2026-11-23T08:50:00Z' })).toBe('on_site');
+    // Waiting straight after acknowledging: acknowledging again is the way back, and stays first.
+    const afterAck = ticket('w', { status: 'waiting_store', audit: [entry('open', 'acknowledged'), entry('acknowledged', 'waiting_store')] });
+    expect(waitedFrom(afterAck)).toBe('acknowledged');
+    expect(providerActions('waiting_store', 'acknowledged')).toEqual(['acknowledged', 'on_site', 'resolved']);
+    expect(waitedFrom(ticket('o', { status: 'on_site', onSiteAt: '2026-11-23T08:50:00Z' }))).toBeNull();
+  });
 });
 
 describe('the provider view\'s order', () => {
@@ -182,6 +199,35 @@ describe('the provider view\'s order', () => {
     const top = pass([], first());
     const aLater = [due('a', '2026-11-23T09:45:00Z', { priority: 'P1' }), first()[1]!, first()[2]!];
     expect(ids(pass(top.shown, aLater).list)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('puts a ticket whose fault recovered by itself below the live faults, however late its clock, until the fault comes back', () => {
+    // "r" is a P1 whose response target passed; its store came back at 08:35 and it now closes itself.
+    const gone = { recoveredAt: '2026-11-23T08:35:00Z', resolutionProposedAt: '2026-11-23T08:35:00Z' };
+    const recovered = due('r', '2026-11-23T08:30:00Z', { priority: 'P1', ...gone }, { breached: true });
+    const tickets = [recovered, ...first(), ticket('x', { status: 'closed' })];
+    expect(ids(sortTickets(tickets, 'due', now))).toEqual(['a', 'b', 'c', 'r', 'x']);
+    expect(pressure(recovered, now).sla).toBe(0);
+    const { list, shown } = pass([], tickets.slice(0, 4));
+    expect(ids(list)).toEqual(['a', 'b', 'c', 'r']);
+    // A new live fault comes in above it.
+    const more = [...tickets.slice(0, 4), due('n', '2026-11-23T12:00:00Z')];
+    expect(ids(pass(shown, more).list)).toEqual(['a', 'b', 'c', 'n', 'r']);
+    // The fault comes back (the server clears recoveredAt): breached again, the card goes to the top.
+    const back = due('r', '2026-11-23T08:30:00Z', { priority: 'P1' }, { breached: true });
+    expect(ids(pass(shown, [back, ...first()]).list)).toEqual(['r', 'a', 'b', 'c']);
+  });
+
+  it('tells a recovered ticket that closes itself from one moved by hand since, and a lasting fault from both', () => {
+    const when = '2026-11-23T08:35:00Z';
+    expect(recovery(ticket('a', { recoveredAt: when, resolutionProposedAt: when }))).toEqual({ at: at(when), closesItself: true });
+    expect(recovery(ticket('a', { status: 'acknowledged', recoveredAt: when }))).toEqual({ at: at(when), closesItself: false });
+    expect(recovery(ticket('a', { status: 'resolved', recoveredAt: when, resolutionProposedAt: '2026-11-23T08:40:00Z' }))?.closesItself).toBe(true);
+    expect(recovery(ticket('a'))).toBeNull();
+    expect(recovery(ticket('a', { status: 'closed', recoveredAt: when }))).toBeNull();
+    // The list API's copy does not carry the fields.
+    const { recoveredAt: _r, resolutionProposedAt: _p, ...summary } = ticket('a');
+    expect(recovery(summary)).toBeNull();
   });
 
   it('never loses or repeats a card, however tickets come, go, rise and fall', () => {

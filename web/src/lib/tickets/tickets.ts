@@ -1,10 +1,14 @@
 import { rankingWorth, type HqCurrency, type TicketChangedEvent, type TicketPriority, type TicketStatus, type TicketView } from '@storepulse/protocol';
 
-/** What the tickets list API carries of a ticket; the live events carry the whole view. */
+/**
+ * What the tickets list API carries of a ticket; the live events carry the whole view, and with it the fields marked
+ * optional here (the list API leaves them out): whether the fault recovered, and how the ticket came to wait.
+ */
 export type TicketSummary = Pick<
   TicketView,
   'id' | 'incidentId' | 'storeId' | 'providerId' | 'category' | 'priority' | 'status' | 'openedAt' | 'sla' | 'lostRevenue'
->;
+> &
+  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'onSiteAt' | 'audit'>>;
 
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'acknowledged', 'waiting_store', 'on_site'];
 export const isActive = (status: TicketStatus): boolean => ACTIVE_STATUSES.includes(status);
@@ -36,6 +40,25 @@ export function ticketCounts(tickets: Iterable<TicketSummary>): TicketCounts {
     if (t.providerId === null) out.unassigned += 1;
   }
   return out;
+}
+
+/**
+ * The fault went away by itself while the ticket is still in play (active, or resolved and not yet closed). The
+ * server then proposes the resolution and closes the ticket itself after a quiet period (tickets.autoCloseAfter),
+ * unless the fault comes back (which reopens it and clears `recoveredAt`) or a provider or HQ moves it by hand other
+ * than to resolved, which withdraws the proposal (`resolutionProposedAt` null): then it stays until someone resolves
+ * it. Null for a ticket whose fault still lasts, or when the copy at hand does not say (the list API's).
+ */
+export interface Recovery {
+  at: number;
+  /** The server will close it by itself unless the fault comes back. */
+  closesItself: boolean;
+}
+
+export function recovery(t: Pick<TicketSummary, 'status' | 'recoveredAt' | 'resolutionProposedAt'>): Recovery | null {
+  if (!t.recoveredAt || !(isActive(t.status) || t.status === 'resolved')) return null;
+  const at = Date.parse(t.recoveredAt);
+  return Number.isNaN(at) ? null : { at, closesItself: !!t.resolutionProposedAt };
 }
 
 export type SlaTargetName = 'response' | 'onSite' | 'resolve';
@@ -106,7 +129,8 @@ export function filterTickets<T extends TicketSummary>(
 export type TicketSort = 'due' | 'priority' | 'opened' | 'loss';
 
 /**
- * 'due': breached first, then soonest due; ended tickets last. Ties go to the higher priority, then the older ticket.
+ * 'due': breached first, then soonest due; then the tickets whose fault recovered by itself (nothing to go and fix:
+ * they close themselves), ended tickets last. Ties go to the higher priority, then the older ticket.
  * 'loss' ranks by worth in HQ's currency where `hq` gives rates.
  */
 export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSort, now: number, hq: HqCurrency | null = null): T[] {
@@ -115,6 +139,9 @@ export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSor
   const byOpened = (a: T, b: T) => Date.parse(a.openedAt) - Date.parse(b.openedAt);
   const cmp: Record<TicketSort, (a: T, b: T) => number> = {
     due: (a, b) => {
+      const quiet = (t: T) => (!isActive(t.status) ? 2 : recovery(t) ? 1 : 0);
+      const q = quiet(a) - quiet(b);
+      if (q !== 0) return q;
       const da = due.get(a.id) ?? null;
       const db = due.get(b.id) ?? null;
       if (!da || !db) return (da ? 0 : 1) - (db ? 0 : 1);
@@ -132,14 +159,17 @@ export function sortTickets<T extends TicketSummary>(tickets: T[], by: TicketSor
 export interface Pressure {
   /** 3 for P1, 2 for P2, 1 for P3. */
   priority: number;
-  /** The SLA clock's step: 0 paused or no target, 1 running, 2 past 50 %, 3 past 75 %, 4 breached. */
+  /**
+   * The SLA clock's step: 0 paused, no target or the fault recovered by itself, 1 running, 2 past 50 %, 3 past 75 %,
+   * 4 breached. A recovered fault that comes back is thus more pressing again, and its card moves up.
+   */
   sla: number;
 }
 
 const SLA_STEP: Record<Urgency, number> = { paused: 0, ok: 1, warn: 2, near: 3, breached: 4 };
 
-export function pressure(t: Pick<TicketSummary, 'priority' | 'sla' | 'status'>, now: number): Pressure {
-  const due = isActive(t.status) ? nextDue(t, now) : null;
+export function pressure(t: Pick<TicketSummary, 'priority' | 'sla' | 'status' | 'recoveredAt' | 'resolutionProposedAt'>, now: number): Pressure {
+  const due = isActive(t.status) && !recovery(t) ? nextDue(t, now) : null;
   return { priority: 4 - Number(t.priority.slice(1)), sla: due ? SLA_STEP[due.urgency] : 0 };
 }
 
@@ -203,10 +233,27 @@ export type ProviderAction = 'acknowledged' | 'waiting_store' | 'on_site' | 'res
 /** Every button an engineer may get, in the order shown: waiting for the store pauses the SLA clock. */
 export const PROVIDER_ACTIONS: readonly ProviderAction[] = ['acknowledged', 'waiting_store', 'on_site', 'resolved'];
 
-/** What the provider view offers from each status: the server's rules for a provider, in the order shown. */
-export function providerActions(status: TicketStatus): ProviderAction[] {
+/**
+ * The status a ticket waiting for the store was in before it waited: the latest move into waiting_store says; a copy
+ * without the audit trail tells on site by the engineer's check-in. Null when it is not waiting, or nothing says.
+ */
+export function waitedFrom(t: Pick<TicketSummary, 'status' | 'onSiteAt' | 'audit'>): TicketStatus | null {
+  if (t.status !== 'waiting_store') return null;
+  const entry = t.audit?.findLast((e) => e.to === 'waiting_store');
+  if (entry?.from) return entry.from;
+  return t.onSiteAt ? 'on_site' : null;
+}
+
+/**
+ * What the provider view offers from each status: the server's rules for a provider, in the order shown, the first
+ * being the main button. A ticket that waited for the store after the engineer was on site goes on from there: back
+ * on site comes first, and acknowledging (a step back, which the server would record as such) is not offered.
+ */
+export function providerActions(status: TicketStatus, from: TicketStatus | null = null): ProviderAction[] {
   const allowed = new Set(ticketMoves(status, 'provider').map((m) => m.to));
-  return PROVIDER_ACTIONS.filter((a) => allowed.has(a));
+  const out = PROVIDER_ACTIONS.filter((a) => allowed.has(a));
+  if (status !== 'waiting_store' || from !== 'on_site' || !allowed.has('on_site')) return out;
+  return ['on_site', ...out.filter((a) => a !== 'on_site' && a !== 'acknowledged')];
 }
 
 export const PROVIDER_RESOLVE_REASONS = ['hardware_replaced', 'config_fixed', 'remote_fix'] as const;
