@@ -1,10 +1,14 @@
 import { DateTime } from 'luxon';
-import { WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow, type StoreGroup, type Weekday } from '@storepulse/protocol';
+import { WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow as SavedWindow, type StoreGroup, type Weekday } from '@storepulse/protocol';
 import { isValidHours, type Interval } from '../opening-hours.js';
 import { mergeIntervals } from '../revenue/time.js';
 
-/** The API's and the config file's window (in the protocol, which the web app shares). */
-export type { MaintenanceWindow };
+/**
+ * The API's and the config file's window (in the protocol, which the web app shares). `since` (epoch ms): it covers
+ * nothing before then. A window made through the API takes the moment it was first saved: maintenance is planned, and
+ * one declared after the fact must not erase the losses of an incident already counted and shown, nor a fault's record.
+ */
+export type MaintenanceWindow = SavedWindow & { since?: number };
 
 /** What a window needs to know about a store. */
 export interface MaintenanceTarget {
@@ -87,6 +91,13 @@ function oneOffInterval(w: MaintenanceWindow, zone: string): Interval {
 }
 
 function windowIntervals(w: MaintenanceWindow, zone: string, from: number, to: number): Interval[] {
+  const placed = placedIntervals(w, zone, from, to);
+  const since = w.since;
+  if (since === undefined) return placed;
+  return placed.filter((i) => i.end > since).map((i) => (i.start < since ? { start: since, end: i.end } : i));
+}
+
+function placedIntervals(w: MaintenanceWindow, zone: string, from: number, to: number): Interval[] {
   if (!w.recurrence) {
     const { start, end } = oneOffInterval(w, zone);
     return start < end && start < to && end > from ? [{ start, end }] : [];

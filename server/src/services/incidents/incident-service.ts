@@ -218,8 +218,11 @@ export class IncidentService {
   }
 
   /** Creates or replaces a window made through the API; returns whether it is new. */
-  putWindow(w: MaintenanceWindow): boolean {
-    const created = !this.apiWindows.some((x) => x.id === w.id);
+  putWindow(saved: MaintenanceWindow): boolean {
+    const before = this.apiWindows.find((x) => x.id === saved.id);
+    const created = before === undefined;
+    // Covers nothing before it was first saved (see MaintenanceWindow); a replaced window keeps that moment.
+    const w = { ...saved, since: before?.since ?? this.now() };
     this.deps.repo.putWindow(w, new Date(this.now()).toISOString());
     this.apiWindows = [...this.apiWindows.filter((x) => x.id !== w.id), w];
     this.engine.setConfig(this.buildConfig());

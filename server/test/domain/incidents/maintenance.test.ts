@@ -38,6 +38,20 @@ describe('maintenance windows', () => {
     expect(activeMaintenance([w], { ...madrid, groups: ['south'] }, Date.parse('2026-11-23T12:00:00Z'))?.id).toBe('w');
   });
 
+  it('covers nothing before its `since`: a window declared after the fact starts when it was saved', () => {
+    const saved = Date.parse('2026-11-23T12:45:00Z');
+    const oneOff: MaintenanceWindow = { id: 'a', storeIds: ['s1'], start: '2026-11-23T13:00', end: '2026-11-23T15:00', since: saved };
+    const daily: MaintenanceWindow = { id: 'b', storeIds: ['s1'], recurrence: { weekdays: ['mon', 'tue'], hours: '13:00-15:00' }, since: saved };
+    const day = [Date.parse('2026-11-23T00:00:00Z'), Date.parse('2026-11-25T00:00:00Z')] as const;
+    // 13:00-15:00 in Madrid is 12:00-14:00 UTC: the part before 12:45 stays trading time, and later days are whole.
+    expect(maintenanceIntervals([oneOff], madrid, ...day)).toEqual([span('2026-11-23T12:45:00Z', '2026-11-23T14:00:00Z')]);
+    expect(maintenanceIntervals([daily], madrid, ...day)).toEqual([span('2026-11-23T12:45:00Z', '2026-11-23T14:00:00Z'), span('2026-11-24T12:00:00Z', '2026-11-24T14:00:00Z')]);
+    expect(activeMaintenance([oneOff], madrid, Date.parse('2026-11-23T12:30:00Z'))).toBeNull();
+    expect(activeMaintenance([oneOff], madrid, Date.parse('2026-11-23T12:50:00Z'))?.id).toBe('a');
+    // Saved after it ended: it covers nothing at all.
+    expect(maintenanceIntervals([{ ...oneOff, since: Date.parse('2026-11-23T16:00:00Z') }], madrid, ...day)).toEqual([]);
+  });
+
   it('explains what is wrong with a bad window', () => {
     expect(maintenanceProblem({ id: 'w', start: '2026-11-23T10:00', end: '2026-11-23T11:00' })).toMatch(/storeIds or groups/);
     expect(maintenanceProblem({ id: 'w', storeIds: ['s1'] })).toMatch(/one-off|recurring/);
