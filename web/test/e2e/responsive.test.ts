@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TicketView } from '@storepulse/protocol';
+import { topics, type TicketView } from '@storepulse/protocol';
 import { demoFleet, pilotConfig } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
@@ -13,6 +13,9 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
  */
 describe('the layout at every width, in Russian', () => {
   const fleet = demoFleet(24);
+  // The third store opens all day; visitors to charge give its loss, not counted while it is offline, a bound.
+  fleet[2]!.visitorsPerHour = 3_000;
+  const OFFLINE = fleet[2]!.id;
   const config = pilotConfig(fleet);
   const WIDTHS = [320, 390, 768, 1024, 1280, 1366, 1920];
   const WALL_SCREEN = 1024;
@@ -33,6 +36,16 @@ describe('the layout at every width, in Russian', () => {
       ticket = ((await res.json()) as TicketView[]).find((t) => t.storeId === 'S001')!;
     }
     if (!ticket) throw new Error('no ticket for S001 within 15 s');
+    // A store offline: its loss is not counted yet, and the SLA report says "none counted yet, up to …", long words.
+    for (const till of fleet[2]!.tills) {
+      await stack.agents.publishAsync(topics.online(OFFLINE, till), JSON.stringify({ v: 1, online: false }), { qos: 1, retain: true });
+    }
+    let offline: TicketView | undefined;
+    for (const until = Date.now() + 20_000; !offline?.lostRevenue?.uncounted && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      const res = await fetch(`${stack.server.url}/api/tickets`, { headers: { authorization: `Bearer ${admin}` } });
+      offline = ((await res.json()) as TicketView[]).find((t) => t.storeId === OFFLINE);
+    }
+    if (!offline?.lostRevenue?.uncounted) throw new Error(`no ticket with an uncounted loss for ${OFFLINE} within 20 s`);
   }, 90_000);
 
   afterAll(async () => {
@@ -106,6 +119,32 @@ describe('the layout at every width, in Russian', () => {
         // A desktop keeps the table.
         await page.setViewportSize({ width: 1280, height: 800 });
         expect(await table.evaluate((t) => getComputedStyle(t).display)).toBe('table');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  // "None counted yet, up to €181" is the longest figure of the report: it wraps on a phone rather than push the page
+  // or the card sideways, in every language.
+  for (const locale of ['en', 'ru', 'es'] as const) {
+    it(`lays the SLA report out for a 390 px phone with a loss not counted yet, in ${locale}`, async () => {
+      const { context, page } = await stack.signedIn(admin, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        await context.addInitScript((l) => localStorage.setItem('storepulse.locale', l), locale);
+        await page.goto(`${stack.server.url}/reports/sla`);
+        const bound = page.locator('[data-testid="sla-table"] [data-testid="sla-lost-up-to"]').first();
+        await bound.waitFor({ timeout: 10_000 });
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+        await expect.poll(() => faults(page, false), { timeout: 2000 }).toEqual([]);
+        const [scroll, client] = await bound.evaluate((el) => {
+          const box = el.closest('.table-scroll')!;
+          return [box.scrollWidth, box.clientWidth];
+        });
+        expect(scroll, `${scroll} px in ${client}`).toBeLessThanOrEqual(client);
+        const right = await bound.evaluate((el) => Math.max(...[...el.getClientRects()].map((r) => r.right)));
+        expect(right).toBeLessThanOrEqual(390);
+        await page.locator('[data-testid="sla-table"]').screenshot({ path: join(ARTIFACTS, `SLA-report-up-to-phone-${locale}.png`) });
       } finally {
         await context.close();
       }
