@@ -200,10 +200,10 @@ export function estimateLoss(input: LossInput): LossEstimate {
     const capUnit = (mu * width) / QUARTER_MS;
 
     if (input.sales && p.end <= salesUntil) {
-      const t = salesIn(ix.sales!.within(p), p);
+      const sold = salesIn(ix.sales!.within(p), p).transactions * w.known;
       const out = missingShare(levels, normal);
       methods.add('gap');
-      addTo(gap, e - t.transactions, eLow - t.transactions, eHigh - t.transactions, r.basket);
+      addTo(gap, e - sold, eLow - sold, eHigh - sold, r.basket);
       addTo(gapLimit, e * out, eLow * out, eHigh * out, r.basket);
       gapExpected += e;
       demandVariance += e;
@@ -263,7 +263,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
         if (p.end <= p.start) continue;
         const w = entriesBefore(input, ix, p, lag, defaultVph);
         const r = ratesAt(input.rates, p.start, input.store);
-        const t = salesIn(ix.sales!.within(p), p).transactions;
+        const t = salesIn(ix.sales!.within(p), p).transactions * w.known;
         const e = w.visitors * r.conversion;
         addTo(gap, e - t, e - t, e - t, r.basket);
         addTo(gapLimit, e * outShare, e * outShare, e * outShare, r.basket);
@@ -364,6 +364,12 @@ interface Entries {
   hasBaseline: boolean;
   /** Share of the open part the counter covered (1 when the store was closed throughout). */
   coverage: number;
+  /**
+   * Share of the open part whose entries are known, counted or filled from the baseline (1 when closed throughout). Live,
+   * the sales feed can be ahead of the counter: the gap compares the same share of the sales, not all of them with a
+   * part of the buyers, which dipped the running total each time a sales bin came before its door bin.
+   */
+  known: number;
   fallback: boolean;
   noData: boolean;
 }
@@ -376,7 +382,7 @@ function entriesBefore(input: LossInput, ix: Indexed, p: Interval, lagMs: number
   const shifted = { start: p.start - lagMs, end: p.end - lagMs };
   const out: Entries = {
     end: shifted.end, visitors: 0, measured: 0, fill: { visitors: 0, low: 0, high: 0 }, baseline: 0, hasBaseline: true,
-    coverage: 0, fallback: false, noData: false,
+    coverage: 0, known: 0, fallback: false, noData: false,
   };
   let openMs = 0;
   for (const part of clipTo(shifted, input.open ?? input.active)) {
@@ -386,6 +392,7 @@ function entriesBefore(input: LossInput, ix: Indexed, p: Interval, lagMs: number
     const missing = 1 - seen.coverage;
     openMs += width;
     out.coverage += seen.coverage * width;
+    out.known += (seen.coverage + missing * (1 - exp.missingShare)) * width;
     out.measured += seen.visitors;
     out.fill.visitors += missing * exp.visitors;
     out.fill.low += missing * exp.low;
@@ -397,6 +404,7 @@ function entriesBefore(input: LossInput, ix: Indexed, p: Interval, lagMs: number
   }
   out.visitors = out.measured + out.fill.visitors;
   out.coverage = openMs > 0 ? out.coverage / openMs : 1;
+  out.known = openMs > 0 ? out.known / openMs : 1;
   return out;
 }
 

@@ -284,6 +284,21 @@ describe('gap estimator with a sales feed', () => {
     expect(estimateLoss({ ...half, capacity: [{ start: at('10:00'), end: at('10:30'), tills: 0 }] }).lostTransactions).toBeCloseTo(12, 5);
   });
 
+  it('compares the sales of the stretch whose entries are known, live, where the sales feed is ahead of the counter', () => {
+    // One of two tills down; 4 entries a minute, 5 buyers expected per 5 min and 3 sold: 2 lost per 5 min.
+    const bins = ['10:00', '10:05', '10:10', '10:15'].map((s, i) => sales(s, ['10:05', '10:10', '10:15', '10:20'][i]!, 3, 120));
+    const live = (end: string, counted: string) =>
+      estimateLoss(input({
+        range: { start: at('10:00'), end: at(end) }, normalTills: 2, footfall: perMinute('09:00', counted, 4), sales: bins.filter((b) => b.binEnd <= at(end)),
+        salesUntil: at(end), footfallUntil: at(end), capacity: [{ start: at('10:00'), end: at(end), tills: 1 }],
+      })).gross;
+    expect(live('10:15', '10:15')).toBe(6 * 40);
+    expect(live('10:20', '10:20')).toBe(8 * 40);
+    // The door bins of 10:18-10:20 not in yet: 3 of the last 5 minutes' entries are known, so 3/5 of their 3 sales are
+    // compared with them (not all 3 with 3/5 of the buyers, which took the total down to 6).
+    expect(live('10:20', '10:18')).toBe(7.2 * 40);
+  });
+
   it('falls back to the capacity model where sales have not arrived yet', () => {
     const e = estimateLoss(input({ sales: [sales('10:00', '10:15', 3, 120)], salesUntil: at('10:15') }));
     // first quarter by gap: 7.5 − 3; second by capacity with every till down: 7.5
