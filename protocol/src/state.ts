@@ -310,6 +310,11 @@ export interface TicketView {
   cancelledAt: string | null;
   recoveredAt: string | null;
   resolutionProposedAt: string | null;
+  /**
+   * What of the incident still fails ("T4 still reports printer paper_out"), empty once it has recovered: until then
+   * a provider or the store cannot resolve the ticket (409), HQ can. Absent on tickets from before it existed.
+   */
+  failing?: string[];
   visitors: number | null;
   lostRevenue: TicketLostRevenue | null;
   pauses: { start: string; end: string | null }[];

@@ -97,6 +97,15 @@ describe('one ticket', () => {
   });
 });
 
+/** The store's till is back (the incident holds the recovery before it closes): nothing fails any more. */
+function recovering(storeId: string): void {
+  const at = new Date(clock.now).toISOString();
+  const r = node.tickets.onIncident('incident.updated', {
+    incident: incident({ id: `inc_${storeId}_till_down`, storeId, recoveringSince: at, activeTillIds: [], updatedAt: at }),
+  });
+  expect(r.rejection).toBeNull();
+}
+
 describe('moving a ticket', () => {
   it("does not let a provider touch another provider's ticket", async () => {
     const res = await post(ids.S002!, pilot, { status: 'acknowledged' });
@@ -128,6 +137,14 @@ describe('moving a ticket', () => {
     expect(mine.map((t) => t.id)).toEqual([ids.S002]);
     expect((await post(ids.S001!, s002, { status: 'resolved', reason: 'staff_fixed' })).status).toBe(404);
     expect((await post(ids.S002!, s002, { status: 'resolved', reason: 'hardware_replaced' })).status).toBe(409);
+    // Not while the till still reports its fault: the ticket would leave the boards with the till still down.
+    const live = await post(ids.S002!, s002, { status: 'resolved', reason: 'staff_fixed' });
+    expect(live.status).toBe(409);
+    expect(await json<{ code: string; message: string }>(live)).toMatchObject({
+      code: 'invalid_transition',
+      message: 'T1 still reports pos error (POS app not responding): the ticket resolves itself once the till has recovered',
+    });
+    recovering('S002');
     const done = await post(ids.S002!, s002, { status: 'resolved', reason: 'staff_fixed', note: 'new paper roll' });
     expect(done.status).toBe(200);
     const t = await json<{ status: string; audit: { actor: { role: string; id: string }; reason: string | null }[] }>(done);
@@ -156,6 +173,7 @@ describe('moving a ticket', () => {
     const onSite = await post(ids.S001!, pilot, { status: 'on_site', location: { lat: 40.42, lon: -3.7, accuracyM: 15 } });
     expect(await json<{ onSiteLocation: unknown }>(onSite)).toMatchObject({ onSiteLocation: { lat: 40.42, lon: -3.7, accuracyM: 15 } });
     clock.now = Date.parse('2026-11-23T11:30:00Z');
+    recovering('S001');
     const resolved = await post(ids.S001!, pilot, { status: 'resolved', reason: 'hardware_replaced', note: 'new PSU' });
     const t = await json<{ status: string; audit: { actor: { role: string; id: string }; from: string | null; to: string; reason: string | null; note: string | null; at: string }[] }>(resolved);
     expect(t.status).toBe('resolved');

@@ -10,7 +10,7 @@ import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
 import { routeTicket } from './routing.js';
 import { ticketCalendar, ticketTargets } from './sla-view.js';
-import { SYSTEM_REASONS, checkTransition, isActive, type AllowedTransition } from './transitions.js';
+import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type AllowedTransition } from './transitions.js';
 import {
   SLA_TARGETS,
   type Actor,
@@ -312,6 +312,8 @@ export class TicketEngine {
     t.tillIds = [...incident.tillIds];
     if (incident.components !== undefined) t.components = incident.components;
     if (incident.details !== undefined) t.details = incident.details;
+    if (over || incident.endedAt) t.failing = [];
+    else if (incident.failing !== undefined) t.failing = [...incident.failing];
     if (incident.visitors !== undefined) t.visitors = incident.visitors;
     const lost = ticketLostRevenue(incident, !over && !incident.endedAt);
     if (lost !== undefined) t.lostRevenue = lost;
@@ -352,6 +354,21 @@ export class TicketEngine {
     }
     const check = checkTransition(t.status, input.to, input.actor.role, input.reason);
     if (!check.ok) return { effects: [], rejection: { code: check.code, message: check.message, allowed: check.allowed } };
+
+    const stillFailing = input.to === 'resolved' && input.actor.role !== 'hq' ? (t.failing ?? []) : [];
+    if (stillFailing.length > 0) {
+      // Resolving a live fault would stop the clock on a till that still cannot sell and hide it from the boards.
+      // Each line starts with its tills: "T1, T2 are still offline".
+      const tills = stillFailing.length > 1 || stillFailing[0]!.split(' ')[0]!.endsWith(',');
+      return {
+        effects: [],
+        rejection: {
+          code: 'invalid_transition',
+          message: `${stillFailing.join('; ')}: the ticket resolves itself once the ${tills ? 'tills have' : 'till has'} recovered`,
+          allowed: allowedTransitions(t.status, input.actor.role).filter((a) => a.to !== 'resolved'),
+        },
+      };
+    }
 
     const { at, actor, to } = input;
     const reason = input.reason ?? null;

@@ -94,6 +94,11 @@ export interface Ticket {
   recoveredAt: string | null;
   /** Recovery proposes resolution; auto-close counts its quiet period from here. */
   resolutionProposedAt: string | null;
+  /**
+   * What of the incident still fails, one line a fault ("T4 still reports printer paper_out"); empty once it has
+   * recovered. While it is not, only HQ can resolve the ticket. Absent on tickets saved before it existed.
+   */
+  failing?: string[];
   visitors: number | null;
   /** The current incident's, `uncounted` while none of it is counted yet (see TicketLostRevenue). */
   lostRevenue: TicketLostRevenue | null;

@@ -72,3 +72,59 @@ describe('tickets of faults on several tills', () => {
     expect(engine.state.tickets[id]).toMatchObject({ status: 'open', priority: 'P1', closedAt: null });
   });
 });
+
+describe('resolving while the fault is still live', () => {
+  const paperOut = (over: Partial<TicketIncident> = {}) =>
+    incident({
+      id: 'S001:till_down:T4:1',
+      tillIds: ['T4'],
+      components: { printer: { state: 'paper_out' } },
+      failing: ['T4 still reports printer paper_out'],
+      ...over,
+    });
+
+  it('is refused to the provider, naming what still fails, and counts nothing as met', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(paperOut().id);
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: paperOut() });
+    for (const [time, to] of [['10:01', 'acknowledged'], ['10:02', 'on_site'], ['10:03', 'waiting_store']] as const) {
+      expect(engine.apply({ type: 'transition', at: at(`2026-11-10T${time}:00Z`), ticketId: id, actor: provider, to }).rejection).toBeNull();
+    }
+    const before = structuredClone(engine.state.tickets[id]);
+    const r = engine.apply({ type: 'transition', at: at('2026-11-10T10:06:00Z'), ticketId: id, actor: provider, to: 'resolved', reason: 'remote_fix', note: 'Fixed remotely' });
+    expect(r.effects).toEqual([]);
+    expect(r.rejection).toMatchObject({
+      code: 'invalid_transition',
+      message: 'T4 still reports printer paper_out: the ticket resolves itself once the till has recovered',
+    });
+    expect(r.rejection?.allowed?.map((a) => a.to)).not.toContain('resolved');
+    expect(engine.state.tickets[id]).toEqual(before);
+    // Store staff saying they fixed it while the till still says otherwise is refused too.
+    const staff = engine.apply({ type: 'transition', at: at('2026-11-10T10:07:00Z'), ticketId: id, actor: { role: 'store', id: 'S001' }, to: 'resolved', reason: 'staff_fixed' });
+    expect(staff.rejection?.code).toBe('invalid_transition');
+    expect(engine.state.tickets[id]!.status).toBe('waiting_store');
+  });
+
+  it('is allowed once the till has recovered, and to HQ with a reason at any time', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(paperOut().id);
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: paperOut() });
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: paperOut({ failing: [] }) });
+    expect(engine.apply({ type: 'transition', at: at('2026-11-10T10:11:00Z'), ticketId: id, actor: provider, to: 'resolved', reason: 'remote_fix' }).rejection).toBeNull();
+
+    const other = new TicketEngine(ctx());
+    other.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: paperOut() });
+    const hq = { role: 'hq' as const, id: 'ops' };
+    expect(other.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: id, actor: hq, to: 'resolved' }).rejection?.code).toBe('invalid_reason');
+    expect(other.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: id, actor: hq, to: 'resolved', reason: 'hardware_replaced', note: 'till taken out of service' }).rejection).toBeNull();
+    expect(other.state.tickets[id]).toMatchObject({ status: 'resolved', failing: ['T4 still reports printer paper_out'] });
+  });
+
+  it('names every till still failing', () => {
+    const engine = new TicketEngine(ctx());
+    const inc = incident({ id: 'S001:store_offline:1', kind: 'store_offline', tillIds: ['T1', 'T2', 'T3', 'T4'], failing: ['T1, T2, T3, T4 are still offline'] });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: inc });
+    const r = engine.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: ticketIdFor(inc.id), actor: provider, to: 'resolved', reason: 'remote_fix' });
+    expect(r.rejection?.message).toBe('T1, T2, T3, T4 are still offline: the ticket resolves itself once the tills have recovered');
+  });
+});
