@@ -50,6 +50,8 @@ export async function startStack(fleet: DemoStore[], extraYaml = ''): Promise<St
       STOREPULSE_DATA_DIR: join(dir, 'data'),
       STOREPULSE_ADMIN_TOKEN: ADMIN,
       STOREPULSE_WEB_DIR: WEB_BUILD,
+      // The tests' webhook receivers listen on loopback, which the server refuses unless listed.
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
     },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
