@@ -9,7 +9,7 @@ import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } fr
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
 import { routeTicket } from './routing.js';
-import { ticketCalendar, ticketTargets } from './sla-view.js';
+import { clockEndMs, ticketCalendar, ticketTargets } from './sla-view.js';
 import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type AllowedTransition } from './transitions.js';
 import {
   SLA_TARGETS,
@@ -228,7 +228,9 @@ export class TicketEngine {
       this.state.byIncident[incident.id] = previous.id;
       previous.incidentIds.push(incident.id);
       if (isActive(previous.status)) {
-        // The fault came back before the ticket closed: the same ticket simply carries on.
+        // The fault came back before the ticket closed: the same ticket simply carries on, its clocks again from
+        // now, not counting the time it stood recovered.
+        if (previous.recoveredAt) previous.pauses.push({ start: previous.recoveredAt, end: iso(at) });
         previous.recoveredAt = null;
         previous.resolutionProposedAt = null;
         this.copyIncident(previous, incident);
@@ -417,8 +419,8 @@ export class TicketEngine {
     const now = iso(at);
     // The clocks stopped when it was resolved, or closed without a resolution: from then until now is not the
     // provider's time, including the hours it stood resolved before HQ or the auto-close closed it.
-    const endedAt = t.resolvedAt ?? t.closedAt;
-    if (endedAt) t.pauses.push({ start: endedAt, end: now });
+    const endedAt = clockEndMs(t);
+    if (endedAt !== null) t.pauses.push({ start: iso(endedAt), end: now });
     t.audit.push({ at: now, actor, from: t.status, to: 'open', reason, note });
     t.status = 'open';
     t.resolvedAt = null;
@@ -468,6 +470,9 @@ export class TicketEngine {
     }
     if (t.resolutionProposedAt && Date.parse(t.resolutionProposedAt) + this.ctx.config.autoCloseAfterMs <= at) {
       this.setStatus(t, 'closed', at, SYSTEM, SYSTEM_REASONS.recovered, null, null);
+      // Resolved by the recovery itself, when nobody resolved it by hand: time to resolve ends there, not after the
+      // quiet period.
+      t.resolvedAt ??= t.recoveredAt;
       return [this.touch(t, at, 'ticket.closed', true, { change: 'status' })];
     }
     const effects: TicketEffect[] = [];
@@ -493,7 +498,7 @@ export class TicketEngine {
         effects.push(this.snapshot(t, at, 'sla.breached', { target: name }));
       }
     }
-    if (t.status === 'open' && t.acknowledgedAt === null) {
+    if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {
       const steps = this.providerOf(t)?.escalation ?? [];
       for (const due of dueEscalations(Date.parse(t.openedAt), steps, t.escalationsSent, at)) {
         t.escalationsSent[due.step] = due.count;
@@ -522,7 +527,7 @@ export class TicketEngine {
       const when = next === null ? null : thresholdAt(cal, input, next);
       if (when !== null) times.push(when);
     }
-    if (t.status === 'open' && t.acknowledgedAt === null) {
+    if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {
       (this.providerOf(t)?.escalation ?? []).forEach((step, i) => {
         const when = nextEscalationAt(Date.parse(t.openedAt), step, t.escalationsSent[i] ?? 0);
         if (when !== null) times.push(when);

@@ -15,12 +15,20 @@ export function ticketCalendar(t: Ticket, store: Pick<StoreConfig, 'hours' | 'ti
   return calendarFor(t.sla?.clock ?? '24x7', store);
 }
 
-/** When each target stops counting: met, or the ticket ended. */
+/**
+ * When the ticket's clocks stop: it was resolved, closed or cancelled, or its fault recovered, whichever came first.
+ * After recovery nothing is left to respond to, come to or fix, so no target can breach from then on.
+ */
+export function clockEndMs(t: Ticket): number | null {
+  const ends = [t.resolvedAt, t.closedAt, t.cancelledAt, t.recoveredAt].filter((x): x is string => x !== null).map(Date.parse);
+  return ends.length > 0 ? Math.min(...ends) : null;
+}
+
+/** When each target stops counting: met, or the ticket's clocks stopped, whichever came first. */
 function stopOf(t: Ticket, target: SlaTargetName): number | null {
-  const end = t.resolvedAt ?? t.closedAt ?? t.cancelledAt;
-  if (target === 'response') return ms(t.acknowledgedAt ?? t.onSiteAt ?? end);
-  if (target === 'onSite') return ms(t.onSiteAt ?? end);
-  return ms(end);
+  const end = clockEndMs(t);
+  const met = target === 'response' ? ms(t.acknowledgedAt ?? t.onSiteAt) : target === 'onSite' ? ms(t.onSiteAt) : null;
+  return met === null ? end : end === null ? met : Math.min(met, end);
 }
 
 /** The clock inputs of each target the ticket's policy sets; null where it sets none. */
@@ -85,5 +93,8 @@ export function ticketSummary(t: Ticket, store: Pick<StoreConfig, 'hours' | 'tim
     openedAt: t.openedAt,
     sla: ticketSla(t, store, nowMs),
     lostRevenue: t.lostRevenue,
+    // A ticket whose fault recovered on its own shows so in lists too, not only once opened.
+    recoveredAt: t.recoveredAt,
+    resolutionProposedAt: t.resolutionProposedAt,
   };
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
 import { TicketEngine, ticketIdFor, type TicketContext } from '../../../src/domain/tickets/engine.js';
 import type { TicketIncident } from '../../../src/domain/tickets/incident.js';
-import { at, pilot, store } from './fixtures.js';
+import { slaReport } from '../../../src/domain/tickets/report.js';
+import { ticketSla } from '../../../src/domain/tickets/sla-view.js';
+import { M, at, pilot, store } from './fixtures.js';
 
 // Tuesday 2026-11-10, Madrid (UTC+1): the store (4 tills) is open 09:00Z-21:00Z.
 const ctx = (): TicketContext => ({ stores: new Map([['S001', store()]]), providers: [pilot()], config: DEFAULT_TICKETS_CONFIG });
@@ -126,5 +128,47 @@ describe('resolving while the fault is still live', () => {
     engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: inc });
     const r = engine.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: ticketIdFor(inc.id), actor: provider, to: 'resolved', reason: 'remote_fix' });
     expect(r.rejection?.message).toBe('T1, T2, T3, T4 are still offline: the ticket resolves itself once the tills have recovered');
+  });
+});
+
+describe('a ticket whose fault recovered on its own', () => {
+  // S018: a P1 store offline (response 15 min, 24x7), back before anyone acknowledged it.
+  const offline = (over: Partial<TicketIncident> = {}) =>
+    incident({ id: 'S001:store_offline:1', kind: 'store_offline', tillIds: ['T1', 'T2', 'T3', 'T4'], peakTills: 4, failing: ['T1, T2, T3, T4 are still offline'], startedAt: '2026-11-10T10:00:00Z', ...over });
+  const run = () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(offline().id);
+    const effects = [
+      ...engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:01:00Z'), incident: offline() }).effects,
+      ...engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:09:00Z'), incident: offline({ endedAt: '2026-11-10T10:07:00Z', failing: [] }) }).effects,
+    ];
+    for (let m = 10; m <= 45; m++) effects.push(...engine.apply({ type: 'tick', at: at(`2026-11-10T10:${m}:30Z`) }).effects);
+    return { engine, id, effects, t: () => engine.state.tickets[id]! };
+  };
+
+  it('stops its SLA clocks at recovery: no breach, no escalation after it, in the view, the events and the report', () => {
+    const { t, effects } = run();
+    expect(t()).toMatchObject({ priority: 'P1', recoveredAt: '2026-11-10T10:09:00.000Z', status: 'closed', closedAt: '2026-11-10T10:39:30.000Z' });
+    expect(effects.map((e) => e.type).filter((x) => x === 'sla.breached' || x === 'ticket.escalated')).toEqual([]);
+    const sla = ticketSla(t(), store(), at('2026-11-10T11:00:00Z'));
+    expect(sla.breached).toBe(false);
+    expect(sla.targets.response).toMatchObject({ stopped: true, breached: false, elapsedMs: 8 * M });
+    const [row] = slaReport([t()], new Map([['S001', store()]]), '2026-11', at('2026-11-10T11:00:00Z'))!;
+    expect(row).toMatchObject({ breaches: { response: 0, onSite: 0, resolve: 0, total: 0 }, mttrMs: 8 * M });
+    // Resolved by the recovery itself: the auto-close adds no time to resolve.
+    expect(t().resolvedAt).toBe('2026-11-10T10:09:00.000Z');
+  });
+
+  it('counts again, from where it stopped, when the fault comes back before the ticket closed', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(offline().id);
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:01:00Z'), incident: offline() });
+    engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:09:00Z'), incident: offline({ endedAt: '2026-11-10T10:07:00Z', failing: [] }) });
+    const again = offline({ id: 'S001:store_offline:2', startedAt: '2026-11-10T10:20:00Z' });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:21:00Z'), incident: again });
+    expect(engine.state.tickets[id]).toMatchObject({ status: 'open', recoveredAt: null });
+    // 8 min before recovery, then 7 more from 10:21: the breach comes at 10:28, not as soon as it came back.
+    expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:27:30Z') }).effects.map((e) => e.type)).not.toContain('sla.breached');
+    expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:28:00Z') }).effects.map((e) => e.type)).toContain('sla.breached');
   });
 });

@@ -354,8 +354,9 @@ describe('recovery, auto-close and reopening', () => {
     expect(Object.keys(engine.state.tickets)).toEqual([id]);
     expect(t()).toMatchObject({ status: 'open', closedAt: null, incidentIds: [tillDown().id, again.id] });
     expect(t().audit.at(-1)).toMatchObject({ actor: { role: 'system' }, from: 'closed', to: 'open', reason: 'recurred' });
-    // 1.5 h counted before it closed at 11:30, then 1 h since the reopening at 12:01: the gap is not counted.
-    expect(ticketSla(t(), store(), at('2026-11-10T13:01:00Z')).targets.resolve?.elapsedMs).toBe(2.5 * H);
+    // 1 h counted until it recovered at 11:00 (its clocks stop there, not at the auto-close at 11:30), then 1 h since
+    // the reopening at 12:01: the gap is not counted.
+    expect(ticketSla(t(), store(), at('2026-11-10T13:01:00Z')).targets.resolve?.elapsedMs).toBe(2 * H);
     // A replay of the first incident's close must not mark the reopened ticket recovered.
     recover(engine, '2026-11-10T12:02:00Z');
     expect(t().recoveredAt).toBeNull();
@@ -423,7 +424,7 @@ describe('ticketSummary', () => {
   it('has the list shape of the API', () => {
     const { t } = opened();
     const s = ticketSummary(t(), store(), at('2026-11-10T10:30:00Z'));
-    expect(Object.keys(s)).toEqual(['id', 'incidentId', 'storeId', 'providerId', 'category', 'priority', 'status', 'openedAt', 'sla', 'lostRevenue']);
+    expect(Object.keys(s)).toEqual(['id', 'incidentId', 'storeId', 'providerId', 'category', 'priority', 'status', 'openedAt', 'sla', 'lostRevenue', 'recoveredAt', 'resolutionProposedAt']);
     expect(s.sla.targets.response).toMatchObject({ percent: 50, remainingMs: 30 * M });
   });
 });
