@@ -372,7 +372,9 @@ export class TicketEngine {
       };
     }
 
-    const { at, actor, to } = input;
+    const { at, actor } = input;
+    // The store's answer ends the wait: the ticket goes back to where it was, on site if the engineer was.
+    const to = input.to === 'acknowledged' && actor.role === 'store' && t.status === 'waiting_store' ? statusBeforeWaiting(t) : input.to;
     const reason = input.reason ?? null;
     const note = input.note ?? null;
     const location = input.location ?? null;
@@ -561,6 +563,12 @@ function slaPolicy(provider: Provider | null | undefined, priority: Priority): T
 
 function reject(code: TicketRejection['code'], message: string): TicketResult {
   return { effects: [], rejection: { code, message } };
+}
+
+/** What the ticket was before its latest wait for the store: on_site, else acknowledged. */
+function statusBeforeWaiting(t: Ticket): TicketStatus {
+  const wait = t.audit.findLast((a) => a.to === 'waiting_store');
+  return wait?.from === 'on_site' ? 'on_site' : 'acknowledged';
 }
 
 /** Whether the incident says a till began to fail after the ticket was resolved or closed (not cancelled). */

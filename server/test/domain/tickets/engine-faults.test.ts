@@ -172,3 +172,25 @@ describe('a ticket whose fault recovered on its own', () => {
     expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:28:00Z') }).effects.map((e) => e.type)).toContain('sla.breached');
   });
 });
+
+describe('the store answering a ticket that waits for it', () => {
+  it('puts it back where it was: on site if the engineer was on site', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(incident().id);
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: incident() });
+    const move = (time: string, actor: { role: 'provider' | 'store'; id: string }, to: 'acknowledged' | 'on_site' | 'waiting_store') =>
+      engine.apply({ type: 'transition', at: at(`2026-11-10T${time}:00Z`), ticketId: id, actor, to });
+    const store = { role: 'store' as const, id: 'S001' };
+    move('10:05', provider, 'acknowledged');
+    move('10:10', provider, 'waiting_store');
+    expect(move('10:20', store, 'acknowledged').rejection).toBeNull();
+    expect(engine.state.tickets[id]!.status).toBe('acknowledged');
+    move('10:30', provider, 'on_site');
+    move('10:40', provider, 'waiting_store');
+    const r = move('10:50', store, 'acknowledged');
+    expect(r.rejection).toBeNull();
+    expect(engine.state.tickets[id]).toMatchObject({ status: 'on_site', onSiteAt: '2026-11-10T10:30:00.000Z' });
+    expect(engine.state.tickets[id]!.audit.at(-1)).toMatchObject({ actor: store, from: 'waiting_store', to: 'on_site' });
+    expect(engine.state.tickets[id]!.pauses.at(-1)).toEqual({ start: '2026-11-10T10:40:00.000Z', end: '2026-11-10T10:50:00.000Z' });
+  });
+});
