@@ -144,7 +144,20 @@ describe('moving a ticket', () => {
       code: 'invalid_transition',
       message: 'T1 still reports pos error (POS app not responding): the ticket resolves itself once the till has recovered',
     });
+    // The ticket says what still fails, for the web to explain before anyone tries.
+    const before = await json<{ failing?: string[] }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }));
+    expect(before.failing).toEqual(['T1 still reports pos error (POS app not responding)']);
     recovering('S002');
+    expect((await json<{ failing?: string[] }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }))).failing).toEqual([]);
+    const ended = new Date(clock.now).toISOString();
+    node.tickets.onIncident('incident.closed', {
+      incident: incident({ id: 'inc_S002_till_down', storeId: 'S002', status: 'closed', endedAt: ended, activeTillIds: [], updatedAt: ended }),
+    });
+    const after = await json<{ recoveredAt: string | null; resolutionProposedAt: string | null }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }));
+    expect(after.recoveredAt).not.toBeNull();
+    // The list carries the recovery too: the board and the provider's phone show it before the live feed comes.
+    const listed = (await json<{ id: string; recoveredAt?: string | null; resolutionProposedAt?: string | null }[]>(await node.api('/api/tickets', { token: hq }))).find((t) => t.id === ids.S002);
+    expect(listed).toMatchObject({ recoveredAt: after.recoveredAt, resolutionProposedAt: after.resolutionProposedAt });
     const done = await post(ids.S002!, s002, { status: 'resolved', reason: 'staff_fixed', note: 'new paper roll' });
     expect(done.status).toBe(200);
     const t = await json<{ status: string; audit: { actor: { role: string; id: string }; reason: string | null }[] }>(done);

@@ -53,6 +53,9 @@ const Summary = {
   openedAt: Type.String(),
   sla: Sla,
   lostRevenue: Nullable(LostRevenue),
+  // The board and the provider's phone say a ticket recovered by itself from the list, before the live feed comes.
+  recoveredAt: Nullable(Type.String()),
+  resolutionProposedAt: Nullable(Type.String()),
 };
 const TicketSummary = Type.Object(Summary);
 const AuditEntry = Type.Object({
@@ -78,8 +81,7 @@ export const TicketSchema = Type.Object({
   resolvedAt: Nullable(Type.String()),
   closedAt: Nullable(Type.String()),
   cancelledAt: Nullable(Type.String()),
-  recoveredAt: Nullable(Type.String()),
-  resolutionProposedAt: Nullable(Type.String()),
+  failing: Type.Optional(Type.Array(Type.String(), { description: 'What of the incident still fails; while any does, a provider or the store cannot resolve (409), HQ can' })),
   visitors: Nullable(Type.Number()),
   pauses: Type.Array(Type.Object({ start: Type.String(), end: Nullable(Type.String()) })),
   onSiteLocation: Nullable(Location),
