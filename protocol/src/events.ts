@@ -28,6 +28,13 @@ export interface ServerToClientEvents {
   'tickets:snapshot': (snapshot: TicketsSnapshot) => void;
   /** A ticket opened, moved, escalated, warned, breached or closed, or its live figures changed (`notify: false`). */
   'ticket:changed': (event: TicketChangedEvent) => void;
+  /** HQ assigned one of this provider's tickets to another provider: it is no longer this reader's to see. */
+  'ticket:withdrawn': (event: TicketWithdrawnEvent) => void;
+}
+
+export interface TicketWithdrawnEvent {
+  at: string;
+  id: string;
 }
 
 export interface TicketsSnapshot {
@@ -40,8 +47,11 @@ export interface TicketChangedEvent {
   at: string;
   /** False for a quiet refresh (footfall, lost revenue) that sent no webhook. */
   notify: boolean;
-  /** SLA target and threshold, escalation step, or what changed (status, recovered, reopened, recurred, priority, incident). */
-  detail: { change?: string; target?: 'response' | 'onSite' | 'resolve'; percent?: 50 | 75; step?: number; notify?: string };
+  /**
+   * SLA target and threshold, escalation step, or what changed (status, recovered, reopened, recurred, priority,
+   * incident; `assigned` on a ticket.opened HQ assigned, with the provider it came from in `fromProvider`).
+   */
+  detail: { change?: string; fromProvider?: string; target?: 'response' | 'onSite' | 'resolve'; percent?: 50 | 75; step?: number; notify?: string };
   ticket: TicketView;
 }
 

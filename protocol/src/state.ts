@@ -237,7 +237,7 @@ export const TICKET_STATUSES = ['open', 'acknowledged', 'waiting_store', 'on_sit
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export type TicketPriority = 'P1' | 'P2' | 'P3';
 export type TicketCategory = 'pos' | 'printer' | 'payment' | 'network';
-export type TicketEventType = 'ticket.opened' | 'ticket.updated' | 'ticket.escalated' | 'sla.warning' | 'sla.breached' | 'ticket.closed';
+export type TicketEventType = 'ticket.opened' | 'ticket.updated' | 'ticket.escalated' | 'sla.warning' | 'sla.breached' | 'ticket.closed' | 'ticket.withdrawn';
 
 export interface TicketSlaTarget {
   goalMs: number;
@@ -270,6 +270,9 @@ export interface TicketAuditEntry {
   reason: string | null;
   note: string | null;
   location?: { lat: number; lon: number; accuracyM?: number };
+  /** On HQ's assignment (reason `assigned`): the provider it came from (null: the unassigned queue) and the one it went to. */
+  fromProvider?: string | null;
+  toProvider?: string;
 }
 
 /** One notification of a ticket (webhook, chat or e-mail) as the ticket detail shows it; URLs show their origin only. */
@@ -302,6 +305,8 @@ export interface TicketView {
   status: TicketStatus;
   startedAt: string;
   openedAt: string;
+  /** When HQ last assigned the ticket to its provider: its SLA clocks count from here. Absent or null: routed on opening. */
+  assignedAt?: string | null;
   updatedAt: string;
   acknowledgedAt: string | null;
   onSiteAt: string | null;

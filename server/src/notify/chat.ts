@@ -7,6 +7,7 @@ const HEADLINES: Record<WebhookBody['type'], string> = {
   'sla.warning': 'SLA warning',
   'sla.breached': 'SLA breached',
   'ticket.closed': 'Ticket closed',
+  'ticket.withdrawn': 'Ticket assigned to another provider',
 };
 
 /** One plain line for chats and email subjects, e.g. "SLA breached: T-… P2 pos at S001 (response)". */

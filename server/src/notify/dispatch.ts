@@ -14,8 +14,8 @@ export interface DispatchContext {
   email: boolean;
 }
 
-/** Email is for what needs a person: new tickets, breaches, closure; escalations go to their own address. */
-const EMAIL_EVENTS: readonly TicketEventType[] = ['ticket.opened', 'sla.breached', 'ticket.closed'];
+/** Email is for what needs a person: new tickets, breaches, closure, withdrawal; escalations go to their own address. */
+const EMAIL_EVENTS: readonly TicketEventType[] = ['ticket.opened', 'sla.breached', 'ticket.closed', 'ticket.withdrawn'];
 
 function escalationAddress(provider: Provider, notify: string): string | null {
   if (notify.includes('@')) return notify;

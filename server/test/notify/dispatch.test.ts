@@ -69,6 +69,23 @@ describe('notificationsFor', () => {
     expect(notificationsFor(byType(later, 'ticket.escalated', 1), { ...ctx, email: false }).map((o) => o.channel)).toEqual(['slack']);
   });
 
+  it('tells the provider HQ took a ticket from that it is withdrawn, by chat and e-mail, and the new one that it opened', () => {
+    const rapid = toProvider({ ...pilotConfig, id: 'rapid', name: 'Rapid Fix', stores: [], email: 'desk@rapid.example', webhooks: [] });
+    const both = { ...ctx, providers: [provider, rapid] };
+    const engine = new TicketEngine({ stores, providers: both.providers, config: DEFAULT_TICKETS_CONFIG });
+    const incident = { id: 'i1', storeId: 'S001', kind: 'till_down', tillIds: ['T1'], startedAt: '2026-11-10T09:58:00Z' };
+    const ticketId = engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident }).effects[0]!.ticket.id;
+    const [withdrawn, reopened] = engine.apply({ type: 'assign', at: at('2026-11-10T10:30:00Z'), ticketId, actor: { role: 'hq', id: 'ana' }, providerId: 'rapid' }).effects;
+
+    const gone = notificationsFor(withdrawn!, both);
+    expect(gone.map((o) => [o.channel, o.target, o.providerId])).toEqual([
+      ['slack', 'https://hooks.slack.example/services/X', 'pilot'],
+      ['email', 'support@pilot.example', 'pilot'],
+    ]);
+    expect(JSON.parse(gone[1]!.body).subject).toBe(`[storepulse] Ticket assigned to another provider: ${ticketId} P2 pos at S001, open`);
+    expect(notificationsFor(reopened!, both).map((o) => [o.channel, o.target])).toEqual([['email', 'desk@rapid.example']]);
+  });
+
   it('sends nothing for quiet refreshes or unassigned tickets', () => {
     const { quiet } = effects();
     expect(quiet.notify).toBe(false);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '../sla/providers.js';
 import { elapsedMs } from '../sla/clock.js';
+import { assignTicket, assignmentProblem, clockStartMs } from './assignment.js';
 import { thresholdAt } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import type { TicketsConfig } from './config.js';
@@ -64,12 +65,16 @@ export type TicketInput =
       location?: GeoLocation | null;
     }
   | { type: 'tick'; at: number }
+  /** HQ hands the ticket to a provider (from the unassigned queue, or from another provider). */
+  | { type: 'assign'; at: number; ticketId: string; actor: Actor; providerId: string; note?: string | null }
   /** HQ removed the store: nobody can work on its tills any more. */
   | { type: 'store.removed'; at: number; storeId: string };
 
 export interface EffectDetail {
-  /** What changed, for ticket.updated: status, recovered, reopened, recurred, priority, incident. */
+  /** What changed, for ticket.updated: status, recovered, reopened, recurred, priority, incident; `assigned` on ticket.opened. */
   change?: string;
+  /** On `assigned`: the provider that had it before (absent: the unassigned queue), which no longer sees it. */
+  fromProvider?: string;
   target?: SlaTargetName;
   percent?: 50 | 75;
   step?: number;
@@ -89,7 +94,7 @@ export interface TicketEffect {
 }
 
 export interface TicketRejection {
-  code: 'not_found' | 'invalid_transition' | 'invalid_reason' | 'unknown_store' | 'bad_incident';
+  code: 'not_found' | 'invalid_transition' | 'invalid_reason' | 'unknown_store' | 'bad_incident' | 'unknown_provider';
   message: string;
   allowed?: AllowedTransition[];
 }
@@ -139,6 +144,8 @@ export class TicketEngine {
         return this.tick(input.at);
       case 'transition':
         return this.transition(input);
+      case 'assign':
+        return this.assign(input);
       case 'store.removed':
         return { effects: this.onStoreRemoved(input.storeId, input.at), rejection: null };
       default:
@@ -394,6 +401,25 @@ export class TicketEngine {
     return { effects: [this.touch(t, at, type, true, { change: 'status' })], rejection: null };
   }
 
+  /**
+   * The new provider gets the ticket as a fresh one (ticket.opened), its clocks from now; the provider that had it
+   * is told it is withdrawn, with the ticket as it last had it (nothing of the new provider's).
+   */
+  private assign(input: Extract<TicketInput, { type: 'assign' }>): TicketResult {
+    const t = this.state.tickets[input.ticketId];
+    if (!t) return reject('not_found', `ticket ${input.ticketId} not found`);
+    const problem = assignmentProblem(t, input.providerId, this.ctx.providers, input.actor);
+    if (problem) return reject(problem.code, problem.message);
+    const provider = this.ctx.providers.find((p) => p.id === input.providerId)!;
+    const from = t.providerId;
+    const effects: TicketEffect[] = [];
+    if (from) effects.push({ type: 'ticket.withdrawn', at: input.at, ticket: { ...structuredClone(t), updatedAt: iso(input.at) }, notify: true, detail: { change: 'assigned' } });
+    assignTicket(t, provider, slaPolicy(provider, t.priority), iso(input.at), input.actor, input.note ?? null);
+    const detail: EffectDetail = from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' };
+    effects.push(this.touch(t, input.at, 'ticket.opened', true, detail));
+    return { effects, rejection: null };
+  }
+
   private setStatus(t: Ticket, to: TicketStatus, at: number, actor: Actor, reason: string | null, note: string | null, location: GeoLocation | null): void {
     const now = iso(at);
     const from = t.status;
@@ -502,7 +528,7 @@ export class TicketEngine {
     }
     if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {
       const steps = this.providerOf(t)?.escalation ?? [];
-      for (const due of dueEscalations(Date.parse(t.openedAt), steps, t.escalationsSent, at)) {
+      for (const due of dueEscalations(clockStartMs(t), steps, t.escalationsSent, at)) {
         t.escalationsSent[due.step] = due.count;
         effects.push(this.snapshot(t, at, 'ticket.escalated', { step: due.step, notify: due.notify }));
       }
@@ -531,7 +557,7 @@ export class TicketEngine {
     }
     if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {
       (this.providerOf(t)?.escalation ?? []).forEach((step, i) => {
-        const when = nextEscalationAt(Date.parse(t.openedAt), step, t.escalationsSent[i] ?? 0);
+        const when = nextEscalationAt(clockStartMs(t), step, t.escalationsSent[i] ?? 0);
         if (when !== null) times.push(when);
       });
     }

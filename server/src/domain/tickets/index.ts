@@ -9,3 +9,4 @@ export * from './sla-view.js';
 export * from './engine.js';
 export * from './report.js';
 export * from './requests.js';
+export * from './assignment.js';

@@ -2,12 +2,13 @@ import { DateTime } from 'luxon';
 import type { StoreConfig } from '../store.js';
 import { ticketSla } from './sla-view.js';
 import { PRIORITIES, SLA_TARGETS, type Priority, type SlaTargetName, type Ticket } from './types.js';
+import { clockStartMs } from './assignment.js';
 
 export interface SlaReportRow {
   /** Null: the unassigned queue. */
   providerId: string | null;
   tickets: Record<Priority, number> & { total: number };
-  /** Mean wall-clock times from opening, over the tickets that reached the step; null if none did. */
+  /** Mean wall-clock times from opening (or from HQ's assignment), over the tickets that reached the step; null if none did. */
   mttaMs: number | null;
   mttoMs: number | null;
   mttrMs: number | null;
@@ -20,7 +21,8 @@ export interface SlaReportRow {
 }
 
 const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
-const since = (t: Ticket, iso: string | null) => (iso === null ? null : Date.parse(iso) - Date.parse(t.openedAt));
+/** A provider's times count from when it had the ticket: its assignment by HQ, else the opening. */
+const since = (t: Ticket, iso: string | null) => (iso === null ? null : Date.parse(iso) - clockStartMs(t));
 
 /** The [start, end) of a `YYYY-MM` month in a time zone, in epoch ms; null for a malformed month. */
 export function monthRange(month: string, timezone = 'UTC'): { start: number; end: number } | null {

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ID_PATTERN } from '@storepulse/protocol';
 import { TICKET_STATUSES, type Actor, type Ticket } from './types.js';
 
 /** Body of `POST /api/tickets/:id/status`. */
@@ -22,6 +23,16 @@ export const TransitionRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 export type TransitionRequest = Static<typeof TransitionRequestSchema>;
+
+/** Body of `POST /api/tickets/:id/assign`: HQ hands the ticket to a provider. */
+export const AssignRequestSchema = Type.Object(
+  {
+    providerId: Type.String({ pattern: ID_PATTERN }),
+    note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type AssignRequest = Static<typeof AssignRequestSchema>;
 
 /** A provider sees its own tickets only, a store its own store's; to them, any other ticket does not exist. */
 export function ticketVisibleTo(t: Pick<Ticket, 'providerId' | 'storeId'>, actor: Actor): boolean {

@@ -2,6 +2,7 @@ import type { TicketSla, TicketSlaTarget } from '@storepulse/protocol';
 import { calendarFor, type Pause, type SlaCalendar } from '../sla/clock.js';
 import { targetStatus, type TargetInput } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
+import { clockStartMs } from './assignment.js';
 import { SLA_TARGETS, type SlaTargetName, type Ticket } from './types.js';
 
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
@@ -37,7 +38,7 @@ export function ticketTargets(t: Ticket): Record<SlaTargetName, TargetInput | nu
   const out = {} as Record<SlaTargetName, TargetInput | null>;
   for (const name of SLA_TARGETS) {
     const goalMs = t.sla?.goalsMs[name] ?? null;
-    out[name] = goalMs === null ? null : { goalMs, startMs: Date.parse(t.openedAt), stopMs: stopOf(t, name), pauses };
+    out[name] = goalMs === null ? null : { goalMs, startMs: clockStartMs(t), stopMs: stopOf(t, name), pauses };
   }
   return out;
 }

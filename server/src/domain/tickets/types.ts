@@ -19,6 +19,8 @@ export const TICKET_EVENT_TYPES = [
   'sla.warning',
   'sla.breached',
   'ticket.closed',
+  // HQ assigned the ticket to another provider: sent to the one that had it, which should stop work on it.
+  'ticket.withdrawn',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
@@ -44,6 +46,9 @@ export interface AuditEntry {
   reason: string | null;
   note: string | null;
   location?: GeoLocation;
+  /** On an assignment by HQ: the provider it came from (null: the unassigned queue) and the one it went to. */
+  fromProvider?: string | null;
+  toProvider?: string;
 }
 
 export type SlaTargetName = 'response' | 'onSite' | 'resolve';
@@ -84,6 +89,11 @@ export interface Ticket {
   /** When the fault began (the incident's start). */
   startedAt: string;
   openedAt: string;
+  /**
+   * When HQ last handed the ticket to its provider: its SLA clocks and escalations count from here, not from
+   * `openedAt` (the provider cannot answer a ticket before it has it). Absent or null: routed when it opened.
+   */
+  assignedAt?: string | null;
   updatedAt: string;
   acknowledgedAt: string | null;
   onSiteAt: string | null;

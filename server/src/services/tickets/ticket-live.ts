@@ -12,7 +12,8 @@ const providerRoom = (id: string) => `provider:${id}`;
 
 /**
  * Pushes tickets over the live gateway's socket.io server: a snapshot of the visible tickets on each
- * connection, then every change to HQ and to the ticket's own provider only.
+ * connection, then every change to HQ and to the ticket's own provider only, and to a provider whose ticket HQ
+ * assigned to another, that it is withdrawn.
  * Returns a function that detaches it.
  */
 export function attachTicketLive(io: LiveIo, tickets: TicketService): () => void {
@@ -22,6 +23,11 @@ export function attachTicketLive(io: LiveIo, tickets: TicketService): () => void
     socket.emit('tickets:snapshot', { at: new Date().toISOString(), tickets: tickets.visibleTickets(who) });
   };
   const onChange = (c: TicketChange) => {
+    // The provider that had a reassigned ticket only hears that it is gone; HQ hears the assignment itself.
+    if (c.type === 'ticket.withdrawn') {
+      if (c.ticket.providerId) io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
+      return;
+    }
     const rooms = c.ticket.providerId ? [HQ_ROOM, providerRoom(c.ticket.providerId)] : [HQ_ROOM];
     const event: TicketChangedEvent = c;
     io.to(rooms).emit('ticket:changed', event);

@@ -8,7 +8,7 @@ import type { StoreConfig } from '../../domain/store.js';
 import type { TicketsConfig } from '../../domain/tickets/config.js';
 import { TicketEngine, type IncidentInputType, type TicketEffect, type TicketInput, type TicketResult } from '../../domain/tickets/engine.js';
 import { MAX_ZONE_OFFSET_MS, monthRange, slaReport, type SlaReportRow } from '../../domain/tickets/report.js';
-import { ticketVisibleTo, type TransitionRequest } from '../../domain/tickets/requests.js';
+import { ticketVisibleTo, type AssignRequest, type TransitionRequest } from '../../domain/tickets/requests.js';
 import { ticketSummary } from '../../domain/tickets/sla-view.js';
 import { PRIORITIES, TICKET_STATUSES, type Actor, type Ticket, type TicketStatus } from '../../domain/tickets/types.js';
 import { notificationsFor, secretsFromProviders } from '../../notify/dispatch.js';
@@ -223,6 +223,15 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     );
   }
 
+  /** HQ hands a ticket to a provider (from the unassigned queue, or from another provider). Only HQ admins may. */
+  assign(who: Principal, ticketId: string, req: AssignRequest): TicketResult {
+    if (who.role !== 'hq-admin') return { effects: [], rejection: { code: 'invalid_transition', message: 'only HQ admins assign tickets' } };
+    return this.apply(
+      { type: 'assign', at: this.now(), ticketId, actor: actorOf(who)!, providerId: req.providerId, note: req.note ?? null },
+      [ticketId],
+    );
+  }
+
   /**
    * Applies one input and saves what it touched (the given tickets, the incident's ticket, every
    * ticket in an effect, and the engine's indexes) with the notifications, all or nothing.
@@ -241,7 +250,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
       })();
     } catch (err) {
       // A person's request fails loudly (500); a bus event must not take the server down with it.
-      if (input.type === 'transition') throw err;
+      if (input.type === 'transition' || input.type === 'assign') throw err;
       this.opts.log.error({ err, input: input.type }, 'ticket input failed; nothing saved');
       this.rejected?.inc({ code: 'failed' });
       return { effects: [], rejection: null };
@@ -255,7 +264,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     const r = result.rejection!;
     this.rejected?.inc({ code: r.code });
     // People's invalid moves are answered to them; broken incident input is the server's to see.
-    const level = source === 'transition' ? 'info' : 'warn';
+    const level = source === 'transition' || source === 'assign' ? 'info' : 'warn';
     this.opts.log[level]({ code: r.code, source }, `ticket input refused: ${r.message}`);
     return result;
   }

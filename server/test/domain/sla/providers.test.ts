@@ -48,7 +48,7 @@ describe('providers config', () => {
     raw[0]!.webhooks = [{ url: 'https://hooks.slack.example/x', secret: ['new', 'old'], format: 'slack' }];
     const r = parseProviders(raw);
     expect(r.ok && r.providers[0]!.webhooks[0]).toMatchObject({ secrets: ['new', 'old'], format: 'slack' });
-    expect(r.ok && r.providers[0]!.webhooks[0]!.events).toHaveLength(6);
+    expect(r.ok && r.providers[0]!.webhooks[0]!.events).toHaveLength(7);
   });
 
   it('refuses bad input with messages that point at the field', () => {

@@ -122,6 +122,7 @@ const TICKET_EVENT: Record<TicketEventType, Label> = {
   'sla.warning': m.tev_sla_warning,
   'sla.breached': m.tev_sla_breached,
   'ticket.closed': m.tev_ticket_closed,
+  'ticket.withdrawn': m.tev_ticket_withdrawn,
 };
 
 const SLA_TARGET: Record<SlaTargetName, Label> = { response: m.sla_response, onSite: m.sla_onSite, resolve: m.sla_resolve };

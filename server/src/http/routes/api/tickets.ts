@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ID_PATTERN } from '@storepulse/protocol';
-import { TransitionRequestSchema } from '../../../domain/tickets/requests.js';
+import { AssignRequestSchema, TransitionRequestSchema } from '../../../domain/tickets/requests.js';
 import { CATEGORIES, PRIORITIES, TICKET_EVENT_TYPES, TICKET_STATUSES } from '../../../domain/tickets/types.js';
 import { CHANNELS } from '../../../notify/outbox.js';
 import type { TicketService } from '../../../services/tickets/index.js';
-import { PEOPLE, type App } from '../../types.js';
+import { HQ_ADMIN, PEOPLE, type App } from '../../types.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(s: T) => Type.Union([s, Type.Null()]);
 const Status = Type.Enum([...TICKET_STATUSES]);
@@ -66,6 +66,8 @@ const AuditEntry = Type.Object({
   reason: Nullable(Type.String()),
   note: Nullable(Type.String()),
   location: Type.Optional(Location),
+  fromProvider: Type.Optional(Nullable(Type.String({ description: "HQ's assignment: the provider it came from (null: the unassigned queue)" }))),
+  toProvider: Type.Optional(Type.String({ description: "HQ's assignment: the provider it went to" })),
 });
 export const TicketSchema = Type.Object({
   ...Summary,
@@ -75,6 +77,7 @@ export const TicketSchema = Type.Object({
   components: Nullable(Type.Record(Type.String(), Type.Object({ state: Type.String(), detail: Type.Optional(Type.String()) }))),
   details: Nullable(Type.String()),
   startedAt: Type.String(),
+  assignedAt: Type.Optional(Nullable(Type.String({ description: 'When HQ last assigned the ticket to its provider: its SLA clocks count from then' }))),
   updatedAt: Type.String(),
   acknowledgedAt: Nullable(Type.String()),
   onSiteAt: Nullable(Type.String()),
@@ -121,6 +124,7 @@ const Conflict = Type.Object({
   code: Type.Enum(['invalid_transition', 'invalid_reason']),
   allowed: Type.Array(Allowed),
 });
+const AssignConflict = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String(), code: Type.Literal('invalid_transition') });
 const NotFound = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
 const IdParams = Type.Object({ id: Type.String({ pattern: '^T-[0-9a-f]{12}$' }) });
 const ListQuery = Type.Object(
@@ -186,6 +190,23 @@ export async function ticketRoutes(app: App, opts: { tickets: TicketService }) {
     if (r?.code === 'invalid_transition' || r?.code === 'invalid_reason') {
       return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: r.message, code: r.code, allowed: r.allowed ?? [] });
     }
+    if (r) return reply.notFound(`no ticket ${req.params.id}`);
+    return opts.tickets.detail(req.principal!, req.params.id)!.ticket;
+  });
+
+  app.post('/api/tickets/:id/assign', {
+    config: { roles: HQ_ADMIN },
+    schema: {
+      tags: ['tickets'],
+      summary: "Assign a ticket to a provider (from the unassigned queue, or from another provider, which is told it is withdrawn); the new provider's SLA clocks count from now",
+      params: IdParams,
+      body: AssignRequestSchema,
+      response: { 200: TicketSchema, 404: NotFound, 409: AssignConflict },
+    },
+  }, async (req, reply) => {
+    const r = opts.tickets.assign(req.principal!, req.params.id, req.body).rejection;
+    if (r?.code === 'unknown_provider') return reply.badRequest(r.message);
+    if (r?.code === 'invalid_transition') return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: r.message, code: r.code });
     if (r) return reply.notFound(`no ticket ${req.params.id}`);
     return opts.tickets.detail(req.principal!, req.params.id)!.ticket;
   });

@@ -1,0 +1,50 @@
+import type { Provider } from '../sla/providers.js';
+import { isActive } from './transitions.js';
+import type { Actor, Ticket, TicketSlaPolicy } from './types.js';
+
+/** Why HQ cannot hand this ticket to this provider, or null when it can. */
+export type AssignmentProblem =
+  | { code: 'unknown_provider'; message: string }
+  | { code: 'invalid_transition'; message: string }
+  | null;
+
+export function assignmentProblem(t: Ticket, providerId: string, providers: readonly Provider[], actor: Actor): AssignmentProblem {
+  if (actor.role !== 'hq') return { code: 'invalid_transition', message: 'only HQ assigns tickets' };
+  if (!providers.some((p) => p.id === providerId)) return { code: 'unknown_provider', message: `providerId: no provider ${providerId}` };
+  // A resolved ticket has nothing left to hand over; reopen it first.
+  if (!isActive(t.status)) return { code: 'invalid_transition', message: `a ${t.status} ticket cannot be assigned` };
+  if (t.providerId === providerId) return { code: 'invalid_transition', message: `the ticket is already ${providerId}'s` };
+  return null;
+}
+
+/**
+ * Hands the ticket to a provider as if it had just opened for them: their SLA policy for its priority, the clocks,
+ * marks and escalations from now, and back to `open` so they acknowledge it themselves. Someone else's
+ * acknowledgement or visit does not count as theirs; the audit keeps them.
+ */
+export function assignTicket(t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, note: string | null): void {
+  const from = t.status;
+  const open = t.pauses.find((p) => p.end === null);
+  if (open) open.end = at;
+  t.audit.push({ at, actor, from, to: 'open', reason: 'assigned', note, fromProvider: t.providerId, toProvider: provider.id });
+  t.providerId = provider.id;
+  t.sla = policy;
+  t.assignedAt = at;
+  t.status = 'open';
+  t.acknowledgedAt = null;
+  t.onSiteAt = null;
+  t.onSiteLocation = null;
+  // HQ acted on it: recovery no longer closes it on its own, as with any hands-on move.
+  t.resolutionProposedAt = null;
+  t.slaMarks = {
+    response: { warned50: false, warned75: false, breached: false },
+    onSite: { warned50: false, warned75: false, breached: false },
+    resolve: { warned50: false, warned75: false, breached: false },
+  };
+  t.escalationsSent = [];
+}
+
+/** Where the ticket's SLA clocks and escalations count from: its assignment, else its opening. */
+export function clockStartMs(t: Pick<Ticket, 'openedAt' | 'assignedAt'>): number {
+  return Date.parse(t.assignedAt ?? t.openedAt);
+}

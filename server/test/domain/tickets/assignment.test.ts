@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
+import { TicketEngine, type TicketContext, type TicketInput, type TicketsState } from '../../../src/domain/tickets/engine.js';
+import type { TicketIncident } from '../../../src/domain/tickets/incident.js';
+import { slaReport } from '../../../src/domain/tickets/report.js';
+import { ticketSla } from '../../../src/domain/tickets/sla-view.js';
+import { toProvider } from '../../../src/domain/sla/providers.js';
+import { M, at, pilot, pilotConfig, store } from './fixtures.js';
+
+// Tuesday 2026-11-10, Madrid (UTC+1): the stores are open 09:00Z-21:00Z. Pilot covers S001, nobody covers S777.
+const rapid = () =>
+  toProvider({
+    ...pilotConfig,
+    id: 'rapid',
+    name: 'Rapid Fix',
+    stores: ['S002'],
+    webhooks: [],
+    sla: { ...pilotConfig.sla, P2: { response: '30m', onSite: '4h', resolve: '1d', clock: 'store_hours' } },
+    escalation: [{ after: '20m', notify: 'lead@rapid.example' }],
+  });
+const stores = new Map([
+  ['S001', store()],
+  ['S777', store({ id: 'S777', city: 'Bilbao' })],
+]);
+const ctx = (): TicketContext => ({ stores, providers: [pilot(), rapid()], config: DEFAULT_TICKETS_CONFIG });
+const HQ = { role: 'hq' as const, id: 'ana' };
+const PILOT = { role: 'provider' as const, id: 'pilot' };
+
+const incident = (over: Partial<TicketIncident> = {}): TicketIncident => ({
+  id: 'S001:till_down:T1:1',
+  storeId: 'S001',
+  kind: 'till_down',
+  tillIds: ['T1'],
+  startedAt: '2026-11-10T09:58:00Z',
+  ...over,
+});
+
+function opened(over: Partial<TicketIncident> = {}) {
+  const engine = new TicketEngine(ctx());
+  engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: incident(over) });
+  const id = engine.ticketForIncident(incident(over).id)!.id;
+  return { engine, id, t: () => engine.state.tickets[id]! };
+}
+const assign = (engine: TicketEngine, id: string, iso: string, providerId: string, actor: Extract<TicketInput, { type: 'assign' }>['actor'] = HQ, note?: string) =>
+  engine.apply({ type: 'assign', at: at(iso), ticketId: id, actor, providerId, note });
+const tick = (engine: TicketEngine, iso: string) => engine.apply({ type: 'tick', at: at(iso) }).effects;
+
+describe("HQ assigns a ticket from the unassigned queue", () => {
+  it('gives it to the provider with its SLA policy, clocks counting from the assignment, and tells it', () => {
+    const { engine, id, t } = opened({ id: 'x1', storeId: 'S777' });
+    expect(t().providerId).toBeNull();
+
+    const r = assign(engine, id, '2026-11-10T10:30:00Z', 'rapid', HQ, 'nobody covers Bilbao yet');
+    expect(r.rejection).toBeNull();
+    expect(r.effects.map((e) => [e.type, e.notify, e.detail, e.ticket.providerId])).toEqual([['ticket.opened', true, { change: 'assigned' }, 'rapid']]);
+    expect(t()).toMatchObject({
+      providerId: 'rapid',
+      status: 'open',
+      openedAt: '2026-11-10T10:00:00.000Z',
+      assignedAt: '2026-11-10T10:30:00.000Z',
+      sla: { clock: 'store_hours', goalsMs: { response: 30 * M } },
+    });
+    expect(t().audit.at(-1)).toEqual({
+      at: '2026-11-10T10:30:00.000Z',
+      actor: HQ,
+      from: 'open',
+      to: 'open',
+      reason: 'assigned',
+      note: 'nobody covers Bilbao yet',
+      fromProvider: null,
+      toProvider: 'rapid',
+    });
+    // Half an hour from the assignment, not from the opening (which would be due at 10:30 already).
+    expect(ticketSla(t(), stores.get('S777')!, at('2026-11-10T10:40:00Z'))).toMatchObject({ responseDueAt: '2026-11-10T11:00:00.000Z', breached: false });
+  });
+
+  it("escalates 20 minutes after the assignment, not after the opening", () => {
+    const { engine, id } = opened({ id: 'x1', storeId: 'S777' });
+    assign(engine, id, '2026-11-10T10:30:00Z', 'rapid');
+    expect(tick(engine, '2026-11-10T10:49:00Z').filter((e) => e.type === 'ticket.escalated')).toEqual([]);
+    expect(tick(engine, '2026-11-10T10:50:00Z').filter((e) => e.type === 'ticket.escalated').map((e) => e.detail.notify)).toEqual(['lead@rapid.example']);
+  });
+
+  it('keeps the assignment across a restart from persisted state', () => {
+    const { engine, id } = opened({ id: 'x1', storeId: 'S777' });
+    assign(engine, id, '2026-11-10T10:30:00Z', 'rapid');
+    const restored = new TicketEngine(ctx(), JSON.parse(JSON.stringify(engine.state)) as TicketsState);
+    const t = restored.state.tickets[id]!;
+    expect(t).toMatchObject({ providerId: 'rapid', assignedAt: '2026-11-10T10:30:00.000Z' });
+    expect(ticketSla(t, stores.get('S777')!, at('2026-11-10T10:40:00Z')).responseDueAt).toBe('2026-11-10T11:00:00.000Z');
+  });
+});
+
+describe('HQ reassigns a ticket from one provider to another', () => {
+  it("withdraws it from the first (as it had it) and opens it afresh for the second, the first's progress no longer counting", () => {
+    const { engine, id, t } = opened();
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:10:00Z'), ticketId: id, actor: PILOT, to: 'acknowledged' });
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:20:00Z'), ticketId: id, actor: PILOT, to: 'waiting_store', note: 'need the key' });
+
+    const r = assign(engine, id, '2026-11-10T11:00:00Z', 'rapid');
+    expect(r.effects.map((e) => [e.type, e.detail, e.ticket.providerId, e.ticket.status])).toEqual([
+      ['ticket.withdrawn', { change: 'assigned' }, 'pilot', 'waiting_store'],
+      ['ticket.opened', { change: 'assigned', fromProvider: 'pilot' }, 'rapid', 'open'],
+    ]);
+    expect(t()).toMatchObject({ providerId: 'rapid', status: 'open', acknowledgedAt: null, onSiteAt: null, escalationsSent: [], assignedAt: '2026-11-10T11:00:00.000Z' });
+    // The wait for the store ended with the assignment: the new provider's clock is not held still by it.
+    expect(t().pauses).toEqual([{ start: '2026-11-10T10:20:00.000Z', end: '2026-11-10T11:00:00.000Z' }]);
+    expect(t().audit.at(-1)).toMatchObject({ from: 'waiting_store', to: 'open', reason: 'assigned', fromProvider: 'pilot', toProvider: 'rapid' });
+    expect(ticketSla(t(), store(), at('2026-11-10T11:10:00Z'))).toMatchObject({ responseDueAt: '2026-11-10T11:30:00.000Z', paused: false });
+  });
+
+  it("does not carry the first provider's breach over to the second", () => {
+    const { engine, id, t } = opened();
+    // Pilot never answers: its one-hour response target breaches at 11:00.
+    expect(tick(engine, '2026-11-10T11:05:00Z').some((e) => e.type === 'sla.breached')).toBe(true);
+    assign(engine, id, '2026-11-10T11:10:00Z', 'rapid');
+    expect(t().slaMarks.response.breached).toBe(false);
+    expect(ticketSla(t(), store(), at('2026-11-10T11:20:00Z')).breached).toBe(false);
+    expect(tick(engine, '2026-11-10T11:39:00Z').filter((e) => e.type === 'sla.breached')).toEqual([]);
+    expect(tick(engine, '2026-11-10T11:41:00Z').filter((e) => e.type === 'sla.breached').map((e) => [e.ticket.providerId, e.detail.target])).toEqual([['rapid', 'response']]);
+  });
+
+  it("measures the new provider's response in the SLA report from its assignment", () => {
+    const { engine, id } = opened();
+    assign(engine, id, '2026-11-10T11:00:00Z', 'rapid');
+    engine.apply({ type: 'transition', at: at('2026-11-10T11:12:00Z'), ticketId: id, actor: { role: 'provider', id: 'rapid' }, to: 'acknowledged' });
+    const rows = slaReport(Object.values(engine.state.tickets), stores, '2026-11', at('2026-11-20T00:00:00Z'));
+    expect(rows?.find((row) => row.providerId === 'rapid')?.mttaMs).toBe(12 * M);
+  });
+});
+
+describe('assignments HQ cannot make', () => {
+  it('refuses them clearly and changes nothing', () => {
+    const { engine, id } = opened();
+    const before = JSON.stringify(engine.state);
+    expect(assign(engine, id, '2026-11-10T10:30:00Z', 'rapid', PILOT).rejection).toMatchObject({ code: 'invalid_transition', message: 'only HQ assigns tickets' });
+    expect(assign(engine, id, '2026-11-10T10:30:00Z', 'nobody').rejection).toMatchObject({ code: 'unknown_provider', message: 'providerId: no provider nobody' });
+    expect(assign(engine, id, '2026-11-10T10:30:00Z', 'pilot').rejection).toMatchObject({ code: 'invalid_transition', message: "the ticket is already pilot's" });
+    expect(assign(engine, 'T-000000000000', '2026-11-10T10:30:00Z', 'rapid').rejection?.code).toBe('not_found');
+    expect(JSON.stringify(engine.state)).toBe(before);
+
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:40:00Z'), ticketId: id, actor: HQ, to: 'cancelled', reason: 'false_alarm' });
+    expect(assign(engine, id, '2026-11-10T10:50:00Z', 'rapid').rejection).toMatchObject({ code: 'invalid_transition', message: 'a cancelled ticket cannot be assigned' });
+  });
+});

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketChangedEvent, TicketWithdrawnEvent } from '@storepulse/protocol';
+import { freePort, waitFor } from '../../../test-support/ports.js';
+import { incident } from './incidents.js';
+import { providerConfigs, startTicketNode, tempDir, type LiveClient, type TicketNode } from './harness.js';
+import { helpdesk } from './receiver.js';
+import { metricValue } from '../support/harness.js';
+
+/**
+ * HQ assigns tickets over the API, on a real server: one nobody covered, then one taken from a provider. The new
+ * provider's helpdesk hears it opened, the old one's that it is withdrawn; live sockets follow the same lines.
+ */
+const clock = { now: Date.parse('2026-11-23T10:00:00Z') };
+let node: TicketNode;
+let desk: ReturnType<typeof helpdesk>;
+let hq: string;
+const ids: Record<string, string> = {};
+
+interface Ticket {
+  id: string;
+  providerId: string | null;
+  status: string;
+  assignedAt?: string | null;
+  acknowledgedAt: string | null;
+  sla: { responseDueAt: string | null };
+  audit: { reason: string | null; fromProvider?: string | null; toProvider?: string; actor: { role: string } }[];
+}
+
+beforeAll(async () => {
+  desk = helpdesk(await freePort(), { pilot: ['new-secret'], other: ['other-secret'] });
+  await desk.start();
+  node = await startTicketNode({ dir: tempDir(), clock, providers: providerConfigs((p) => desk.url(p)) });
+  hq = node.issue('hq-admin');
+  for (const storeId of ['S001', 'S003']) {
+    const r = node.tickets.onIncident('incident.opened', { incident: incident({ id: `inc_${storeId}_till_down`, storeId }) });
+    ids[storeId] = r.effects[0]!.ticket.id;
+  }
+});
+afterAll(async () => {
+  await node.close();
+  await desk.stop();
+});
+
+const json = async <T>(res: Response) => (await res.json()) as T;
+const assign = (id: string, token: string, body: unknown) => node.api(`/api/tickets/${id}/assign`, { token, method: 'POST', body: JSON.stringify(body) });
+const nextEvent = <E extends 'ticket:changed' | 'ticket:withdrawn'>(socket: LiveClient, event: E) =>
+  new Promise<E extends 'ticket:changed' ? TicketChangedEvent : TicketWithdrawnEvent>((resolve) => socket.once(event as 'ticket:changed', resolve as never));
+
+describe('assigning a ticket nobody covers', () => {
+  it('gives it to the provider HQ picks, clocks from now, and the provider hears it opened', async () => {
+    clock.now = Date.parse('2026-11-23T10:30:00Z');
+    const other = node.issue('provider', 'other');
+    const { socket, snapshot } = await node.connect(other);
+    expect(snapshot.tickets.map((t) => t.id)).not.toContain(ids.S003);
+    const live = nextEvent(socket, 'ticket:changed');
+
+    const res = await assign(ids.S003!, hq, { providerId: 'other', note: 'Bilbao is theirs from December' });
+    expect(res.status).toBe(200);
+    const t = await json<Ticket>(res);
+    expect(t).toMatchObject({ providerId: 'other', status: 'open', assignedAt: '2026-11-23T10:30:00.000Z', sla: { responseDueAt: '2026-11-23T11:30:00.000Z' } });
+    expect(t.audit.at(-1)).toMatchObject({ reason: 'assigned', fromProvider: null, toProvider: 'other', actor: { role: 'hq' } });
+
+    expect(await live).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned' }, ticket: { id: ids.S003, providerId: 'other' } });
+    await waitFor(() => desk.events().some((e) => e.path === 'other' && e.ticket.id === ids.S003 && e.type === 'ticket.opened'));
+    const mine = await json<Ticket[]>(await node.api('/api/tickets', { token: other }));
+    expect(mine.map((x) => x.id)).toContain(ids.S003);
+  });
+});
+
+describe('reassigning a ticket from one provider to another', () => {
+  it('withdraws it from the first, which hears so and no longer sees it, and opens it for the second', async () => {
+    const pilot = node.issue('provider', 'pilot');
+    expect((await node.api(`/api/tickets/${ids.S001}/status`, { token: pilot, method: 'POST', body: JSON.stringify({ status: 'acknowledged' }) })).status).toBe(200);
+    const { socket: pilotSocket } = await node.connect(pilot);
+    const { socket: hqSocket } = await node.connect(hq);
+    const withdrawn = nextEvent(pilotSocket, 'ticket:withdrawn');
+    const pilotChanges: TicketChangedEvent[] = [];
+    pilotSocket.on('ticket:changed', (e) => pilotChanges.push(e));
+    const atHq = nextEvent(hqSocket, 'ticket:changed');
+
+    clock.now = Date.parse('2026-11-23T11:00:00Z');
+    const res = await assign(ids.S001!, hq, { providerId: 'other' });
+    expect(res.status).toBe(200);
+    expect(await json<Ticket>(res)).toMatchObject({ providerId: 'other', status: 'open', acknowledgedAt: null });
+
+    expect(await withdrawn).toEqual({ at: '2026-11-23T11:00:00.000Z', id: ids.S001 });
+    // HQ hears the assignment itself; the provider that had it hears nothing of the new provider's ticket.
+    expect(await atHq).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', fromProvider: 'pilot' }, ticket: { providerId: 'other' } });
+    expect(pilotChanges).toEqual([]);
+    expect((await node.api(`/api/tickets/${ids.S001}`, { token: pilot })).status).toBe(404);
+
+    await waitFor(() => desk.events().some((e) => e.path === 'pilot' && e.type === 'ticket.withdrawn'));
+    const gone = desk.events().find((e) => e.path === 'pilot' && e.type === 'ticket.withdrawn')!;
+    // The withdrawal shows the ticket as the first provider had it.
+    expect(gone.ticket).toMatchObject({ id: ids.S001, providerId: 'pilot', status: 'acknowledged' });
+    await waitFor(() => desk.events().some((e) => e.path === 'other' && e.type === 'ticket.opened' && e.ticket.id === ids.S001));
+  });
+});
+
+describe('assignments the API refuses', () => {
+  it('answers each with a clear status and counts it, changing nothing', async () => {
+    const before = await json<Ticket>(await node.api(`/api/tickets/${ids.S001}`, { token: hq }));
+    const refusedBefore = metricValue(await node.registry.metrics(), 'storepulse_ticket_inputs_refused_total', { code: 'unknown_provider' });
+    const cases: [string, unknown, number, string?][] = [
+      [node.issue('hq-viewer'), { providerId: 'pilot' }, 403],
+      [node.issue('provider', 'other'), { providerId: 'pilot' }, 403],
+      [node.issue('agent'), { providerId: 'pilot' }, 403],
+      [hq, { providerId: 'nobody' }, 400, 'providerId: no provider nobody'],
+      [hq, { providerId: 'other' }, 409, "the ticket is already other's"],
+      [hq, { providerId: '../x' }, 400],
+      [hq, { providerId: 'pilot', extra: 1 }, 400],
+      [hq, {}, 400],
+    ];
+    for (const [token, body, status, message] of cases) {
+      const res = await assign(ids.S001!, token, body);
+      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), status]);
+      if (message) expect((await json<{ message: string }>(res)).message).toBe(message);
+    }
+    expect((await assign('T-000000000000', hq, { providerId: 'pilot' })).status).toBe(404);
+    expect((await assign(ids.S001!, 'sp_wrong', { providerId: 'pilot' })).status).toBe(401);
+    const after = await json<Ticket>(await node.api(`/api/tickets/${ids.S001}`, { token: hq }));
+    expect(after.audit).toHaveLength(before.audit.length);
+    expect(after.providerId).toBe('other');
+    expect(metricValue(await node.registry.metrics(), 'storepulse_ticket_inputs_refused_total', { code: 'unknown_provider' })).toBe(refusedBefore + 1);
+  });
+
+  it('is in the OpenAPI document with its body and answers', () => {
+    const op = node.openapi().paths['/api/tickets/{id}/assign']?.post;
+    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '404', '409']);
+  });
+});
