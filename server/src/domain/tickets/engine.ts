@@ -361,10 +361,13 @@ export class TicketEngine {
     if (!t || !ticketVisibleTo(t, input.actor)) {
       return reject('not_found', `ticket ${input.ticketId} not found`);
     }
+    const live = input.actor.role !== 'hq' ? (t.failing ?? []) : [];
+    // While the fault is live, resolving is not among the moves a provider or the store is offered.
+    const offered = (allowed: AllowedTransition[]) => (live.length > 0 ? allowed.filter((a) => a.to !== 'resolved') : allowed);
     const check = checkTransition(t.status, input.to, input.actor.role, input.reason);
-    if (!check.ok) return { effects: [], rejection: { code: check.code, message: check.message, allowed: check.allowed } };
+    if (!check.ok) return { effects: [], rejection: { code: check.code, message: check.message, allowed: offered(check.allowed) } };
 
-    const stillFailing = input.to === 'resolved' && input.actor.role !== 'hq' ? (t.failing ?? []) : [];
+    const stillFailing = input.to === 'resolved' ? live : [];
     if (stillFailing.length > 0) {
       // Resolving a live fault would stop the clock on a till that still cannot sell and hide it from the boards.
       // Each line starts with its tills: "T1, T2 are still offline".
@@ -374,7 +377,7 @@ export class TicketEngine {
         rejection: {
           code: 'invalid_transition',
           message: `${stillFailing.join('; ')}: the ticket resolves itself once the ${tills ? 'tills have' : 'till has'} recovered`,
-          allowed: allowedTransitions(t.status, input.actor.role).filter((a) => a.to !== 'resolved'),
+          allowed: offered(allowedTransitions(t.status, input.actor.role)),
         },
       };
     }

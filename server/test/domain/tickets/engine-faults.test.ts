@@ -122,6 +122,19 @@ describe('resolving while the fault is still live', () => {
     expect(other.state.tickets[id]).toMatchObject({ status: 'resolved', failing: ['T4 still reports printer paper_out'] });
   });
 
+  it('leaves resolving out of the moves any other refusal offers while the fault is live', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(paperOut().id);
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: paperOut() });
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:01:00Z'), ticketId: id, actor: provider, to: 'acknowledged' });
+    // Acknowledging twice is refused with what the provider may do instead: going on site, waiting, not resolving.
+    const again = engine.apply({ type: 'transition', at: at('2026-11-10T10:02:00Z'), ticketId: id, actor: provider, to: 'acknowledged' });
+    expect(again.rejection?.allowed?.map((a) => a.to).sort()).toEqual(['on_site', 'waiting_store']);
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: paperOut({ failing: [] }) });
+    const recovered = engine.apply({ type: 'transition', at: at('2026-11-10T10:11:00Z'), ticketId: id, actor: provider, to: 'acknowledged' });
+    expect(recovered.rejection?.allowed?.map((a) => a.to)).toContain('resolved');
+  });
+
   it('names every till still failing', () => {
     const engine = new TicketEngine(ctx());
     const inc = incident({ id: 'S001:store_offline:1', kind: 'store_offline', tillIds: ['T1', 'T2', 'T3', 'T4'], failing: ['T1, T2, T3, T4 are still offline'] });
