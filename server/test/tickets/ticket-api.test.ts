@@ -127,8 +127,8 @@ describe('moving a ticket', () => {
     expect(res.status).toBe(409);
     const body = await json<{ code: string; allowed: { to: string; reasons: string[] }[] }>(res);
     expect(body.code).toBe('invalid_transition');
-    expect(body.allowed.map((a) => a.to).sort()).toEqual(['acknowledged', 'on_site', 'resolved', 'waiting_store']);
-    expect(body.allowed.find((a) => a.to === 'resolved')!.reasons).toEqual(['hardware_replaced', 'config_fixed', 'remote_fix']);
+    // T1 still fails: resolving is not among the moves offered until it recovers (nor is closing, HQ's own).
+    expect(body.allowed.map((a) => a.to).sort()).toEqual(['acknowledged', 'on_site', 'waiting_store']);
   });
 
   it('lets a store report "staff fixed it" on its own tickets only, with its own reasons', async () => {
