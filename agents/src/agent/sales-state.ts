@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import type { CsvPosition } from './sales-csv.js';
 import type { WindowState } from './sales-window.js';
 
@@ -15,9 +15,18 @@ export interface SalesState {
   csv: CsvPosition | null;
 }
 
-/** Written by rename, so that a crash never leaves half a file. */
+/**
+ * Written by rename, so that a crash never leaves half a file, and flushed to disk first, so that a till PC losing
+ * power right after the rename does not come back with an empty one (as the spool's own segments are).
+ */
 export async function saveSalesState(file: string, state: SalesState): Promise<void> {
-  await writeFile(`${file}.tmp`, JSON.stringify(state));
+  const tmp = await open(`${file}.tmp`, 'w');
+  try {
+    await tmp.writeFile(JSON.stringify(state));
+    await tmp.datasync();
+  } finally {
+    await tmp.close();
+  }
   await rename(`${file}.tmp`, file);
 }
 
