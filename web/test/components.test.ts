@@ -5,6 +5,7 @@ import WallKpis from '../src/lib/components/WallKpis.svelte';
 import SlaBadge from '../src/lib/components/SlaBadge.svelte';
 import EventTicker from '../src/lib/components/EventTicker.svelte';
 import TicketActions from '../src/lib/components/TicketActions.svelte';
+import TicketStillFailing from '../src/lib/components/TicketStillFailing.svelte';
 import StoreTile from '../src/lib/components/StoreTile.svelte';
 import IncidentTable from '../src/lib/components/IncidentTable.svelte';
 import TicketLoss from '../src/lib/components/TicketLoss.svelte';
@@ -294,10 +295,39 @@ describe('TicketActions', () => {
     expect(buttons('acknowledged', 'provider')).toEqual(['waiting_store', 'on_site', 'resolved']);
   });
 
+  it('gives a provider no Resolve while the fault is live, and says why; HQ keeps it, told it closes a live fault', () => {
+    const live = { id: 'T-1', status: 'on_site' as const, failing: ['T4 still reports printer paper_out'] };
+    const provider = plain(render(TicketActions, { props: { ticket: live, role: 'provider' } }).body);
+    expect([...provider.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['waiting_store']);
+    expect(provider).toMatch(/data-testid="resolve-live-fault"[^>]*>Not resolvable by hand while the till still fails: the ticket resolves itself once the till has recovered\.</);
+    const hq = plain(render(TicketActions, { props: { ticket: live, role: 'hq-admin' } }).body);
+    expect([...hq.matchAll(/data-action="(\w+)"/g)].map((m) => m[1])).toEqual(['waiting_store', 'resolved', 'cancelled']);
+    expect(hq).toMatch(/data-testid="resolve-live-fault"[^>]*>The till still fails: resolving now closes a live fault by hand/);
+    // Recovered, or resolved already: nothing to say about it.
+    expect(render(TicketActions, { props: { ticket: { ...live, failing: [] }, role: 'provider' } }).body).not.toContain('resolve-live-fault');
+    expect(render(TicketActions, { props: { ticket: { ...live, status: 'resolved' }, role: 'hq-admin' } }).body).not.toContain('resolve-live-fault');
+  });
+
   it('is read-only for HQ viewers', () => {
     const body = render(TicketActions, { props: { ticket: { id: 'T-1', status: 'open' }, role: 'hq-viewer' } }).body;
     expect(body).not.toContain('<button');
     expect(body).toContain('Read-only');
+  });
+});
+
+describe('TicketStillFailing', () => {
+  const shown = (ticket: { status: TicketStatus; failing?: string[] }) => plain(render(TicketStillFailing, { props: { ticket } }).body);
+
+  it('says what still fails on an active ticket, in the server\'s words', () => {
+    expect(shown({ status: 'acknowledged', failing: ['T1, T2 are still offline', 'T4 still reports printer paper_out'] })).toMatch(
+      /data-testid="ticket-still-failing"[^>]*>Still failing: T1, T2 are still offline; T4 still reports printer paper_out</,
+    );
+  });
+
+  it('says nothing once it has recovered, when the copy does not say, or for an ended ticket', () => {
+    expect(shown({ status: 'open', failing: [] })).not.toContain('ticket-still-failing');
+    expect(shown({ status: 'open' })).not.toContain('ticket-still-failing');
+    expect(shown({ status: 'resolved', failing: ['T4 still reports printer paper_out'] })).not.toContain('ticket-still-failing');
   });
 });
 

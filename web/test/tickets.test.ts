@@ -14,6 +14,7 @@ import {
   providerActions,
   pressure,
   recovery,
+  stillFailing,
   waitedFrom,
   ticketMoves,
   sortTickets,
@@ -22,11 +23,78 @@ import {
 import type { TicketSlaTarget, TicketView } from '@storepulse/protocol';
 import { target, ticket } from './fixtures.js';
 import { agentDetail, componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
-import { moveFailureText } from '../src/lib/tickets/refusal.js';
+import { failingFromRefusal, liveFaultNote, moveFailureText } from '../src/lib/tickets/refusal.js';
 import { allowedTransitions } from '../../server/src/domain/tickets/transitions.js';
-import { TICKET_STATUSES } from '../../server/src/domain/tickets/types.js';
+import { TICKET_STATUSES, type Actor } from '../../server/src/domain/tickets/types.js';
+import { TicketEngine, ticketIdFor } from '../../server/src/domain/tickets/engine.js';
+import { DEFAULT_TICKETS_CONFIG } from '../../server/src/domain/tickets/config.js';
+import { toProvider } from '../../server/src/domain/sla/providers.js';
+import type { StoreConfig } from '../../server/src/domain/store.js';
 
 const at = (iso: string) => Date.parse(iso);
+
+/**
+ * The server's own ticket engine, with one store of four tills and one provider: a ticket opened for a fault whose
+ * tills still fail as `failing` says (empty: recovered), moved by `path` to the status a test needs.
+ */
+function serverTicket(failing: string[], path: readonly [Actor, TicketView['status'], string?][] = []) {
+  const store: StoreConfig = {
+    id: 'S001',
+    name: 'Gran Vía',
+    city: 'Madrid',
+    timezone: 'Europe/Madrid',
+    currency: 'EUR',
+    tills: ['T1', 'T2', 'T3', 'T4'],
+    hours: { mon: '00:00-24:00', tue: '00:00-24:00', wed: '00:00-24:00', thu: '00:00-24:00', fri: '00:00-24:00', sat: '00:00-24:00', sun: '00:00-24:00' },
+    holidays: [],
+    provider: null,
+    conversion: 0.2,
+    avgBasket: 30,
+  };
+  const pilot = toProvider({
+    id: 'pilot',
+    name: 'Pilot Service',
+    categories: ['all'],
+    stores: ['S001'],
+    sla: { P2: { response: '1h', onSite: '8h', resolve: '1d', clock: '24x7' } },
+  });
+  const engine = new TicketEngine({ stores: new Map([['S001', store]]), providers: [pilot], config: DEFAULT_TICKETS_CONFIG });
+  let now = at('2026-11-10T10:00:00Z');
+  const incident = {
+    id: 'S001:till_down:T4:1',
+    storeId: 'S001',
+    kind: 'till_down',
+    tillIds: ['T4'],
+    startedAt: '2026-11-10T09:58:00Z',
+    components: { printer: { state: 'paper_out' } },
+    failing,
+    peakTills: 1,
+    faultAt: '2026-11-10T09:58:00Z',
+  };
+  engine.apply({ type: 'incident.opened', at: now, incident });
+  const id = ticketIdFor(incident.id);
+  const move = (actor: Actor, to: TicketView['status'], reason?: string) =>
+    engine.apply({ type: 'transition', at: (now += 60_000), ticketId: id, actor, to, ...(reason ? { reason } : {}) }).rejection;
+  for (const [actor, to, reason] of path) {
+    if (move(actor, to, reason)) throw new Error(`cannot reach ${to}`);
+  }
+  return { ticket: () => engine.state.tickets[id]!, move };
+}
+
+const HQ: Actor = { role: 'hq', id: 'ops' };
+const PILOT: Actor = { role: 'provider', id: 'pilot' };
+const STORE: Actor = { role: 'store', id: 'S001' };
+const ACTORS = { hq: HQ, provider: PILOT, store: STORE } as const;
+/** How the server's ticket gets to each status. */
+const PATHS: Record<TicketView['status'], [Actor, TicketView['status'], string?][]> = {
+  open: [],
+  acknowledged: [[HQ, 'acknowledged']],
+  waiting_store: [[HQ, 'waiting_store']],
+  on_site: [[PILOT, 'on_site']],
+  resolved: [[HQ, 'resolved', 'hardware_replaced']],
+  closed: [[HQ, 'resolved', 'hardware_replaced'], [HQ, 'closed']],
+  cancelled: [[HQ, 'cancelled', 'false_alarm']],
+};
 
 describe('ticket figures', () => {
   it('counts active tickets, breaches and the unassigned queue; ended tickets do not count', () => {
@@ -125,6 +193,15 @@ describe('tickets board', () => {
     expect(waitedFrom(afterAck)).toBe('acknowledged');
     expect(providerActions('waiting_store', 'acknowledged')).toEqual(['acknowledged', 'on_site', 'resolved']);
     expect(waitedFrom(ticket('o', { status: 'on_site', onSiteAt: '2026-11-23T08:50:00Z' }))).toBeNull();
+  });
+
+  it('offers no Resolve to a provider while the fault is live, as the ticket says it', () => {
+    const live = ticket('l', { status: 'on_site', failing: ['T4 still reports printer paper_out'] });
+    expect(providerActions(live.status, null, stillFailing(live))).toEqual(['waiting_store']);
+    expect(providerActions('waiting_store', 'on_site', stillFailing(live))).toEqual(['on_site']);
+    // Recovered, or a copy that does not say (the list API's): resolving is offered; the server has the last word.
+    expect(providerActions('on_site', null, stillFailing(ticket('r', { status: 'on_site', failing: [] })))).toEqual(['waiting_store', 'resolved']);
+    expect(stillFailing({})).toEqual([]);
   });
 });
 
@@ -268,6 +345,26 @@ describe('the lifecycle the web offers', () => {
     }
   });
 
+  it('is the server engine\'s while the fault is live: no resolving for a provider or the store, HQ still can', () => {
+    let refused = 0;
+    for (const failing of [[], ['T4 still reports printer paper_out']]) {
+      for (const status of TICKET_STATUSES) {
+        for (const role of ['provider', 'hq', 'store'] as const) {
+          const offered = ticketMoves(status, role, failing).map((m) => m.to);
+          for (const rule of allowedTransitions(status, role)) {
+            const server = serverTicket(failing, PATHS[status]);
+            expect(server.ticket().status).toBe(status);
+            const rejection = server.move(ACTORS[role], rule.to, rule.reasons[0]);
+            if (rejection) refused += 1;
+            expect(rejection === null, `${status} → ${rule.to} × ${role}, ${failing.length ? 'live' : 'recovered'}`).toBe(offered.includes(rule.to));
+          }
+        }
+      }
+    }
+    // The live fault's resolutions, by the provider and the store from each active status.
+    expect(refused).toBeGreaterThanOrEqual(6);
+  });
+
   it('gives an HQ administrator its own moves, the ending ones last', () => {
     expect(hqActions('open')).toEqual(['acknowledged', 'waiting_store', 'resolved', 'cancelled']);
     expect(hqActions('acknowledged')).toEqual(['waiting_store', 'resolved', 'cancelled']);
@@ -350,6 +447,30 @@ describe('a refused move', () => {
     expect(moveFailureText(reason, 'es')).toBe(
       'Esa forma de reparación no se acepta para este ticket. Elija una de: «Equipo sustituido», «Configuración corregida» o «Reparado en remoto».',
     );
+  });
+
+  it('reads what still fails from the server\'s own refusal to resolve a live fault, one till or several', () => {
+    const one = serverTicket(['T4 still reports printer paper_out']).move(PILOT, 'resolved', 'remote_fix');
+    expect(failingFromRefusal(one!.message)).toEqual(['T4 still reports printer paper_out']);
+    const lines = ['T1, T2 are still offline', 'T4 still reports printer paper_out'];
+    const several = serverTicket(lines).move(STORE, 'resolved', 'staff_fixed');
+    expect(failingFromRefusal(several!.message)).toEqual(lines);
+    const tills = serverTicket(['T1, T2 are still offline']).move(PILOT, 'resolved', 'remote_fix');
+    expect(failingFromRefusal(tills!.message)).toEqual(['T1, T2 are still offline']);
+    // Any other refusal is not about the fault.
+    const other = serverTicket([], PATHS.closed).move(PILOT, 'resolved', 'remote_fix');
+    expect(other?.code).toBe('invalid_transition');
+    expect(failingFromRefusal(other!.message)).toEqual([]);
+  });
+
+  it('says what still fails and that the ticket resolves itself, in the reader\'s language, for one till or several', () => {
+    const one = ['T4 still reports printer paper_out'];
+    expect(moveFailureText({ type: 'still_failing', failing: one }, 'en')).toBe('T4 still reports printer paper_out: the ticket resolves itself once the till has recovered.');
+    expect(moveFailureText({ type: 'still_failing', failing: ['T1, T2 are still offline'] }, 'ru')).toBe('T1, T2 are still offline: заявка решится сама, когда кассы восстановятся.');
+    expect(moveFailureText({ type: 'still_failing', failing: one }, 'es')).toBe('T4 still reports printer paper_out: el ticket se resuelve solo cuando la caja se recupere.');
+    expect(liveFaultNote(one, false, 'en')).toMatch(/^Not resolvable by hand while the till still fails/);
+    expect(liveFaultNote(one, true, 'en')).toMatch(/^The till still fails: resolving now closes a live fault by hand/);
+    expect(liveFaultNote([], false, 'en')).toBeNull();
   });
 
   it('says a 403 and a 404 in words', () => {

@@ -8,7 +8,8 @@ import { ARTIFACTS, startStack, type Stack } from './harness.js';
  * The moves only HQ may make, from the ticket's page in Chromium against the real server: an HQ administrator
  * cancels a ticket as a false alarm and closes then reopens another, each ending move confirmed first; a provider
  * is not offered any of them, and an HQ administrator on the provider view gets no buttons there. Waiting for the
- * store is both sides' move: the engineer sets it from a phone, with a note, and the SLA clock pauses.
+ * store is both sides' move: the engineer sets it from a phone, with a note, and the SLA clock pauses. While the
+ * tills still fail the engineer cannot resolve (HQ can), and is shown what still fails.
  */
 describe('HQ ticket moves, end to end', () => {
   const fleet = demoFleet(24);
@@ -100,7 +101,8 @@ describe('HQ ticket moves, end to end', () => {
       }
     };
     const mine = await buttonsFor(provider);
-    expect(mine).toEqual(['Acknowledge', 'Waiting for store', "I'm on site", 'Resolve']);
+    // The tills still fail: resolving is not the provider's to do yet (it resolves itself once they recover).
+    expect(mine).toEqual(['Acknowledge', 'Waiting for store', "I'm on site"]);
     for (const name of HQ_ONLY) expect(mine).not.toContain(name);
     expect(await buttonsFor(admin)).toEqual(['Acknowledge', 'Waiting for store', 'Resolve', 'Cancel ticket']);
   });
@@ -164,8 +166,9 @@ describe('HQ ticket moves, end to end', () => {
       // The card says so too: its clock stands still rather than counting down.
       await expect.poll(() => card.locator('[data-urgency]').first().getAttribute('data-urgency')).toBe('paused');
       expect(await card.locator('[data-urgency]').first().innerText()).toContain('paused');
-      // From there the engineer takes it up again or checks in; HQ's own moves stay HQ's.
-      expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', "I'm on site", 'Resolve']);
+      // From there the engineer takes it up again or checks in; HQ's own moves stay HQ's, and resolving waits for
+      // the tills to recover.
+      expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', "I'm on site"]);
     } finally {
       await context.close();
     }
@@ -242,19 +245,22 @@ describe('HQ ticket moves, end to end', () => {
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       // This phone misses the live news of the ticket (a slow network), so it still offers a move that is gone.
+      let snapshot = false;
       await page.routeWebSocket(/\/socket\.io\//, (ws) => {
         const server = ws.connectToServer();
         server.onMessage((frame) => {
           if (typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
+          if (typeof frame === 'string' && frame.includes('"tickets:snapshot"')) snapshot = true;
           ws.send(frame);
         });
       });
       await page.goto(`${stack.server.url}/provider`);
       const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
-      await card.getByRole('button', { name: 'Resolve' }).tap();
+      await card.getByRole('button', { name: 'Waiting for store' }).tap();
+      // The snapshot in before HQ moves: a later one would carry the move, which this phone is to miss.
+      await expect.poll(() => snapshot).toBe(true);
       await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
-      await card.getByLabel('How was it fixed?').selectOption({ label: 'Fixed remotely' });
-      await card.getByRole('button', { name: 'Resolve' }).tap();
+      await card.getByTestId('waiting-form').getByRole('button', { name: 'Waiting for store' }).tap();
       // Read again, the ticket is resolved and its card leaves the list; what happened stays on the page.
       const notice = page.getByTestId('provider-refusal');
       await notice.waitFor();
@@ -268,6 +274,64 @@ describe('HQ ticket moves, end to end', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'provider-refusal-phone.png') });
       await notice.getByRole('button', { name: 'Dismiss' }).tap();
       await notice.waitFor({ state: 'detached' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gives the engineer no Resolve while the tills still fail, says what still fails on the phone and the ticket page, and offers it once they recover', async () => {
+    await stack.fault('S021', { pos: 'error' });
+    const ticket = await ticketFor('S021');
+    await expect.poll(async () => (await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).failing ?? [], { timeout: 15_000 }).not.toEqual([]);
+    const { failing } = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+    const still = `Still failing: ${failing!.join('; ')}`;
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.goto(`${stack.server.url}/provider`);
+      const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      await expect.poll(() => card.getByTestId('ticket-still-failing').innerText().catch(() => null), { timeout: 10_000 }).toBe(still);
+      expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', 'Waiting for store', "I'm on site"]);
+      expect(await card.getByTestId('resolve-live-fault').innerText()).toMatch(/^Not resolvable by hand while the tills? still fails?/);
+      await page.screenshot({ path: join(ARTIFACTS, 'provider-live-fault-phone.png') });
+
+      await card.getByRole('link', { name: /Details/ }).click();
+      await page.waitForURL(`**/tickets/${ticket.id}`);
+      await page.getByTestId('ticket-actions').getByRole('button', { name: 'Acknowledge' }).waitFor();
+      expect(await page.getByTestId('ticket-still-failing').innerText()).toBe(still);
+      expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
+
+      // The tills recover: the page hears it live, the line goes and "Resolve" comes.
+      await stack.fault('S021', {});
+      await page.getByTestId('ticket-actions').getByRole('button', { name: 'Resolve' }).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('ticket-still-failing').count()).toBe(0);
+      expect(await page.getByTestId('resolve-live-fault').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('tells the engineer what still fails when resolving from a copy that did not say, and takes "Resolve" away', async () => {
+    await stack.fault('S022', { pos: 'error' });
+    const ticket = await ticketFor('S022');
+    await expect.poll(async () => (await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).failing ?? [], { timeout: 15_000 }).not.toEqual([]);
+    const { failing } = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      // No live feed: the card is the list API's copy, which does not carry what still fails.
+      await page.routeWebSocket(/socket\.io/, () => {});
+      await page.route('**/socket.io/**', (route) => route.abort());
+      await page.goto(`${stack.server.url}/provider`);
+      const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      await card.getByRole('button', { name: 'Resolve' }).tap();
+      await card.getByLabel('How was it fixed?').selectOption({ label: 'Fixed remotely' });
+      await card.getByRole('button', { name: 'Resolve' }).tap();
+      const alert = card.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.innerText()).toMatch(new RegExp(`^${failing!.join('; ')}: the ticket resolves itself once the tills? ha(s|ve) recovered\\.$`));
+      // Read again, the ticket says what still fails, and the button is gone.
+      await card.getByTestId('ticket-still-failing').waitFor();
+      expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', 'Waiting for store', "I'm on site"]);
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).status).toBe('open');
     } finally {
       await context.close();
     }

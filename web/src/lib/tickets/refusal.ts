@@ -2,7 +2,7 @@ import type { TicketStatus } from '@storepulse/protocol';
 import { reasonLabel, ticketStatusLabel } from '$lib/i18n/labels.js';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
-import { PROVIDER_ACTIONS } from './tickets.js';
+import { PROVIDER_ACTIONS, severalTills } from './tickets.js';
 
 /** Why a move did not go through, from the server's answer and the ticket as it was read again afterwards. */
 export type MoveFailure =
@@ -18,7 +18,41 @@ export type MoveFailure =
       /** The moves this reader has buttons for; the provider's when not given. */
       offered?: readonly TicketStatus[];
     }
+  /**
+   * Resolving refused because the fault is live: what still fails, one line a fault as the server words it (the
+   * ticket read again says it, else the server's refusal does). The fault came back, or was never gone, meanwhile.
+   */
+  | { type: 'still_failing'; failing: readonly string[] }
   | { type: 'http'; status: number };
+
+// The server's words exactly (server/src/domain/tickets/engine.ts), lines joined by "; ".
+const LIVE_FAULT = /^(.+): the ticket resolves itself once the (?:till has|tills have) recovered$/;
+
+/**
+ * What still fails, from the server's refusal to resolve a live fault ("T4 still reports printer paper_out: the
+ * ticket resolves itself once the till has recovered"): its lines; empty for any other refusal.
+ */
+export function failingFromRefusal(message: string): string[] {
+  const match = LIVE_FAULT.exec(message.trim());
+  return match ? match[1]!.split('; ').filter((line) => line.length > 0) : [];
+}
+
+/** "Still failing: T4 still reports printer paper_out": the lines themselves are the server's, as the ticket carries them. */
+export function stillFailingText(failing: readonly string[], locale: Locale = getLocale()): string {
+  return m.ticket_still_failing({ lines: failing.join('; ') }, { locale });
+}
+
+/**
+ * Why a reader does not get "Resolve" (a provider) or what resolving now means (HQ) while the fault is live. Null
+ * when nothing fails.
+ */
+export function liveFaultNote(failing: readonly string[], hq: boolean, locale: Locale = getLocale()): string | null {
+  if (failing.length === 0) return null;
+  const o = { locale };
+  const many = severalTills(failing);
+  if (hq) return many ? m.resolve_live_hq_many({}, o) : m.resolve_live_hq_one({}, o);
+  return many ? m.resolve_withheld_many({}, o) : m.resolve_withheld_one({}, o);
+}
 
 /** The moves the page has buttons for, in the buttons' own words (the buttons take their labels from here too). */
 export const ACTION_LABEL: Partial<Record<TicketStatus, (inputs?: Record<string, never>, options?: { locale?: Locale }) => string>> = {
@@ -38,6 +72,10 @@ export const ACTION_LABEL: Partial<Record<TicketStatus, (inputs?: Record<string,
  */
 export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): string {
   const o = { locale };
+  if (f.type === 'still_failing') {
+    const lines = f.failing.join('; ');
+    return severalTills(f.failing) ? m.action_still_failing_many({ lines }, o) : m.action_still_failing_one({ lines }, o);
+  }
   if (f.type === 'http') {
     if (f.status === 403) return m.action_forbidden({}, o);
     if (f.status === 404) return m.action_not_found({}, o);

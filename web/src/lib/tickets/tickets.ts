@@ -8,7 +8,22 @@ export type TicketSummary = Pick<
   TicketView,
   'id' | 'incidentId' | 'storeId' | 'providerId' | 'category' | 'priority' | 'status' | 'openedAt' | 'sla' | 'lostRevenue'
 > &
-  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'onSiteAt' | 'audit'>>;
+  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'onSiteAt' | 'audit' | 'failing'>>;
+
+/**
+ * What of the ticket's fault still fails now, one line a fault as the server words it ("T4 still reports printer
+ * paper_out", "T1, T2 are still offline"); empty once it has recovered, and when the copy at hand does not say (a
+ * ticket from before the server said, or the list API's copy). While it is not empty, a provider or the store cannot
+ * resolve the ticket (the server answers 409): it resolves itself once the tills have recovered. HQ still can.
+ */
+export function stillFailing(t: Pick<TicketSummary, 'failing'>): string[] {
+  return Array.isArray(t.failing) ? t.failing.filter((line) => typeof line === 'string' && line.length > 0) : [];
+}
+
+/** Whether the lines name more than one till, as the server's refusal tells "the till has" from "the tills have". */
+export function severalTills(failing: readonly string[]): boolean {
+  return failing.length > 1 || (failing.length === 1 && failing[0]!.split(' ')[0]!.endsWith(','));
+}
 
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'acknowledged', 'waiting_store', 'on_site'];
 export const isActive = (status: TicketStatus): boolean => ACTIVE_STATUSES.includes(status);
@@ -247,10 +262,11 @@ export function waitedFrom(t: Pick<TicketSummary, 'status' | 'onSiteAt' | 'audit
 /**
  * What the provider view offers from each status: the server's rules for a provider, in the order shown, the first
  * being the main button. A ticket that waited for the store after the engineer was on site goes on from there: back
- * on site comes first, and acknowledging (a step back, which the server would record as such) is not offered.
+ * on site comes first, and acknowledging (a step back, which the server would record as such) is not offered. While
+ * the fault is live (`failing`, see stillFailing) resolving is not offered: the server would refuse it.
  */
-export function providerActions(status: TicketStatus, from: TicketStatus | null = null): ProviderAction[] {
-  const allowed = new Set(ticketMoves(status, 'provider').map((m) => m.to));
+export function providerActions(status: TicketStatus, from: TicketStatus | null = null, failing: readonly string[] = []): ProviderAction[] {
+  const allowed = new Set(ticketMoves(status, 'provider', failing).map((m) => m.to));
   const out = PROVIDER_ACTIONS.filter((a) => allowed.has(a));
   if (status !== 'waiting_store' || from !== 'on_site' || !allowed.has('on_site')) return out;
   return ['on_site', ...out.filter((a) => a !== 'on_site' && a !== 'acknowledged')];
@@ -264,7 +280,8 @@ export type MoveRole = 'provider' | 'hq' | 'store';
 /**
  * The server's ticket lifecycle (server/src/domain/tickets/transitions.ts) for the people using the web, without
  * storepulse's own moves: each rule lists the statuses it starts from and, per role, the reasons to pick from
- * (empty: none asked). test/tickets.test.ts compares it with the server's for every status and role.
+ * (empty: none asked). test/tickets.test.ts compares it with the server's for every status and role. A rule of the
+ * server's ticket engine comes on top (ticketMoves): a provider or the store cannot resolve while the fault is live.
  */
 const MOVES: readonly { from: readonly TicketStatus[]; to: TicketStatus; roles: Partial<Record<MoveRole, readonly string[]>> }[] = [
   { from: ['open', 'waiting_store'], to: 'acknowledged', roles: { provider: [], hq: [] } },
@@ -285,10 +302,14 @@ const MOVES: readonly { from: readonly TicketStatus[]; to: TicketStatus; roles: 
   { from: ['resolved', 'closed'], to: 'open', roles: { hq: [] } },
 ];
 
-/** What a role may do from a status, as the server's `allowedTransitions` lists it. */
-export function ticketMoves(status: TicketStatus, role: MoveRole): { to: TicketStatus; reasons: string[] }[] {
+/**
+ * What a role may do from a status, as the server's `allowedTransitions` lists it; with what still fails
+ * (`failing`, see stillFailing), as the server's engine allows it: no resolving a live fault but for HQ.
+ */
+export function ticketMoves(status: TicketStatus, role: MoveRole, failing: readonly string[] = []): { to: TicketStatus; reasons: string[] }[] {
   return MOVES.flatMap((r) => {
     const reasons = r.roles[role];
+    if (r.to === 'resolved' && role !== 'hq' && failing.length > 0) return [];
     return reasons && r.from.includes(status) ? [{ to: r.to, reasons: [...reasons] }] : [];
   });
 }
