@@ -315,6 +315,8 @@ export interface TicketView {
   cancelledAt: string | null;
   recoveredAt: string | null;
   resolutionProposedAt: string | null;
+  /** When the ticket closes itself if nothing changes (its fault recovered and nobody moved it since); null when it will not. */
+  autoCloseAt?: string | null;
   /**
    * What of the incident still fails ("T4 still reports printer paper_out"), empty once it has recovered: until then
    * a provider or the store cannot resolve the ticket (409), HQ can. Absent on tickets from before it existed.

@@ -153,11 +153,13 @@ describe('moving a ticket', () => {
     node.tickets.onIncident('incident.closed', {
       incident: incident({ id: 'inc_S002_till_down', storeId: 'S002', status: 'closed', endedAt: ended, activeTillIds: [], updatedAt: ended }),
     });
-    const after = await json<{ recoveredAt: string | null; resolutionProposedAt: string | null }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }));
+    const after = await json<{ recoveredAt: string | null; resolutionProposedAt: string | null; autoCloseAt?: string | null }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }));
     expect(after.recoveredAt).not.toBeNull();
+    // It says when it closes itself: the quiet period (30 min by default) after the recovery.
+    expect(after.autoCloseAt).toBe(new Date(Date.parse(after.resolutionProposedAt!) + 30 * 60_000).toISOString());
     // The list carries the recovery too: the board and the provider's phone show it before the live feed comes.
     const listed = (await json<{ id: string; recoveredAt?: string | null; resolutionProposedAt?: string | null }[]>(await node.api('/api/tickets', { token: hq }))).find((t) => t.id === ids.S002);
-    expect(listed).toMatchObject({ recoveredAt: after.recoveredAt, resolutionProposedAt: after.resolutionProposedAt });
+    expect(listed).toMatchObject({ recoveredAt: after.recoveredAt, resolutionProposedAt: after.resolutionProposedAt, autoCloseAt: after.autoCloseAt });
     const done = await post(ids.S002!, s002, { status: 'resolved', reason: 'staff_fixed', note: 'new paper roll' });
     expect(done.status).toBe(200);
     const t = await json<{ status: string; audit: { actor: { role: string; id: string }; reason: string | null }[] }>(done);

@@ -544,10 +544,14 @@ export class TicketEngine {
   private refreshWake(t: Ticket, store: StoreConfig): void {
     if (t.status === 'closed' || t.status === 'cancelled') {
       t.wakeAt = null;
+      t.autoCloseAt = null;
       return;
     }
     const times: number[] = [];
-    if (t.resolutionProposedAt) times.push(Date.parse(t.resolutionProposedAt) + this.ctx.config.autoCloseAfterMs);
+    const closeAt = t.resolutionProposedAt ? Date.parse(t.resolutionProposedAt) + this.ctx.config.autoCloseAfterMs : null;
+    // Told to people ("closes itself at 14:32"), so that they know how long a recovered ticket stays on their board.
+    t.autoCloseAt = closeAt === null ? null : iso(closeAt);
+    if (closeAt !== null) times.push(closeAt);
     const cal = ticketCalendar(t, store);
     const targets = ticketTargets(t);
     for (const name of SLA_TARGETS) {

@@ -97,5 +97,6 @@ export function ticketSummary(t: Ticket, store: Pick<StoreConfig, 'hours' | 'tim
     // A ticket whose fault recovered on its own shows so in lists too, not only once opened.
     recoveredAt: t.recoveredAt,
     resolutionProposedAt: t.resolutionProposedAt,
+    autoCloseAt: t.autoCloseAt ?? null,
   };
 }

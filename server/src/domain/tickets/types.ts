@@ -104,6 +104,8 @@ export interface Ticket {
   recoveredAt: string | null;
   /** Recovery proposes resolution; auto-close counts its quiet period from here. */
   resolutionProposedAt: string | null;
+  /** When the ticket closes itself if nothing changes (resolutionProposedAt + autoCloseAfter); null when it will not. */
+  autoCloseAt?: string | null;
   /**
    * What of the incident still fails, one line a fault ("T4 still reports printer paper_out"); empty once it has
    * recovered. While it is not, only HQ can resolve the ticket. Absent on tickets saved before it existed.

@@ -172,6 +172,22 @@ describe('a ticket whose fault recovered on its own', () => {
     expect(t().resolvedAt).toBe('2026-11-10T10:09:00.000Z');
   });
 
+  it('says when it will close itself, and stops saying so once it closes, comes back or someone moves it', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(offline().id);
+    const t = () => engine.state.tickets[id]!;
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:01:00Z'), incident: offline() });
+    expect(t().autoCloseAt).toBeNull();
+    engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:09:00Z'), incident: offline({ endedAt: '2026-11-10T10:07:00Z', failing: [] }) });
+    // The default quiet period is 30 minutes from the recovery.
+    expect(t().autoCloseAt).toBe('2026-11-10T10:39:00.000Z');
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:12:00Z'), ticketId: id, actor: provider, to: 'acknowledged' });
+    expect(t()).toMatchObject({ resolutionProposedAt: null, autoCloseAt: null });
+
+    const { t: closed } = run();
+    expect(closed()).toMatchObject({ status: 'closed', autoCloseAt: null });
+  });
+
   it('counts again, from where it stopped, when the fault comes back before the ticket closed', () => {
     const engine = new TicketEngine(ctx());
     const id = ticketIdFor(offline().id);

@@ -424,7 +424,7 @@ describe('ticketSummary', () => {
   it('has the list shape of the API', () => {
     const { t } = opened();
     const s = ticketSummary(t(), store(), at('2026-11-10T10:30:00Z'));
-    expect(Object.keys(s)).toEqual(['id', 'incidentId', 'storeId', 'providerId', 'category', 'priority', 'status', 'openedAt', 'sla', 'lostRevenue', 'recoveredAt', 'resolutionProposedAt']);
+    expect(Object.keys(s)).toEqual(['id', 'incidentId', 'storeId', 'providerId', 'category', 'priority', 'status', 'openedAt', 'sla', 'lostRevenue', 'recoveredAt', 'resolutionProposedAt', 'autoCloseAt']);
     expect(s.sla.targets.response).toMatchObject({ percent: 50, remainingMs: 30 * M });
   });
 });

@@ -56,6 +56,7 @@ const Summary = {
   // The board and the provider's phone say a ticket recovered by itself from the list, before the live feed comes.
   recoveredAt: Nullable(Type.String()),
   resolutionProposedAt: Nullable(Type.String()),
+  autoCloseAt: Type.Optional(Nullable(Type.String({ description: 'When the ticket closes itself if nothing changes (its fault recovered and nobody moved it since); null when it will not' }))),
 };
 const TicketSummary = Type.Object(Summary);
 const AuditEntry = Type.Object({
