@@ -6,6 +6,8 @@ import SlaBadge from '../src/lib/components/SlaBadge.svelte';
 import EventTicker from '../src/lib/components/EventTicker.svelte';
 import TicketActions from '../src/lib/components/TicketActions.svelte';
 import TicketStillFailing from '../src/lib/components/TicketStillFailing.svelte';
+import TicketAssign from '../src/lib/components/TicketAssign.svelte';
+import TicketTimeline from '../src/lib/components/TicketTimeline.svelte';
 import StoreTile from '../src/lib/components/StoreTile.svelte';
 import IncidentTable from '../src/lib/components/IncidentTable.svelte';
 import TicketLoss from '../src/lib/components/TicketLoss.svelte';
@@ -328,6 +330,50 @@ describe('TicketStillFailing', () => {
     expect(shown({ status: 'open', failing: [] })).not.toContain('ticket-still-failing');
     expect(shown({ status: 'open' })).not.toContain('ticket-still-failing');
     expect(shown({ status: 'resolved', failing: ['T4 still reports printer paper_out'] })).not.toContain('ticket-still-failing');
+  });
+});
+
+describe('TicketAssign', () => {
+  const active = { id: 'T-1', status: 'open' as const, providerId: null, storeId: 'S001', category: 'printer' as const };
+  const body = (ticket: Parameters<typeof TicketAssign>[1]['ticket'], role: Role, opened = false) =>
+    plain(render(TicketAssign, { props: { ticket, role, opened } }).body);
+
+  it('offers an HQ administrator to assign an unassigned ticket, and to reassign one a provider has, with a big button', () => {
+    expect(body(active, 'hq-admin')).toMatch(/<button type="button" data-action="assign" class="[^"]*primary[^"]*">Assign to provider</);
+    expect(body({ ...active, providerId: 'pilot' }, 'hq-admin')).toMatch(/data-action="assign" class="[^"]*">Reassign</);
+  });
+
+  it('shows nothing of it to HQ viewers and providers, nor on a ticket that has ended', () => {
+    for (const role of ['hq-viewer', 'provider'] as const) expect(body(active, role, true)).not.toContain('ticket-assign');
+    for (const status of ['resolved', 'closed', 'cancelled'] as const) expect(body({ ...active, status }, 'hq-admin', true)).not.toContain('ticket-assign');
+  });
+
+  it('opens on the form when the page is entered for it, the list to choose from while it loads', () => {
+    const form = body(active, 'hq-admin', true);
+    expect(form).toContain('data-testid="assign-form"');
+    expect(form).toContain('No provider covers this ticket, so no SLA runs.');
+    expect(form).toMatch(/<select id="assign-provider-T-1"[^>]*disabled/);
+    expect(form).toContain('Note for the provider (optional)');
+    // Reassigning says nothing of the unassigned queue.
+    expect(body({ ...active, providerId: 'pilot' }, 'hq-admin', true)).not.toContain('No provider covers');
+  });
+});
+
+describe('TicketTimeline', () => {
+  const entry = (extra: object) => ({ at: '2026-11-23T09:00:00Z', actor: { role: 'hq' as const, id: 'ops' }, from: 'open' as const, to: 'open' as const, reason: 'assigned', note: null, ...extra });
+
+  it('says whom HQ assigned the ticket to, and from whom or from the unassigned queue', () => {
+    const audit = [
+      entry({ fromProvider: null, toProvider: 'pilot', note: 'Nobody covers printers in Madrid' }),
+      entry({ at: '2026-11-23T10:00:00Z', from: 'acknowledged', fromProvider: 'pilot', toProvider: 'printfix' }),
+    ];
+    const body = plain(render(TicketTimeline, { props: { ticket: { audit, openedAt: '2026-11-23T08:00:00Z' }, timeZone: 'Europe/Madrid' } }).body);
+    const [first, second] = body.split('<li').slice(1);
+    expect(first).toMatch(/<strong>Assigned to pilot \(from the unassigned queue\)<\/strong>/);
+    expect(first).toContain('Nobody covers printers in Madrid');
+    expect(first).not.toMatch(/class="reason/);
+    // The ticket goes back to open for the new provider to acknowledge: the move is said too.
+    expect(second).toMatch(/<strong>Assigned to printfix \(from pilot\)<\/strong>[^]*class="reason[^"]*">Acknowledged → Open</);
   });
 });
 

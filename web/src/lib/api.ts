@@ -165,6 +165,17 @@ export async function moveTicket(
   return (await res.json()) as TicketView;
 }
 
+/**
+ * HQ hands the ticket to a provider, from the unassigned queue or from another provider (the server answers 403 to
+ * anyone but an HQ admin). Any refusal is an HttpError: 409 when the ticket has ended or is that provider's already,
+ * 400 for a provider the server does not know; the page reads the ticket again to say which.
+ */
+export async function assignTicket(id: string, providerId: string, note?: string | null): Promise<TicketView> {
+  const text = note?.trim();
+  const res = await send('POST', `/api/tickets/${encodeURIComponent(id)}/assign`, { providerId, ...(text ? { note: text } : {}) });
+  return (await res.json()) as TicketView;
+}
+
 export interface SlaReportRow {
   providerId: string | null;
   tickets: { P1: number; P2: number; P3: number; total: number };
@@ -184,6 +195,9 @@ export const slaReportCsvUrl = (month: string): string => `/api/reports/sla${q({
 export interface ProviderInfo {
   id: string;
   name?: string;
+  /** The categories it covers ('all' for every one) and its stores, by id or city name: whom HQ offers a ticket first. */
+  categories?: string[];
+  stores?: string[];
 }
 
 export const fetchProviders = (fetchFn: Fetch = fetch): Promise<ProviderInfo[]> => getJson(fetchFn, '/api/providers');

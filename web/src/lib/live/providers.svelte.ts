@@ -1,4 +1,4 @@
-import { fetchProviders } from '$lib/api.js';
+import { fetchProviders, type ProviderInfo } from '$lib/api.js';
 
 /** Providers' display names, fetched once per app load; until then (or without the API) ids stand in. */
 class ProviderNames {
@@ -14,6 +14,12 @@ class ProviderNames {
         .catch(() => {});
     }
     return this.names.get(id) ?? id;
+  }
+
+  /** A list read since (the assignment form's): a provider added after the app loaded is named too. */
+  learn(list: readonly ProviderInfo[]): void {
+    this.#requested = true;
+    this.names = new Map(list.map((p) => [p.id, p.name ?? p.id]));
   }
 }
 

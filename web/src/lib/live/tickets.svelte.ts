@@ -1,4 +1,4 @@
-import type { TicketChangedEvent, TicketView } from '@storepulse/protocol';
+import type { TicketChangedEvent, TicketView, TicketWithdrawnEvent } from '@storepulse/protocol';
 import { applyTicketChange, ticketCounts, type TicketCounts } from '$lib/tickets/tickets.js';
 import { liveFleet, type LiveSocket } from './fleet.svelte.js';
 
@@ -11,6 +11,7 @@ class LiveTickets {
 
   #map = new Map<string, TicketView>();
   #listeners = new Set<(event: TicketChangedEvent) => void>();
+  #withdrawn = new Set<(event: TicketWithdrawnEvent) => void>();
   #listening = false;
 
   listen(): void {
@@ -25,6 +26,11 @@ class LiveTickets {
       socket.on('ticket:changed', (event) => {
         if (applyTicketChange(this.#map, event)) this.#publish();
         for (const fn of this.#listeners) fn(event);
+      });
+      // HQ gave one of this provider's tickets to another: it is no longer this reader's to see.
+      socket.on('ticket:withdrawn', (event) => {
+        if (this.#map.delete(event.id)) this.#publish();
+        for (const fn of this.#withdrawn) fn(event);
       });
     });
   }
@@ -41,6 +47,11 @@ class LiveTickets {
   onChange(fn: (event: TicketChangedEvent) => void): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
+  }
+
+  onWithdrawn(fn: (event: TicketWithdrawnEvent) => void): () => void {
+    this.#withdrawn.add(fn);
+    return () => this.#withdrawn.delete(fn);
   }
 
   #publish(): void {

@@ -1,0 +1,216 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketView } from '@storepulse/protocol';
+import { demoFleet } from './fleet.js';
+import { ARTIFACTS, startStack, type Stack } from './harness.js';
+
+/**
+ * HQ assigning tickets, in Chromium against the real server. Nobody covers printers at first, so a printer fault
+ * opens an unassigned ticket: an HQ administrator goes from the board's "Assign" to the ticket's form, where a
+ * provider added since that covers the store comes first, and assigns it. Taking a ticket from a provider asks
+ * first, and that provider's engineer, on the ticket's page, is told it is no longer theirs. Viewers and providers
+ * get no way to assign.
+ */
+describe('assigning tickets, end to end', () => {
+  const fleet = demoFleet(6);
+  const SLA = `
+    sla:
+      P1: { response: 15m, onSite: 4h, resolve: 8h, clock: 24x7 }
+      P2: { response: 1h, onSite: 8h, resolve: 1d, clock: 24x7 }
+      P3: { response: 4h, resolve: 2d, clock: 24x7 }
+`;
+  const providers = `
+incidents: { pendingSec: 1, recoverSec: 2 }
+providers:
+  - id: pilot
+    name: Pilot Service
+    categories: [pos, payment, network]
+    stores: [${fleet.map((s) => s.id).join(', ')}]${SLA}
+  - id: rapid
+    name: Rapid Repairs
+    categories: [pos]
+    stores: [S001, S002]${SLA}`;
+  let stack: Stack;
+  let admin: string;
+  let viewer: string;
+  let engineer: string;
+
+  const api = async <T>(path: string, token: string, method = 'GET', body?: unknown): Promise<T> => {
+    const res = await fetch(`${stack.server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const ticketFor = async (storeId: string): Promise<TicketView> => {
+    const find = async () => (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId);
+    await expect.poll(find, { timeout: 15_000, interval: 250 }).toBeTruthy();
+    return api<TicketView>(`/api/tickets/${(await find())!.id}`, admin);
+  };
+
+  beforeAll(async () => {
+    stack = await startStack(fleet, providers);
+    admin = await stack.issue('hq-admin', { label: 'Duty manager' });
+    viewer = await stack.issue('hq-viewer', { label: 'Lobby wall' });
+    engineer = await stack.issue('provider', { providerId: 'pilot', label: 'Pilot engineer' });
+    await stack.fault('S003', { printer: 'paper_out' });
+    await stack.fault('S004', { pos: 'error' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('leads an HQ administrator from the board to assign an unassigned ticket, a provider covering its store offered first', async () => {
+    const ticket = await ticketFor('S003');
+    expect(ticket.providerId).toBeNull();
+    // Printers in Sevilla get a provider only now: the ticket stays in the queue until HQ gives it to them.
+    await api('/api/providers/printfix', admin, 'PUT', {
+      id: 'printfix',
+      name: 'PrintFix',
+      categories: ['printer'],
+      stores: ['Sevilla'],
+      sla: { P1: { response: '30m', onSite: '4h', resolve: '8h', clock: '24x7' } },
+    });
+    const { context, page } = await stack.signedIn(admin);
+    try {
+      await page.goto(`${stack.server.url}/tickets`);
+      const row = page.locator(`tr[data-ticket-id="${ticket.id}"]`);
+      await row.getByTestId('board-assign').click();
+      await page.waitForURL(`**/tickets/${ticket.id}#assign`);
+      const form = page.getByTestId('assign-form');
+      const select = form.getByLabel('Provider', { exact: true });
+      await expect.poll(() => select.isEnabled()).toBe(true);
+      const groups = await select.locator('optgroup').evaluateAll((els) =>
+        els.map((g) => [g.getAttribute('label'), [...g.querySelectorAll('option')].map((o) => o.textContent)]),
+      );
+      expect(groups).toEqual([
+        ['Covering this store', ['PrintFix']],
+        ['Other providers', ['Pilot Service', 'Rapid Repairs']],
+      ]);
+      await select.selectOption({ label: 'PrintFix' });
+      await form.getByLabel('Note for the provider (optional)').fill('Printers in Sevilla are PrintFix’s now');
+      await page.screenshot({ path: join(ARTIFACTS, 'assign-form.png') });
+      // From the unassigned queue nobody loses it: no confirmation.
+      await form.getByRole('button', { name: 'Assign' }).click();
+      await page.getByRole('status').getByText('Assigned to PrintFix.').waitFor();
+      const facts = page.locator('dl.facts');
+      await facts.getByText('PrintFix').waitFor();
+      await page.locator('[data-testid="ticket-timeline"] li[data-reason="assigned"]').getByText('Assigned to PrintFix (from the unassigned queue)').waitFor();
+      await page.getByTestId('ticket-assign').getByRole('button', { name: 'Reassign' }).waitFor();
+
+      const after = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+      expect(after).toMatchObject({ providerId: 'printfix', status: 'open' });
+      expect(after.assignedAt).toBeTruthy();
+      expect(after.audit.at(-1)).toMatchObject({
+        reason: 'assigned', fromProvider: null, toProvider: 'printfix', note: 'Printers in Sevilla are PrintFix’s now', actor: { role: 'hq' },
+      });
+      // The board shows it with its provider, and no way to assign it any more.
+      await page.goto(`${stack.server.url}/tickets`);
+      await row.getByText('PrintFix').waitFor();
+      expect(await row.getByTestId('board-assign').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('asks before taking a ticket from a provider, whose engineer is told on the ticket\'s page that it is no longer theirs', async () => {
+    const ticket = await ticketFor('S004');
+    expect(ticket.providerId).toBe('pilot');
+    const theirs = await stack.signedIn(engineer, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const hq = await stack.signedIn(admin);
+    try {
+      await theirs.page.goto(`${stack.server.url}/tickets/${ticket.id}`);
+      await theirs.page.getByTestId('ticket-actions').getByRole('button', { name: 'Acknowledge' }).waitFor();
+      expect(await theirs.page.getByTestId('ticket-assign').count()).toBe(0);
+      const list = await theirs.context.newPage();
+      await list.goto(`${stack.server.url}/provider`);
+      const card = list.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      await card.waitFor();
+
+      await hq.page.goto(`${stack.server.url}/tickets/${ticket.id}`);
+      await hq.page.getByTestId('ticket-assign').getByRole('button', { name: 'Reassign' }).click();
+      const select = hq.page.getByTestId('assign-form').getByLabel('Provider', { exact: true });
+      await expect.poll(() => select.isEnabled()).toBe(true);
+      // Not the provider it is with.
+      expect(await select.locator('option').allInnerTexts()).not.toContain('Pilot Service');
+      await select.selectOption({ label: 'Rapid Repairs' });
+      await hq.page.getByTestId('assign-form').getByRole('button', { name: 'Assign' }).click();
+      const confirm = hq.page.getByTestId('assign-confirm');
+      await confirm
+        .getByText('Take this ticket from Pilot Service and give it to Rapid Repairs? Pilot Service will no longer see it, and its SLA clocks start again from now.')
+        .waitFor();
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).providerId).toBe('pilot');
+      await hq.page.screenshot({ path: join(ARTIFACTS, 'assign-confirm.png') });
+      await confirm.getByRole('button', { name: 'Yes, reassign' }).click();
+      await hq.page.getByRole('status').getByText('Assigned to Rapid Repairs.').waitFor();
+      await hq.page.locator('[data-testid="ticket-timeline"] li[data-reason="assigned"]').getByText('Assigned to Rapid Repairs (from Pilot Service)').waitFor();
+      expect(await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).toMatchObject({ providerId: 'rapid', status: 'open' });
+
+      // The engineer's page says so, live, instead of a ticket they can no longer move; their list drops it.
+      const notice = theirs.page.getByTestId('ticket-withdrawn');
+      await notice.waitFor({ timeout: 10_000 });
+      expect(await notice.innerText()).toBe('HQ has assigned this ticket to another provider: it is no longer yours.');
+      expect(await theirs.page.getByTestId('ticket-actions').count()).toBe(0);
+      await theirs.page.screenshot({ path: join(ARTIFACTS, 'assign-withdrawn-phone.png') });
+      await card.waitFor({ state: 'detached', timeout: 10_000 });
+    } finally {
+      await theirs.context.close();
+      await hq.context.close();
+    }
+  });
+
+  it('says why an assignment was refused when the ticket ended meanwhile, unseen by a page that missed the news', async () => {
+    await stack.fault('S001', { printer: 'paper_out' });
+    const ticket = await ticketFor('S001');
+    const { context, page } = await stack.signedIn(admin);
+    try {
+      let snapshot = false;
+      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((frame) => {
+          if (typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
+          if (typeof frame === 'string' && frame.includes('"tickets:snapshot"')) snapshot = true;
+          ws.send(frame);
+        });
+      });
+      await page.goto(`${stack.server.url}/tickets/${ticket.id}#assign`);
+      const select = page.getByTestId('assign-form').getByLabel('Provider', { exact: true });
+      await expect.poll(() => select.isEnabled()).toBe(true);
+      await expect.poll(() => snapshot).toBe(true);
+      await select.selectOption({ label: 'Pilot Service' });
+      // Another HQ administrator cancels it meanwhile.
+      await api(`/api/tickets/${ticket.id}/status`, admin, 'POST', { status: 'cancelled', reason: 'false_alarm' });
+      await page.getByTestId('assign-form').getByRole('button', { name: 'Assign' }).click();
+      const alert = page.getByTestId('ticket-assign').getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.innerText()).toBe('This ticket\'s status is now “Cancelled”: only an active ticket can be assigned.');
+      // Read again, the page shows it as it is: nothing left to assign.
+      await expect.poll(() => page.locator('.page.ticket').getAttribute('data-status')).toBe('cancelled');
+      expect(await page.getByTestId('assign-form').count()).toBe(0);
+      expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).providerId).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gives an HQ viewer no way to assign, on the board or the ticket\'s page', async () => {
+    await stack.fault('S006', { printer: 'paper_out' });
+    const ticket = await ticketFor('S006');
+    expect(ticket.providerId).toBeNull();
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/tickets`);
+      const row = page.locator(`tr[data-ticket-id="${ticket.id}"]`);
+      await row.getByText('Unassigned').waitFor();
+      expect(await row.getByTestId('board-assign').count()).toBe(0);
+      await page.goto(`${stack.server.url}/tickets/${ticket.id}#assign`);
+      await page.getByText('Read-only').waitFor();
+      expect(await page.getByTestId('ticket-assign').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
