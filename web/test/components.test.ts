@@ -203,6 +203,9 @@ describe('SlaBadge', () => {
     const body = plain(render(SlaBadge, { props: { ticket: ticket('T-4', gone, late), now: at('2026-11-23T09:04:00Z'), timeZone: 'Europe/Madrid' } }).body);
     expect(body).toContain('data-urgency="recovered"');
     expect(body).toMatch(/Recovered at 10:02( AM)?: the fault went away by itself, and the ticket closes itself unless it comes back/);
+    // With the server's time for it, it says when, in the store's time zone.
+    const timed = plain(render(SlaBadge, { props: { ticket: ticket('T-4', { ...gone, autoCloseAt: '2026-11-23T09:32:00Z' }, late), now: at('2026-11-23T09:04:00Z'), timeZone: 'Europe/Madrid' } }).body);
+    expect(timed).toMatch(/the ticket closes itself at 10:32( AM)? unless it comes back/);
     expect(body).not.toContain('data-urgency="breached"');
     expect(body).not.toMatch(/urgency-breached|breached</i);
     // The clock is still said, in muted words.
@@ -214,6 +217,8 @@ describe('SlaBadge', () => {
     for (const locale of ['ru', 'es'] as const) {
       expect(m.sla_recovered_closes({ time: '10:02' }, { locale })).toContain('10:02');
       expect(m.sla_recovered_closes({ time: '10:02' }, { locale })).not.toBe(m.sla_recovered_closes({ time: '10:02' }));
+      expect(m.sla_recovered_closes_at({ time: '10:02', closes: '10:32' }, { locale })).toContain('10:32');
+      expect(m.sla_recovered_closes_at({ time: '10:02', closes: '10:32' }, { locale })).not.toBe(m.sla_recovered_closes_at({ time: '10:02', closes: '10:32' }));
       expect(m.sla_recovered_kept({ time: '10:02' }, { locale })).not.toBe(m.sla_recovered_kept({ time: '10:02' }));
     }
   });

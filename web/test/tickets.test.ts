@@ -297,8 +297,13 @@ describe('the provider view\'s order', () => {
 
   it('tells a recovered ticket that closes itself from one moved by hand since, and a lasting fault from both', () => {
     const when = '2026-11-23T08:35:00Z';
-    expect(recovery(ticket('a', { recoveredAt: when, resolutionProposedAt: when }))).toEqual({ at: at(when), closesItself: true });
-    expect(recovery(ticket('a', { status: 'acknowledged', recoveredAt: when }))).toEqual({ at: at(when), closesItself: false });
+    expect(recovery(ticket('a', { recoveredAt: when, resolutionProposedAt: when }))).toEqual({ at: at(when), closesItself: true, closesAt: null });
+    expect(recovery(ticket('a', { recoveredAt: when, resolutionProposedAt: when, autoCloseAt: '2026-11-23T09:32:00Z' }))).toEqual({
+      at: at(when),
+      closesItself: true,
+      closesAt: at('2026-11-23T09:32:00Z'),
+    });
+    expect(recovery(ticket('a', { status: 'acknowledged', recoveredAt: when }))).toEqual({ at: at(when), closesItself: false, closesAt: null });
     expect(recovery(ticket('a', { status: 'resolved', recoveredAt: when, resolutionProposedAt: '2026-11-23T08:40:00Z' }))?.closesItself).toBe(true);
     expect(recovery(ticket('a'))).toBeNull();
     expect(recovery(ticket('a', { status: 'closed', recoveredAt: when }))).toBeNull();

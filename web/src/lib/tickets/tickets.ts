@@ -8,7 +8,7 @@ export type TicketSummary = Pick<
   TicketView,
   'id' | 'incidentId' | 'storeId' | 'providerId' | 'category' | 'priority' | 'status' | 'openedAt' | 'sla' | 'lostRevenue'
 > &
-  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'onSiteAt' | 'audit' | 'failing'>>;
+  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'autoCloseAt' | 'onSiteAt' | 'audit' | 'failing'>>;
 
 /**
  * What of the ticket's fault still fails now, one line a fault as the server words it ("T4 still reports printer
@@ -68,12 +68,17 @@ export interface Recovery {
   at: number;
   /** The server will close it by itself unless the fault comes back. */
   closesItself: boolean;
+  /** When, as the server says (`autoCloseAt`); null when it does not close itself or the copy does not say. */
+  closesAt: number | null;
 }
 
-export function recovery(t: Pick<TicketSummary, 'status' | 'recoveredAt' | 'resolutionProposedAt'>): Recovery | null {
+export function recovery(t: Pick<TicketSummary, 'status' | 'recoveredAt' | 'resolutionProposedAt' | 'autoCloseAt'>): Recovery | null {
   if (!t.recoveredAt || !(isActive(t.status) || t.status === 'resolved')) return null;
   const at = Date.parse(t.recoveredAt);
-  return Number.isNaN(at) ? null : { at, closesItself: !!t.resolutionProposedAt };
+  if (Number.isNaN(at)) return null;
+  const closesItself = !!t.resolutionProposedAt;
+  const closesAt = closesItself && t.autoCloseAt ? Date.parse(t.autoCloseAt) : NaN;
+  return { at, closesItself, closesAt: Number.isNaN(closesAt) ? null : closesAt };
 }
 
 export type SlaTargetName = 'response' | 'onSite' | 'resolve';
