@@ -131,6 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cleanups.push(() => tickets.stop());
     tickets.start();
     access.useProviders(() => tickets.providerCoverage());
+    access.useTicketHolders((storeId) => tickets.providersHoldingAt(storeId));
 
     // Before the MQTT client connects: retained till states replayed at start must reach the engine.
     const incidents = new IncidentService({
@@ -225,7 +226,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onHandshakeLimited: () => metrics.liveHandshakesLimited.inc(),
     });
     const broadcaster = new IncidentBroadcaster(live.io, bus, fleet, incidents, access, file.hq);
-    cleanups.push(attachTicketLive(live.io, tickets));
+    cleanups.push(attachTicketLive(live, tickets));
     cleanups.push(() => http.close());
     cleanups.push(() => live.close());
     cleanups.push(() => broadcaster.close());

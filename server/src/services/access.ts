@@ -16,20 +16,26 @@ export interface ProviderCoverage {
 
 /**
  * Who may see a store. HQ sees every store; a provider sees the stores it serves — those its contract lists by id
- * or city, and those whose config names it; agents see none through the API. The same rule scopes the API, the
+ * or city, those whose config names it, and those where it holds a ticket HQ assigned it; agents see none through the API. The same rule scopes the API, the
  * socket rooms and incidents, so a provider never sees a store its tickets could not come from.
  */
 export class StoreAccess {
   private providers: () => readonly ProviderCoverage[] = () => [];
+  private ticketHolders: (storeId: string) => readonly string[] = () => [];
 
   /** Providers can change at run time (API); they are read through this on every check. */
   useProviders(list: () => readonly ProviderCoverage[]): void {
     this.providers = list;
   }
 
+  /** The providers HQ gave a ticket at a store they do not otherwise serve: they see it while the ticket is in play. */
+  useTicketHolders(holders: (storeId: string) => readonly string[]): void {
+    this.ticketHolders = holders;
+  }
+
   providerIdsOf(store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): string[] {
     const city = store.city.trim().toLowerCase();
-    const ids = new Set<string>();
+    const ids = new Set<string>(this.ticketHolders(store.id));
     if (store.provider) ids.add(store.provider);
     for (const p of this.providers()) {
       if (p.stores.some((s) => s === store.id || s.trim().toLowerCase() === city)) ids.add(p.id);

@@ -134,8 +134,9 @@ export async function startTicketNode(opts: TicketNodeOptions) {
   await app.register(providerRoutes, { tickets });
   await app.ready();
   access.useProviders(() => tickets.providerCoverage());
+  access.useTicketHolders((storeId) => tickets.providersHoldingAt(storeId));
   const live = new LiveGateway({ httpServer: app.server, fleet, bus, auth, access, maintenanceOf: () => null, log, flushMs: 50, handshakesPerMinute: 1000 });
-  const detach = attachTicketLive(live.io, tickets);
+  const detach = attachTicketLive(live, tickets);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   tickets.start();

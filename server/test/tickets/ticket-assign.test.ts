@@ -43,6 +43,7 @@ afterAll(async () => {
 
 const json = async <T>(res: Response) => (await res.json()) as T;
 const assign = (id: string, token: string, body: unknown) => node.api(`/api/tickets/${id}/assign`, { token, method: 'POST', body: JSON.stringify(body) });
+const sync = (socket: LiveClient) => new Promise<{ stores: { id: string }[] }>((resolve) => socket.emit('sync', resolve));
 const nextEvent = <E extends 'ticket:changed' | 'ticket:withdrawn'>(socket: LiveClient, event: E) =>
   new Promise<E extends 'ticket:changed' ? TicketChangedEvent : TicketWithdrawnEvent>((resolve) => socket.once(event as 'ticket:changed', resolve as never));
 
@@ -52,7 +53,9 @@ describe('assigning a ticket nobody covers', () => {
     const other = node.issue('provider', 'other');
     const { socket, snapshot } = await node.connect(other);
     expect(snapshot.tickets.map((t) => t.id)).not.toContain(ids.S003);
+    expect((await sync(socket)).stores.map((s) => s.id)).not.toContain('S003');
     const live = nextEvent(socket, 'ticket:changed');
+    const store = new Promise<string>((resolve) => socket.on('store:state', (s) => s.id === 'S003' && resolve(s.id)));
 
     const res = await assign(ids.S003!, hq, { providerId: 'other', note: 'Bilbao is theirs from December' });
     expect(res.status).toBe(200);
@@ -64,6 +67,9 @@ describe('assigning a ticket nobody covers', () => {
     await waitFor(() => desk.events().some((e) => e.path === 'other' && e.ticket.id === ids.S003 && e.type === 'ticket.opened'));
     const mine = await json<Ticket[]>(await node.api('/api/tickets', { token: other }));
     expect(mine.map((x) => x.id)).toContain(ids.S003);
+    // Its engineers see the store they now hold a ticket at (its name, time zone and tills), at once and from then on.
+    expect(await store).toBe('S003');
+    expect((await sync(socket)).stores.map((s) => s.id)).toContain('S003');
   });
 });
 

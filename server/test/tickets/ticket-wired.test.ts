@@ -30,6 +30,12 @@ providers:
       P3: { response: 4h, resolve: 2d, clock: store_hours }
     escalation:
       - { after: 15m, notify: "duty-manager@pilot.example" }
+  - id: rapid
+    name: Rapid Fix
+    categories: [all]
+    stores: [S002]
+    sla:
+      P2: { response: 30m, onSite: 4h, resolve: 1d, clock: store_hours }
 tickets: { autoCloseAfter: 30m }
 `, env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
   const pilot = await h.issue('provider', { providerId: 'pilot' });
@@ -55,6 +61,15 @@ tickets: { autoCloseAfter: 30m }
   expect(list).toHaveLength(1);
   const docs = await (await h.api('/api/docs/json')).json() as { paths: Record<string, unknown> };
   expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{id}/status', '/api/reports/sla', '/api/providers/{id}']));
+  // HQ hands the ticket to a provider that does not serve S001: its engineers see the store while they hold it.
+  const rapid = await h.issue('provider', { providerId: 'rapid' });
+  const rapidStores = async () => ((await (await h.api('/api/stores', { token: rapid })).json()) as { id: string }[]).map((s) => s.id);
+  expect(await rapidStores()).toEqual(['S002']);
+  const assign = (providerId: string) => h.api(`/api/tickets/${opened.ticket.id}/assign`, { method: 'POST', body: JSON.stringify({ providerId }) });
+  expect((await assign('rapid')).status).toBe(200);
+  expect((await rapidStores()).sort()).toEqual(['S001', 'S002']);
+  expect((await assign('pilot')).status).toBe(200);
+  expect(await rapidStores()).toEqual(['S002']);
   // HQ removes the store: the ticket is cancelled, the provider told, and it stays cancelled when the incident ends with it.
   await c.endAsync(true);
   expect((await h.api('/api/stores/S001', { method: 'DELETE' })).status).toBe(204);

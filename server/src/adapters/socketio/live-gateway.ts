@@ -59,12 +59,7 @@ export class LiveGateway {
   private readonly timer: NodeJS.Timeout;
   private readonly onChanges = (changes: FleetChange[]) => this.collect(changes);
   private readonly onRevoked = (tokenId: string) => this.disconnectToken(tokenId);
-  private readonly onMaintenance = (storeIds: string[]) => {
-    for (const id of storeIds) {
-      const store = this.opts.fleet.stores.get(id);
-      if (store) this.pendingStores.set(id, store);
-    }
-  };
+  private readonly onMaintenance = (storeIds: string[]) => this.refreshStores(storeIds);
 
   constructor(private readonly opts: LiveGatewayOptions) {
     const allowed = new Set(opts.allowedOrigins);
@@ -128,6 +123,14 @@ export class LiveGateway {
     const gone = [...this.io.sockets.sockets.values()].filter((s) => s.data.principal.tokenId === tokenId);
     for (const socket of gone) socket.disconnect(true);
     if (gone.length > 0) this.opts.log.info({ tokenId, sockets: gone.length }, 'live: disconnected the sockets of a revoked token');
+  }
+
+  /** Sends these stores again with the next flush, to whoever may see them now (a provider just given a ticket there). */
+  refreshStores(storeIds: readonly string[]): void {
+    for (const id of storeIds) {
+      const store = this.opts.fleet.stores.get(id);
+      if (store) this.pendingStores.set(id, store);
+    }
   }
 
   snapshot(who: Principal): FleetSnapshot {

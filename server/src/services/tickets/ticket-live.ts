@@ -13,10 +13,11 @@ const providerRoom = (id: string) => `provider:${id}`;
 /**
  * Pushes tickets over the live gateway's socket.io server: a snapshot of the visible tickets on each
  * connection, then every change to HQ and to the ticket's own provider only, and to a provider whose ticket HQ
- * assigned to another, that it is withdrawn.
+ * assigned to another, that it is withdrawn; a store where HQ assigned a ticket goes again to whoever sees it now.
  * Returns a function that detaches it.
  */
-export function attachTicketLive(io: LiveIo, tickets: TicketService): () => void {
+export function attachTicketLive(live: { io: LiveIo; refreshStores(storeIds: readonly string[]): void }, tickets: TicketService): () => void {
+  const { io } = live;
   const onConnection = (socket: LiveSocket) => {
     const who = socket.data.principal;
     if (!who) return;
@@ -28,6 +29,8 @@ export function attachTicketLive(io: LiveIo, tickets: TicketService): () => void
       if (c.ticket.providerId) io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
       return;
     }
+    // A provider given a ticket at a store it does not serve sees that store from now: send it.
+    if (c.detail.change === 'assigned') live.refreshStores([c.ticket.storeId]);
     const rooms = c.ticket.providerId ? [HQ_ROOM, providerRoom(c.ticket.providerId)] : [HQ_ROOM];
     const event: TicketChangedEvent = c;
     io.to(rooms).emit('ticket:changed', event);

@@ -108,6 +108,8 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   /** Removed stores' last settings, while tickets of theirs are kept. */
   private readonly removedStores = new Map<string, StoreConfig>();
   private readonly rejected: Counter<'code'> | null;
+  /** providersHoldingAt's index; null when tickets changed since it was made. */
+  private holders: Map<string, string[]> | null = null;
   private readonly destinations: WebhookDestinations;
   private refusedDestinations: Counter<'channel' | 'class'> | null = null;
 
@@ -256,6 +258,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
       return { effects: [], rejection: null };
     }
     if (result.rejection) return this.refuse(result, input.type);
+    if (result.effects.length > 0) this.holders = null;
     for (const e of result.effects) this.emit('change', this.change(e));
     return result;
   }
@@ -276,6 +279,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   private prune(at: number): void {
     this.opts.db.transaction(() => {
       const gone = this.engine.prune(at);
+      this.holders = null;
       this.repo.archive(gone);
       const kept = new Set(Object.values(this.engine.state.tickets).map((t) => t.storeId));
       for (const id of this.removedStores.keys()) if (!kept.has(id)) this.removedStores.delete(id);
@@ -358,6 +362,23 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   /** Every provider in force (config file and API), for store scoping. */
   providerCoverage(): readonly Provider[] {
     return this.providerList;
+  }
+
+  /**
+   * The providers holding a live ticket at this store (however it came to them: routed, or assigned by HQ). Asked
+   * for every store change the live feed sends, so it reads an index, made again after tickets change.
+   */
+  providersHoldingAt(storeId: string): readonly string[] {
+    if (!this.holders) {
+      const byStore = new Map<string, Set<string>>();
+      for (const t of Object.values(this.engine.state.tickets)) {
+        if (!t.providerId) continue;
+        const ids = byStore.get(t.storeId) ?? new Set<string>();
+        byStore.set(t.storeId, ids.add(t.providerId));
+      }
+      this.holders = new Map([...byStore].map(([id, ids]) => [id, [...ids]]));
+    }
+    return this.holders.get(storeId) ?? [];
   }
 
   /**
