@@ -318,6 +318,8 @@ export class TicketEngine {
 
   /** `over`: the incident has ended, so none of its loss is left uncounted. */
   private copyIncident(t: Ticket, incident: TicketIncident, over = false): void {
+    // A till down that grows into the whole store offline is that now, for whoever reads the ticket.
+    t.kind = incident.kind;
     t.tillIds = [...incident.tillIds];
     if (incident.components !== undefined) t.components = incident.components;
     if (incident.details !== undefined) t.details = incident.details;

@@ -144,6 +144,17 @@ describe('resolving while the fault is still live', () => {
   });
 });
 
+describe('an incident that grows', () => {
+  it('gives its ticket its new kind, tills and priority: a till down that became the whole store offline says so', () => {
+    const engine = new TicketEngine(ctx());
+    const one = incident({ id: 'S001:till_down:T2:1', tillIds: ['T2'], failing: ['T2 is still offline'] });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: one });
+    const grown = { ...one, kind: 'store_offline', tillIds: ['T1', 'T2', 'T3', 'T4'], peakTills: 4, failing: ['T1, T2, T3, T4 are still offline'] };
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:05:00Z'), incident: grown });
+    expect(engine.state.tickets[ticketIdFor(one.id)]).toMatchObject({ kind: 'store_offline', tillIds: ['T1', 'T2', 'T3', 'T4'], priority: 'P1' });
+  });
+});
+
 describe('a ticket whose fault recovered on its own', () => {
   // S018: a P1 store offline (response 15 min, 24x7), back before anyone acknowledged it.
   const offline = (over: Partial<TicketIncident> = {}) =>
