@@ -2,6 +2,9 @@ import type { Provider } from '../sla/providers.js';
 import { isActive } from './transitions.js';
 import type { Actor, Ticket, TicketSlaPolicy } from './types.js';
 
+/** The audit reason of HQ's assignment. */
+export const ASSIGNED = 'assigned';
+
 /** Why HQ cannot hand this ticket to this provider, or null when it can. */
 export type AssignmentProblem =
   | { code: 'unknown_provider'; message: string }
@@ -20,13 +23,14 @@ export function assignmentProblem(t: Ticket, providerId: string, providers: read
 /**
  * Hands the ticket to a provider as if it had just opened for them: their SLA policy for its priority, the clocks,
  * marks and escalations from now, and back to `open` so they acknowledge it themselves. Someone else's
- * acknowledgement or visit does not count as theirs; the audit keeps them.
+ * acknowledgement or visit does not count as theirs; the audit keeps them. A recovered fault stays recovered: its
+ * clocks stay stopped, and it still closes itself if it was going to.
  */
 export function assignTicket(t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, note: string | null): void {
   const from = t.status;
   const open = t.pauses.find((p) => p.end === null);
   if (open) open.end = at;
-  t.audit.push({ at, actor, from, to: 'open', reason: 'assigned', note, fromProvider: t.providerId, toProvider: provider.id });
+  t.audit.push({ at, actor, from, to: 'open', reason: ASSIGNED, note, fromProvider: t.providerId, toProvider: provider.id });
   t.providerId = provider.id;
   t.sla = policy;
   t.assignedAt = at;
@@ -34,8 +38,8 @@ export function assignTicket(t: Ticket, provider: Provider, policy: TicketSlaPol
   t.acknowledgedAt = null;
   t.onSiteAt = null;
   t.onSiteLocation = null;
-  // HQ acted on it: recovery no longer closes it on its own, as with any hands-on move.
-  t.resolutionProposedAt = null;
+  // Unlike a hands-on move, handing it over judges nothing about the fault: a ticket whose fault recovered still
+  // closes itself, for the new provider too.
   t.slaMarks = {
     response: { warned50: false, warned75: false, breached: false },
     onSite: { warned50: false, warned75: false, breached: false },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider } from '../sla/providers.js';
 import { elapsedMs } from '../sla/clock.js';
-import { assignTicket, assignmentProblem, clockStartMs } from './assignment.js';
+import { ASSIGNED, assignTicket, assignmentProblem, clockStartMs } from './assignment.js';
 import { thresholdAt } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import type { TicketsConfig } from './config.js';
@@ -620,5 +620,6 @@ function faultSinceEnded(t: Ticket, incident: TicketIncident): boolean {
 function reopenedSince(t: Ticket, endedAt: string | null | undefined): boolean {
   if (!endedAt) return false;
   const ended = Date.parse(endedAt);
-  return t.audit.some((a) => a.to === 'open' && a.from !== 'open' && Date.parse(a.at) > ended);
+  // HQ handing the ticket to a provider puts it back to open too, but judges nothing about the fault.
+  return t.audit.some((a) => a.to === 'open' && a.from !== 'open' && a.reason !== ASSIGNED && Date.parse(a.at) > ended);
 }
