@@ -47,6 +47,14 @@ function waitingForStoreMail(effect: TicketEffect, body: WebhookBody, provider: 
   return { to: store.email, mail: { subject: `[storepulse] Waiting for ${store.name}: ${t.id} (${provider.name})`, text: text.join('\n') + '\n' } };
 }
 
+/**
+ * Whether an endpoint gets an event. One that gets new tickets also hears when one is withdrawn, even if its list
+ * was written before withdrawals existed: its helpdesk must not keep working a ticket it no longer has.
+ */
+function subscribed(events: readonly TicketEventType[], type: TicketEventType): boolean {
+  return events.includes(type) || (type === 'ticket.withdrawn' && events.includes('ticket.opened'));
+}
+
 /** The outbox entries one ticket effect calls for: the provider's subscribed webhooks and chats, and email. */
 export function notificationsFor(effect: TicketEffect, ctx: DispatchContext): OutboxEntry[] {
   if (!effect.notify) return [];
@@ -57,7 +65,7 @@ export function notificationsFor(effect: TicketEffect, ctx: DispatchContext): Ou
   const base = { eventId: body.id, eventType: effect.type, ticketId: effect.ticket.id, providerId: provider.id };
   const out: OutboxEntry[] = [];
   for (const w of provider.webhooks) {
-    if (!w.events.includes(effect.type)) continue;
+    if (!subscribed(w.events, effect.type)) continue;
     const payload = w.format === 'slack' ? slackMessage(body) : w.format === 'teams' ? teamsMessage(body) : body;
     out.push({ ...base, channel: w.format === 'storepulse' ? 'webhook' : w.format, target: w.url, body: JSON.stringify(payload) });
   }

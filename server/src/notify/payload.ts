@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EffectDetail, TicketEffect } from '../domain/tickets/engine.js';
+import { scopedToProvider } from '../domain/tickets/requests.js';
 import { ticketSla, type TicketSlaView } from '../domain/tickets/sla-view.js';
 import type { Ticket, TicketEventType } from '../domain/tickets/types.js';
 import type { StoreConfig } from '../domain/store.js';
@@ -32,11 +33,13 @@ export function eventIdFor(effect: Pick<TicketEffect, 'type' | 'at' | 'detail'> 
 }
 
 export function webhookBody(effect: TicketEffect, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>): WebhookBody {
+  const ticket = publicTicket(effect.ticket, store, effect.at);
   const body: WebhookBody = {
     id: eventIdFor(effect),
     type: effect.type,
     occurredAt: new Date(effect.at).toISOString(),
-    ticket: publicTicket(effect.ticket, store, effect.at),
+    // Sent to the ticket's provider: what another provider wrote on it before HQ handed it over is not theirs.
+    ticket: effect.ticket.providerId ? scopedToProvider(ticket, effect.ticket.providerId) : ticket,
   };
   if (Object.keys(effect.detail).length > 0) body.detail = effect.detail;
   return body;

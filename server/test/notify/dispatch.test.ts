@@ -77,12 +77,17 @@ describe('notificationsFor', () => {
     const ticketId = engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident }).effects[0]!.ticket.id;
     const [withdrawn, reopened] = engine.apply({ type: 'assign', at: at('2026-11-10T10:30:00Z'), ticketId, actor: { role: 'hq', id: 'ana' }, providerId: 'rapid' }).effects;
 
+    // The helpdesk's list predates withdrawals; it takes new tickets, so it hears of this one's withdrawal.
     const gone = notificationsFor(withdrawn!, both);
     expect(gone.map((o) => [o.channel, o.target, o.providerId])).toEqual([
+      ['webhook', 'https://helpdesk.example/hooks/storepulse', 'pilot'],
       ['slack', 'https://hooks.slack.example/services/X', 'pilot'],
       ['email', 'support@pilot.example', 'pilot'],
     ]);
-    expect(JSON.parse(gone[1]!.body).subject).toBe(`[storepulse] Ticket assigned to another provider: ${ticketId} P2 pos at S001, open`);
+    expect(JSON.parse(gone[0]!.body)).toMatchObject({ type: 'ticket.withdrawn', ticket: { providerId: 'pilot' } });
+    // The Teams card takes breaches only: it hears nothing of this.
+    expect(gone.some((o) => o.channel === 'teams')).toBe(false);
+    expect(JSON.parse(gone[2]!.body).subject).toBe(`[storepulse] Ticket assigned to another provider: ${ticketId} P2 pos at S001, open`);
     expect(notificationsFor(reopened!, both).map((o) => [o.channel, o.target])).toEqual([['email', 'desk@rapid.example']]);
   });
 

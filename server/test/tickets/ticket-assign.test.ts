@@ -76,13 +76,17 @@ describe('assigning a ticket nobody covers', () => {
 describe('reassigning a ticket from one provider to another', () => {
   it('withdraws it from the first, which hears so and no longer sees it, and opens it for the second', async () => {
     const pilot = node.issue('provider', 'pilot');
-    expect((await node.api(`/api/tickets/${ids.S001}/status`, { token: pilot, method: 'POST', body: JSON.stringify({ status: 'acknowledged' }) })).status).toBe(200);
+    const move = (body: object) => node.api(`/api/tickets/${ids.S001}/status`, { token: pilot, method: 'POST', body: JSON.stringify(body) });
+    expect((await move({ status: 'acknowledged', note: 'our van is in Madrid today' })).status).toBe(200);
+    expect((await move({ status: 'on_site', note: 'parked at the back door', location: { lat: 40.4168, lon: -3.7038 } })).status).toBe(200);
     const { socket: pilotSocket } = await node.connect(pilot);
     const { socket: hqSocket } = await node.connect(hq);
     const withdrawn = nextEvent(pilotSocket, 'ticket:withdrawn');
     const pilotChanges: TicketChangedEvent[] = [];
     pilotSocket.on('ticket:changed', (e) => pilotChanges.push(e));
     const atHq = nextEvent(hqSocket, 'ticket:changed');
+    const { socket: otherSocket } = await node.connect(node.issue('provider', 'other'));
+    const atOther = nextEvent(otherSocket, 'ticket:changed');
 
     clock.now = Date.parse('2026-11-23T11:00:00Z');
     const res = await assign(ids.S001!, hq, { providerId: 'other' });
@@ -93,13 +97,47 @@ describe('reassigning a ticket from one provider to another', () => {
     // HQ hears the assignment itself; the provider that had it hears nothing of the new provider's ticket.
     expect(await atHq).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', fromProvider: 'pilot' }, ticket: { providerId: 'other' } });
     expect(pilotChanges).toEqual([]);
+    // The new provider hears it opened without what the provider before it wrote; HQ hears it all.
+    const heard = await atOther;
+    expect(heard.ticket.audit.filter((a) => a.actor.id === 'pilot').map((a) => [a.note, a.location])).toEqual([[null, undefined], [null, undefined]]);
+    expect((await atHq).ticket.audit.filter((a) => a.actor.id === 'pilot').map((a) => a.note)).toEqual(['our van is in Madrid today', 'parked at the back door']);
     expect((await node.api(`/api/tickets/${ids.S001}`, { token: pilot })).status).toBe(404);
 
     await waitFor(() => desk.events().some((e) => e.path === 'pilot' && e.type === 'ticket.withdrawn'));
     const gone = desk.events().find((e) => e.path === 'pilot' && e.type === 'ticket.withdrawn')!;
     // The withdrawal shows the ticket as the first provider had it.
-    expect(gone.ticket).toMatchObject({ id: ids.S001, providerId: 'pilot', status: 'acknowledged' });
+    expect(gone.ticket).toMatchObject({ id: ids.S001, providerId: 'pilot', status: 'on_site' });
     await waitFor(() => desk.events().some((e) => e.path === 'other' && e.type === 'ticket.opened' && e.ticket.id === ids.S001));
+  });
+});
+
+describe('what the new provider reads of the ticket', () => {
+  it("holds none of what the provider before it wrote, nor where that one was notified; HQ still reads it all", async () => {
+    const other = node.issue('provider', 'other');
+    type Entry = { actor: { id: string }; note: string | null; location?: unknown };
+    const byPilot = (audit: Entry[]) => audit.filter((a) => a.actor.id === 'pilot');
+    const theirs = await json<{ audit: Entry[]; deliveries: { providerId: string }[] }>(await node.api(`/api/tickets/${ids.S001}`, { token: other }));
+    // The moves stay, so the timeline adds up; their notes and the engineer's location do not.
+    expect(byPilot(theirs.audit).map((a) => [a.note, a.location])).toEqual([[null, undefined], [null, undefined]]);
+    expect(new Set(theirs.deliveries.map((d) => d.providerId))).toEqual(new Set(['other']));
+    const { snapshot } = await node.connect(other);
+    expect(byPilot(snapshot.tickets.find((t) => t.id === ids.S001)!.audit as Entry[]).every((a) => a.note === null)).toBe(true);
+    const opened = desk.events().find((e) => e.path === 'other' && e.type === 'ticket.opened' && e.ticket.id === ids.S001) as unknown as { ticket: { audit: Entry[] } };
+    expect(byPilot(opened.ticket.audit).map((a) => a.note)).toEqual([null, null]);
+
+    const all = await json<{ audit: Entry[]; deliveries: { providerId: string }[] }>(await node.api(`/api/tickets/${ids.S001}`, { token: hq }));
+    expect(byPilot(all.audit).map((a) => a.note)).toEqual(['our van is in Madrid today', 'parked at the back door']);
+    expect(byPilot(all.audit)[1]!.location).toEqual({ lat: 40.4168, lon: -3.7038 });
+    expect(new Set(all.deliveries.map((d) => d.providerId))).toEqual(new Set(['pilot', 'other']));
+  });
+
+  it('shows it the store only while the ticket is in play', async () => {
+    const other = node.issue('provider', 'other');
+    const { socket } = await node.connect(other);
+    expect((await sync(socket)).stores.map((s) => s.id)).toContain('S003');
+    const cancel = await node.api(`/api/tickets/${ids.S003}/status`, { token: hq, method: 'POST', body: JSON.stringify({ status: 'cancelled', reason: 'false_alarm' }) });
+    expect(cancel.status).toBe(200);
+    expect((await sync(socket)).stores.map((s) => s.id)).not.toContain('S003');
   });
 });
 
@@ -132,6 +170,6 @@ describe('assignments the API refuses', () => {
 
   it('is in the OpenAPI document with its body and answers', () => {
     const op = node.openapi().paths['/api/tickets/{id}/assign']?.post;
-    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '404', '409']);
+    expect(Object.keys(op?.responses ?? {}).sort()).toEqual(['200', '400', '404', '409']);
   });
 });

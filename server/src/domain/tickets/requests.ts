@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ID_PATTERN } from '@storepulse/protocol';
-import { TICKET_STATUSES, type Actor, type Ticket } from './types.js';
+import { TICKET_STATUSES, type Actor, type AuditEntry, type Ticket } from './types.js';
 
 /** Body of `POST /api/tickets/:id/status`. */
 export const TransitionRequestSchema = Type.Object(
@@ -39,4 +39,18 @@ export function ticketVisibleTo(t: Pick<Ticket, 'providerId' | 'storeId'>, actor
   if (actor.role === 'provider') return t.providerId === actor.id;
   if (actor.role === 'store') return t.storeId === actor.id;
   return true;
+}
+
+/**
+ * The ticket as a provider may read it: what another provider wrote on it before HQ handed it over (notes, an
+ * engineer's location) is not theirs to read. The moves themselves stay, so the timeline still adds up.
+ */
+export function scopedToProvider<T extends { audit: readonly AuditEntry[] }>(t: T, providerId: string): T {
+  const foreign = (a: AuditEntry) => a.actor.role === 'provider' && a.actor.id !== providerId;
+  if (!t.audit.some((a) => foreign(a) && (a.note !== null || a.location !== undefined))) return t;
+  return { ...t, audit: t.audit.map((a) => (foreign(a) ? { ...withoutLocation(a), note: null } : a)) };
+}
+
+function withoutLocation({ location: _l, ...rest }: AuditEntry): AuditEntry {
+  return rest;
 }

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, TicketChangedEvent } from '@storepulse/protocol';
+import { scopedToProvider } from '../../domain/tickets/requests.js';
 import type { Principal } from '../auth-service.js';
 import type { TicketChange, TicketService } from './ticket-service.js';
 
@@ -31,9 +32,10 @@ export function attachTicketLive(live: { io: LiveIo; refreshStores(storeIds: rea
     }
     // A provider given a ticket at a store it does not serve sees that store from now: send it.
     if (c.detail.change === 'assigned') live.refreshStores([c.ticket.storeId]);
-    const rooms = c.ticket.providerId ? [HQ_ROOM, providerRoom(c.ticket.providerId)] : [HQ_ROOM];
     const event: TicketChangedEvent = c;
-    io.to(rooms).emit('ticket:changed', event);
+    io.to(HQ_ROOM).emit('ticket:changed', event);
+    // The provider does not read what another provider wrote on the ticket before HQ handed it over.
+    if (c.ticket.providerId) io.to(providerRoom(c.ticket.providerId)).emit('ticket:changed', { ...event, ticket: scopedToProvider(c.ticket, c.ticket.providerId) });
   };
   io.on('connection', onConnection);
   tickets.on('change', onChange);

@@ -8,7 +8,7 @@ import type { StoreConfig } from '../../domain/store.js';
 import type { TicketsConfig } from '../../domain/tickets/config.js';
 import { TicketEngine, type IncidentInputType, type TicketEffect, type TicketInput, type TicketResult } from '../../domain/tickets/engine.js';
 import { MAX_ZONE_OFFSET_MS, monthRange, slaReport, type SlaReportRow } from '../../domain/tickets/report.js';
-import { ticketVisibleTo, type AssignRequest, type TransitionRequest } from '../../domain/tickets/requests.js';
+import { scopedToProvider, ticketVisibleTo, type AssignRequest, type TransitionRequest } from '../../domain/tickets/requests.js';
 import { ticketSummary } from '../../domain/tickets/sla-view.js';
 import { PRIORITIES, TICKET_STATUSES, type Actor, type Ticket, type TicketStatus } from '../../domain/tickets/types.js';
 import { notificationsFor, secretsFromProviders } from '../../notify/dispatch.js';
@@ -78,6 +78,11 @@ export type ProviderView = Omit<ProviderConfig, 'webhooks'> & {
 export type ProviderPutResult = { ok: true; created: boolean; provider: ProviderView } | { ok: false; errors: string[] };
 
 /** Who is acting, as the ticket engine names them; null for roles that may not act on tickets. */
+/** A ticket as this principal may read it: a provider does not read what another provider wrote on it. */
+function readableBy(who: Principal, t: PublicTicket): PublicTicket {
+  return who.role === 'provider' && who.providerId ? scopedToProvider(t, who.providerId) : t;
+}
+
 export function actorOf(who: Principal): Actor | null {
   switch (who.role) {
     case 'provider':
@@ -332,19 +337,23 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     const see = this.visible(who);
     return Object.values(this.engine.state.tickets)
       .filter(see)
-      .map((t) => publicTicket(t, this.storeOf(t), now));
+      .map((t) => readableBy(who, publicTicket(t, this.storeOf(t), now)));
   }
 
   /** One ticket (live or archived) with its audit trail and deliveries; undefined when absent or not theirs. */
   detail(who: Principal, id: string): { ticket: PublicTicket; deliveries: DeliveryView[] } | undefined {
     const t = this.engine.state.tickets[id] ?? this.repo.get(id);
     if (!t || !this.visible(who)(t)) return undefined;
-    const deliveries = this.outbox.list({ ticketId: t.id, limit: 200 }).map(({ body: _b, ...d }) => ({
-      ...d,
-      target: d.channel === 'email' ? d.target : maskedUrl(d.target),
-      attemptLog: this.outbox.attempts(d.id),
-    }));
-    return { ticket: publicTicket(t, this.storeOf(t), this.now()), deliveries };
+    const deliveries = this.outbox
+      .list({ ticketId: t.id, limit: 200 })
+      // A provider HQ handed the ticket to does not see where the one before it was notified.
+      .filter((d) => who.role !== 'provider' || d.providerId === who.providerId)
+      .map(({ body: _b, ...d }) => ({
+        ...d,
+        target: d.channel === 'email' ? d.target : maskedUrl(d.target),
+        attemptLog: this.outbox.attempts(d.id),
+      }));
+    return { ticket: readableBy(who, publicTicket(t, this.storeOf(t), this.now())), deliveries };
   }
 
   /** The monthly SLA report, each ticket in its store's local month; a provider only ever gets its own row. */
@@ -365,14 +374,15 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   }
 
   /**
-   * The providers holding a live ticket at this store (however it came to them: routed, or assigned by HQ). Asked
+   * The providers holding a ticket in play at this store (however it came to them: routed, or assigned by HQ). Asked
    * for every store change the live feed sends, so it reads an index, made again after tickets change.
    */
   providersHoldingAt(storeId: string): readonly string[] {
     if (!this.holders) {
       const byStore = new Map<string, Set<string>>();
       for (const t of Object.values(this.engine.state.tickets)) {
-        if (!t.providerId) continue;
+        // An ended ticket kept for the reopen window gives no sight of the store.
+        if (!t.providerId || t.status === 'closed' || t.status === 'cancelled') continue;
         const ids = byStore.get(t.storeId) ?? new Set<string>();
         byStore.set(t.storeId, ids.add(t.providerId));
       }

@@ -126,6 +126,7 @@ const Conflict = Type.Object({
   allowed: Type.Array(Allowed),
 });
 const AssignConflict = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String(), code: Type.Literal('invalid_transition') });
+/** Fastify's plain error body; 404s and an assignment's unknown provider (400) answer it. */
 const NotFound = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
 const IdParams = Type.Object({ id: Type.String({ pattern: '^T-[0-9a-f]{12}$' }) });
 const ListQuery = Type.Object(
@@ -202,7 +203,7 @@ export async function ticketRoutes(app: App, opts: { tickets: TicketService }) {
       summary: "Assign a ticket to a provider (from the unassigned queue, or from another provider, which is told it is withdrawn); the new provider's SLA clocks count from now",
       params: IdParams,
       body: AssignRequestSchema,
-      response: { 200: TicketSchema, 404: NotFound, 409: AssignConflict },
+      response: { 200: TicketSchema, 400: NotFound, 404: NotFound, 409: AssignConflict },
     },
   }, async (req, reply) => {
     const r = opts.tickets.assign(req.principal!, req.params.id, req.body).rejection;
