@@ -12,6 +12,8 @@ class LiveTickets {
   #map = new Map<string, TicketView>();
   #listeners = new Set<(event: TicketChangedEvent) => void>();
   #withdrawn = new Set<(event: TicketWithdrawnEvent) => void>();
+  /** When HQ took each ticket from this provider: a copy from before then (a late move's answer) must not bring it back. */
+  #withdrawnAt = new Map<string, number>();
   #listening = false;
 
   listen(): void {
@@ -24,11 +26,13 @@ class LiveTickets {
         this.#publish();
       });
       socket.on('ticket:changed', (event) => {
+        if (this.#predatesWithdrawal(event.ticket)) return;
         if (applyTicketChange(this.#map, event)) this.#publish();
         for (const fn of this.#listeners) fn(event);
       });
       // HQ gave one of this provider's tickets to another: it is no longer this reader's to see.
       socket.on('ticket:withdrawn', (event) => {
+        this.#withdrawnAt.set(event.id, Date.parse(event.at));
         if (this.#map.delete(event.id)) this.#publish();
         for (const fn of this.#withdrawn) fn(event);
       });
@@ -41,6 +45,7 @@ class LiveTickets {
 
   /** A ticket the page changed itself (the answer to a transition), without waiting for its event. */
   put(ticket: TicketView): void {
+    if (this.#predatesWithdrawal(ticket)) return;
     if (applyTicketChange(this.#map, { ticket })) this.#publish();
   }
 
@@ -52,6 +57,15 @@ class LiveTickets {
   onWithdrawn(fn: (event: TicketWithdrawnEvent) => void): () => void {
     this.#withdrawn.add(fn);
     return () => this.#withdrawn.delete(fn);
+  }
+
+  /** A copy no newer than the ticket's withdrawal; a newer one (HQ gave it back) is taken, and the withdrawal forgotten. */
+  #predatesWithdrawal(ticket: TicketView): boolean {
+    const at = this.#withdrawnAt.get(ticket.id);
+    if (at === undefined) return false;
+    if (Date.parse(ticket.updatedAt) <= at) return true;
+    this.#withdrawnAt.delete(ticket.id);
+    return false;
   }
 
   #publish(): void {
