@@ -48,6 +48,7 @@ describe('a refused assignment', () => {
     expect(assignFailureText(400, null, 'printfix', name, 'en')).toBe('PrintFix is no longer a configured provider: choose another.');
     expect(assignFailureText(403, null, 'printfix', name, 'es')).toBe('Solo los administradores de la sede pueden asignar tickets.');
     expect(assignFailureText(404, null, 'printfix', name, 'en')).toBe('This ticket is no longer available to you.');
-    expect(assignFailureText(0, null, 'printfix', name, 'ru')).toBe('Не удалось назначить (HTTP 0). Попробуйте ещё раз.');
+    expect(assignFailureText(0, null, 'printfix', name, 'ru')).toBe('Не удалось назначить: сервер недоступен. Попробуйте ещё раз.');
+    expect(assignFailureText(0, null, 'printfix', name, 'en')).toBe('Could not assign: the server cannot be reached. Try again.');
   });
 });

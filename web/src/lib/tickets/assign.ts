@@ -48,5 +48,6 @@ export function assignFailureText(
   if (status === 400) return m.assign_error_unknown({ provider: name(wanted) }, o);
   if (status === 403) return m.assign_error_forbidden({}, o);
   if (status === 404) return m.action_not_found({}, o);
+  if (status === 0) return m.assign_error_network({}, o);
   return m.assign_error_http({ status }, o);
 }
