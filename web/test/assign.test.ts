@@ -8,27 +8,35 @@ const providers: ProviderInfo[] = [
   { id: 'printfix', name: 'PrintFix', categories: ['printer'], stores: ['madrid'] },
   { id: 'netco', name: 'Netco', categories: ['network'], stores: ['S001'] },
   { id: 'bare', name: 'Astra' },
+  { id: 'local', name: 'Local Fix', categories: ['printer'], stores: ['S050'] },
 ];
 const names = new Map(providers.map((p) => [p.id, p.name!]));
 const name = (id: string) => names.get(id) ?? id;
 
 describe('whom HQ may assign a ticket to', () => {
-  it('reads a provider\'s cover as the server routes: the category or all, and the store by id or by its city', () => {
+  it('reads a provider\'s cover as the server routes: the category or all, and the store by id, by its city or by its config', () => {
     const printer = ticket('a', { category: 'printer', storeId: 'S001' });
+    const madrid = { city: ' Madrid ', provider: null };
     expect(coversTicket(providers[0]!, printer)).toBe(true);
-    expect(coversTicket(providers[1]!, printer, ' Madrid ')).toBe(true);
+    expect(coversTicket(providers[1]!, printer, madrid)).toBe(true);
     expect(coversTicket(providers[1]!, printer)).toBe(false);
-    expect(coversTicket(providers[2]!, printer, 'Madrid')).toBe(false);
+    expect(coversTicket(providers[2]!, printer, madrid)).toBe(false);
     // A provider listed without its cover (an older server) covers nothing, and is still offered.
-    expect(coversTicket(providers[3]!, printer, 'Madrid')).toBe(false);
+    expect(coversTicket(providers[3]!, printer, madrid)).toBe(false);
+    // The store's config names it: the server routes the store's tickets of its categories to it.
+    expect(coversTicket(providers[4]!, printer, { city: 'Madrid', provider: 'local' })).toBe(true);
+    expect(coversTicket(providers[4]!, printer, madrid)).toBe(false);
+    expect(coversTicket(providers[4]!, { ...printer, category: 'pos' }, { city: 'Madrid', provider: 'local' })).toBe(false);
   });
 
   it('offers those that cover the ticket first, then any other, each by name, never the provider it is with', () => {
     const unassigned = ticket('a', { category: 'printer', storeId: 'S001', providerId: null });
     const ids = (c: { covering: ProviderInfo[]; others: ProviderInfo[] }) => [c.covering.map((p) => p.id), c.others.map((p) => p.id)];
-    expect(ids(assignChoices(providers, unassigned, 'Madrid'))).toEqual([['pilot', 'printfix'], ['bare', 'netco']]);
-    expect(ids(assignChoices(providers, { ...unassigned, providerId: 'pilot' }, 'Madrid'))).toEqual([['printfix'], ['bare', 'netco']]);
-    expect(ids(assignChoices(providers, { ...unassigned, storeId: 'S009' }, 'Sevilla'))).toEqual([[], ['bare', 'netco', 'pilot', 'printfix']]);
+    const madrid = { city: 'Madrid', provider: null };
+    expect(ids(assignChoices(providers, unassigned, madrid))).toEqual([['pilot', 'printfix'], ['bare', 'local', 'netco']]);
+    expect(ids(assignChoices(providers, unassigned, { ...madrid, provider: 'local' }))).toEqual([['local', 'pilot', 'printfix'], ['bare', 'netco']]);
+    expect(ids(assignChoices(providers, { ...unassigned, providerId: 'pilot' }, madrid))).toEqual([['printfix'], ['bare', 'local', 'netco']]);
+    expect(ids(assignChoices(providers, { ...unassigned, storeId: 'S009' }, { city: 'Sevilla', provider: null }))).toEqual([[], ['bare', 'local', 'netco', 'pilot', 'printfix']]);
   });
 });
 

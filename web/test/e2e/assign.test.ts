@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketView } from '@storepulse/protocol';
+import type { StoreDetail, TicketView } from '@storepulse/protocol';
 import { demoFleet } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
@@ -74,6 +74,16 @@ providers:
       stores: ['Sevilla'],
       sla: { P1: { response: '30m', onSite: '4h', resolve: '8h', clock: '24x7' } },
     });
+    // And the store's own config names another that fixes printers: the server would route its printers there too.
+    await api('/api/providers/localfix', admin, 'PUT', {
+      id: 'localfix',
+      name: 'Local Fix',
+      categories: ['printer'],
+      stores: ['S005'],
+      sla: { P1: { response: '30m', onSite: '4h', resolve: '8h', clock: '24x7' } },
+    });
+    const { settings } = await api<StoreDetail>('/api/stores/S003', admin);
+    await api('/api/stores/S003', admin, 'PUT', { ...settings, provider: 'localfix' });
     const { context, page } = await stack.signedIn(admin);
     try {
       await page.goto(`${stack.server.url}/tickets`);
@@ -87,7 +97,7 @@ providers:
         els.map((g) => [g.getAttribute('label'), [...g.querySelectorAll('option')].map((o) => o.textContent)]),
       );
       expect(groups).toEqual([
-        ['Covering this store', ['PrintFix']],
+        ['Covering this store', ['Local Fix', 'PrintFix']],
         ['Other providers', ['Pilot Service', 'Rapid Repairs']],
       ]);
       await select.selectOption({ label: 'PrintFix' });

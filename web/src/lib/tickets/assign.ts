@@ -1,3 +1,4 @@
+import type { StoreDetail } from '@storepulse/protocol';
 import type { ProviderInfo } from '$lib/api.js';
 import { ticketStatusLabel } from '$lib/i18n/labels.js';
 import { m } from '$lib/paraglide/messages.js';
@@ -7,14 +8,19 @@ import { isActive, type TicketSummary } from './tickets.js';
 /** The server's limit on an assignment's note. */
 export const ASSIGN_NOTE_MAX = 2000;
 
+/** What the server's routing reads of the ticket's store: its city, and the provider its config names (null: none). */
+export type AssignStore = Pick<StoreDetail, 'city' | 'provider'>;
+
 /**
  * Whether a provider covers the ticket as the server's routing reads a provider: the ticket's category (or all), and
- * its store by id or by the store's city. A list without them (an older server) covers nothing.
+ * its store by id, by the store's city, or by the store's config naming it. A list without them (an older server)
+ * covers nothing; without the store (its detail could not be read), only a provider listing it by id does.
  */
-export function coversTicket(p: ProviderInfo, t: Pick<TicketSummary, 'storeId' | 'category'>, city?: string): boolean {
+export function coversTicket(p: ProviderInfo, t: Pick<TicketSummary, 'storeId' | 'category'>, store?: AssignStore): boolean {
   const category = p.categories?.includes('all') || p.categories?.includes(t.category);
-  const here = city?.trim().toLowerCase();
-  return !!category && !!p.stores?.some((s) => s === t.storeId || (here !== undefined && s.trim().toLowerCase() === here));
+  const here = store?.city.trim().toLowerCase();
+  const listed = !!p.stores?.some((s) => s === t.storeId || s.trim().toLowerCase() === here);
+  return !!category && (listed || p.id === store?.provider);
 }
 
 /**
@@ -24,11 +30,11 @@ export function coversTicket(p: ProviderInfo, t: Pick<TicketSummary, 'storeId' |
 export function assignChoices(
   providers: readonly ProviderInfo[],
   t: Pick<TicketSummary, 'storeId' | 'category' | 'providerId'>,
-  city?: string,
+  store?: AssignStore,
 ): { covering: ProviderInfo[]; others: ProviderInfo[] } {
   const name = (p: ProviderInfo) => p.name ?? p.id;
   const open = providers.filter((p) => p.id !== t.providerId).sort((a, b) => name(a).localeCompare(name(b)) || a.id.localeCompare(b.id));
-  return { covering: open.filter((p) => coversTicket(p, t, city)), others: open.filter((p) => !coversTicket(p, t, city)) };
+  return { covering: open.filter((p) => coversTicket(p, t, store)), others: open.filter((p) => !coversTicket(p, t, store)) };
 }
 
 /**
