@@ -131,13 +131,19 @@ describe('what the new provider reads of the ticket', () => {
     expect(new Set(all.deliveries.map((d) => d.providerId))).toEqual(new Set(['pilot', 'other']));
   });
 
-  it('shows it the store only while the ticket is in play', async () => {
-    const other = node.issue('provider', 'other');
-    const { socket } = await node.connect(other);
+  it('shows it the store only while it holds the ticket in play', async () => {
+    const { socket } = await node.connect(node.issue('provider', 'other'));
     expect((await sync(socket)).stores.map((s) => s.id)).toContain('S003');
+    // Handed on: the store leaves its open screens at once, with a fresh snapshot.
+    const fresh = new Promise<{ stores: { id: string }[] }>((resolve) => socket.once('snapshot', resolve));
+    expect((await assign(ids.S003!, hq, { providerId: 'pilot' })).status).toBe(200);
+    expect((await fresh).stores.map((s) => s.id)).not.toContain('S003');
+    // Ended: the provider holding it then stops seeing it too.
+    const { socket: pilotSocket } = await node.connect(node.issue('provider', 'pilot'));
+    expect((await sync(pilotSocket)).stores.map((s) => s.id)).toContain('S003');
     const cancel = await node.api(`/api/tickets/${ids.S003}/status`, { token: hq, method: 'POST', body: JSON.stringify({ status: 'cancelled', reason: 'false_alarm' }) });
     expect(cancel.status).toBe(200);
-    expect((await sync(socket)).stores.map((s) => s.id)).not.toContain('S003');
+    expect((await sync(pilotSocket)).stores.map((s) => s.id)).not.toContain('S003');
   });
 });
 

@@ -133,6 +133,14 @@ export class LiveGateway {
     }
   }
 
+  /** A fresh snapshot to each of a provider's screens: a store it no longer sees (a ticket withdrawn) leaves them. */
+  resendSnapshot(providerId: string): void {
+    for (const id of this.io.sockets.adapter.rooms.get(providerRoom(providerId)) ?? []) {
+      const socket = this.io.sockets.sockets.get(id);
+      if (socket) socket.emit('snapshot', this.snapshot(socket.data.principal));
+    }
+  }
+
   snapshot(who: Principal): FleetSnapshot {
     const stores = [...this.opts.fleet.stores.values()].filter((s) => this.opts.access.canSee(who, s.config)).map((s) => this.summary(s));
     return { at: new Date().toISOString(), stores };

@@ -17,7 +17,13 @@ const providerRoom = (id: string) => `provider:${id}`;
  * assigned to another, that it is withdrawn; a store where HQ assigned a ticket goes again to whoever sees it now.
  * Returns a function that detaches it.
  */
-export function attachTicketLive(live: { io: LiveIo; refreshStores(storeIds: readonly string[]): void }, tickets: TicketService): () => void {
+export interface TicketLiveGateway {
+  io: LiveIo;
+  refreshStores(storeIds: readonly string[]): void;
+  resendSnapshot(providerId: string): void;
+}
+
+export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService): () => void {
   const { io } = live;
   const onConnection = (socket: LiveSocket) => {
     const who = socket.data.principal;
@@ -27,7 +33,11 @@ export function attachTicketLive(live: { io: LiveIo; refreshStores(storeIds: rea
   const onChange = (c: TicketChange) => {
     // The provider that had a reassigned ticket only hears that it is gone; HQ hears the assignment itself.
     if (c.type === 'ticket.withdrawn') {
-      if (c.ticket.providerId) io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
+      if (c.ticket.providerId) {
+        io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
+        // A store it saw only through this ticket leaves its screens.
+        live.resendSnapshot(c.ticket.providerId);
+      }
       return;
     }
     // A provider given a ticket at a store it does not serve sees that store from now: send it.
