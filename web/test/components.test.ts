@@ -357,7 +357,9 @@ describe('TicketAssign', () => {
     const form = body(active, 'hq-admin', true);
     expect(form).toContain('data-testid="assign-form"');
     expect(form).toContain('No provider covers this ticket, so no SLA runs.');
-    expect(form).toMatch(/<select id="assign-provider-T-1"[^>]*disabled/);
+    // Not disabled, which would keep keyboard focus off it: busy.
+    expect(form).toMatch(/<select id="assign-provider-T-1"[^>]*aria-busy="true"/);
+    expect(form).not.toMatch(/<select[^>]*disabled/);
     expect(form).toContain('Note for the provider (optional)');
     // Reassigning says nothing of the unassigned queue.
     expect(body({ ...active, providerId: 'pilot' }, 'hq-admin', true)).not.toContain('No provider covers');

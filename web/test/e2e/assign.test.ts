@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreDetail, TicketView } from '@storepulse/protocol';
+import type { Locator } from 'playwright-core';
 import { demoFleet } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 
@@ -44,6 +45,9 @@ providers:
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
+  // The list loads into the open form, which says it is busy meanwhile.
+  const loaded = (select: Locator) => expect.poll(() => select.getAttribute('aria-busy')).toBe('false');
+  const focused = (el: Locator) => el.evaluate((node) => node === document.activeElement);
   const ticketFor = async (storeId: string): Promise<TicketView> => {
     const find = async () => (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId);
     await expect.poll(find, { timeout: 15_000, interval: 250 }).toBeTruthy();
@@ -92,7 +96,9 @@ providers:
       await page.waitForURL(`**/tickets/${ticket.id}#assign`);
       const form = page.getByTestId('assign-form');
       const select = form.getByLabel('Provider', { exact: true });
-      await expect.poll(() => select.isEnabled()).toBe(true);
+      await loaded(select);
+      // Keyboard focus is on the list to choose from.
+      expect(await focused(select)).toBe(true);
       const groups = await select.locator('optgroup').evaluateAll((els) =>
         els.map((g) => [g.getAttribute('label'), [...g.querySelectorAll('option')].map((o) => o.textContent)]),
       );
@@ -143,7 +149,8 @@ providers:
       await hq.page.goto(`${stack.server.url}/tickets/${ticket.id}`);
       await hq.page.getByTestId('ticket-assign').getByRole('button', { name: 'Reassign' }).click();
       const select = hq.page.getByTestId('assign-form').getByLabel('Provider', { exact: true });
-      await expect.poll(() => select.isEnabled()).toBe(true);
+      await loaded(select);
+      expect(await focused(select)).toBe(true);
       // Not the provider it is with.
       expect(await select.locator('option').allInnerTexts()).not.toContain('Pilot Service');
       await select.selectOption({ label: 'Rapid Repairs' });
@@ -153,6 +160,8 @@ providers:
         .getByText('Take this ticket from Pilot Service and give it to Rapid Repairs? Pilot Service will no longer see it, and its SLA clocks start again from now.')
         .waitFor();
       expect((await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).providerId).toBe('pilot');
+      // A stray Enter goes back rather than take the ticket from its provider.
+      expect(await focused(confirm.getByRole('button', { name: 'Back' }))).toBe(true);
       await hq.page.screenshot({ path: join(ARTIFACTS, 'assign-confirm.png') });
       await confirm.getByRole('button', { name: 'Yes, reassign' }).click();
       await hq.page.getByRole('status').getByText('Assigned to Rapid Repairs.').waitFor();
@@ -188,7 +197,7 @@ providers:
       });
       await page.goto(`${stack.server.url}/tickets/${ticket.id}#assign`);
       const select = page.getByTestId('assign-form').getByLabel('Provider', { exact: true });
-      await expect.poll(() => select.isEnabled()).toBe(true);
+      await loaded(select);
       await expect.poll(() => snapshot).toBe(true);
       await select.selectOption({ label: 'Pilot Service' });
       // Another HQ administrator cancels it meanwhile.
