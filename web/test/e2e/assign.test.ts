@@ -215,6 +215,36 @@ providers:
     }
   });
 
+  it('drops the provider chosen when the ticket goes to it meanwhile, rather than send a choice the server refuses', async () => {
+    await stack.fault('S005', { printer: 'paper_out' });
+    const ticket = await ticketFor('S005');
+    const { context, page } = await stack.signedIn(admin);
+    try {
+      await page.goto(`${stack.server.url}/tickets/${ticket.id}#assign`);
+      const form = page.getByTestId('assign-form');
+      const select = form.getByLabel('Provider', { exact: true });
+      await loaded(select);
+      await select.selectOption({ label: 'Rapid Repairs' });
+      expect(await form.getByRole('button', { name: 'Assign' }).isEnabled()).toBe(true);
+      // Another HQ administrator gives it to them first: the page hears it live.
+      await api(`/api/tickets/${ticket.id}/assign`, admin, 'POST', { providerId: 'rapid' });
+      await page.locator('dl.facts').getByText('Rapid Repairs').waitFor();
+      expect(await select.locator('option').allInnerTexts()).not.toContain('Rapid Repairs');
+      expect(await select.inputValue()).toBe('');
+      expect(await form.getByRole('button', { name: 'Assign' }).isEnabled()).toBe(false);
+      // The same while it asks whether to take the ticket from them: back to the form, nothing chosen.
+      await select.selectOption({ label: 'Pilot Service' });
+      await form.getByRole('button', { name: 'Assign' }).click();
+      await page.getByTestId('assign-confirm').waitFor();
+      await api(`/api/tickets/${ticket.id}/assign`, admin, 'POST', { providerId: 'pilot' });
+      await form.waitFor({ timeout: 10_000 });
+      expect(await select.inputValue()).toBe('');
+      expect(await select.locator('option').allInnerTexts()).not.toContain('Pilot Service');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('gives an HQ viewer no way to assign, on the board or the ticket\'s page', async () => {
     await stack.fault('S006', { printer: 'paper_out' });
     const ticket = await ticketFor('S006');
