@@ -175,6 +175,12 @@ providers:
       expect(await theirs.page.getByTestId('ticket-actions').count()).toBe(0);
       await theirs.page.screenshot({ path: join(ARTIFACTS, 'assign-withdrawn-phone.png') });
       await card.waitFor({ state: 'detached', timeout: 10_000 });
+
+      // HQ gives it back: theirs again, on the page and in the list.
+      await api(`/api/tickets/${ticket.id}/assign`, admin, 'POST', { providerId: 'pilot' });
+      await theirs.page.getByTestId('ticket-actions').getByRole('button', { name: 'Acknowledge' }).waitFor({ timeout: 10_000 });
+      expect(await notice.count()).toBe(0);
+      await card.waitFor({ timeout: 10_000 });
     } finally {
       await theirs.context.close();
       await hq.context.close();
