@@ -482,5 +482,7 @@ describe('a refused move', () => {
     expect(moveFailureText({ type: 'http', status: 403 }, 'ru')).toBe('У вас нет прав изменять эту заявку.');
     expect(moveFailureText({ type: 'http', status: 404 }, 'es')).toBe('Este ticket ya no está disponible para usted.');
     expect(moveFailureText({ type: 'http', status: 500 }, 'en')).toBe('Could not save (HTTP 500). Try again.');
+    expect(moveFailureText({ type: 'http', status: 0 }, 'en')).toBe('Could not save: the server cannot be reached. Try again.');
+    expect(moveFailureText({ type: 'http', status: 0 }, 'ru')).toBe('Не удалось сохранить: сервер недоступен. Попробуйте ещё раз.');
   });
 });

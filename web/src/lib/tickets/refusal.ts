@@ -79,6 +79,8 @@ export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): s
   if (f.type === 'http') {
     if (f.status === 403) return m.action_forbidden({}, o);
     if (f.status === 404) return m.action_not_found({}, o);
+    // No answer at all (offline, the server down): there is no HTTP status to give.
+    if (f.status === 0) return m.action_failed_network({}, o);
     return m.action_failed({ status: f.status }, o);
   }
   const quote = (text: string) => m.quoted({ text }, o);
