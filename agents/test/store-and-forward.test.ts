@@ -85,6 +85,9 @@ describe('store-and-forward through a real Mosquitto that goes away', () => {
     return unique;
   }
 
+  // Room for every wait below one after another (an outage, then reconnecting with its jitter) on a loaded machine:
+  // a ceiling, not a timing, so the waits themselves fail first and say what was missing.
+  const OUTAGE_TEST_MS = 45_000;
   const distinct = (sensor: string) => new Set((received.get(sensor) ?? []).map((b) => b.seq)).size;
 
   it('delivers everything sent before, during and after a broker outage exactly once by seq, in order', async () => {
@@ -103,7 +106,7 @@ describe('store-and-forward through a real Mosquitto that goes away', () => {
     expectExactlyOnceInOrder('door1', 45);
     await agent.stop();
     expect(agent.output()).not.toMatch(/"level":(50|60)/);
-  });
+  }, OUTAGE_TEST_MS);
 
   it('loses nothing when the agent is killed with SIGKILL in the middle of an outage', async () => {
     const { config, port } = await agentFor('T2', 'door2');
@@ -124,5 +127,5 @@ describe('store-and-forward through a real Mosquitto that goes away', () => {
     // The restarted agent carried on from the spool's seq: the server cannot take its bins for old ones.
     expect(bins[25]!.seq).toBeGreaterThan(bins[24]!.seq);
     await second.stop();
-  });
+  }, OUTAGE_TEST_MS);
 });
