@@ -9,3 +9,4 @@ export type * from './schemas.js';
 export * from './state.js';
 export * from './events.js';
 export * from './money.js';
+export * from './failing.js';

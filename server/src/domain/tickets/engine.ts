@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { severalTillsFailing } from '@storepulse/protocol';
 import type { Provider } from '../sla/providers.js';
 import { elapsedMs } from '../sla/clock.js';
 import { ASSIGNED, assignTicket, assignmentProblem, clockStartMs } from './assignment.js';
@@ -372,8 +373,7 @@ export class TicketEngine {
     const stillFailing = input.to === 'resolved' ? live : [];
     if (stillFailing.length > 0) {
       // Resolving a live fault would stop the clock on a till that still cannot sell and hide it from the boards.
-      // Each line starts with its tills: "T1, T2 are still offline".
-      const tills = stillFailing.length > 1 || stillFailing[0]!.split(' ')[0]!.endsWith(',');
+      const tills = severalTillsFailing(stillFailing);
       return {
         effects: [],
         rejection: {

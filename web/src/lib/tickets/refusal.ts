@@ -1,8 +1,8 @@
-import type { TicketStatus } from '@storepulse/protocol';
+import { severalTillsFailing, type TicketStatus } from '@storepulse/protocol';
 import { reasonLabel, ticketStatusLabel } from '$lib/i18n/labels.js';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale, type Locale } from '$lib/paraglide/runtime.js';
-import { PROVIDER_ACTIONS, severalTills } from './tickets.js';
+import { PROVIDER_ACTIONS } from './tickets.js';
 
 /** Why a move did not go through, from the server's answer and the ticket as it was read again afterwards. */
 export type MoveFailure =
@@ -49,7 +49,7 @@ export function stillFailingText(failing: readonly string[], locale: Locale = ge
 export function liveFaultNote(failing: readonly string[], hq: boolean, locale: Locale = getLocale()): string | null {
   if (failing.length === 0) return null;
   const o = { locale };
-  const many = severalTills(failing);
+  const many = severalTillsFailing(failing);
   if (hq) return many ? m.resolve_live_hq_many({}, o) : m.resolve_live_hq_one({}, o);
   return many ? m.resolve_withheld_many({}, o) : m.resolve_withheld_one({}, o);
 }
@@ -74,7 +74,7 @@ export function moveFailureText(f: MoveFailure, locale: Locale = getLocale()): s
   const o = { locale };
   if (f.type === 'still_failing') {
     const lines = f.failing.join('; ');
-    return severalTills(f.failing) ? m.action_still_failing_many({ lines }, o) : m.action_still_failing_one({ lines }, o);
+    return severalTillsFailing(f.failing) ? m.action_still_failing_many({ lines }, o) : m.action_still_failing_one({ lines }, o);
   }
   if (f.type === 'http') {
     if (f.status === 403) return m.action_forbidden({}, o);

@@ -20,11 +20,6 @@ export function stillFailing(t: Pick<TicketSummary, 'failing'>): string[] {
   return Array.isArray(t.failing) ? t.failing.filter((line) => typeof line === 'string' && line.length > 0) : [];
 }
 
-/** Whether the lines name more than one till, as the server's refusal tells "the till has" from "the tills have". */
-export function severalTills(failing: readonly string[]): boolean {
-  return failing.length > 1 || (failing.length === 1 && failing[0]!.split(' ')[0]!.endsWith(','));
-}
-
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'acknowledged', 'waiting_store', 'on_site'];
 export const isActive = (status: TicketStatus): boolean => ACTIVE_STATUSES.includes(status);
 
