@@ -89,6 +89,14 @@ describe('one ticket', () => {
     expect(t.deliveries).toEqual([expect.objectContaining({ eventType: 'ticket.opened', target: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…$/) })]);
   });
 
+  it("does not show a store where its provider is notified", async () => {
+    const store = await json<{ id: string; deliveries: unknown[] }>(await node.api(`/api/tickets/${ids.S001}`, { token: node.issueStore('S001') }));
+    expect(store.id).toBe(ids.S001);
+    expect(store.deliveries).toEqual([]);
+    const hqView = await json<{ deliveries: unknown[] }>(await node.api(`/api/tickets/${ids.S001}`, { token: hq }));
+    expect(hqView.deliveries).toHaveLength(1);
+  });
+
   it("is 404 to another provider, like a ticket that does not exist", async () => {
     const theirs = await node.api(`/api/tickets/${ids.S002}`, { token: pilot });
     const none = await node.api('/api/tickets/T-000000000000', { token: pilot });

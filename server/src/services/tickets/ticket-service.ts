@@ -346,8 +346,9 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     if (!t || !this.visible(who)(t)) return undefined;
     const deliveries = this.outbox
       .list({ ticketId: t.id, limit: 200 })
-      // A provider HQ handed the ticket to does not see where the one before it was notified.
-      .filter((d) => who.role !== 'provider' || d.providerId === who.providerId)
+      // Where providers are notified (their e-mail addresses, webhook hosts) is HQ's business and each provider's own:
+      // a provider HQ handed the ticket to does not see the one before it, and a store sees none.
+      .filter((d) => (who.role === 'provider' ? d.providerId === who.providerId : who.role !== 'agent'))
       .map(({ body: _b, ...d }) => ({
         ...d,
         target: d.channel === 'email' ? d.target : maskedUrl(d.target),

@@ -166,7 +166,7 @@ export async function ticketRoutes(app: App, opts: { tickets: TicketService }) {
     config: { roles: READERS },
     schema: {
       tags: ['tickets'],
-      summary: 'One ticket with its audit trail and notification deliveries',
+      summary: 'One ticket with its audit trail and notification deliveries (all for HQ, its own for a provider, none for a store)',
       params: IdParams,
       response: { 200: TicketDetail, 404: NotFound },
     },
