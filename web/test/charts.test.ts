@@ -143,6 +143,7 @@ describe('store day chart', () => {
     const row = (providerId: string | null, total: number, breaches: number) => ({
       providerId,
       tickets: { P1: 0, P2: total, P3: 0, total },
+      withdrawn: 0,
       mttaMs: null,
       mttoMs: null,
       mttrMs: null,

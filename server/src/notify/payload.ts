@@ -6,10 +6,11 @@ import type { Ticket, TicketEventType } from '../domain/tickets/types.js';
 import type { StoreConfig } from '../domain/store.js';
 
 /** The ticket as outsiders see it: bookkeeping of the engine left out, the live SLA view added. */
-export type PublicTicket = Omit<Ticket, 'faultKey' | 'slaMarks' | 'escalationsSent' | 'wakeAt' | 'sla'> & { sla: TicketSlaView };
+export type PublicTicket = Omit<Ticket, 'faultKey' | 'slaMarks' | 'escalationsSent' | 'wakeAt' | 'sla' | 'earlierHolders'> & { sla: TicketSlaView };
 
 export function publicTicket(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>, nowMs: number): PublicTicket {
-  const { faultKey: _f, slaMarks: _m, escalationsSent: _e, wakeAt: _w, sla: _s, ...rest } = t;
+  // earlierHolders are the SLA report's: one provider's breaches are not another's to read (the audit says who had it).
+  const { faultKey: _f, slaMarks: _m, escalationsSent: _e, wakeAt: _w, sla: _s, earlierHolders: _h, ...rest } = t;
   return { ...rest, sla: ticketSla(t, store, nowMs) };
 }
 

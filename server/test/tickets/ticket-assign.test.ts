@@ -131,6 +131,24 @@ describe('what the new provider reads of the ticket', () => {
     expect(new Set(all.deliveries.map((d) => d.providerId))).toEqual(new Set(['pilot', 'other']));
   });
 
+  it('is counted once in the SLA report, under it, while the provider before it keeps its own times on it', async () => {
+    type Row = { providerId: string | null; tickets: { total: number }; withdrawn: number; mttaMs: number | null; mttoMs: number | null };
+    const rows = await json<Row[]>(await node.api('/api/reports/sla?month=2026-11', { token: hq }));
+    // Pilot acknowledged and was on site at 10:30, half an hour after the ticket opened; then HQ handed it to Other.
+    expect(rows.map((r) => [r.providerId, r.tickets.total, r.withdrawn, r.mttaMs, r.mttoMs])).toEqual([
+      ['other', 2, 0, null, null],
+      ['pilot', 0, 1, 30 * 60_000, 30 * 60_000],
+    ]);
+    const own = await json<Row[]>(await node.api('/api/reports/sla?month=2026-11', { token: node.issue('provider', 'pilot') }));
+    expect(own.map((r) => [r.providerId, r.withdrawn])).toEqual([['pilot', 1]]);
+    const csv = await (await node.api('/api/reports/sla?month=2026-11&format=csv', { token: hq })).text();
+    expect(csv.split('\n')[2]).toBe('pilot,0,0,0,0,1,30.0,30.0,,0,0,0,0,,,,');
+    // Who had it before, and what it breached, is the report's: the ticket does not carry it to the new provider.
+    const opened = desk.events().find((e) => e.path === 'other' && e.type === 'ticket.opened' && e.ticket.id === ids.S001)!;
+    expect(opened.ticket).toMatchObject({ providerId: 'other' });
+    expect(opened.ticket).not.toHaveProperty('earlierHolders');
+  });
+
   it('shows it the store only while it holds the ticket in play', async () => {
     const { socket } = await node.connect(node.issue('provider', 'other'));
     expect((await sync(socket)).stores.map((s) => s.id)).toContain('S003');

@@ -178,7 +178,10 @@ export async function assignTicket(id: string, providerId: string, note?: string
 
 export interface SlaReportRow {
   providerId: string | null;
+  /** Tickets it held last: a reassigned ticket counts once, under its last provider. */
   tickets: { P1: number; P2: number; P3: number; total: number };
+  /** Tickets HQ took from it for another provider; its times and breaches on them are in its means and breaches. */
+  withdrawn: number;
   mttaMs: number | null;
   mttoMs: number | null;
   mttrMs: number | null;

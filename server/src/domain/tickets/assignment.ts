@@ -1,6 +1,6 @@
 import type { Provider } from '../sla/providers.js';
 import { isActive } from './transitions.js';
-import type { Actor, Ticket, TicketSlaPolicy } from './types.js';
+import type { Actor, SlaTargetName, Ticket, TicketSlaPolicy } from './types.js';
 
 /** The audit reason of HQ's assignment. */
 export const ASSIGNED = 'assigned';
@@ -23,11 +23,18 @@ export function assignmentProblem(t: Ticket, providerId: string, providers: read
 /**
  * Hands the ticket to a provider as if it had just opened for them: their SLA policy for its priority, the clocks,
  * marks and escalations from now, and back to `open` so they acknowledge it themselves. Someone else's
- * acknowledgement or visit does not count as theirs; the audit keeps them. A recovered fault stays recovered: its
- * clocks stay stopped, and it still closes itself if it was going to.
+ * acknowledgement or visit does not count as theirs; the audit keeps them, and `earlierHolders` what the SLA report
+ * counts for the provider it is taken from (`breached`: the targets that provider had breached by now). A recovered
+ * fault stays recovered: its clocks stay stopped, and it still closes itself if it was going to.
  */
-export function assignTicket(t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, note: string | null): void {
+export function assignTicket(
+  t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, note: string | null, breached: readonly SlaTargetName[],
+): void {
   const from = t.status;
+  if (t.providerId) {
+    const stint = { providerId: t.providerId, from: new Date(clockStartMs(t)).toISOString(), until: at, acknowledgedAt: t.acknowledgedAt, onSiteAt: t.onSiteAt, breached: [...breached] };
+    t.earlierHolders = [...(t.earlierHolders ?? []), stint];
+  }
   const open = t.pauses.find((p) => p.end === null);
   if (open) open.end = at;
   t.audit.push({ at, actor, from, to: 'open', reason: ASSIGNED, note, fromProvider: t.providerId, toProvider: provider.id });

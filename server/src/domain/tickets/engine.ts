@@ -11,7 +11,7 @@ import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } fr
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
 import { routeTicket } from './routing.js';
-import { clockEndMs, ticketCalendar, ticketTargets } from './sla-view.js';
+import { clockEndMs, ticketCalendar, ticketSla, ticketTargets } from './sla-view.js';
 import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type AllowedTransition } from './transitions.js';
 import {
   SLA_TARGETS,
@@ -419,7 +419,11 @@ export class TicketEngine {
     const from = t.providerId;
     const effects: TicketEffect[] = [];
     if (from) effects.push({ type: 'ticket.withdrawn', at: input.at, ticket: { ...structuredClone(t), updatedAt: iso(input.at) }, notify: true, detail: { change: 'assigned' } });
-    assignTicket(t, provider, slaPolicy(provider, t.priority), iso(input.at), input.actor, input.note ?? null);
+    // What the provider it is taken from had breached by now, marked by a tick or not yet.
+    const store = this.ctx.stores.get(t.storeId);
+    const targets = from && store ? ticketSla(t, store, input.at).targets : null;
+    const breached = SLA_TARGETS.filter((n) => t.slaMarks[n].breached || targets?.[n]?.breached === true);
+    assignTicket(t, provider, slaPolicy(provider, t.priority), iso(input.at), input.actor, input.note ?? null, breached);
     const detail: EffectDetail = from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' };
     effects.push(this.touch(t, input.at, 'ticket.opened', true, detail));
     return { effects, rejection: null };

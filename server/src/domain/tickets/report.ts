@@ -1,13 +1,19 @@
 import { DateTime } from 'luxon';
 import type { StoreConfig } from '../store.js';
 import { ticketSla } from './sla-view.js';
-import { PRIORITIES, SLA_TARGETS, type Priority, type SlaTargetName, type Ticket } from './types.js';
+import { PRIORITIES, SLA_TARGETS, type Priority, type ProviderStint, type SlaTargetName, type Ticket } from './types.js';
 import { clockStartMs } from './assignment.js';
 
 export interface SlaReportRow {
   /** Null: the unassigned queue. */
   providerId: string | null;
+  /** The tickets it held last (taken away from it or not: each ticket counts once, under its last provider). */
   tickets: Record<Priority, number> & { total: number };
+  /**
+   * Tickets HQ took from it and handed to another provider (they count in that one's `tickets`). Its response and
+   * on-site times on them, and the targets it had breached by then, count in its own means and breaches.
+   */
+  withdrawn: number;
   /** Mean wall-clock times from opening (or from HQ's assignment), over the tickets that reached the step; null if none did. */
   mttaMs: number | null;
   mttoMs: number | null;
@@ -23,6 +29,8 @@ export interface SlaReportRow {
 const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
 /** A provider's times count from when it had the ticket: its assignment by HQ, else the opening. */
 const since = (t: Ticket, iso: string | null) => (iso === null ? null : Date.parse(iso) - clockStartMs(t));
+const during = (s: ProviderStint, iso: string | null) => (iso === null ? null : Date.parse(iso) - Date.parse(s.from));
+const known = (x: number | null): x is number => x !== null;
 
 /** The [start, end) of a `YYYY-MM` month in a time zone, in epoch ms; null for a malformed month. */
 export function monthRange(month: string, timezone = 'UTC'): { start: number; end: number } | null {
@@ -38,8 +46,9 @@ export const MAX_ZONE_OFFSET_MS = 14 * 3600_000;
 /**
  * The monthly SLA report: per provider, the tickets opened in `month` (YYYY-MM) — each in its own store's local
  * month, so a Vladivostok ticket of 1 December 01:00 local counts in December — by priority, mean time to
- * acknowledge, to be on site and to resolve, breaches per target, and lost revenue. Cancelled tickets (false
- * alarms, duplicates) are left out. Null for a malformed month.
+ * acknowledge, to be on site and to resolve, breaches per target, and lost revenue. A ticket HQ reassigned counts
+ * once, under its last provider; each provider it was taken from keeps its own times and breaches on it. Cancelled
+ * tickets (false alarms, duplicates) are left out. Null for a malformed month.
  */
 export function slaReport(
   tickets: Iterable<Ticket>,
@@ -54,25 +63,37 @@ export function slaReport(
     if (!ranges.has(timezone)) ranges.set(timezone, monthRange(month, timezone));
     return ranges.get(timezone)!;
   };
-  const groups = new Map<string | null, Ticket[]>();
+  const held = new Map<string | null, Ticket[]>();
+  const taken = new Map<string | null, ProviderStint[]>();
   for (const t of tickets) {
     const opened = Date.parse(t.openedAt);
     const range = rangeIn(stores.get(t.storeId)?.timezone ?? 'UTC');
     if (!range || opened < range.start || opened >= range.end || t.status === 'cancelled') continue;
-    if (providerId !== undefined && t.providerId !== providerId) continue;
-    groups.set(t.providerId, [...(groups.get(t.providerId) ?? []), t]);
+    if (providerId === undefined || t.providerId === providerId) held.set(t.providerId, [...(held.get(t.providerId) ?? []), t]);
+    for (const s of t.earlierHolders ?? []) {
+      if (providerId === undefined || s.providerId === providerId) taken.set(s.providerId, [...(taken.get(s.providerId) ?? []), s]);
+    }
   }
   const rows: SlaReportRow[] = [];
-  for (const [pid, list] of groups) {
+  for (const pid of new Set([...held.keys(), ...taken.keys()])) {
+    const list = held.get(pid) ?? [];
+    const stints = taken.get(pid) ?? [];
     const row: SlaReportRow = {
       providerId: pid,
       tickets: { P1: 0, P2: 0, P3: 0, total: list.length },
-      mttaMs: mean(list.map((t) => since(t, t.acknowledgedAt)).filter((x): x is number => x !== null)),
-      mttoMs: mean(list.map((t) => since(t, t.onSiteAt)).filter((x): x is number => x !== null)),
-      mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter((x): x is number => x !== null)),
+      withdrawn: stints.length,
+      mttaMs: mean([...list.map((t) => since(t, t.acknowledgedAt)), ...stints.map((s) => during(s, s.acknowledgedAt))].filter(known)),
+      mttoMs: mean([...list.map((t) => since(t, t.onSiteAt)), ...stints.map((s) => during(s, s.onSiteAt))].filter(known)),
+      mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter(known)),
       breaches: { response: 0, onSite: 0, resolve: 0, total: 0 },
       lostRevenue: {},
     };
+    for (const s of stints) {
+      for (const name of s.breached) {
+        row.breaches[name]++;
+        row.breaches.total++;
+      }
+    }
     for (const t of list) {
       row.tickets[t.priority]++;
       const store = stores.get(t.storeId);
@@ -108,7 +129,7 @@ const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"
  * counts each ticket once.
  */
 export function slaReportCsv(rows: readonly SlaReportRow[]): string {
-  const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',
+  const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'tickets_withdrawn', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',
     'breaches_response', 'breaches_onsite', 'breaches_resolve', 'breaches_total', 'currency', 'lost_revenue_gross', 'lost_revenue_net', 'lost_revenue_uncounted_up_to'];
   const lines = [head.join(',')];
   for (const r of rows) {
@@ -121,6 +142,7 @@ export function slaReportCsv(rows: readonly SlaReportRow[]): string {
           r.providerId ?? 'unassigned',
           ...PRIORITIES.map((p) => once(String(r.tickets[p]))),
           once(String(r.tickets.total)),
+          once(String(r.withdrawn)),
           once(minutes(r.mttaMs)),
           once(minutes(r.mttoMs)),
           once(minutes(r.mttrMs)),

@@ -51,6 +51,18 @@ export interface AuditEntry {
   toProvider?: string;
 }
 
+/** A provider's time with a ticket before HQ handed it to another, as the SLA report counts it. */
+export interface ProviderStint {
+  providerId: string;
+  /** Where its clocks counted from (the opening, or HQ's assignment to it), and when HQ took the ticket away. */
+  from: string;
+  until: string;
+  acknowledgedAt: string | null;
+  onSiteAt: string | null;
+  /** The SLA targets it had breached by then. */
+  breached: SlaTargetName[];
+}
+
 export type SlaTargetName = 'response' | 'onSite' | 'resolve';
 export const SLA_TARGETS: readonly SlaTargetName[] = ['response', 'onSite', 'resolve'];
 
@@ -120,6 +132,8 @@ export interface Ticket {
   /** Escalation notifications sent so far, per step index. */
   escalationsSent: number[];
   onSiteLocation: GeoLocation | null;
+  /** The providers HQ took the ticket from, in turn: the SLA report counts their time with it. Absent: never reassigned. */
+  earlierHolders?: ProviderStint[];
   audit: AuditEntry[];
   /** Earliest moment a tick may change something (epoch ms), or null: lets tick skip idle tickets. */
   wakeAt: number | null;

@@ -120,12 +120,53 @@ describe('HQ reassigns a ticket from one provider to another', () => {
     expect(tick(engine, '2026-11-10T11:41:00Z').filter((e) => e.type === 'sla.breached').map((e) => [e.ticket.providerId, e.detail.target])).toEqual([['rapid', 'response']]);
   });
 
-  it("measures the new provider's response in the SLA report from its assignment", () => {
+  it("measures each provider's response in the SLA report from when it had the ticket, counting the ticket once", () => {
     const { engine, id } = opened();
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:10:00Z'), ticketId: id, actor: PILOT, to: 'acknowledged' });
     assign(engine, id, '2026-11-10T11:00:00Z', 'rapid');
     engine.apply({ type: 'transition', at: at('2026-11-10T11:12:00Z'), ticketId: id, actor: { role: 'provider', id: 'rapid' }, to: 'acknowledged' });
-    const rows = slaReport(Object.values(engine.state.tickets), stores, '2026-11', at('2026-11-20T00:00:00Z'));
-    expect(rows?.find((row) => row.providerId === 'rapid')?.mttaMs).toBe(12 * M);
+    const rows = slaReport(Object.values(engine.state.tickets), stores, '2026-11', at('2026-11-10T11:15:00Z'));
+    expect(rows?.map((r) => [r.providerId, r.tickets.total, r.withdrawn, r.mttaMs, r.breaches.total])).toEqual([
+      ['pilot', 0, 1, 10 * M, 0],
+      ['rapid', 1, 0, 12 * M, 0],
+    ]);
+  });
+
+  it("keeps in the SLA report what the first provider breached before HQ took the ticket, ticked or not", () => {
+    const ticked = opened();
+    // Pilot never answers: its one-hour response target breaches at 11:00, marked by the tick at 11:05.
+    tick(ticked.engine, '2026-11-10T11:05:00Z');
+    assign(ticked.engine, ticked.id, '2026-11-10T11:10:00Z', 'rapid');
+    // Here no tick ran between the breach and the assignment.
+    const unticked = opened({ id: 'S001:till_down:T2:1', tillIds: ['T2'] });
+    assign(unticked.engine, unticked.id, '2026-11-10T11:10:00Z', 'rapid');
+    // And here HQ took it before the target was due: nothing breached.
+    const early = opened({ id: 'S001:till_down:T3:1', tillIds: ['T3'] });
+    assign(early.engine, early.id, '2026-11-10T10:50:00Z', 'rapid');
+    const all = [ticked.t(), unticked.t(), early.t()];
+    expect(all.map((t) => t.earlierHolders?.map((s) => [s.providerId, s.from, s.until, s.breached]))).toEqual([
+      [['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T11:10:00.000Z', ['response']]],
+      [['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T11:10:00.000Z', ['response']]],
+      [['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T10:50:00.000Z', []]],
+    ]);
+    const now = at('2026-11-10T11:15:00Z');
+    const pilotRow = slaReport(all, stores, '2026-11', now, 'pilot');
+    expect(pilotRow).toEqual([expect.objectContaining({ providerId: 'pilot', withdrawn: 3, mttaMs: null, breaches: { response: 2, onSite: 0, resolve: 0, total: 2 } })]);
+    expect(pilotRow![0]!.tickets.total).toBe(0);
+    // Rapid's own clocks started at its assignment: nothing of Pilot's breach is on its row.
+    expect(slaReport(all, stores, '2026-11', now, 'rapid')?.map((r) => [r.tickets.total, r.withdrawn, r.breaches.total])).toEqual([[3, 0, 0]]);
+  });
+
+  it('counts a provider HQ took a ticket from and later gave it back to in both ways', () => {
+    const { engine, id, t } = opened();
+    assign(engine, id, '2026-11-10T10:30:00Z', 'rapid');
+    assign(engine, id, '2026-11-10T10:40:00Z', 'pilot');
+    expect(t().earlierHolders?.map((s) => [s.providerId, s.from, s.until])).toEqual([
+      ['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T10:30:00.000Z'],
+      ['rapid', '2026-11-10T10:30:00.000Z', '2026-11-10T10:40:00.000Z'],
+    ]);
+    const rows = slaReport([t()], stores, '2026-11', at('2026-11-10T10:45:00Z'));
+    expect(rows?.map((r) => [r.providerId, r.tickets.total, r.withdrawn])).toEqual([['pilot', 1, 1], ['rapid', 0, 1]]);
   });
 });
 

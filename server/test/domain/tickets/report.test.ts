@@ -45,6 +45,7 @@ describe('SLA report', () => {
     expect(row).toEqual({
       providerId: 'pilot',
       tickets: { P1: 1, P2: 1, P3: 0, total: 2 },
+      withdrawn: 0,
       mttaMs: 30 * M,
       mttoMs: 60 * M,
       mttrMs: 150 * M,
@@ -64,9 +65,9 @@ describe('SLA report', () => {
   it('writes CSV with times in minutes', () => {
     const csv = slaReportCsv(slaReport(november(), stores, '2026-11', now)!);
     expect(csv.split('\n')).toEqual([
-      'provider,tickets_P1,tickets_P2,tickets_P3,tickets_total,mtta_min,mean_to_onsite_min,mttr_min,breaches_response,breaches_onsite,breaches_resolve,breaches_total,currency,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to',
-      'unassigned,0,1,0,1,,,,0,0,0,0,,,,',
-      'pilot,1,1,0,2,30.0,60.0,150.0,1,0,0,1,EUR,1000.00,780.00,',
+      'provider,tickets_P1,tickets_P2,tickets_P3,tickets_total,tickets_withdrawn,mtta_min,mean_to_onsite_min,mttr_min,breaches_response,breaches_onsite,breaches_resolve,breaches_total,currency,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to',
+      'unassigned,0,1,0,1,0,,,,0,0,0,0,,,,',
+      'pilot,1,1,0,2,0,30.0,60.0,150.0,1,0,0,1,EUR,1000.00,780.00,',
       '',
     ]);
   });
@@ -76,6 +77,7 @@ describe('SLA report', () => {
       {
         providerId: null,
         tickets: { P1: 1, P2: 1, P3: 0, total: 2 },
+        withdrawn: 0,
         mttaMs: 10 * M,
         mttoMs: null,
         mttrMs: 20 * M,
@@ -85,6 +87,7 @@ describe('SLA report', () => {
       {
         providerId: 'pilot',
         tickets: { P1: 0, P2: 3, P3: 0, total: 3 },
+        withdrawn: 2,
         mttaMs: null,
         mttoMs: null,
         mttrMs: null,
@@ -94,10 +97,10 @@ describe('SLA report', () => {
     ];
     const lines = slaReportCsv(rows).trim().split('\n');
     expect(lines.slice(1)).toEqual([
-      'unassigned,1,1,0,2,10.0,,20.0,1,0,0,1,MXN,500.00,400.00,',
-      'unassigned,,,,,,,,,,,,USD,30.00,25.00,',
-      'pilot,0,3,0,3,,,,0,0,2,2,EUR,10.00,8.00,',
-      'pilot,,,,,,,,,,,,USD,5.00,4.00,90.00',
+      'unassigned,1,1,0,2,0,10.0,,20.0,1,0,0,1,MXN,500.00,400.00,',
+      'unassigned,,,,,,,,,,,,,USD,30.00,25.00,',
+      'pilot,0,3,0,3,2,,,,0,0,2,2,EUR,10.00,8.00,',
+      'pilot,,,,,,,,,,,,,USD,5.00,4.00,90.00',
     ]);
     // Summed as a spreadsheet would: each ticket and breach once.
     const head = lines[0]!.split(',');

@@ -7,7 +7,12 @@ import { PEOPLE, type App } from '../../types.js';
 const Ms = Type.Union([Type.Number(), Type.Null()]);
 const Row = Type.Object({
   providerId: Type.Union([Type.String(), Type.Null()], { description: 'null: the unassigned queue' }),
-  tickets: Type.Object({ P1: Type.Integer(), P2: Type.Integer(), P3: Type.Integer(), total: Type.Integer() }),
+  tickets: Type.Object({ P1: Type.Integer(), P2: Type.Integer(), P3: Type.Integer(), total: Type.Integer() }, {
+    description: 'Tickets it held last: a ticket HQ reassigned counts once, under its last provider',
+  }),
+  withdrawn: Type.Integer({
+    description: 'Tickets HQ took from it and handed to another provider; its response and on-site times on them, and the targets it had breached by then, count in its means and breaches',
+  }),
   mttaMs: Ms,
   mttoMs: Ms,
   mttrMs: Ms,
