@@ -206,6 +206,10 @@ describe('SlaBadge', () => {
     // With the server's time for it, it says when, in the store's time zone.
     const timed = plain(render(SlaBadge, { props: { ticket: ticket('T-4', { ...gone, autoCloseAt: '2026-11-23T09:32:00Z' }, late), now: at('2026-11-23T09:04:00Z'), timeZone: 'Europe/Madrid' } }).body);
     expect(timed).toMatch(/the ticket closes itself at 10:32( AM)? unless it comes back/);
+    // Recovered late in the evening, it closes itself after the store's midnight: that time carries its date.
+    const evening = { ...gone, recoveredAt: '2026-11-23T22:50:00Z', resolutionProposedAt: '2026-11-23T22:50:00Z', autoCloseAt: '2026-11-23T23:20:00Z' };
+    const overnight = plain(render(SlaBadge, { props: { ticket: ticket('T-6', evening, late), now: at('2026-11-23T22:55:00Z'), timeZone: 'Europe/Madrid' } }).body);
+    expect(overnight).toMatch(/Recovered at 11:50 PM: .* closes itself at Nov 24, 2026,? (at )?12:20 AM unless/);
     expect(body).not.toContain('data-urgency="breached"');
     expect(body).not.toMatch(/urgency-breached|breached</i);
     // The clock is still said, in muted words.

@@ -8,6 +8,7 @@ import {
   formatNumber,
   formatRemaining,
   formatTime,
+  formatTimeNear,
   weekdayNames,
 } from '../src/lib/format.js';
 
@@ -45,6 +46,15 @@ describe('formatting follows the locale', () => {
     expect(formatTime('en-GB', at, 'Europe/Madrid')).toBe('10:05');
     expect(formatTime('en-GB', at, 'Europe/Moscow')).toBe('12:05');
     expect(formatTime('en-GB', at, 'America/Mexico_City')).toBe('03:05');
+  });
+
+  it('adds the date to a time that is not on the same day as now, in the zone it is shown in', () => {
+    const now = Date.UTC(2026, 10, 23, 20, 30);
+    // 23:40 in Madrid is still today there; 01:40 in Moscow is already tomorrow.
+    const soon = Date.UTC(2026, 10, 23, 22, 40);
+    expect(formatTimeNear('en-GB', soon, now, 'Europe/Madrid')).toBe('23:40');
+    expect(plain(formatTimeNear('en-GB', soon, now, 'Europe/Moscow'))).toBe('24 Nov 2026, 01:40');
+    expect(plain(formatTimeNear('ru', Date.UTC(2026, 10, 22, 9, 5), now, 'Europe/Madrid'))).toBe('22 нояб. 2026 г., 10:05');
   });
 
   it('tells when a store\'s clock differs from HQ\'s', () => {

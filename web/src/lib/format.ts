@@ -52,6 +52,16 @@ export function formatDateTime(locale: string, at: Date | number, timeZone?: str
   ).format(at);
 }
 
+/** The calendar day in a time zone, for comparing (locale-independent). */
+function localDay(at: Date | number, timeZone?: string): string {
+  return cached(`day|${timeZone ?? ''}`, () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone })).format(at);
+}
+
+/** The time of day when `at` falls on the same day as `nowMs` in the zone, else the date too: "16:43" would be ambiguous. */
+export function formatTimeNear(locale: string, at: Date | number, nowMs: number, timeZone?: string): string {
+  return localDay(at, timeZone) === localDay(nowMs, timeZone) ? formatTime(locale, at, timeZone) : formatDateTime(locale, at, timeZone);
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
   ['hour', 3_600_000],
