@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../src/lib/api.js';
-import { load } from '../src/lib/load.js';
+import { load, loadFailure } from '../src/lib/load.js';
+import { m } from '../src/lib/paraglide/messages.js';
 
 describe('loading a page section', () => {
   it('holds the data once fetched', async () => {
@@ -18,5 +19,12 @@ describe('loading a page section', () => {
   it('keeps the HTTP status of a failure, and none for a network error', async () => {
     expect(await load(async () => Promise.reject(new HttpError(503)), true)).toEqual({ status: 'error', http: 503 });
     expect(await load(async () => Promise.reject(new TypeError('fetch failed')))).toEqual({ status: 'error', http: null });
+  });
+
+  it('says why it failed: the HTTP status, or that the server cannot be reached rather than "HTTP 0"', () => {
+    expect(m.assign_providers_error({ reason: loadFailure(503) })).toBe('Could not load the providers (HTTP 503).');
+    expect(m.assign_providers_error({ reason: loadFailure(null) })).toBe('Could not load the providers (the server cannot be reached).');
+    expect(m.load_error({ reason: loadFailure(0) })).toBe('Could not load data (the server cannot be reached).');
+    expect(m.chart_error({ reason: m.load_reason_unreachable({}, { locale: 'ru' }) }, { locale: 'ru' })).toBe('Не удалось загрузить график (сервер недоступен).');
   });
 });

@@ -1,4 +1,5 @@
 import { HttpError } from './api.js';
+import { m } from './paraglide/messages.js';
 
 /** What a page section shows while its data loads, once it has it, or when it could not get it. */
 export type Loaded<T> = { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; http: number | null } | { status: 'absent' };
@@ -14,4 +15,9 @@ export async function load<T>(fetcher: () => Promise<T>, absentOn404 = false): P
     if (err instanceof HttpError) return absentOn404 && err.status === 404 ? { status: 'absent' } : { status: 'error', http: err.status };
     return { status: 'error', http: null };
   }
+}
+
+/** Why a section could not load, for its message: the server's HTTP status, or that no answer came at all (not "HTTP 0"). */
+export function loadFailure(http: number | null): string {
+  return http === null || http === 0 ? m.load_reason_unreachable() : m.load_reason_http({ status: http });
 }

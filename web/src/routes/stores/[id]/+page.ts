@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { fetchStore, HttpError } from '$lib/api.js';
+import { loadFailure } from '$lib/load.js';
 import { m } from '$lib/paraglide/messages.js';
 import type { PageLoad } from './$types';
 
@@ -11,7 +12,7 @@ export const load: PageLoad = async ({ fetch, params, parent }) => {
   try {
     return { store: await fetchStore(params.id, fetch) };
   } catch (err) {
-    if (err instanceof HttpError) error(err.status, err.status === 404 ? m.store_not_found() : m.load_error({ status: err.status }));
+    if (err instanceof HttpError) error(err.status, err.status === 404 ? m.store_not_found() : m.load_error({ reason: loadFailure(err.status) }));
     throw err;
   }
 };

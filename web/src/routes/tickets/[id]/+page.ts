@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { fetchTicket, HttpError } from '$lib/api.js';
+import { loadFailure } from '$lib/load.js';
 import { m } from '$lib/paraglide/messages.js';
 import type { PageLoad } from './$types';
 
@@ -13,7 +14,7 @@ export const load: PageLoad = async ({ fetch, params, parent }) => {
   } catch (err) {
     // An id of the wrong form (400) names no ticket either: not found, as for any other.
     if (err instanceof HttpError && (err.status === 404 || err.status === 400)) error(404, m.ticket_not_found());
-    if (err instanceof HttpError) error(err.status, m.load_error({ status: err.status }));
+    if (err instanceof HttpError) error(err.status, m.load_error({ reason: loadFailure(err.status) }));
     throw err;
   }
 };
