@@ -1,4 +1,5 @@
 import type { ComponentName, ComponentState } from './components.js';
+import type { StillFailing } from './failing.js';
 import type { Components } from './schemas.js';
 
 /** Till state derived on the server from its components and its agent's presence. */
@@ -322,6 +323,8 @@ export interface TicketView {
    * a provider or the store cannot resolve the ticket (409), HQ can. Absent on tickets from before it existed.
    */
   failing?: string[];
+  /** The same, structured: what the web words in the reader's language. Absent on tickets from before it existed. */
+  stillFailing?: StillFailing[];
   visitors: number | null;
   lostRevenue: TicketLostRevenue | null;
   pauses: { start: string; end: string | null }[];

@@ -335,7 +335,17 @@ describe('TicketStillFailing', () => {
     );
   });
 
+  it("words it in the reader's language when the ticket says it structured, rather than the server's English", () => {
+    const stillFailing = [
+      { tillIds: ['T1', 'T2'], components: [], condition: 'offline' as const },
+      { tillIds: ['T4'], components: [{ name: 'printer', state: 'paper_out' }], condition: null },
+    ];
+    const body = plain(render(TicketStillFailing, { props: { ticket: { status: 'acknowledged', failing: ['T1, T2 are still offline', 'T4 still reports printer paper_out'], stillFailing } } }).body);
+    expect(body).toMatch(/data-testid="ticket-still-failing"[^>]*>Still failing: T1, T2 \(offline\); T4 \(Receipt printer: paper out\)</);
+  });
+
   it('says nothing once it has recovered, when the copy does not say, or for an ended ticket', () => {
+    expect(shown({ status: 'open', failing: [], stillFailing: [] } as never)).not.toContain('ticket-still-failing');
     expect(shown({ status: 'open', failing: [] })).not.toContain('ticket-still-failing');
     expect(shown({ status: 'open' })).not.toContain('ticket-still-failing');
     expect(shown({ status: 'resolved', failing: ['T4 still reports printer paper_out'] })).not.toContain('ticket-still-failing');

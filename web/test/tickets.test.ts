@@ -24,6 +24,7 @@ import type { TicketSlaTarget, TicketView } from '@storepulse/protocol';
 import { target, ticket } from './fixtures.js';
 import { agentDetail, componentDetail, reasonLabel } from '../src/lib/i18n/labels.js';
 import { failingFromRefusal, liveFaultNote, moveFailureText } from '../src/lib/tickets/refusal.js';
+import { stillFailingLines } from '../src/lib/tickets/failing.js';
 import { allowedTransitions } from '../../server/src/domain/tickets/transitions.js';
 import { TICKET_STATUSES, type Actor } from '../../server/src/domain/tickets/types.js';
 import { TicketEngine, ticketIdFor } from '../../server/src/domain/tickets/engine.js';
@@ -484,5 +485,39 @@ describe('a refused move', () => {
     expect(moveFailureText({ type: 'http', status: 500 }, 'en')).toBe('Could not save (HTTP 500). Try again.');
     expect(moveFailureText({ type: 'http', status: 0 }, 'en')).toBe('Could not save: the server cannot be reached. Try again.');
     expect(moveFailureText({ type: 'http', status: 0 }, 'ru')).toBe('Не удалось сохранить: сервер недоступен. Попробуйте ещё раз.');
+  });
+});
+
+describe('what still fails, in the reader\'s language', () => {
+  const groups = [
+    { tillIds: ['T1', 'T2'], components: [{ name: 'pos', state: 'error', detail: 'POS app not responding' }, { name: 'printer', state: 'cover_open' }], condition: null },
+    { tillIds: ['T3'], components: [], condition: 'not_reporting' as const },
+    { tillIds: ['T5'], components: [], condition: 'silent' as const },
+    { tillIds: ['T6'], components: [{ name: 'scanner', state: 'jammed' }], condition: null },
+  ];
+
+  it('names each group of tills with its faults, the agent\'s own words quoted as sent', () => {
+    expect(stillFailingLines(groups, 'en')).toEqual([
+      'T1, T2 (POS app: error, agent says “POS app not responding”; Receipt printer: cover open)',
+      'T3 (not reporting)',
+      'T5 (no sales)',
+      // A component or state this page does not know is shown as sent.
+      'T6 (scanner: jammed)',
+    ]);
+    expect(stillFailingLines(groups, 'ru')).toEqual([
+      'T1, T2 (Кассовая программа: ошибка, агент сообщает: «POS app not responding»; Чековый принтер: крышка открыта)',
+      'T3 (нет данных)',
+      'T5 (нет продаж)',
+      'T6 (scanner: jammed)',
+    ]);
+    expect(stillFailingLines([{ tillIds: ['T1'], components: [], condition: 'offline' }], 'es')).toEqual(['T1 (sin conexión)']);
+  });
+
+  it('is what a ticket says still fails when it carries it, its lines otherwise, and counts several tills alike', () => {
+    const lines = stillFailing({ failing: ['T1, T2 are still offline'], stillFailing: [{ tillIds: ['T1', 'T2'], components: [], condition: 'offline' }] }, 'ru');
+    expect(lines).toEqual(['T1, T2 (нет связи)']);
+    expect(liveFaultNote(lines, false, 'en')).toBe(liveFaultNote(['T1, T2 are still offline'], false, 'en'));
+    expect(stillFailing({ failing: ['T4 still reports printer paper_out'] })).toEqual(['T4 still reports printer paper_out']);
+    expect(stillFailing({ failing: ['T4 still reports printer paper_out'], stillFailing: [] })).toEqual([]);
   });
 });

@@ -50,6 +50,8 @@ describe('an incident record as the ticket engine sees it', () => {
     );
     expect(t.details).toBe('T4: printer paper_out; T3: recovered');
     expect(t.failing).toEqual(['T4 still reports printer paper_out']);
+    // The same for the web to word in the reader's language.
+    expect(t.stillFailing).toEqual([{ tillIds: ['T4'], components: [{ name: 'printer', state: 'paper_out' }], condition: null }]);
     expect(t.components).toEqual({ ...ok, printer: { state: 'paper_out' } });
     expect(t).toMatchObject({ peakTills: 1, faultAt: '2026-11-23T10:06:33.000Z' });
   });
@@ -59,8 +61,40 @@ describe('an incident record as the ticket engine sees it', () => {
       incident({ id: 'i5', storeId: 'S010', tillIds: ['T4'], activeTillIds: [], recoveringSince: '2026-11-23T10:16:29.000Z', components: { T4: { ...ok } } }),
     );
     expect(t.failing).toEqual([]);
+    expect(t.stillFailing).toEqual([]);
     expect('details' in t).toBe(false);
     const offline = toTicketIncident(incident({ id: 'i6', storeId: 'S018', kind: 'store_offline', tillIds: ['T1', 'T2'], components: { T1: null, T2: null } }));
-    expect(offline).toMatchObject({ details: 'T1, T2: offline', failing: ['T1, T2 are still offline'] });
+    expect(offline).toMatchObject({
+      details: 'T1, T2: offline',
+      failing: ['T1, T2 are still offline'],
+      stillFailing: [{ tillIds: ['T1', 'T2'], components: [], condition: 'offline' }],
+    });
+  });
+
+  it('says what each group of tills still reports, with the agent’s own words, or what they are when they report nothing', () => {
+    const t = toTicketIncident(
+      incident({
+        id: 'i7',
+        storeId: 'S010',
+        kind: 'till_down',
+        tillIds: ['T1', 'T2', 'T3', 'T5'],
+        components: {
+          T1: { ...ok, pos: { state: 'error', detail: 'POS app not responding' }, printer: { state: 'cover_open' } },
+          T2: { ...ok, pos: { state: 'error', detail: 'POS app not responding' }, printer: { state: 'cover_open' } },
+          T3: { ...ok },
+          T5: null,
+        },
+      }),
+    );
+    expect(t.failing).toEqual([
+      'T1, T2 still report pos error (POS app not responding), printer cover_open',
+      'T3 is still down',
+      'T5 is still not reporting',
+    ]);
+    expect(t.stillFailing).toEqual([
+      { tillIds: ['T1', 'T2'], components: [{ name: 'pos', state: 'error', detail: 'POS app not responding' }, { name: 'printer', state: 'cover_open' }], condition: null },
+      { tillIds: ['T3'], components: [], condition: 'down' },
+      { tillIds: ['T5'], components: [], condition: 'not_reporting' },
+    ]);
   });
 });

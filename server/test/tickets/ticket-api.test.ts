@@ -153,10 +153,11 @@ describe('moving a ticket', () => {
       message: 'T1 still reports pos error (POS app not responding): the ticket resolves itself once the till has recovered',
     });
     // The ticket says what still fails, for the web to explain before anyone tries.
-    const before = await json<{ failing?: string[] }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }));
+    const before = await json<{ failing?: string[]; stillFailing?: unknown[] }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }));
     expect(before.failing).toEqual(['T1 still reports pos error (POS app not responding)']);
+    expect(before.stillFailing).toEqual([{ tillIds: ['T1'], components: [{ name: 'pos', state: 'error', detail: 'POS app not responding' }], condition: null }]);
     recovering('S002');
-    expect((await json<{ failing?: string[] }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }))).failing).toEqual([]);
+    expect(await json<{ failing?: string[]; stillFailing?: unknown[] }>(await node.api(`/api/tickets/${ids.S002}`, { token: hq }))).toMatchObject({ failing: [], stillFailing: [] });
     const ended = new Date(clock.now).toISOString();
     node.tickets.onIncident('incident.closed', {
       incident: incident({ id: 'inc_S002_till_down', storeId: 'S002', status: 'closed', endedAt: ended, activeTillIds: [], updatedAt: ended }),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics, type TicketView } from '@storepulse/protocol';
 import { demoFleet, pilotConfig, statusPayload } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
+import { stillFailingLines } from '../../src/lib/tickets/failing.js';
 
 /**
  * The moves only HQ may make, from the ticket's page in Chromium against the real server: an HQ administrator
@@ -283,8 +284,10 @@ describe('HQ ticket moves, end to end', () => {
     await stack.fault('S021', { pos: 'error' });
     const ticket = await ticketFor('S021');
     await expect.poll(async () => (await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).failing ?? [], { timeout: 15_000 }).not.toEqual([]);
-    const { failing } = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
-    const still = `Still failing: ${failing!.join('; ')}`;
+    const { stillFailing: groups } = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+    expect(groups).toEqual([expect.objectContaining({ components: [expect.objectContaining({ name: 'pos', state: 'error' })], condition: null })]);
+    const still = `Still failing: ${stillFailingLines(groups!, 'en').join('; ')}`;
+    expect(still).toMatch(/^Still failing: T\d+(, T\d+)* \(POS app: error\b/);
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       await page.goto(`${stack.server.url}/provider`);
@@ -314,7 +317,7 @@ describe('HQ ticket moves, end to end', () => {
     await stack.fault('S022', { pos: 'error' });
     const ticket = await ticketFor('S022');
     await expect.poll(async () => (await api<TicketView>(`/api/tickets/${ticket.id}`, admin)).failing ?? [], { timeout: 15_000 }).not.toEqual([]);
-    const { failing } = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
+    const { stillFailing: groups } = await api<TicketView>(`/api/tickets/${ticket.id}`, admin);
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       // No live feed: the card is the list API's copy, which does not carry what still fails.
@@ -327,7 +330,11 @@ describe('HQ ticket moves, end to end', () => {
       await card.getByRole('button', { name: 'Resolve' }).tap();
       const alert = card.getByRole('alert');
       await alert.waitFor();
-      expect(await alert.innerText()).toMatch(new RegExp(`^${failing!.join('; ')}: the ticket resolves itself once the tills? ha(s|ve) recovered\\.$`));
+      // In the reader's words, from the ticket read again.
+      const lines = stillFailingLines(groups!, 'en').join('; ');
+      const said = await alert.innerText();
+      expect(said.slice(0, lines.length)).toBe(lines);
+      expect(said.slice(lines.length)).toMatch(/^: the ticket resolves itself once the tills? ha(s|ve) recovered\.$/);
       // Read again, the ticket says what still fails, and the button is gone.
       await card.getByTestId('ticket-still-failing').waitFor();
       expect(await card.getByTestId('ticket-actions').getByRole('button').allInnerTexts()).toEqual(['Acknowledge', 'Waiting for store', "I'm on site"]);

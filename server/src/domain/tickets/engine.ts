@@ -324,8 +324,15 @@ export class TicketEngine {
     t.tillIds = [...incident.tillIds];
     if (incident.components !== undefined) t.components = incident.components;
     if (incident.details !== undefined) t.details = incident.details;
-    if (over || incident.endedAt) t.failing = [];
-    else if (incident.failing !== undefined) t.failing = [...incident.failing];
+    if (over || incident.endedAt) {
+      t.failing = [];
+      t.stillFailing = [];
+    } else if (incident.failing !== undefined) {
+      t.failing = [...incident.failing];
+      // Without the structured form the lines stand alone: a stale one beside them would contradict them.
+      if (incident.stillFailing) t.stillFailing = structuredClone(incident.stillFailing);
+      else delete t.stillFailing;
+    }
     if (incident.visitors !== undefined) t.visitors = incident.visitors;
     const lost = ticketLostRevenue(incident, !over && !incident.endedAt);
     if (lost !== undefined) t.lostRevenue = lost;

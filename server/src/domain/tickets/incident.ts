@@ -1,4 +1,4 @@
-import { uncountedBound } from '@storepulse/protocol';
+import { uncountedBound, type StillFailing } from '@storepulse/protocol';
 import { CATEGORIES, type Category, type LostRevenue, type TicketLostRevenue } from './types.js';
 
 /**
@@ -28,6 +28,8 @@ export interface TicketIncident {
    * Absent when the incident does not say, and then nothing is assumed.
    */
   failing?: string[];
+  /** The same, structured, for readers in other languages; given with `failing`. */
+  stillFailing?: StillFailing[];
   /** ISO UTC: when a till last began to fail (again) in this incident; a ticket ended before then reopens. */
   faultAt?: string | null;
   visitors?: number | null;

@@ -1,4 +1,4 @@
-import type { TicketLostRevenue } from '@storepulse/protocol';
+import type { StillFailing, TicketLostRevenue } from '@storepulse/protocol';
 import type { SlaClock } from '../sla/clock.js';
 
 export const PRIORITIES = ['P1', 'P2', 'P3'] as const;
@@ -123,6 +123,8 @@ export interface Ticket {
    * recovered. While it is not, only HQ can resolve the ticket. Absent on tickets saved before it existed.
    */
   failing?: string[];
+  /** The same, structured, for the web to word in the reader's language. Absent on tickets saved before it existed. */
+  stillFailing?: StillFailing[];
   visitors: number | null;
   /** The current incident's, `uncounted` while none of it is counted yet (see TicketLostRevenue). */
   lostRevenue: TicketLostRevenue | null;

@@ -1,4 +1,4 @@
-import type { Components } from '@storepulse/protocol';
+import type { Components, StillFailing, StillFailingCondition } from '@storepulse/protocol';
 import type { Incident } from '../../domain/incidents/types.js';
 import type { TicketIncident } from '../../domain/tickets/incident.js';
 
@@ -32,7 +32,8 @@ function mergedComponents(incident: Incident): ComponentView | null {
   return out;
 }
 
-const KIND_WORDS: Record<string, string> = {
+/** What a till is when none of its components says what is wrong, by the incident's kind. */
+const KIND_CONDITION: Record<Incident['kind'], StillFailingCondition> = {
   till_down: 'down',
   till_degraded: 'degraded',
   silent_till: 'silent',
@@ -40,23 +41,39 @@ const KIND_WORDS: Record<string, string> = {
   store_offline: 'offline',
 };
 
-/** One till's own fault: its components not ok, else what it is (no contact, down, silent…). */
-function tillFault(incident: Incident, tillId: string): { text: string; reported: boolean } {
-  const c = incident.components[tillId];
-  if (c == null) return { text: incident.kind === 'store_offline' ? 'offline' : 'not reporting', reported: false };
-  const bad = (Object.entries(c) as [string, { state: string; detail?: string }][])
-    .filter(([, v]) => v.state !== 'ok' && v.state !== 'unknown')
-    .map(([name, v]) => `${name} ${v.state}${v.detail ? ` (${v.detail})` : ''}`);
-  return bad.length > 0 ? { text: bad.join(', '), reported: true } : { text: KIND_WORDS[incident.kind] ?? incident.kind, reported: false };
+interface TillFault {
+  /** How the line for people words it ("printer paper_out (cover open)", "offline"). */
+  text: string;
+  /** The components it reports not ok; empty when it reports none, and then `condition` says what it is. */
+  components: StillFailing['components'];
+  condition: StillFailingCondition | null;
 }
 
-/** Tills grouped by the same text, in order: "T1, T2: offline". */
-function grouped(entries: { tillId: string; text: string; reported: boolean }[]) {
-  const groups = new Map<string, { tills: string[]; text: string; reported: boolean }>();
-  for (const e of entries) {
-    const g = groups.get(e.text) ?? { tills: [], text: e.text, reported: e.reported };
-    g.tills.push(e.tillId);
-    groups.set(e.text, g);
+/** One till's own fault: its components not ok, else what it is (no contact, down, silent…). */
+function tillFault(incident: Incident, tillId: string): TillFault {
+  const c = incident.components[tillId];
+  if (c == null) {
+    const condition = incident.kind === 'store_offline' ? 'offline' : 'not_reporting';
+    return { text: condition.replace('_', ' '), components: [], condition };
+  }
+  const components = (Object.entries(c) as [string, { state: string; detail?: string }][])
+    .filter(([, v]) => v.state !== 'ok' && v.state !== 'unknown')
+    .map(([name, v]) => (v.detail ? { name, state: v.state, detail: v.detail } : { name, state: v.state }));
+  if (components.length > 0) {
+    return { text: components.map((f) => `${f.name} ${f.state}${f.detail ? ` (${f.detail})` : ''}`).join(', '), components, condition: null };
+  }
+  const condition = KIND_CONDITION[incident.kind] ?? 'down';
+  return { text: condition, components, condition };
+}
+
+/** Tills grouped by the same fault, in order: "T1, T2: offline". */
+function grouped(incident: Incident, tills: readonly string[]): (TillFault & { tills: string[] })[] {
+  const groups = new Map<string, TillFault & { tills: string[] }>();
+  for (const tillId of tills) {
+    const f = tillFault(incident, tillId);
+    const g = groups.get(f.text) ?? { ...f, tills: [] };
+    g.tills.push(tillId);
+    groups.set(f.text, g);
   }
   return [...groups.values()];
 }
@@ -69,7 +86,7 @@ function detailsOf(incident: Incident): string | null | undefined {
   const active = activeTills(incident);
   if (incident.tillIds.length === 0) return null;
   if (active.length === 0) return undefined;
-  const failing = grouped(active.map((t) => ({ tillId: t, ...tillFault(incident, t) })));
+  const failing = grouped(incident, active);
   const recovered = incident.tillIds.filter((t) => !active.includes(t));
   return [
     ...failing.map((g) => `${g.tills.join(', ')}: ${g.text}`),
@@ -77,13 +94,20 @@ function detailsOf(incident: Incident): string | null | undefined {
   ].join('; ');
 }
 
-/** What still fails, for a refused resolution: "T4 still reports printer paper_out". Empty once recovering or over. */
-function failingOf(incident: Incident): string[] {
-  if (incident.endedAt || incident.recoveringSince) return [];
-  return grouped(activeTills(incident).map((t) => ({ tillId: t, ...tillFault(incident, t) }))).map((g) => {
-    const who = g.tills.join(', ');
-    return g.reported ? `${who} still ${g.tills.length > 1 ? 'report' : 'reports'} ${g.text}` : `${who} ${g.tills.length > 1 ? 'are' : 'is'} still ${g.text}`;
-  });
+/**
+ * What still fails, for a refused resolution: a line a fault for people ("T4 still reports printer paper_out"), and the
+ * same structured for the web to word in the reader's language. Empty once recovering or over.
+ */
+function failingOf(incident: Incident): { failing: string[]; stillFailing: StillFailing[] } {
+  if (incident.endedAt || incident.recoveringSince) return { failing: [], stillFailing: [] };
+  const groups = grouped(incident, activeTills(incident));
+  return {
+    failing: groups.map((g) => {
+      const who = g.tills.join(', ');
+      return g.condition === null ? `${who} still ${g.tills.length > 1 ? 'report' : 'reports'} ${g.text}` : `${who} ${g.tills.length > 1 ? 'are' : 'is'} still ${g.text}`;
+    }),
+    stillFailing: groups.map((g) => ({ tillIds: g.tills, components: g.components, condition: g.condition })),
+  };
 }
 
 /** The ticket engine's view of an incident record. */
@@ -102,7 +126,7 @@ export function toTicketIncident(incident: IncidentEvent['incident']): TicketInc
     ...(details !== undefined ? { details } : {}),
     ...(incident.peakTills !== undefined ? { peakTills: incident.peakTills } : {}),
     ...(incident.faultAt !== undefined ? { faultAt: incident.faultAt } : {}),
-    failing: failingOf(incident),
+    ...failingOf(incident),
     visitors: incident.visitors,
     lostRevenue: incident.lostRevenue,
     flags: [...incident.flags],

@@ -57,6 +57,20 @@ describe('tickets of faults on several tills', () => {
     expect(again.effects.map((e) => e.detail)).toEqual([{ change: 'incident' }]);
   });
 
+  it('carry what still fails structured beside its lines, never a stale one beside newer lines', () => {
+    const engine = new TicketEngine(ctx());
+    const id = ticketIdFor(incident().id);
+    const payment = [{ tillIds: ['T3'], components: [{ name: 'payment', state: 'unreachable' }], condition: null }];
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: incident({ stillFailing: payment }) });
+    expect(engine.state.tickets[id]).toMatchObject({ failing: ['T3 still reports payment unreachable'], stillFailing: payment });
+    // An update that brings lines only (the incident does not say more): the structured copy goes rather than contradict them.
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:05:00Z'), incident: incident({ failing: ['T3 is still down'] }) });
+    expect(engine.state.tickets[id]!.failing).toEqual(['T3 is still down']);
+    expect(engine.state.tickets[id]).not.toHaveProperty('stillFailing');
+    engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:20:00Z'), incident: incident({ endedAt: '2026-11-10T10:18:00Z', failing: [] }) });
+    expect(engine.state.tickets[id]).toMatchObject({ failing: [], stillFailing: [] });
+  });
+
   it('reopen a ticket HQ closed when another till then fails in its incident', () => {
     const engine = new TicketEngine(ctx());
     const id = ticketIdFor(incident().id);

@@ -79,22 +79,22 @@ export function groupCountLabel(stores: number, bad: number, locale: Locale = ge
 export function attemptsLabel(count: number, locale: Locale = getLocale()): string {
   return m.delivery_attempts({ count, countText: formatNumber(locale, count) }, { locale });
 }
-export const tillStateLabel = (s: TillState): string => orAsSent(TILL_STATE, s);
+export const tillStateLabel = (s: TillState, locale?: Locale): string => orAsSent(TILL_STATE, s, locale);
 export const componentLabel = (c: ComponentName): string => COMPONENT[c]();
 /** Component states arrive as plain strings over the wire; an unknown one is shown as sent. */
-export const componentStateLabel = (s: string): string => orAsSent(COMPONENT_STATE, s);
+export const componentStateLabel = (s: string, locale?: Locale): string => orAsSent(COMPONENT_STATE, s, locale);
 
 const plain = (text: string) => text.replace(/_/g, ' ').trim().toLowerCase();
 /** An agent's detail beside the state's label, or null when it only repeats the state ("cover open" under Cover open). */
-export const componentDetail = (c: { state: string; detail?: string }): string | null =>
-  c.detail && plain(c.detail) !== plain(c.state) && plain(c.detail) !== plain(componentStateLabel(c.state)) ? c.detail : null;
+export const componentDetail = (c: { state: string; detail?: string }, locale?: Locale): string | null =>
+  c.detail && plain(c.detail) !== plain(c.state) && plain(c.detail) !== plain(componentStateLabel(c.state, locale)) ? c.detail : null;
 /**
  * The agent's detail as the agent's own words, quoted ("agent says “POS application not responding”"): it is free text
  * in whatever language the till speaks, so it is not run into the translated state. Null as for componentDetail.
  */
-export const agentDetail = (c: { state: string; detail?: string }): string | null => {
-  const detail = componentDetail(c);
-  return detail === null ? null : m.component_agent_detail({ detail });
+export const agentDetail = (c: { state: string; detail?: string }, locale?: Locale): string | null => {
+  const detail = componentDetail(c, locale);
+  return detail === null ? null : m.component_agent_detail({ detail }, locale ? { locale } : {});
 };
 
 const INCIDENT_KIND: Record<IncidentKind, Label> = {
@@ -156,7 +156,7 @@ export const slaTargetLabel = (t: SlaTargetName): string => SLA_TARGET[t]();
 export const urgencyLabel = (u: Urgency): string => URGENCY[u]();
 export const reasonLabel = (r: string, locale?: Locale): string => orAsSent(REASON, r, locale);
 /** Ticket categories are the till's components. */
-export const categoryLabel = (c: string): string => orAsSent(COMPONENT, c);
+export const categoryLabel = (c: string, locale?: Locale): string => orAsSent(COMPONENT, c, locale);
 
 const ROLE: Record<Role, Label> = {
   'hq-admin': m.role_hq_admin,

@@ -37,7 +37,7 @@ export function failingFromRefusal(message: string): string[] {
   return match ? match[1]!.split('; ').filter((line) => line.length > 0) : [];
 }
 
-/** "Still failing: T4 still reports printer paper_out": the lines themselves are the server's, as the ticket carries them. */
+/** "Still failing: T4 (Receipt printer: paper out)", from the lines stillFailing gives. */
 export function stillFailingText(failing: readonly string[], locale: Locale = getLocale()): string {
   return m.ticket_still_failing({ lines: failing.join('; ') }, { locale });
 }

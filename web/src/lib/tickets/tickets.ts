@@ -1,4 +1,6 @@
 import { rankingWorth, type HqCurrency, type TicketChangedEvent, type TicketPriority, type TicketStatus, type TicketView } from '@storepulse/protocol';
+import type { Locale } from '$lib/paraglide/runtime.js';
+import { stillFailingLines } from './failing.js';
 
 /**
  * What the tickets list API carries of a ticket; the live events carry the whole view, and with it the fields marked
@@ -8,15 +10,17 @@ export type TicketSummary = Pick<
   TicketView,
   'id' | 'incidentId' | 'storeId' | 'providerId' | 'category' | 'priority' | 'status' | 'openedAt' | 'sla' | 'lostRevenue'
 > &
-  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'autoCloseAt' | 'onSiteAt' | 'audit' | 'failing'>>;
+  Partial<Pick<TicketView, 'recoveredAt' | 'resolutionProposedAt' | 'autoCloseAt' | 'onSiteAt' | 'audit' | 'failing' | 'stillFailing'>>;
 
 /**
- * What of the ticket's fault still fails now, one line a fault as the server words it ("T4 still reports printer
- * paper_out", "T1, T2 are still offline"); empty once it has recovered, and when the copy at hand does not say (a
- * ticket from before the server said, or the list API's copy). While it is not empty, a provider or the store cannot
- * resolve the ticket (the server answers 409): it resolves itself once the tills have recovered. HQ still can.
+ * What of the ticket's fault still fails now, one line a group of tills, in the reader's language ("T4 (Receipt
+ * printer: paper out)", "T1, T2 (offline)"), or as the server words it for a ticket from before it said more;
+ * empty once it has recovered, and when the copy at hand does not say (the list API's copy). While it is not empty,
+ * a provider or the store cannot resolve the ticket (the server answers 409): it resolves itself once the tills have
+ * recovered. HQ still can.
  */
-export function stillFailing(t: Pick<TicketSummary, 'failing'>): string[] {
+export function stillFailing(t: Pick<TicketSummary, 'failing' | 'stillFailing'>, locale?: Locale): string[] {
+  if (Array.isArray(t.stillFailing)) return stillFailingLines(t.stillFailing, locale);
   return Array.isArray(t.failing) ? t.failing.filter((line) => typeof line === 'string' && line.length > 0) : [];
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { ID_PATTERN } from '@storepulse/protocol';
+import { ID_PATTERN, STILL_FAILING_CONDITIONS } from '@storepulse/protocol';
 import { AssignRequestSchema, TransitionRequestSchema } from '../../../domain/tickets/requests.js';
 import { CATEGORIES, PRIORITIES, TICKET_EVENT_TYPES, TICKET_STATUSES } from '../../../domain/tickets/types.js';
 import { CHANNELS } from '../../../notify/outbox.js';
@@ -86,6 +86,16 @@ export const TicketSchema = Type.Object({
   closedAt: Nullable(Type.String()),
   cancelledAt: Nullable(Type.String()),
   failing: Type.Optional(Type.Array(Type.String(), { description: 'What of the incident still fails; while any does, a provider or the store cannot resolve (409), HQ can' })),
+  stillFailing: Type.Optional(
+    Type.Array(
+      Type.Object({
+        tillIds: Type.Array(Type.String()),
+        components: Type.Array(Type.Object({ name: Type.String(), state: Type.String(), detail: Type.Optional(Type.String()) })),
+        condition: Nullable(Type.Enum([...STILL_FAILING_CONDITIONS])),
+      }),
+      { description: "The same as `failing`, structured, one entry a group of tills at fault alike: the components they report not ok, or what they are when they report none. For wording in the reader's language" },
+    ),
+  ),
   visitors: Nullable(Type.Number()),
   pauses: Type.Array(Type.Object({ start: Type.String(), end: Nullable(Type.String()) })),
   onSiteLocation: Nullable(Location),
