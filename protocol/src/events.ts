@@ -16,7 +16,10 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: FleetSnapshot) => void;
   'store:state': (store: StoreSummary) => void;
   'till:state': (event: TillStateEvent) => void;
-  /** Open incidents and today's lost revenue the client may see: on every (re)connection. */
+  /**
+   * Open incidents and today's lost revenue the client may see: on every (re)connection, and to a provider given or
+   * losing a ticket at a store it does not serve.
+   */
   'incidents:snapshot': (snapshot: IncidentsSnapshot) => void;
   'incident:opened': (incident: IncidentView) => void;
   /** Figures, tills or kind changed; sent at least every minute while open (the live running total). */

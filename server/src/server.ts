@@ -226,7 +226,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onHandshakeLimited: () => metrics.liveHandshakesLimited.inc(),
     });
     const broadcaster = new IncidentBroadcaster(live.io, bus, fleet, incidents, access, file.hq);
-    cleanups.push(attachTicketLive(live, tickets));
+    // A provider given or losing a ticket at a store it does not serve gets that store and its incidents afresh.
+    const ticketLive = {
+      io: live.io,
+      refreshStores: (storeIds: readonly string[]) => live.refreshStores(storeIds),
+      resendSnapshot: (providerId: string) => live.resendSnapshot(providerId),
+      resendIncidents: (providerId: string) => broadcaster.resendSnapshot(providerId),
+    };
+    cleanups.push(attachTicketLive(ticketLive, tickets));
     cleanups.push(() => http.close());
     cleanups.push(() => live.close());
     cleanups.push(() => broadcaster.close());

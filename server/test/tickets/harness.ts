@@ -136,7 +136,11 @@ export async function startTicketNode(opts: TicketNodeOptions) {
   access.useProviders(() => tickets.providerCoverage());
   access.useTicketHolders((storeId) => tickets.providersHoldingAt(storeId));
   const live = new LiveGateway({ httpServer: app.server, fleet, bus, auth, access, maintenanceOf: () => null, log, flushMs: 50, handshakesPerMinute: 1000 });
-  const detach = attachTicketLive(live, tickets);
+  // This node runs no incident engine: there are no incidents to send a provider afresh.
+  const detach = attachTicketLive(
+    { io: live.io, refreshStores: (ids) => live.refreshStores(ids), resendSnapshot: (id) => live.resendSnapshot(id), resendIncidents: () => undefined },
+    tickets,
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   tickets.start();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoreDetail, TicketView } from '@storepulse/protocol';
+import type { IncidentsSnapshot, StoreDetail, TicketView } from '@storepulse/protocol';
+import { io } from 'socket.io-client';
 import type { Locator } from 'playwright-core';
 import { demoFleet } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
@@ -292,6 +293,28 @@ providers:
       await page.screenshot({ path: join(ARTIFACTS, 'sla-report-withdrawn.png') });
     } finally {
       await context.close();
+    }
+  });
+
+  it("sends a provider the open incident of a store it gets a ticket at, and takes it away with the ticket", async () => {
+    // Rapid Repairs serves S001 and S002 only; S004's till still fails, its ticket with Pilot.
+    const ticket = await ticketFor('S004');
+    expect(ticket.providerId).toBe('pilot');
+    const rapid = await stack.issue('provider', { providerId: 'rapid', label: 'Rapid engineer' });
+    const socket = io(stack.server.url, { auth: { token: rapid }, transports: ['websocket'], reconnection: false });
+    const snapshots: IncidentsSnapshot[] = [];
+    socket.on('incidents:snapshot', (s: IncidentsSnapshot) => snapshots.push(s));
+    const stores = (s: IncidentsSnapshot | undefined) => (s?.open ?? []).map((i) => i.storeId);
+    try {
+      await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBe(1);
+      expect(stores(snapshots[0])).not.toContain('S004');
+      await api(`/api/tickets/${ticket.id}/assign`, admin, 'POST', { providerId: 'rapid' });
+      await expect.poll(() => stores(snapshots.at(-1)), { timeout: 10_000 }).toContain('S004');
+      // Given back to Pilot: the incident leaves Rapid's screens at once, not at their next reconnection.
+      await api(`/api/tickets/${ticket.id}/assign`, admin, 'POST', { providerId: 'pilot' });
+      await expect.poll(() => stores(snapshots.at(-1)), { timeout: 10_000 }).not.toContain('S004');
+    } finally {
+      socket.disconnect();
     }
   });
 });

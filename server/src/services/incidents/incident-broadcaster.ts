@@ -42,20 +42,33 @@ export class IncidentBroadcaster {
     /** Today's totals are also sent this often unasked: a store's day ends at its midnight with no incident moving. */
     private readonly refreshMs = 60_000,
   ) {
-    io.on('connection', (socket) => {
-      const who = socket.data.principal;
-      socket.emit('incidents:snapshot', {
-        at: new Date().toISOString(),
-        open: incidents.openIncidents(who).map(view),
-        today: incidents.lostToday(who),
-        hq: this.hq,
-      });
-    });
+    io.on('connection', (socket) => this.sendSnapshot(socket));
     bus.on('incident:opened', this.onOpened);
     bus.on('incident:updated', this.onUpdated);
     bus.on('incident:closed', this.onClosed);
     this.timer = setInterval(() => this.flush(), flushMs);
     this.timer.unref();
+  }
+
+  private sendSnapshot(socket: { data: { principal: Principal }; emit: LiveServer['emit'] }): void {
+    const who = socket.data.principal;
+    socket.emit('incidents:snapshot', {
+      at: new Date().toISOString(),
+      open: this.incidents.openIncidents(who).map(view),
+      today: this.incidents.lostToday(who),
+      hq: this.hq,
+    });
+  }
+
+  /**
+   * A fresh snapshot to each of a provider's screens when the stores it sees changed (HQ gave it a ticket at a store
+   * it does not serve, or took one away): their open incidents come, or go, at once rather than at the next reconnect.
+   */
+  resendSnapshot(providerId: string): void {
+    for (const id of this.io.sockets.adapter.rooms.get(PROVIDER_PREFIX + providerId) ?? []) {
+      const socket = this.io.sockets.sockets.get(id);
+      if (socket) this.sendSnapshot(socket);
+    }
   }
 
   private rooms(storeId: string): string[] {

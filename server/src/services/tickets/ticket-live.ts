@@ -21,6 +21,8 @@ export interface TicketLiveGateway {
   io: LiveIo;
   refreshStores(storeIds: readonly string[]): void;
   resendSnapshot(providerId: string): void;
+  /** The provider's open incidents afresh: those of a store it now sees, or no longer sees, through a ticket. */
+  resendIncidents(providerId: string): void;
 }
 
 export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService): () => void {
@@ -35,13 +37,17 @@ export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService
     if (c.type === 'ticket.withdrawn') {
       if (c.ticket.providerId) {
         io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
-        // A store it saw only through this ticket leaves its screens.
+        // A store it saw only through this ticket leaves its screens, with its incidents.
         live.resendSnapshot(c.ticket.providerId);
+        live.resendIncidents(c.ticket.providerId);
       }
       return;
     }
     // A provider given a ticket at a store it does not serve sees that store from now: send it.
-    if (c.detail.change === 'assigned') live.refreshStores([c.ticket.storeId]);
+    if (c.detail.change === 'assigned') {
+      live.refreshStores([c.ticket.storeId]);
+      if (c.ticket.providerId) live.resendIncidents(c.ticket.providerId);
+    }
     const event: TicketChangedEvent = c;
     io.to(HQ_ROOM).emit('ticket:changed', event);
     // The provider does not read what another provider wrote on the ticket before HQ handed it over.
