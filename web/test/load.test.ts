@@ -24,7 +24,7 @@ describe('loading a page section', () => {
   it('says why it failed: the HTTP status, or that the server cannot be reached rather than "HTTP 0"', () => {
     expect(m.assign_providers_error({ reason: loadFailure(503) })).toBe('Could not load the providers (HTTP 503).');
     expect(m.assign_providers_error({ reason: loadFailure(null) })).toBe('Could not load the providers (the server cannot be reached).');
-    expect(m.load_error({ reason: loadFailure(0) })).toBe('Could not load data (the server cannot be reached).');
+    expect(m.load_error({ reason: loadFailure(null) })).toBe('Could not load data (the server cannot be reached).');
     expect(m.chart_error({ reason: m.load_reason_unreachable({}, { locale: 'ru' }) }, { locale: 'ru' })).toBe('Не удалось загрузить график (сервер недоступен).');
   });
 });

@@ -138,7 +138,16 @@ export async function startTicketNode(opts: TicketNodeOptions) {
   const live = new LiveGateway({ httpServer: app.server, fleet, bus, auth, access, maintenanceOf: () => null, log, flushMs: 50, handshakesPerMinute: 1000 });
   // This node runs no incident engine: there are no incidents to send a provider afresh.
   const detach = attachTicketLive(
-    { io: live.io, refreshStores: (ids) => live.refreshStores(ids), resendSnapshot: (id) => live.resendSnapshot(id), resendIncidents: () => undefined },
+    {
+      io: live.io,
+      refreshStores: (ids) => live.refreshStores(ids),
+      resendSnapshot: (id) => live.resendSnapshot(id),
+      resendIncidents: () => undefined,
+      sees: (providerId, storeId) => {
+        const store = fleet.stores.get(storeId);
+        return store !== undefined && access.providerIdsOf(store.config).includes(providerId);
+      },
+    },
     tickets,
   );
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -142,7 +142,7 @@ describe('what the new provider reads of the ticket', () => {
     const own = await json<Row[]>(await node.api('/api/reports/sla?month=2026-11', { token: node.issue('provider', 'pilot') }));
     expect(own.map((r) => [r.providerId, r.withdrawn])).toEqual([['pilot', 1]]);
     const csv = await (await node.api('/api/reports/sla?month=2026-11&format=csv', { token: hq })).text();
-    expect(csv.split('\n')[2]).toBe('pilot,0,0,0,0,1,30.0,30.0,,0,0,0,0,,,,');
+    expect(csv.split('\n')[2]).toBe('pilot,0,0,0,0,30.0,30.0,,0,0,0,0,,,,,1');
     // Who had it before, and what it breached, is the report's: the ticket does not carry it to the new provider.
     const opened = desk.events().find((e) => e.path === 'other' && e.type === 'ticket.opened' && e.ticket.id === ids.S001)!;
     expect(opened.ticket).toMatchObject({ providerId: 'other' });
@@ -159,8 +159,11 @@ describe('what the new provider reads of the ticket', () => {
     // Ended: the provider holding it then stops seeing it too.
     const { socket: pilotSocket } = await node.connect(node.issue('provider', 'pilot'));
     expect((await sync(pilotSocket)).stores.map((s) => s.id)).toContain('S003');
+    // Its open screens hear so at once, not at their next reconnection.
+    const pushed = new Promise<{ stores: { id: string }[] }>((resolve) => pilotSocket.once('snapshot', resolve));
     const cancel = await node.api(`/api/tickets/${ids.S003}/status`, { token: hq, method: 'POST', body: JSON.stringify({ status: 'cancelled', reason: 'false_alarm' }) });
     expect(cancel.status).toBe(200);
+    expect((await pushed).stores.map((s) => s.id)).not.toContain('S003');
     expect((await sync(pilotSocket)).stores.map((s) => s.id)).not.toContain('S003');
   });
 });

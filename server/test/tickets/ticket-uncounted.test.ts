@@ -40,8 +40,8 @@ describe("a store offline's ticket", () => {
     const [row] = await get<{ lostRevenue: Record<string, { gross: number; net: number; uncountedUpTo?: number }> }[]>('/api/reports/sla?month=2026-11');
     expect(row!.lostRevenue).toEqual({ EUR: { gross: 0, net: 0, uncountedUpTo: 900 } });
     const csv = await (await node.api('/api/reports/sla?month=2026-11&format=csv', { token: hq })).text();
-    expect(csv.split('\n')[0]).toMatch(/,lost_revenue_net,lost_revenue_uncounted_up_to$/);
-    expect(csv.split('\n')[1]).toMatch(/,EUR,0\.00,0\.00,900\.00$/);
+    expect(csv.split('\n')[0]).toMatch(/,lost_revenue_net,lost_revenue_uncounted_up_to,tickets_withdrawn$/);
+    expect(csv.split('\n')[1]).toMatch(/,EUR,0\.00,0\.00,900\.00,0$/);
     expect(JSON.stringify(node.openapi().paths['/api/reports/sla']?.get?.responses['200'])).toContain('"uncountedUpTo":{"type":"number"');
   });
 

@@ -19,5 +19,5 @@ export async function load<T>(fetcher: () => Promise<T>, absentOn404 = false): P
 
 /** Why a section could not load, for its message: the server's HTTP status, or that no answer came at all (not "HTTP 0"). */
 export function loadFailure(http: number | null): string {
-  return http === null || http === 0 ? m.load_reason_unreachable() : m.load_reason_http({ status: http });
+  return http === null ? m.load_reason_unreachable() : m.load_reason_http({ status: http });
 }

@@ -32,7 +32,7 @@ export function assignTicket(
 ): void {
   const from = t.status;
   if (t.providerId) {
-    const stint = { providerId: t.providerId, from: new Date(clockStartMs(t)).toISOString(), until: at, acknowledgedAt: t.acknowledgedAt, onSiteAt: t.onSiteAt, breached: [...breached] };
+    const stint = { providerId: t.providerId, from: new Date(clockStartMs(t)).toISOString(), acknowledgedAt: t.acknowledgedAt, onSiteAt: t.onSiteAt, breached: [...breached] };
     t.earlierHolders = [...(t.earlierHolders ?? []), stint];
   }
   const open = t.pauses.find((p) => p.end === null);

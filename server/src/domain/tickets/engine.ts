@@ -426,10 +426,10 @@ export class TicketEngine {
     const from = t.providerId;
     const effects: TicketEffect[] = [];
     if (from) effects.push({ type: 'ticket.withdrawn', at: input.at, ticket: { ...structuredClone(t), updatedAt: iso(input.at) }, notify: true, detail: { change: 'assigned' } });
-    // What the provider it is taken from had breached by now, marked by a tick or not yet.
+    // What the provider it is taken from had breached by now, whether a tick has marked it yet or not.
     const store = this.ctx.stores.get(t.storeId);
     const targets = from && store ? ticketSla(t, store, input.at).targets : null;
-    const breached = SLA_TARGETS.filter((n) => t.slaMarks[n].breached || targets?.[n]?.breached === true);
+    const breached = SLA_TARGETS.filter((n) => targets?.[n]?.breached === true);
     assignTicket(t, provider, slaPolicy(provider, t.priority), iso(input.at), input.actor, input.note ?? null, breached);
     const detail: EffectDetail = from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' };
     effects.push(this.touch(t, input.at, 'ticket.opened', true, detail));

@@ -10,8 +10,9 @@ export interface SlaReportRow {
   /** The tickets it held last (taken away from it or not: each ticket counts once, under its last provider). */
   tickets: Record<Priority, number> & { total: number };
   /**
-   * Tickets HQ took from it and handed to another provider (they count in that one's `tickets`). Its response and
-   * on-site times on them, and the targets it had breached by then, count in its own means and breaches.
+   * Tickets HQ took from it that another provider holds last (they count in that one's `tickets`). Its response and
+   * on-site times on every ticket it had, and the targets it had breached by the time HQ took it, count in its own
+   * means and breaches, one ticket it had twice with both times'.
    */
   withdrawn: number;
   /** Mean wall-clock times from opening (or from HQ's assignment), over the tickets that reached the step; null if none did. */
@@ -65,13 +66,17 @@ export function slaReport(
   };
   const held = new Map<string | null, Ticket[]>();
   const taken = new Map<string | null, ProviderStint[]>();
+  /** The tickets taken from each provider that another holds last. */
+  const lost = new Map<string, Set<string>>();
   for (const t of tickets) {
     const opened = Date.parse(t.openedAt);
     const range = rangeIn(stores.get(t.storeId)?.timezone ?? 'UTC');
     if (!range || opened < range.start || opened >= range.end || t.status === 'cancelled') continue;
     if (providerId === undefined || t.providerId === providerId) held.set(t.providerId, [...(held.get(t.providerId) ?? []), t]);
     for (const s of t.earlierHolders ?? []) {
-      if (providerId === undefined || s.providerId === providerId) taken.set(s.providerId, [...(taken.get(s.providerId) ?? []), s]);
+      if (providerId !== undefined && s.providerId !== providerId) continue;
+      taken.set(s.providerId, [...(taken.get(s.providerId) ?? []), s]);
+      if (s.providerId !== t.providerId) lost.set(s.providerId, (lost.get(s.providerId) ?? new Set()).add(t.id));
     }
   }
   const rows: SlaReportRow[] = [];
@@ -81,7 +86,7 @@ export function slaReport(
     const row: SlaReportRow = {
       providerId: pid,
       tickets: { P1: 0, P2: 0, P3: 0, total: list.length },
-      withdrawn: stints.length,
+      withdrawn: pid === null ? 0 : (lost.get(pid)?.size ?? 0),
       mttaMs: mean([...list.map((t) => since(t, t.acknowledgedAt)), ...stints.map((s) => during(s, s.acknowledgedAt))].filter(known)),
       mttoMs: mean([...list.map((t) => since(t, t.onSiteAt)), ...stints.map((s) => during(s, s.onSiteAt))].filter(known)),
       mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter(known)),
@@ -125,12 +130,13 @@ const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"
  * The report as CSV: one line per provider and currency, times in minutes. lost_revenue_uncounted_up_to is the most
  * the tickets whose loss is not counted yet (stores offline) may add to the gross; empty when there are none.
  * A provider whose tickets lost money in several currencies gets a line per currency; its ticket counts, mean times
- * and breaches are on its first line only and empty on the further ones, so that summing a column in a spreadsheet
- * counts each ticket once.
+ * and breaches are on its first line only and empty on the further ones, so that summing tickets_total in a
+ * spreadsheet counts each ticket once. tickets_withdrawn (last, so that the columns before it keep their places)
+ * counts a reassigned ticket again under each provider HQ took it from, and the breaches are each provider's own.
  */
 export function slaReportCsv(rows: readonly SlaReportRow[]): string {
-  const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'tickets_withdrawn', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',
-    'breaches_response', 'breaches_onsite', 'breaches_resolve', 'breaches_total', 'currency', 'lost_revenue_gross', 'lost_revenue_net', 'lost_revenue_uncounted_up_to'];
+  const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',
+    'breaches_response', 'breaches_onsite', 'breaches_resolve', 'breaches_total', 'currency', 'lost_revenue_gross', 'lost_revenue_net', 'lost_revenue_uncounted_up_to', 'tickets_withdrawn'];
   const lines = [head.join(',')];
   for (const r of rows) {
     const money = Object.entries(r.lostRevenue);
@@ -142,7 +148,6 @@ export function slaReportCsv(rows: readonly SlaReportRow[]): string {
           r.providerId ?? 'unassigned',
           ...PRIORITIES.map((p) => once(String(r.tickets[p]))),
           once(String(r.tickets.total)),
-          once(String(r.withdrawn)),
           once(minutes(r.mttaMs)),
           once(minutes(r.mttoMs)),
           once(minutes(r.mttrMs)),
@@ -154,6 +159,7 @@ export function slaReportCsv(rows: readonly SlaReportRow[]): string {
           sum ? sum.gross.toFixed(2) : '',
           sum ? sum.net.toFixed(2) : '',
           sum?.uncountedUpTo ? sum.uncountedUpTo.toFixed(2) : '',
+          once(String(r.withdrawn)),
         ].map(csvCell).join(','),
       );
     });

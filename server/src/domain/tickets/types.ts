@@ -54,9 +54,8 @@ export interface AuditEntry {
 /** A provider's time with a ticket before HQ handed it to another, as the SLA report counts it. */
 export interface ProviderStint {
   providerId: string;
-  /** Where its clocks counted from (the opening, or HQ's assignment to it), and when HQ took the ticket away. */
+  /** Where its clocks counted from: the opening, or HQ's assignment to it (the audit says when HQ took it away). */
   from: string;
-  until: string;
   acknowledgedAt: string | null;
   onSiteAt: string | null;
   /** The SLA targets it had breached by then. */

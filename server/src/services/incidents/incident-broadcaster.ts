@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import type { ClientToServerEvents, HqCurrency, IncidentView, ServerToClientEvents } from '@storepulse/protocol';
+import type { ClientToServerEvents, HqCurrency, IncidentsSnapshot, IncidentView, ServerToClientEvents } from '@storepulse/protocol';
 import type { Fleet } from '../../domain/fleet.js';
 import type { Incident } from '../../domain/incidents/index.js';
 import type { EventBus } from '../../event-bus.js';
@@ -12,6 +12,9 @@ type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<stri
 /** The live gateway's rooms: HQ sees every store, a provider the stores it serves. */
 const HQ_ROOM = 'hq';
 const PROVIDER_PREFIX = 'provider:';
+
+/** Whom a provider's room stands for: every socket in it sees what that provider sees. */
+const providerOf = (providerId: string): Principal => ({ tokenId: '-', role: 'provider', providerId, storeId: null, label: PROVIDER_PREFIX + providerId });
 
 /** What the wall needs of an incident: the record without the till components. */
 function view(inc: Incident): IncidentView {
@@ -42,7 +45,7 @@ export class IncidentBroadcaster {
     /** Today's totals are also sent this often unasked: a store's day ends at its midnight with no incident moving. */
     private readonly refreshMs = 60_000,
   ) {
-    io.on('connection', (socket) => this.sendSnapshot(socket));
+    io.on('connection', (socket) => void socket.emit('incidents:snapshot', this.snapshot(socket.data.principal)));
     bus.on('incident:opened', this.onOpened);
     bus.on('incident:updated', this.onUpdated);
     bus.on('incident:closed', this.onClosed);
@@ -50,25 +53,17 @@ export class IncidentBroadcaster {
     this.timer.unref();
   }
 
-  private sendSnapshot(socket: { data: { principal: Principal }; emit: LiveServer['emit'] }): void {
-    const who = socket.data.principal;
-    socket.emit('incidents:snapshot', {
-      at: new Date().toISOString(),
-      open: this.incidents.openIncidents(who).map(view),
-      today: this.incidents.lostToday(who),
-      hq: this.hq,
-    });
+  private snapshot(who: Principal): IncidentsSnapshot {
+    return { at: new Date().toISOString(), open: this.incidents.openIncidents(who).map(view), today: this.incidents.lostToday(who), hq: this.hq };
   }
 
   /**
-   * A fresh snapshot to each of a provider's screens when the stores it sees changed (HQ gave it a ticket at a store
-   * it does not serve, or took one away): their open incidents come, or go, at once rather than at the next reconnect.
+   * A fresh snapshot to a provider's screens when the stores it sees changed (HQ gave it a ticket at a store it does
+   * not serve, or its ticket there ended): their open incidents come, or go, at once rather than at the next reconnect.
    */
   resendSnapshot(providerId: string): void {
-    for (const id of this.io.sockets.adapter.rooms.get(PROVIDER_PREFIX + providerId) ?? []) {
-      const socket = this.io.sockets.sockets.get(id);
-      if (socket) this.sendSnapshot(socket);
-    }
+    const room = PROVIDER_PREFIX + providerId;
+    if (this.io.sockets.adapter.rooms.get(room)?.size) this.io.to(room).emit('incidents:snapshot', this.snapshot(providerOf(providerId)));
   }
 
   private rooms(storeId: string): string[] {
@@ -100,9 +95,7 @@ export class IncidentBroadcaster {
     }
     for (const room of this.dirtyRooms) {
       const who: Principal =
-        room === HQ_ROOM
-          ? { tokenId: '-', role: 'hq-viewer', providerId: null, storeId: null, label: room }
-          : { tokenId: '-', role: 'provider', providerId: room.slice(PROVIDER_PREFIX.length), storeId: null, label: room };
+        room === HQ_ROOM ? { tokenId: '-', role: 'hq-viewer', providerId: null, storeId: null, label: room } : providerOf(room.slice(PROVIDER_PREFIX.length));
       this.io.to(room).emit('lostRevenue:today', { at: new Date().toISOString(), today: this.incidents.lostToday(who) });
     }
     this.dirtyRooms.clear();

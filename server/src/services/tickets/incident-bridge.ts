@@ -62,7 +62,7 @@ function tillFault(incident: Incident, tillId: string): TillFault {
   if (components.length > 0) {
     return { text: components.map((f) => `${f.name} ${f.state}${f.detail ? ` (${f.detail})` : ''}`).join(', '), components, condition: null };
   }
-  const condition = KIND_CONDITION[incident.kind] ?? 'down';
+  const condition = KIND_CONDITION[incident.kind];
   return { text: condition, components, condition };
 }
 

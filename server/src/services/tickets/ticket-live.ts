@@ -14,7 +14,8 @@ const providerRoom = (id: string) => `provider:${id}`;
 /**
  * Pushes tickets over the live gateway's socket.io server: a snapshot of the visible tickets on each
  * connection, then every change to HQ and to the ticket's own provider only, and to a provider whose ticket HQ
- * assigned to another, that it is withdrawn; a store where HQ assigned a ticket goes again to whoever sees it now.
+ * assigned to another, that it is withdrawn; a store where HQ assigned a ticket goes again to whoever sees it now,
+ * and a provider that sees a store no longer (its ticket there taken, closed or cancelled) gets its screens afresh.
  * Returns a function that detaches it.
  */
 export interface TicketLiveGateway {
@@ -23,6 +24,8 @@ export interface TicketLiveGateway {
   resendSnapshot(providerId: string): void;
   /** The provider's open incidents afresh: those of a store it now sees, or no longer sees, through a ticket. */
   resendIncidents(providerId: string): void;
+  /** Whether a provider sees a store now (it serves it, or holds a ticket there in play). */
+  sees(providerId: string, storeId: string): boolean;
 }
 
 export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService): () => void {
@@ -32,15 +35,17 @@ export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService
     if (!who) return;
     socket.emit('tickets:snapshot', { at: new Date().toISOString(), tickets: tickets.visibleTickets(who) });
   };
+  /** A store the provider saw only through this ticket leaves its screens, with its incidents. */
+  const lostSight = (providerId: string | null, storeId: string) => {
+    if (!providerId || live.sees(providerId, storeId)) return;
+    live.resendSnapshot(providerId);
+    live.resendIncidents(providerId);
+  };
   const onChange = (c: TicketChange) => {
     // The provider that had a reassigned ticket only hears that it is gone; HQ hears the assignment itself.
     if (c.type === 'ticket.withdrawn') {
-      if (c.ticket.providerId) {
-        io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
-        // A store it saw only through this ticket leaves its screens, with its incidents.
-        live.resendSnapshot(c.ticket.providerId);
-        live.resendIncidents(c.ticket.providerId);
-      }
+      if (c.ticket.providerId) io.to(providerRoom(c.ticket.providerId)).emit('ticket:withdrawn', { at: c.at, id: c.ticket.id });
+      lostSight(c.ticket.providerId, c.ticket.storeId);
       return;
     }
     // A provider given a ticket at a store it does not serve sees that store from now: send it.
@@ -52,6 +57,8 @@ export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService
     io.to(HQ_ROOM).emit('ticket:changed', event);
     // The provider does not read what another provider wrote on the ticket before HQ handed it over.
     if (c.ticket.providerId) io.to(providerRoom(c.ticket.providerId)).emit('ticket:changed', { ...event, ticket: scopedToProvider(c.ticket, c.ticket.providerId) });
+    // Closed or cancelled, the ticket no longer gives its provider sight of the store.
+    if (c.ticket.status === 'closed' || c.ticket.status === 'cancelled') lostSight(c.ticket.providerId, c.ticket.storeId);
   };
   io.on('connection', onConnection);
   tickets.on('change', onChange);

@@ -348,7 +348,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
       .list({ ticketId: t.id, limit: 200 })
       // Where providers are notified (their e-mail addresses, webhook hosts) is HQ's business and each provider's own:
       // a provider HQ handed the ticket to does not see the one before it, and a store sees none.
-      .filter((d) => (who.role === 'provider' ? d.providerId === who.providerId : who.role !== 'agent'))
+      .filter((d) => (who.role === 'provider' ? d.providerId === who.providerId : who.role === 'hq-admin' || who.role === 'hq-viewer'))
       .map(({ body: _b, ...d }) => ({
         ...d,
         target: d.channel === 'email' ? d.target : maskedUrl(d.target),

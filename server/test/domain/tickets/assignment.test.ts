@@ -144,10 +144,10 @@ describe('HQ reassigns a ticket from one provider to another', () => {
     const early = opened({ id: 'S001:till_down:T3:1', tillIds: ['T3'] });
     assign(early.engine, early.id, '2026-11-10T10:50:00Z', 'rapid');
     const all = [ticked.t(), unticked.t(), early.t()];
-    expect(all.map((t) => t.earlierHolders?.map((s) => [s.providerId, s.from, s.until, s.breached]))).toEqual([
-      [['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T11:10:00.000Z', ['response']]],
-      [['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T11:10:00.000Z', ['response']]],
-      [['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T10:50:00.000Z', []]],
+    expect(all.map((t) => t.earlierHolders?.map((s) => [s.providerId, s.from, s.breached]))).toEqual([
+      [['pilot', '2026-11-10T10:00:00.000Z', ['response']]],
+      [['pilot', '2026-11-10T10:00:00.000Z', ['response']]],
+      [['pilot', '2026-11-10T10:00:00.000Z', []]],
     ]);
     const now = at('2026-11-10T11:15:00Z');
     const pilotRow = slaReport(all, stores, '2026-11', now, 'pilot');
@@ -157,16 +157,26 @@ describe('HQ reassigns a ticket from one provider to another', () => {
     expect(slaReport(all, stores, '2026-11', now, 'rapid')?.map((r) => [r.tickets.total, r.withdrawn, r.breaches.total])).toEqual([[3, 0, 0]]);
   });
 
-  it('counts a provider HQ took a ticket from and later gave it back to in both ways', () => {
+  it('counts a ticket HQ took from a provider and later gave back as that provider\'s, with both its times on it', () => {
     const { engine, id, t } = opened();
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:10:00Z'), ticketId: id, actor: PILOT, to: 'acknowledged' });
     assign(engine, id, '2026-11-10T10:30:00Z', 'rapid');
     assign(engine, id, '2026-11-10T10:40:00Z', 'pilot');
-    expect(t().earlierHolders?.map((s) => [s.providerId, s.from, s.until])).toEqual([
-      ['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T10:30:00.000Z'],
-      ['rapid', '2026-11-10T10:30:00.000Z', '2026-11-10T10:40:00.000Z'],
+    assign(engine, id, '2026-11-10T10:50:00Z', 'rapid');
+    assign(engine, id, '2026-11-10T11:00:00Z', 'pilot');
+    engine.apply({ type: 'transition', at: at('2026-11-10T11:30:00Z'), ticketId: id, actor: PILOT, to: 'acknowledged' });
+    expect(t().earlierHolders?.map((s) => [s.providerId, s.from, s.acknowledgedAt])).toEqual([
+      ['pilot', '2026-11-10T10:00:00.000Z', '2026-11-10T10:10:00.000Z'],
+      ['rapid', '2026-11-10T10:30:00.000Z', null],
+      ['pilot', '2026-11-10T10:40:00.000Z', null],
+      ['rapid', '2026-11-10T10:50:00.000Z', null],
     ]);
-    const rows = slaReport([t()], stores, '2026-11', at('2026-11-10T10:45:00Z'));
-    expect(rows?.map((r) => [r.providerId, r.tickets.total, r.withdrawn])).toEqual([['pilot', 1, 1], ['rapid', 0, 1]]);
+    const rows = slaReport([t()], stores, '2026-11', at('2026-11-10T11:45:00Z'));
+    // One ticket: Pilot's, not taken from it in the end; Rapid had it taken, once, though twice over.
+    expect(rows?.map((r) => [r.providerId, r.tickets.total, r.withdrawn, r.mttaMs])).toEqual([
+      ['pilot', 1, 0, 20 * M],
+      ['rapid', 0, 1, null],
+    ]);
   });
 });
 

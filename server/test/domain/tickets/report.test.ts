@@ -65,9 +65,9 @@ describe('SLA report', () => {
   it('writes CSV with times in minutes', () => {
     const csv = slaReportCsv(slaReport(november(), stores, '2026-11', now)!);
     expect(csv.split('\n')).toEqual([
-      'provider,tickets_P1,tickets_P2,tickets_P3,tickets_total,tickets_withdrawn,mtta_min,mean_to_onsite_min,mttr_min,breaches_response,breaches_onsite,breaches_resolve,breaches_total,currency,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to',
-      'unassigned,0,1,0,1,0,,,,0,0,0,0,,,,',
-      'pilot,1,1,0,2,0,30.0,60.0,150.0,1,0,0,1,EUR,1000.00,780.00,',
+      'provider,tickets_P1,tickets_P2,tickets_P3,tickets_total,mtta_min,mean_to_onsite_min,mttr_min,breaches_response,breaches_onsite,breaches_resolve,breaches_total,currency,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to,tickets_withdrawn',
+      'unassigned,0,1,0,1,,,,0,0,0,0,,,,,0',
+      'pilot,1,1,0,2,30.0,60.0,150.0,1,0,0,1,EUR,1000.00,780.00,,0',
       '',
     ]);
   });
@@ -97,10 +97,10 @@ describe('SLA report', () => {
     ];
     const lines = slaReportCsv(rows).trim().split('\n');
     expect(lines.slice(1)).toEqual([
-      'unassigned,1,1,0,2,0,10.0,,20.0,1,0,0,1,MXN,500.00,400.00,',
-      'unassigned,,,,,,,,,,,,,USD,30.00,25.00,',
-      'pilot,0,3,0,3,2,,,,0,0,2,2,EUR,10.00,8.00,',
-      'pilot,,,,,,,,,,,,,USD,5.00,4.00,90.00',
+      'unassigned,1,1,0,2,10.0,,20.0,1,0,0,1,MXN,500.00,400.00,,0',
+      'unassigned,,,,,,,,,,,,USD,30.00,25.00,,',
+      'pilot,0,3,0,3,,,,0,0,2,2,EUR,10.00,8.00,,2',
+      'pilot,,,,,,,,,,,,USD,5.00,4.00,90.00,',
     ]);
     // Summed as a spreadsheet would: each ticket and breach once.
     const head = lines[0]!.split(',');
@@ -119,7 +119,7 @@ describe('SLA report', () => {
     e.apply({ type: 'incident.opened', at: at('2026-11-22T10:00:00Z'), incident: { ...offline('o2', '2026-11-22T10:00:00Z', 300), tillIds: ['T3'] } });
     const [row] = slaReport(Object.values(e.state.tickets), stores, '2026-11', now, 'pilot')!;
     expect(row!.lostRevenue).toEqual({ EUR: { gross: 100, net: 80, uncountedUpTo: 1200 } });
-    expect(slaReportCsv([row!]).split('\n')[1]).toMatch(/,EUR,100\.00,80\.00,1200\.00$/);
+    expect(slaReportCsv([row!]).split('\n')[1]).toMatch(/,EUR,100\.00,80\.00,1200\.00,0$/);
     // Once one's sales are counted, only the other's bound is left; once both are, none.
     e.apply({ type: 'incident.updated', at: at('2026-11-22T11:00:00Z'), incident: { ...offline('o1', '2026-11-21T10:00:00Z', 900), lostRevenue: { gross: 50, net: 40, low: 30, high: 200, currency: 'EUR' }, flags: [] } });
     expect(slaReport(Object.values(e.state.tickets), stores, '2026-11', now, 'pilot')![0]!.lostRevenue).toEqual({ EUR: { gross: 150, net: 120, uncountedUpTo: 300 } });

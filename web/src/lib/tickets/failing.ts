@@ -30,6 +30,7 @@ export function stillFailingLines(groups: readonly StillFailing[], locale: Local
             })
             .join('; ')
         : lower(g.condition ? (CONDITION[g.condition]?.(locale) ?? g.condition) : tillStateLabel('down', locale));
-    return m.still_failing_line({ tills: g.tillIds.join(', '), faults }, o);
+    // The tills lead, whatever the language: the rule for "several tills" (severalTillsFailing) reads them there.
+    return `${g.tillIds.join(', ')} (${faults})`;
   });
 }
