@@ -232,10 +232,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       refreshStores: (storeIds: readonly string[]) => live.refreshStores(storeIds),
       resendSnapshot: (providerId: string) => live.resendSnapshot(providerId),
       resendIncidents: (providerId: string) => broadcaster.resendSnapshot(providerId),
-      sees: (providerId: string, storeId: string) => {
-        const store = fleet.stores.get(storeId);
-        return store !== undefined && access.providerIdsOf(store.config).includes(providerId);
-      },
+      sees: (providerId: string, storeId: string) => live.providerSees(providerId, storeId),
     };
     cleanups.push(attachTicketLive(ticketLive, tickets));
     cleanups.push(() => http.close());

@@ -143,10 +143,7 @@ export async function startTicketNode(opts: TicketNodeOptions) {
       refreshStores: (ids) => live.refreshStores(ids),
       resendSnapshot: (id) => live.resendSnapshot(id),
       resendIncidents: () => undefined,
-      sees: (providerId, storeId) => {
-        const store = fleet.stores.get(storeId);
-        return store !== undefined && access.providerIdsOf(store.config).includes(providerId);
-      },
+      sees: (providerId, storeId) => live.providerSees(providerId, storeId),
     },
     tickets,
   );

@@ -37,23 +37,11 @@ providers:
   let viewer: string;
   let engineer: string;
 
-  const api = async <T>(path: string, token: string, method = 'GET', body?: unknown): Promise<T> => {
-    const res = await fetch(`${stack.server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = <T>(path: string, token: string, method = 'GET', body?: unknown) => stack.api<T>(path, token, { method, body });
   // The list loads into the open form, which says it is busy meanwhile.
   const loaded = (select: Locator) => expect.poll(() => select.getAttribute('aria-busy')).toBe('false');
   const focused = (el: Locator) => el.evaluate((node) => node === document.activeElement);
-  const ticketFor = async (storeId: string): Promise<TicketView> => {
-    const find = async () => (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId);
-    await expect.poll(find, { timeout: 15_000, interval: 250 }).toBeTruthy();
-    return api<TicketView>(`/api/tickets/${(await find())!.id}`, admin);
-  };
+  const ticketFor = (storeId: string) => stack.ticketFor(storeId, admin);
 
   beforeAll(async () => {
     stack = await startStack(fleet, providers);

@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '@storepulse/server';
-import { topics, type Role } from '@storepulse/protocol';
+import { topics, type Role, type TicketView } from '@storepulse/protocol';
 import { connectAgent, fleetYaml, publishFleet, statusPayload, type DemoStore } from './fleet.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -28,6 +29,10 @@ export interface Stack {
   agents: MqttClient;
   browser: Browser;
   issue(role: Role, extra?: { label?: string; providerId?: string }): Promise<string>;
+  /** The API's JSON answer as `token` (POST when there is a body and no method is given); throws on an error status. */
+  api<T>(path: string, token: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  /** The ticket of a store's fault, once the server has opened it (as `token` reads it). */
+  ticketFor(storeId: string, token: string): Promise<TicketView>;
   /** Every till of a store reports these component states (the rest ok). */
   fault(storeId: string, patch: Record<string, string>): Promise<void>;
   /** A browser context signed in with `token` through the session API (the cookie the wall link also sets). */
@@ -64,6 +69,16 @@ export async function startStack(fleet: DemoStore[], extraYaml = ''): Promise<St
     if (res.status !== 201) throw new Error(`token issue failed: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { token: string }).token;
   };
+  const api = async <T>(path: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+    const { body } = init;
+    const res = await fetch(`${server.url}${path}`, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
   const agents = await connectAgent(server.mqttUrl, await issue('agent'));
   await publishFleet(agents, fleet);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -75,6 +90,12 @@ export async function startStack(fleet: DemoStore[], extraYaml = ''): Promise<St
     agents,
     browser,
     issue,
+    api,
+    async ticketFor(storeId, token) {
+      const find = async () => (await api<TicketView[]>('/api/tickets', token)).find((t) => t.storeId === storeId);
+      await expect.poll(find, { timeout: 15_000, interval: 250 }).toBeTruthy();
+      return api<TicketView>(`/api/tickets/${(await find())!.id}`, token);
+    },
     async fault(storeId, patch) {
       const store = fleet.find((s) => s.id === storeId)!;
       seq += 1;

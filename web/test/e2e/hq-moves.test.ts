@@ -19,21 +19,8 @@ describe('HQ ticket moves, end to end', () => {
   let admin: string;
   let provider: string;
 
-  const api = async <T>(path: string, token: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${stack.server.url}${path}`, {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  const ticketFor = async (storeId: string): Promise<TicketView> => {
-    await expect
-      .poll(async () => (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId), { timeout: 15_000, interval: 250 })
-      .toBeTruthy();
-    return (await api<TicketView[]>('/api/tickets', admin)).find((t) => t.storeId === storeId)!;
-  };
+  const api = <T>(path: string, token: string, body?: unknown) => stack.api<T>(path, token, { body });
+  const ticketFor = (storeId: string) => stack.ticketFor(storeId, admin);
   const HQ_ONLY = ['Cancel ticket', 'Close', 'Reopen'];
 
   beforeAll(async () => {

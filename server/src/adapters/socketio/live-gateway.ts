@@ -141,6 +141,12 @@ export class LiveGateway {
     }
   }
 
+  /** Whether a provider sees a store now: it serves it, or holds a ticket there in play. */
+  providerSees(providerId: string, storeId: string): boolean {
+    const store = this.opts.fleet.stores.get(storeId);
+    return store !== undefined && this.opts.access.providerIdsOf(store.config).includes(providerId);
+  }
+
   snapshot(who: Principal): FleetSnapshot {
     const stores = [...this.opts.fleet.stores.values()].filter((s) => this.opts.access.canSee(who, s.config)).map((s) => this.summary(s));
     return { at: new Date().toISOString(), stores };

@@ -27,6 +27,13 @@ export interface SlaReportRow {
   lostRevenue: Record<string, { gross: number; net: number; uncountedUpTo?: number }>;
 }
 
+/** Adds to a map of lists in place: a month's tickets are many, and copying the list for each one is quadratic. */
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
 /** A provider's times count from when it had the ticket: its assignment by HQ, else the opening. */
 const since = (t: Ticket, iso: string | null) => (iso === null ? null : Date.parse(iso) - clockStartMs(t));
@@ -65,28 +72,27 @@ export function slaReport(
     return ranges.get(timezone)!;
   };
   const held = new Map<string | null, Ticket[]>();
-  const taken = new Map<string | null, ProviderStint[]>();
-  /** The tickets taken from each provider that another holds last. */
-  const lost = new Map<string, Set<string>>();
+  /** Each provider's earlier holds, with the ticket they were on. */
+  const taken = new Map<string | null, { stint: ProviderStint; ticket: Ticket }[]>();
   for (const t of tickets) {
     const opened = Date.parse(t.openedAt);
     const range = rangeIn(stores.get(t.storeId)?.timezone ?? 'UTC');
     if (!range || opened < range.start || opened >= range.end || t.status === 'cancelled') continue;
-    if (providerId === undefined || t.providerId === providerId) held.set(t.providerId, [...(held.get(t.providerId) ?? []), t]);
-    for (const s of t.earlierHolders ?? []) {
-      if (providerId !== undefined && s.providerId !== providerId) continue;
-      taken.set(s.providerId, [...(taken.get(s.providerId) ?? []), s]);
-      if (s.providerId !== t.providerId) lost.set(s.providerId, (lost.get(s.providerId) ?? new Set()).add(t.id));
+    if (providerId === undefined || t.providerId === providerId) append(held, t.providerId, t);
+    for (const stint of t.earlierHolders ?? []) {
+      if (providerId === undefined || stint.providerId === providerId) append(taken, stint.providerId, { stint, ticket: t });
     }
   }
   const rows: SlaReportRow[] = [];
   for (const pid of new Set([...held.keys(), ...taken.keys()])) {
     const list = held.get(pid) ?? [];
-    const stints = taken.get(pid) ?? [];
+    const stints = (taken.get(pid) ?? []).map((x) => x.stint);
+    // Taken from it for good: another provider holds it last (a ticket taken twice counts once).
+    const lost = new Set((taken.get(pid) ?? []).filter((x) => x.ticket.providerId !== pid).map((x) => x.ticket.id));
     const row: SlaReportRow = {
       providerId: pid,
       tickets: { P1: 0, P2: 0, P3: 0, total: list.length },
-      withdrawn: pid === null ? 0 : (lost.get(pid)?.size ?? 0),
+      withdrawn: lost.size,
       mttaMs: mean([...list.map((t) => since(t, t.acknowledgedAt)), ...stints.map((s) => during(s, s.acknowledgedAt))].filter(known)),
       mttoMs: mean([...list.map((t) => since(t, t.onSiteAt)), ...stints.map((s) => during(s, s.onSiteAt))].filter(known)),
       mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter(known)),
