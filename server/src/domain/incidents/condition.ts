@@ -21,6 +21,8 @@ const cannotSell = (s: TillState) => s === 'down' || s === 'offline';
 export interface Condition {
   kind: IncidentKind | null;
   tills: string[];
+  /** Those of `tills` whose own fault is the condition's kind: a till down beside a degraded one is one till down. */
+  atKind: string[];
   /** When the earliest of these faults began. */
   since: number;
 }
@@ -37,22 +39,24 @@ export function storeCondition(rt: StoreRuntime, store: IncidentStore, silentSin
   // A backup till counts once it has said it works: one that never reported is not capacity.
   const backupUp = backupTills(store).some((t) => rt.tills[t]?.known === 'up' || rt.tills[t]?.known === 'degraded');
   const backupOnline = backupTills(store).some((t) => rt.tills[t] && known(t) !== 'offline');
-  if (normal.length === 0) return { kind: null, tills: [], since: 0 };
+  if (normal.length === 0) return { kind: null, tills: [], atKind: [], since: 0 };
   const earliest = (tills: string[]) => Math.min(...tills.map((t) => silentSince[t] ?? since(t)));
   if (normal.every((t) => known(t) === 'offline') && !backupOnline) {
-    return { kind: 'store_offline', tills: normal, since: earliest(normal) };
+    return { kind: 'store_offline', tills: normal, atKind: normal, since: earliest(normal) };
   }
-  if (normal.every((t) => cannotSell(known(t))) && !backupUp) return { kind: 'store_down', tills: normal, since: earliest(normal) };
+  if (normal.every((t) => cannotSell(known(t))) && !backupUp) return { kind: 'store_down', tills: normal, atKind: normal, since: earliest(normal) };
   let kind: IncidentKind | null = null;
-  const tills: string[] = [];
+  const faults: { till: string; kind: IncidentKind }[] = [];
   for (const t of normal) {
     const s = known(t);
     const k: IncidentKind | null = cannotSell(s) ? 'till_down' : s === 'degraded' ? 'till_degraded' : t in silentSince ? 'silent_till' : null;
     if (!k) continue;
-    tills.push(t);
+    faults.push({ till: t, kind: k });
     kind = kind ? worse(kind, k) : k;
   }
-  return { kind, tills, since: tills.length ? earliest(tills) : 0 };
+  const tills = faults.map((f) => f.till);
+  const atKind = faults.filter((f) => f.kind === kind).map((f) => f.till);
+  return { kind, tills, atKind, since: tills.length ? earliest(tills) : 0 };
 }
 
 /** Store-wide faults are critical; till faults by the share of tills hit (75 % / 25 %), one step lower when degraded. */

@@ -1,6 +1,6 @@
 import type { Components, TillState } from '@storepulse/protocol';
 import { toIso, toMs, MINUTE_MS, type Interval } from '../revenue/time.js';
-import { normalTills, higher, severityOf, storeCondition, worse } from './condition.js';
+import { normalTills, higher, severityOf, storeCondition, worse, type Condition } from './condition.js';
 import { incidentId } from './incident-id.js';
 import { ingestFootfall, ingestSales, trimRuntime } from './ingest.js';
 import { activeMaintenance } from './maintenance.js';
@@ -263,10 +263,10 @@ export class IncidentEngine {
     const fault = rt.fault;
     if (fault && !rt.open && fault.recoveringSince === null && now - fault.since >= timings.pendingSec * 1000) {
       const activeStart = openSince();
-      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart, cond.tills));
+      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart, cond));
       else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
     } else if (rt.open && fault) {
-      const changed = this.sync(rt.open, store, fault.kind, fault.tills, cond.kind ? cond.tills : [], rt, now);
+      const changed = this.sync(rt.open, store, fault.kind, fault.tills, cond, rt, now);
       if (changed || recovery) effects.push(this.update(storeId, store, rt, now));
     }
 
@@ -303,29 +303,35 @@ export class IncidentEngine {
 
   /**
    * Brings the open incident's tills, kind and severity up to date; true when something changed. `tills` is every
-   * till of the fault so far, `active` those at fault now: severity follows the most at fault at once, not the union
-   * of tills that failed one after another.
+   * till of the fault so far, `now` what is wrong at this moment: severity follows the most tills at the incident's
+   * kind at once, not the union of tills that failed one after another, nor degraded tills beside a till down.
    */
-  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], active: string[], rt: StoreRuntime, now: number): boolean {
+  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], cond: Condition, rt: StoreRuntime, now: number): boolean {
     const key = () => `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}|${(inc.activeTillIds ?? []).join(',')}`;
     const before = key();
     const tillIds = [...new Set([...inc.tillIds, ...tills])].sort();
     const newKind = worse(inc.kind, kind);
+    const atKind = cond.kind === newKind ? cond.atKind.length : 0;
+    // A kind that grew counts its own tills afresh: three degraded tills then one down is one till down.
+    const peak = newKind === inc.kind ? Math.max(inc.peakTills ?? 0, atKind) : atKind;
     if (newKind !== inc.kind) pushTimeline(inc, { at: toIso(now), event: 'kind', detail: newKind }, this.options.maxTimeline);
-    const nowActive = [...active].sort();
+    const nowActive = [...cond.tills].sort();
     const wasActive = inc.activeTillIds ?? inc.tillIds;
     // A till failing anew, or the fault coming back after recovery began.
     if (nowActive.some((t) => !wasActive.includes(t)) || (wasActive.length === 0 && nowActive.length > 0)) inc.faultAt = toIso(now);
     inc.kind = newKind;
     inc.tillIds = tillIds;
     inc.activeTillIds = nowActive;
-    inc.peakTills = Math.max(inc.peakTills ?? 0, nowActive.length);
+    inc.peakTills = peak;
     inc.severity = higher(inc.severity, severityOf(newKind, inc.peakTills, normalTills(store).length));
     inc.components = componentsOf(rt, tillIds);
     return before !== key();
   }
 
-  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, activeStart: number, active: string[]): EngineEffect {
+  private openIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number, activeStart: number, cond: Condition): EngineEffect {
+    // Until an incident opens, its fault's kind is what is wrong now.
+    const active = cond.tills;
+    const atKind = cond.atKind.length;
     const fault = rt.fault!;
     const max = this.options.maxTimeline;
     // A fault dated back (a silent till's silence counts from its last sale) never reaches into an incident that
@@ -337,7 +343,7 @@ export class IncidentEngine {
       storeId,
       tillIds,
       kind: fault.kind,
-      severity: severityOf(fault.kind, active.length, normalTills(store).length),
+      severity: severityOf(fault.kind, atKind, normalTills(store).length),
       status: 'open',
       startedAt: toIso(start),
       endedAt: null,
@@ -350,7 +356,7 @@ export class IncidentEngine {
       timeToBackupSec: null,
       method: 'none',
       activeTillIds: [...active].sort(),
-      peakTills: active.length,
+      peakTills: atKind,
       faultAt: toIso(start),
       components: componentsOf(rt, tillIds),
       final: false,

@@ -43,7 +43,10 @@ export interface Incident {
    * in incidents saved before it existed.
    */
   activeTillIds?: string[];
-  /** The most tills at fault at the same time so far: what the incident's severity and a ticket's priority follow. */
+  /**
+   * The most tills at the incident's kind at the same time so far (for till_down, tills down, not those degraded beside
+   * them): what the incident's severity and a ticket's priority follow.
+   */
   peakTills?: number;
   /** When a till last began to fail (again) in this incident: a ticket ended before then is reopened. */
   faultAt?: string;

@@ -21,7 +21,7 @@ export interface TicketIncident {
   /** The affected till's components, when the incident carries them. */
   components?: Record<string, { state: string; detail?: string }> | null;
   details?: string | null;
-  /** The most tills at fault at the same time: the priority's share (else every till in `tillIds`). */
+  /** The most tills at the incident's kind at the same time: the priority's share (else every till in `tillIds`). */
   peakTills?: number;
   /**
    * What still fails, one line per fault ("T4 still reports printer paper_out"); empty once every till has recovered.

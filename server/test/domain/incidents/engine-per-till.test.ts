@@ -55,3 +55,32 @@ describe('tills failing while others are still down', () => {
     expect(s.incidents('incident.closed')[0]).toMatchObject({ kind: 'store_down', tillIds: ALL, severity: 'critical', peakTills: 4 });
   });
 });
+
+describe('degraded tills beside a till down', () => {
+  it('do not count as tills down: one down and two degraded of four is one till down', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']).tills(T('10:00'), 'degraded', ['t2', 't3']);
+    sim.tills(T('10:10'), 'up', ALL).run(T('09:00'), T('10:20'));
+    const closed = sim.incidents('incident.closed');
+    expect(closed).toHaveLength(1);
+    // 1 of 4 down (25 %): major and, for tickets, one register down; counting the degraded ones would make it 75 %
+    expect(closed[0]).toMatchObject({ kind: 'till_down', tillIds: ['t1', 't2', 't3'], peakTills: 1, severity: 'major' });
+  });
+
+  it('and a degraded incident that grows into a till down counts its tills down afresh', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'degraded', ['t1', 't2', 't3']).tills(T('10:05'), 'down', ['t1']);
+    sim.tills(T('10:10'), 'up', ALL).run(T('09:00'), T('10:20'));
+    const opened = sim.incidents('incident.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ kind: 'till_degraded', peakTills: 3, severity: 'major' });
+    expect(sim.incidents('incident.closed')[0]).toMatchObject({ kind: 'till_down', peakTills: 1, severity: 'major' });
+  });
+
+  it('while more tills down raise the count', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']).tills(T('10:00'), 'degraded', ['t2']);
+    sim.tills(T('10:05'), 'down', ['t2', 't3']).tills(T('10:10'), 'up', ALL).run(T('09:00'), T('10:20'));
+    expect(sim.incidents('incident.closed')[0]).toMatchObject({ kind: 'till_down', peakTills: 3, severity: 'critical' });
+  });
+});
