@@ -160,7 +160,7 @@ providers:
       // The engineer's page says so, live, instead of a ticket they can no longer move; their list drops it.
       const notice = theirs.page.getByTestId('ticket-withdrawn');
       await notice.waitFor({ timeout: 10_000 });
-      expect(await notice.innerText()).toBe('HQ has assigned this ticket to another provider: it is no longer yours.');
+      expect(await notice.innerText()).toBe('This ticket has been assigned to another provider: it is no longer yours.');
       expect(await theirs.page.getByTestId('ticket-actions').count()).toBe(0);
       await theirs.page.screenshot({ path: join(ARTIFACTS, 'assign-withdrawn-phone.png') });
       await card.waitFor({ state: 'detached', timeout: 10_000 });

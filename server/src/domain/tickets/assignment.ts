@@ -4,6 +4,11 @@ import type { Actor, SlaTargetName, Ticket, TicketSlaPolicy } from './types.js';
 
 /** The audit reason of HQ's assignment. */
 export const ASSIGNED = 'assigned';
+/** The audit reason of the system's: the fault became one another provider covers, before anyone took it up. */
+export const REROUTED = 'rerouted';
+
+/** Whether an audit entry hands the ticket over (back to open for the new provider), judging nothing about the fault. */
+export const isHandover = (reason: string | null): boolean => reason === ASSIGNED || reason === REROUTED;
 
 /** Why HQ cannot hand this ticket to this provider, or null when it can. */
 export type AssignmentProblem =
@@ -28,7 +33,8 @@ export function assignmentProblem(t: Ticket, providerId: string, providers: read
  * fault stays recovered: its clocks stay stopped, and it still closes itself if it was going to.
  */
 export function assignTicket(
-  t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, note: string | null, breached: readonly SlaTargetName[],
+  t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED,
+  note: string | null, breached: readonly SlaTargetName[],
 ): void {
   const from = t.status;
   if (t.providerId) {
@@ -37,7 +43,7 @@ export function assignTicket(
   }
   const open = t.pauses.find((p) => p.end === null);
   if (open) open.end = at;
-  t.audit.push({ at, actor, from, to: 'open', reason: ASSIGNED, note, fromProvider: t.providerId, toProvider: provider.id });
+  t.audit.push({ at, actor, from, to: 'open', reason, note, fromProvider: t.providerId, toProvider: provider.id });
   t.providerId = provider.id;
   t.sla = policy;
   t.assignedAt = at;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { severalTillsFailing } from '@storepulse/protocol';
 import type { Provider } from '../sla/providers.js';
 import { elapsedMs } from '../sla/clock.js';
-import { ASSIGNED, assignTicket, assignmentProblem, clockStartMs } from './assignment.js';
+import { ASSIGNED, REROUTED, assignTicket, assignmentProblem, clockStartMs, isHandover } from './assignment.js';
 import { thresholdAt } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import type { TicketsConfig } from './config.js';
@@ -10,7 +10,7 @@ import { dueEscalations, nextEscalationAt } from './escalation.js';
 import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } from './incident.js';
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
-import { routeTicket } from './routing.js';
+import { coversCategory, routeTicket } from './routing.js';
 import { clockEndMs, ticketCalendar, ticketSla, ticketTargets } from './sla-view.js';
 import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type AllowedTransition } from './transitions.js';
 import {
@@ -352,9 +352,10 @@ export class TicketEngine {
       return [this.touch(t, at, 'ticket.updated', true, { change: 'reopened' })];
     }
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
-    if (this.raisePriority(t, this.priorityOf(incident, store))) {
-      return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
-    }
+    const raised = this.raisePriority(t, this.priorityOf(incident, store));
+    const handover = over ? [] : this.followCause(t, incident, at, store);
+    if (handover.length > 0) return handover;
+    if (raised) return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
     if (over && t.recoveredAt === null && !reopenedSince(t, incident.endedAt)) {
       t.recoveredAt = iso(at);
       t.resolutionProposedAt = iso(at);
@@ -413,27 +414,50 @@ export class TicketEngine {
     return { effects: [this.touch(t, at, type, true, { change: 'status' })], rejection: null };
   }
 
-  /**
-   * The new provider gets the ticket as a fresh one (ticket.opened), its clocks from now; the provider that had it
-   * is told it is withdrawn, with the ticket as it last had it (nothing of the new provider's).
-   */
   private assign(input: Extract<TicketInput, { type: 'assign' }>): TicketResult {
     const t = this.state.tickets[input.ticketId];
     if (!t) return reject('not_found', `ticket ${input.ticketId} not found`);
     const problem = assignmentProblem(t, input.providerId, this.ctx.providers, input.actor);
     if (problem) return reject(problem.code, problem.message);
     const provider = this.ctx.providers.find((p) => p.id === input.providerId)!;
+    return { effects: this.handOver(t, provider, input.at, input.actor, ASSIGNED, input.note ?? null), rejection: null };
+  }
+
+  /**
+   * The ticket's category follows what fails now: a till down that grows into the store offline is the network's.
+   * A ticket nobody has taken up yet goes to the provider routed for that when its holder does not cover it; one its
+   * provider has acknowledged, or one HQ placed by hand, stays where it is, and HQ moves it if it must.
+   */
+  private followCause(t: Ticket, incident: TicketIncident, at: number, store: StoreConfig): TicketEffect[] {
+    // A fault that has recovered says nothing of its cause any more.
+    if ((incident.failing ?? []).length === 0) return [];
+    const category = incidentCategory(incident);
+    if (category === t.category) return [];
+    t.category = category;
+    const holder = this.providerOf(t);
+    const placedByHq = t.audit.findLast((a) => isHandover(a.reason))?.actor.role === 'hq';
+    if (t.status !== 'open' || placedByHq || (holder && coversCategory(holder, category))) return [];
+    const to = routeTicket(this.ctx.providers, store, category);
+    if (!to || to.id === t.providerId) return [];
+    return this.handOver(t, to, at, SYSTEM, REROUTED, null);
+  }
+
+  /**
+   * The new provider gets the ticket as a fresh one (ticket.opened), its clocks from now; the provider that had it
+   * is told it is withdrawn, with the ticket as it last had it (nothing of the new provider's).
+   */
+  private handOver(t: Ticket, provider: Provider, at: number, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED, note: string | null): TicketEffect[] {
     const from = t.providerId;
     const effects: TicketEffect[] = [];
-    if (from) effects.push({ type: 'ticket.withdrawn', at: input.at, ticket: { ...structuredClone(t), updatedAt: iso(input.at) }, notify: true, detail: { change: 'assigned' } });
+    if (from) effects.push({ type: 'ticket.withdrawn', at, ticket: { ...structuredClone(t), updatedAt: iso(at) }, notify: true, detail: { change: 'assigned' } });
     // What the provider it is taken from had breached by now, whether a tick has marked it yet or not.
     const store = this.ctx.stores.get(t.storeId);
-    const targets = from && store ? ticketSla(t, store, input.at).targets : null;
+    const targets = from && store ? ticketSla(t, store, at).targets : null;
     const breached = SLA_TARGETS.filter((n) => targets?.[n]?.breached === true);
-    assignTicket(t, provider, slaPolicy(provider, t.priority), iso(input.at), input.actor, input.note ?? null, breached);
+    assignTicket(t, provider, slaPolicy(provider, t.priority), iso(at), actor, reason, note, breached);
     const detail: EffectDetail = from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' };
-    effects.push(this.touch(t, input.at, 'ticket.opened', true, detail));
-    return { effects, rejection: null };
+    effects.push(this.touch(t, at, 'ticket.opened', true, detail));
+    return effects;
   }
 
   private setStatus(t: Ticket, to: TicketStatus, at: number, actor: Actor, reason: string | null, note: string | null, location: GeoLocation | null): void {
@@ -631,6 +655,6 @@ function faultSinceEnded(t: Ticket, incident: TicketIncident): boolean {
 function reopenedSince(t: Ticket, endedAt: string | null | undefined): boolean {
   if (!endedAt) return false;
   const ended = Date.parse(endedAt);
-  // HQ handing the ticket to a provider puts it back to open too, but judges nothing about the fault.
-  return t.audit.some((a) => a.to === 'open' && a.from !== 'open' && a.reason !== ASSIGNED && Date.parse(a.at) > ended);
+  // Handing the ticket to a provider puts it back to open too, but judges nothing about the fault.
+  return t.audit.some((a) => a.to === 'open' && a.from !== 'open' && !isHandover(a.reason) && Date.parse(a.at) > ended);
 }

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
+import { TicketEngine, type TicketContext } from '../../../src/domain/tickets/engine.js';
+import type { TicketIncident } from '../../../src/domain/tickets/incident.js';
+import { slaReport } from '../../../src/domain/tickets/report.js';
+import { toProvider } from '../../../src/domain/sla/providers.js';
+import { at, pilotConfig, store } from './fixtures.js';
+
+// Tuesday 2026-11-10, Madrid (UTC+1): S001 is open 09:00Z-21:00Z. Tillcare fixes its tills, Netline its network.
+const provider = (id: string, categories: string[]) => toProvider({ ...pilotConfig, id, name: id, categories, stores: ['S001'], webhooks: [] });
+const ctx = (): TicketContext => ({
+  stores: new Map([['S001', store()]]),
+  providers: [provider('tillcare', ['pos', 'payment', 'printer']), provider('netline', ['network'])],
+  config: DEFAULT_TICKETS_CONFIG,
+});
+const HQ = { role: 'hq' as const, id: 'ana' };
+const TILLCARE = { role: 'provider' as const, id: 'tillcare' };
+
+const tillDown: TicketIncident = {
+  id: 'S001:till_down:1',
+  storeId: 'S001',
+  kind: 'till_down',
+  tillIds: ['T1'],
+  startedAt: '2026-11-10T09:58:00Z',
+  components: { pos: { state: 'down', detail: 'POS application not responding' } },
+  failing: ['T1 still reports pos down'],
+};
+// The store's network goes: every agent offline, the same incident grown, nothing known of the tills' parts.
+const offline: TicketIncident = { ...tillDown, kind: 'store_offline', tillIds: ['T1', 'T2', 'T3', 'T4'], components: null, failing: ['T1, T2, T3, T4 are still offline'] };
+
+function opened() {
+  const engine = new TicketEngine(ctx());
+  engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
+  const t = () => engine.ticketForIncident(tillDown.id)!;
+  return { engine, t, grow: (iso: string, incident: TicketIncident = offline) => engine.apply({ type: 'incident.updated', at: at(iso), incident }).effects };
+}
+
+describe('a ticket whose fault becomes one its provider does not cover', () => {
+  it('goes to the provider routed for the new cause while nobody has taken it up, clocks from then', () => {
+    const { t, grow } = opened();
+    expect(t()).toMatchObject({ providerId: 'tillcare', category: 'pos' });
+
+    const effects = grow('2026-11-10T10:10:00Z');
+    expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([
+      ['ticket.withdrawn', 'tillcare', { change: 'assigned' }],
+      ['ticket.opened', 'netline', { change: 'assigned', fromProvider: 'tillcare' }],
+    ]);
+    expect(t()).toMatchObject({ providerId: 'netline', category: 'network', kind: 'store_offline', status: 'open', assignedAt: '2026-11-10T10:10:00.000Z' });
+    expect(t().audit.at(-1)).toMatchObject({ actor: { role: 'system' }, reason: 'rerouted', fromProvider: 'tillcare', toProvider: 'netline' });
+    // Tillcare keeps its part in the SLA report: the ticket counts as handed to another provider.
+    const report = slaReport([t()], new Map([['S001', store()]]), '2026-11', at('2026-11-10T10:15:00Z'));
+    expect(report?.map((r) => [r.providerId, r.tickets.total, r.withdrawn])).toEqual([['netline', 1, 0], ['tillcare', 0, 1]]);
+  });
+
+  it('and back when the first cause is what still fails and the other provider has not taken it up either', () => {
+    const { t, grow } = opened();
+    grow('2026-11-10T10:10:00Z');
+    // The network is back; T1's POS is still down.
+    const back = { ...tillDown, kind: 'store_offline', tillIds: offline.tillIds };
+    expect(grow('2026-11-10T10:20:00Z', back).map((e) => [e.type, e.ticket.providerId])).toEqual([
+      ['ticket.withdrawn', 'netline'],
+      ['ticket.opened', 'tillcare'],
+    ]);
+    expect(t()).toMatchObject({ providerId: 'tillcare', category: 'pos' });
+  });
+
+  it('stays with a provider that has acknowledged it, its category following the fault', () => {
+    const { engine, t, grow } = opened();
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: t().id, actor: TILLCARE, to: 'acknowledged' });
+    const effects = grow('2026-11-10T10:10:00Z');
+    expect(effects.map((e) => e.type)).toEqual(['ticket.updated']);
+    expect(t()).toMatchObject({ providerId: 'tillcare', category: 'network', status: 'acknowledged' });
+  });
+
+  it('stays where HQ placed it by hand', () => {
+    const { engine, t, grow } = opened();
+    engine.apply({ type: 'assign', at: at('2026-11-10T10:02:00Z'), ticketId: t().id, actor: HQ, providerId: 'netline' });
+    engine.apply({ type: 'assign', at: at('2026-11-10T10:03:00Z'), ticketId: t().id, actor: HQ, providerId: 'tillcare' });
+    expect(grow('2026-11-10T10:10:00Z').map((e) => e.type)).toEqual(['ticket.updated']);
+    expect(t().providerId).toBe('tillcare');
+  });
+
+  it('stays when its provider covers the new cause too, or no provider is routed for it', () => {
+    const all = new TicketEngine({ ...ctx(), providers: [provider('tillcare', ['all']), provider('netline', ['network'])] });
+    all.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
+    all.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: offline });
+    expect(all.ticketForIncident(tillDown.id)).toMatchObject({ providerId: 'tillcare', category: 'network' });
+
+    const alone = new TicketEngine({ ...ctx(), providers: [provider('tillcare', ['pos'])] });
+    alone.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
+    alone.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: offline });
+    expect(alone.ticketForIncident(tillDown.id)).toMatchObject({ providerId: 'tillcare', category: 'network' });
+  });
+
+  it('keeps its category once the fault has recovered (nothing fails to say otherwise)', () => {
+    const { t, grow } = opened();
+    const recovering = { ...tillDown, components: { pos: { state: 'ok' } }, failing: [] };
+    grow('2026-11-10T10:10:00Z', recovering);
+    expect(t()).toMatchObject({ providerId: 'tillcare', category: 'pos' });
+    grow('2026-11-10T10:20:00Z', { ...offline, failing: [], endedAt: '2026-11-10T10:15:00Z' });
+    expect(t()).toMatchObject({ providerId: 'tillcare', category: 'pos' });
+  });
+
+  it('goes from the unassigned queue to the provider of the new cause', () => {
+    const engine = new TicketEngine({ ...ctx(), providers: [provider('netline', ['network'])] });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
+    expect(engine.ticketForIncident(tillDown.id)?.providerId).toBeNull();
+    const effects = engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: offline }).effects;
+    expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([['ticket.opened', 'netline', { change: 'assigned' }]]);
+  });
+});
