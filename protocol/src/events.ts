@@ -31,7 +31,7 @@ export interface ServerToClientEvents {
   'tickets:snapshot': (snapshot: TicketsSnapshot) => void;
   /** A ticket opened, moved, escalated, warned, breached or closed, or its live figures changed (`notify: false`). */
   'ticket:changed': (event: TicketChangedEvent) => void;
-  /** HQ assigned one of this provider's tickets to another provider: it is no longer this reader's to see. */
+  /** One of this provider's tickets went to another provider (HQ's assignment, or rerouted): no longer this reader's to see. */
   'ticket:withdrawn': (event: TicketWithdrawnEvent) => void;
 }
 
@@ -52,7 +52,8 @@ export interface TicketChangedEvent {
   notify: boolean;
   /**
    * SLA target and threshold, escalation step, or what changed (status, recovered, reopened, recurred, priority,
-   * incident; `assigned` on a ticket.opened HQ assigned, with the provider it came from in `fromProvider`).
+   * incident; `assigned` on a ticket.opened handed to a provider, by HQ or rerouted when the fault grew into the store
+   * offline, with the provider it came from in `fromProvider`).
    */
   detail: { change?: string; fromProvider?: string; target?: 'response' | 'onSite' | 'resolve'; percent?: 50 | 75; step?: number; notify?: string };
   ticket: TicketView;

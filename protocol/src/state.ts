@@ -271,7 +271,10 @@ export interface TicketAuditEntry {
   reason: string | null;
   note: string | null;
   location?: { lat: number; lon: number; accuracyM?: number };
-  /** On HQ's assignment (reason `assigned`): the provider it came from (null: the unassigned queue) and the one it went to. */
+  /**
+   * On a handover (reason `assigned` by HQ, or `rerouted` by the system when the fault grew into the store offline):
+   * the provider it came from (null: the unassigned queue) and the one it went to.
+   */
   fromProvider?: string | null;
   toProvider?: string;
 }

@@ -21,7 +21,10 @@ const cannotSell = (s: TillState) => s === 'down' || s === 'offline';
 export interface Condition {
   kind: IncidentKind | null;
   tills: string[];
-  /** Those of `tills` whose own fault is the condition's kind: a till down beside a degraded one is one till down. */
+  /**
+   * Those of `tills` whose own fault is the condition's kind (a silent till counting as down): a till down beside a
+   * degraded one is one till down.
+   */
   atKind: string[];
   /** When the earliest of these faults began. */
   since: number;
@@ -55,7 +58,8 @@ export function storeCondition(rt: StoreRuntime, store: IncidentStore, silentSin
     kind = kind ? worse(kind, k) : k;
   }
   const tills = faults.map((f) => f.till);
-  const atKind = faults.filter((f) => f.kind === kind).map((f) => f.till);
+  // A silent till sells nothing either: beside a till down it counts as one.
+  const atKind = faults.filter((f) => f.kind === kind || (kind === 'till_down' && f.kind === 'silent_till')).map((f) => f.till);
   return { kind, tills, atKind, since: tills.length ? earliest(tills) : 0 };
 }
 

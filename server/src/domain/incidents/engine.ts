@@ -307,7 +307,7 @@ export class IncidentEngine {
    * kind at once, not the union of tills that failed one after another, nor degraded tills beside a till down.
    */
   private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], cond: Condition, rt: StoreRuntime, now: number): boolean {
-    const key = () => `${inc.kind}|${inc.severity}|${inc.tillIds.join(',')}|${(inc.activeTillIds ?? []).join(',')}`;
+    const key = () => `${inc.kind}|${inc.severity}|${inc.peakTills}|${inc.tillIds.join(',')}|${(inc.activeTillIds ?? []).join(',')}`;
     const before = key();
     const tillIds = [...new Set([...inc.tillIds, ...tills])].sort();
     const newKind = worse(inc.kind, kind);

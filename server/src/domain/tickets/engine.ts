@@ -16,6 +16,7 @@ import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type All
 import {
   SLA_TARGETS,
   type Actor,
+  type Category,
   type GeoLocation,
   type Priority,
   type SlaTargetName,
@@ -343,7 +344,12 @@ export class TicketEngine {
       // A replay of an older incident of this ticket: it must not undo what the newer one says.
       return [];
     }
+    // A fault that grows into the store offline is the network's. Whether the ticket goes to another provider is
+    // decided on the ticket as its provider has it, before this update changes it.
+    const network = !over && incident.kind === 'store_offline' && t.kind !== 'store_offline' ? incidentCategory(incident) : null;
+    const handover = network ? this.reroute(t, network, at, store) : null;
     this.copyIncident(t, incident, over);
+    if (network) t.category = network;
     if (!over && faultSinceEnded(t, incident)) {
       // A till failed (again) in this incident after the ticket was resolved or closed: the fault is live once
       // more, and a live fault never stands without an active ticket. The time it stood ended is not counted.
@@ -353,8 +359,7 @@ export class TicketEngine {
     }
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
     const raised = this.raisePriority(t, this.priorityOf(incident, store));
-    const handover = over ? [] : this.followCause(t, incident, at, store);
-    if (handover.length > 0) return handover;
+    if (handover) return [...handover.withdrawn, this.touch(t, at, 'ticket.opened', true, handover.detail)];
     if (raised) return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
     if (over && t.recoveredAt === null && !reopenedSince(t, incident.endedAt)) {
       t.recoveredAt = iso(at);
@@ -420,44 +425,38 @@ export class TicketEngine {
     const problem = assignmentProblem(t, input.providerId, this.ctx.providers, input.actor);
     if (problem) return reject(problem.code, problem.message);
     const provider = this.ctx.providers.find((p) => p.id === input.providerId)!;
-    return { effects: this.handOver(t, provider, input.at, input.actor, ASSIGNED, input.note ?? null), rejection: null };
+    const handover = this.handOver(t, provider, input.at, input.actor, ASSIGNED, input.note ?? null);
+    return { effects: [...handover.withdrawn, this.touch(t, input.at, 'ticket.opened', true, handover.detail)], rejection: null };
   }
 
   /**
-   * The ticket's category follows what fails now: a till down that grows into the store offline is the network's.
-   * A ticket nobody has taken up yet goes to the provider routed for that when its holder does not cover it; one its
-   * provider has acknowledged, or one HQ placed by hand, stays where it is, and HQ moves it if it must.
+   * Hands a ticket nobody has taken up (open, never acknowledged, not placed by HQ) to the provider routed for its new
+   * category when its own does not cover it; null when it stays. One a provider has acknowledged stays with it: HQ
+   * moves it if it must.
    */
-  private followCause(t: Ticket, incident: TicketIncident, at: number, store: StoreConfig): TicketEffect[] {
-    // A fault that has recovered says nothing of its cause any more.
-    if ((incident.failing ?? []).length === 0) return [];
-    const category = incidentCategory(incident);
-    if (category === t.category) return [];
-    t.category = category;
+  private reroute(t: Ticket, category: Category, at: number, store: StoreConfig): Handover | null {
     const holder = this.providerOf(t);
     const placedByHq = t.audit.findLast((a) => isHandover(a.reason))?.actor.role === 'hq';
-    if (t.status !== 'open' || placedByHq || (holder && coversCategory(holder, category))) return [];
+    if (t.status !== 'open' || t.acknowledgedAt !== null || placedByHq || (holder && coversCategory(holder, category))) return null;
     const to = routeTicket(this.ctx.providers, store, category);
-    if (!to || to.id === t.providerId) return [];
+    if (!to || to.id === t.providerId) return null;
     return this.handOver(t, to, at, SYSTEM, REROUTED, null);
   }
 
   /**
-   * The new provider gets the ticket as a fresh one (ticket.opened), its clocks from now; the provider that had it
-   * is told it is withdrawn, with the ticket as it last had it (nothing of the new provider's).
+   * Gives the ticket to `provider`, its clocks from now. The provider that had it is told it is withdrawn, with the
+   * ticket as it last had it (nothing of the new provider's); the caller announces it to the new one (ticket.opened).
    */
-  private handOver(t: Ticket, provider: Provider, at: number, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED, note: string | null): TicketEffect[] {
+  private handOver(t: Ticket, provider: Provider, at: number, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED, note: string | null): Handover {
     const from = t.providerId;
-    const effects: TicketEffect[] = [];
-    if (from) effects.push({ type: 'ticket.withdrawn', at, ticket: { ...structuredClone(t), updatedAt: iso(at) }, notify: true, detail: { change: 'assigned' } });
+    const withdrawn: TicketEffect[] = [];
+    if (from) withdrawn.push({ type: 'ticket.withdrawn', at, ticket: { ...structuredClone(t), updatedAt: iso(at) }, notify: true, detail: { change: 'assigned' } });
     // What the provider it is taken from had breached by now, whether a tick has marked it yet or not.
     const store = this.ctx.stores.get(t.storeId);
     const targets = from && store ? ticketSla(t, store, at).targets : null;
     const breached = SLA_TARGETS.filter((n) => targets?.[n]?.breached === true);
     assignTicket(t, provider, slaPolicy(provider, t.priority), iso(at), actor, reason, note, breached);
-    const detail: EffectDetail = from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' };
-    effects.push(this.touch(t, at, 'ticket.opened', true, detail));
-    return effects;
+    return { withdrawn, detail: from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' } };
   }
 
   private setStatus(t: Ticket, to: TicketStatus, at: number, actor: Actor, reason: string | null, note: string | null, location: GeoLocation | null): void {
@@ -623,6 +622,12 @@ export class TicketEngine {
   private snapshot(t: Ticket, at: number, type: TicketEventType, detail: EffectDetail): TicketEffect {
     return { type, at, ticket: structuredClone(t), notify: true, detail };
   }
+}
+
+/** A ticket handed to another provider: the withdrawal for the one that had it, and what its ticket.opened says. */
+interface Handover {
+  withdrawn: TicketEffect[];
+  detail: EffectDetail;
 }
 
 function slaPolicy(provider: Provider | null | undefined, priority: Priority): TicketSlaPolicy | null {

@@ -10,9 +10,9 @@ export interface SlaReportRow {
   /** The tickets it held last (taken away from it or not: each ticket counts once, under its last provider). */
   tickets: Record<Priority, number> & { total: number };
   /**
-   * Tickets HQ took from it that another provider holds last (they count in that one's `tickets`). Its response and
-   * on-site times on every ticket it had, and the targets it had breached by the time HQ took it, count in its own
-   * means and breaches, one ticket it had twice with both times'.
+   * Tickets taken from it (by HQ, or rerouted) that another provider holds last (they count in that one's `tickets`).
+   * Its response and on-site times on every ticket it had, and the targets it had breached by the time it was taken,
+   * count in its own means and breaches, one ticket it had twice with both times'.
    */
   withdrawn: number;
   /** Mean wall-clock times from opening (or from HQ's assignment), over the tickets that reached the step; null if none did. */
@@ -54,8 +54,8 @@ export const MAX_ZONE_OFFSET_MS = 14 * 3600_000;
 /**
  * The monthly SLA report: per provider, the tickets opened in `month` (YYYY-MM) — each in its own store's local
  * month, so a Vladivostok ticket of 1 December 01:00 local counts in December — by priority, mean time to
- * acknowledge, to be on site and to resolve, breaches per target, and lost revenue. A ticket HQ reassigned counts
- * once, under its last provider; each provider it was taken from keeps its own times and breaches on it. Cancelled
+ * acknowledge, to be on site and to resolve, breaches per target, and lost revenue. A ticket that changed hands
+ * counts once, under its last provider; each provider it was taken from keeps its own times and breaches on it. Cancelled
  * tickets (false alarms, duplicates) are left out. Null for a malformed month.
  */
 export function slaReport(
@@ -138,7 +138,7 @@ const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"
  * A provider whose tickets lost money in several currencies gets a line per currency; its ticket counts, mean times
  * and breaches are on its first line only and empty on the further ones, so that summing tickets_total in a
  * spreadsheet counts each ticket once. tickets_withdrawn (last, so that the columns before it keep their places)
- * counts a reassigned ticket again under each provider HQ took it from, and the breaches are each provider's own.
+ * counts a ticket that changed hands again under each provider it was taken from, and the breaches are each provider's own.
  */
 export function slaReportCsv(rows: readonly SlaReportRow[]): string {
   const head = ['provider', ...PRIORITIES.map((p) => `tickets_${p}`), 'tickets_total', 'mtta_min', 'mean_to_onsite_min', 'mttr_min',

@@ -19,7 +19,7 @@ export const TICKET_EVENT_TYPES = [
   'sla.warning',
   'sla.breached',
   'ticket.closed',
-  // HQ assigned the ticket to another provider: sent to the one that had it, which should stop work on it.
+  // The ticket went to another provider (HQ's assignment, or rerouted): sent to the one that had it, to stop work on it.
   'ticket.withdrawn',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
@@ -133,7 +133,7 @@ export interface Ticket {
   /** Escalation notifications sent so far, per step index. */
   escalationsSent: number[];
   onSiteLocation: GeoLocation | null;
-  /** The providers HQ took the ticket from, in turn: the SLA report counts their time with it. Absent: never reassigned. */
+  /** The providers the ticket was taken from (by HQ, or rerouted), in turn: the SLA report counts their time with it. Absent: never handed over. */
   earlierHolders?: ProviderStint[];
   audit: AuditEntry[];
   /** Earliest moment a tick may change something (epoch ms), or null: lets tick skip idle tickets. */

@@ -13,8 +13,8 @@ const providerRoom = (id: string) => `provider:${id}`;
 
 /**
  * Pushes tickets over the live gateway's socket.io server: a snapshot of the visible tickets on each
- * connection, then every change to HQ and to the ticket's own provider only, and to a provider whose ticket HQ
- * assigned to another, that it is withdrawn; a store where HQ assigned a ticket goes again to whoever sees it now,
+ * connection, then every change to HQ and to the ticket's own provider only, and to a provider whose ticket went to
+ * another, that it is withdrawn; a store where a ticket changed hands goes again to whoever sees it now,
  * and a provider that sees a store no longer (its ticket there taken, closed or cancelled) gets its screens afresh.
  * Returns a function that detaches it.
  */

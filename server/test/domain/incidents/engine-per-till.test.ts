@@ -84,3 +84,13 @@ describe('degraded tills beside a till down', () => {
     expect(sim.incidents('incident.closed')[0]).toMatchObject({ kind: 'till_down', peakTills: 3, severity: 'critical' });
   });
 });
+
+describe('a degraded till beside a till down going down too', () => {
+  it('raises the count at once, not at the next periodic update', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']).tills(T('10:00'), 'degraded', ['t2']);
+    sim.tills(T('10:05:05'), 'down', ['t2']).run(T('09:00'), T('10:06'));
+    const raised = sim.of('incident.updated').find((e) => e.type === 'incident.updated' && e.incident.peakTills === 2);
+    expect(raised?.at).toBe(iso(T('10:05:05')));
+  });
+});

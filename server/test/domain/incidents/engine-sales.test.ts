@@ -215,3 +215,18 @@ describe('gap estimator in the engine', () => {
     expect(run(true)).toEqual(run(false));
   });
 });
+
+describe('a silent till beside a till down', () => {
+  it('counts as a till not selling: the incident has two of four tills out, not one', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
+    for (const t of ['t3', 't4']) sim.sales(t, T('09:00'), T('11:00'), 2, 1);
+    sim.sales('t1', T('09:00'), T('10:26'), 2, 1);
+    sim.sales('t2', T('09:00'), T('10:00'), 2, 1).sales('t2', T('10:00'), T('10:40'), 2, 0);
+    sim.tills(T('10:25'), 'down', ['t1']);
+    sim.run(T('09:00'), T('10:40'));
+    expect(sim.incidents('incident.opened').map((i) => i.kind)).toEqual(['silent_till']);
+    const last = sim.incidents('incident.updated').at(-1)!;
+    expect(last).toMatchObject({ kind: 'till_down', activeTillIds: ['t1', 't2'], peakTills: 2, severity: 'major' });
+  });
+});

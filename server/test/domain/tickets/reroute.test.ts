@@ -35,7 +35,7 @@ function opened() {
   return { engine, t, grow: (iso: string, incident: TicketIncident = offline) => engine.apply({ type: 'incident.updated', at: at(iso), incident }).effects };
 }
 
-describe('a ticket whose fault becomes one its provider does not cover', () => {
+describe('a ticket whose fault grows into the store offline, which its provider does not cover', () => {
   it('goes to the provider routed for the new cause while nobody has taken it up, clocks from then', () => {
     const { t, grow } = opened();
     expect(t()).toMatchObject({ providerId: 'tillcare', category: 'pos' });
@@ -52,15 +52,38 @@ describe('a ticket whose fault becomes one its provider does not cover', () => {
     expect(report?.map((r) => [r.providerId, r.tickets.total, r.withdrawn])).toEqual([['netline', 1, 0], ['tillcare', 0, 1]]);
   });
 
-  it('and back when the first cause is what still fails and the other provider has not taken it up either', () => {
+  it('goes once: the network back with T1 still down leaves it with the network provider, for HQ to move', () => {
     const { t, grow } = opened();
     grow('2026-11-10T10:10:00Z');
-    // The network is back; T1's POS is still down.
+    // The incident stays a store offline (its kind never goes back); its tills now report their parts again.
     const back = { ...tillDown, kind: 'store_offline', tillIds: offline.tillIds };
-    expect(grow('2026-11-10T10:20:00Z', back).map((e) => [e.type, e.ticket.providerId])).toEqual([
-      ['ticket.withdrawn', 'netline'],
-      ['ticket.opened', 'tillcare'],
-    ]);
+    expect(grow('2026-11-10T10:20:00Z', back).map((e) => e.type)).toEqual(['ticket.updated']);
+    expect(t()).toMatchObject({ providerId: 'netline', category: 'network' });
+  });
+
+  it('is told withdrawn as its provider had it, and charged only the targets it had breached at its own priority', () => {
+    const { t, grow } = opened();
+    // 35 min into a P2 (1 h to respond): nothing breached. The store offline is P1 (15 min), which it never had.
+    const effects = grow('2026-11-10T10:35:00Z');
+    expect(effects[0]).toMatchObject({ type: 'ticket.withdrawn', ticket: { providerId: 'tillcare', priority: 'P2', kind: 'till_down', category: 'pos' } });
+    expect(effects[1]).toMatchObject({ type: 'ticket.opened', ticket: { providerId: 'netline', priority: 'P1', kind: 'store_offline', category: 'network' } });
+    expect(t().earlierHolders).toEqual([expect.objectContaining({ providerId: 'tillcare', breached: [] })]);
+    expect(t().sla?.goalsMs.response).toBe(15 * 60_000);
+  });
+
+  it('stays with a provider that acknowledged it, even once it is open again', () => {
+    const { engine, t, grow } = opened();
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:02:00Z'), ticketId: t().id, actor: TILLCARE, to: 'acknowledged' });
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:04:00Z'), ticketId: t().id, actor: HQ, to: 'resolved', reason: 'remote_fix' });
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:06:00Z'), ticketId: t().id, actor: HQ, to: 'open' });
+    expect(t()).toMatchObject({ status: 'open', providerId: 'tillcare' });
+    expect(grow('2026-11-10T10:10:00Z').map((e) => e.type)).not.toContain('ticket.withdrawn');
+    expect(t().providerId).toBe('tillcare');
+  });
+
+  it('does not follow its parts changing within the same kind of fault', () => {
+    const { t, grow } = opened();
+    grow('2026-11-10T10:10:00Z', { ...tillDown, components: { pos: { state: 'ok' }, payment: { state: 'unreachable' } } });
     expect(t()).toMatchObject({ providerId: 'tillcare', category: 'pos' });
   });
 

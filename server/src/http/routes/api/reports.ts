@@ -8,10 +8,10 @@ const Ms = Type.Union([Type.Number(), Type.Null()]);
 const Row = Type.Object({
   providerId: Type.Union([Type.String(), Type.Null()], { description: 'null: the unassigned queue' }),
   tickets: Type.Object({ P1: Type.Integer(), P2: Type.Integer(), P3: Type.Integer(), total: Type.Integer() }, {
-    description: 'Tickets it held last: a ticket HQ reassigned counts once, under its last provider',
+    description: 'Tickets it held last: a ticket that changed hands counts once, under its last provider',
   }),
   withdrawn: Type.Integer({
-    description: 'Tickets HQ took from it and handed to another provider; its response and on-site times on them, and the targets it had breached by then, count in its means and breaches',
+    description: 'Tickets taken from it (by HQ, or rerouted) that another provider holds last; its response and on-site times on them, and the targets it had breached by then, count in its means and breaches',
   }),
   mttaMs: Ms,
   mttoMs: Ms,

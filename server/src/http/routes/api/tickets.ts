@@ -67,8 +67,8 @@ const AuditEntry = Type.Object({
   reason: Nullable(Type.String()),
   note: Nullable(Type.String()),
   location: Type.Optional(Location),
-  fromProvider: Type.Optional(Nullable(Type.String({ description: "HQ's assignment: the provider it came from (null: the unassigned queue)" }))),
-  toProvider: Type.Optional(Type.String({ description: "HQ's assignment: the provider it went to" })),
+  fromProvider: Type.Optional(Nullable(Type.String({ description: 'A handover (reason assigned or rerouted): the provider it came from (null: the unassigned queue)' }))),
+  toProvider: Type.Optional(Type.String({ description: 'A handover (reason assigned or rerouted): the provider it went to' })),
 });
 export const TicketSchema = Type.Object({
   ...Summary,
