@@ -146,7 +146,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<App> {
   await app.register(tokenRoutes, { auth: deps.auth, scope });
   await app.register(sessionRoutes, { auth: deps.auth, onAuthFailure: deps.onAuthFailure });
   await app.register(ticketRoutes, { tickets: deps.tickets });
-  await app.register(reportRoutes, { tickets: deps.tickets });
+  await app.register(reportRoutes, { tickets: deps.tickets, incidents: deps.incidents });
   await app.register(providerRoutes, { tickets: deps.tickets });
   await app.register(metricsRoutes, { registry: deps.registry });
   return app;

@@ -119,6 +119,35 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     expect(scoped.body.lostRevenueToday).toEqual([]);
   });
 
+  it('reports the month\'s lost revenue per store, in JSON and CSV, scoped to the provider', async () => {
+    const month = new Date(run.faultAt).toLocaleDateString('sv-SE', { timeZone: 'Europe/Madrid' }).slice(0, 7);
+    const { status: code, body } = await json<{ stores: Record<string, unknown>[]; totals: Record<string, unknown>[] }>(`/api/reports/lost-revenue?month=${month}`);
+    expect(code).toBe(200);
+    const { gross, net } = run.closed.lostRevenue;
+    const downtimeMs = Date.parse(run.closed.endedAt!) - Date.parse(run.closed.startedAt);
+    // Visitors are counted pro rata over part-covered bins; the report gives whole people.
+    const visitors = Math.round(run.closed.visitors);
+    expect(body.stores).toEqual([{ storeId: 'S001', currency: 'EUR', incidents: 1, kinds: { store_down: 1 }, downtimeMs, visitors, gross, net }]);
+    expect(body.totals).toEqual([{ currency: 'EUR', incidents: 1, downtimeMs, visitors, gross, net }]);
+    expect((await json<{ stores: unknown[] }>(`/api/reports/lost-revenue?month=${month}`, pilotToken)).body.stores).toHaveLength(1);
+    expect((await json(`/api/reports/lost-revenue?month=${month}`, otherToken)).body).toEqual({ stores: [], totals: [] });
+
+    const csv = await h.api(`/api/reports/lost-revenue?month=${month}&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="lost-revenue-${month}.csv"`);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines).toEqual([
+      'store_id,store_name,city,currency,incidents,downtime_min,visitors,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to',
+      `S001,Madrid Gran Vía,Madrid,EUR,1,${(downtimeMs / 60_000).toFixed(1)},${visitors},${gross.toFixed(2)},${net.toFixed(2)},`,
+    ]);
+    for (const q of ['month=2026-13', 'month=2026-1', '', 'month=2026-11&format=xml', 'month=2026-11&storeId=S001']) {
+      expect((await h.api(`/api/reports/lost-revenue?${q}`)).status, q).toBe(400);
+    }
+    expect((await json(`/api/reports/lost-revenue?month=${month}`, agentToken)).status).toBe(403);
+    const spec = (await (await h.api('/api/docs/json')).json()) as { paths: Record<string, unknown> };
+    expect(spec.paths).toHaveProperty(['/api/reports/lost-revenue']);
+  });
+
   it('draws the store chart: footfall and tills per bin, with the incident as a band', async () => {
     await h.server.telemetry.flush();
     const from = new Date(run.faultAt - 10 * 60_000).toISOString();

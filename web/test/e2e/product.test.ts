@@ -451,4 +451,30 @@ describe('the storepulse web app, end to end', () => {
       await context.close();
     }
   });
+
+  it("serves the month's lost revenue per store, with the store's incident, totals per currency and a CSV download", async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/reports/lost-revenue`);
+      const row = page.locator('[data-testid="loss-table"] tbody tr[data-store="S001"]');
+      await row.waitFor({ timeout: 10_000 });
+      const name = fleet.find((s) => s.id === 'S001')!.name;
+      expect(await row.locator('th a').innerText()).toBe(name);
+      expect(await row.locator('th a').getAttribute('href')).toBe('/stores/S001');
+      // Its incidents, by kind, and what the API says it lost.
+      const report = await api<{ stores: { storeId: string; incidents: number; kinds: Record<string, number>; net: number; currency: string }[] }>(`/api/reports/lost-revenue?month=${await page.locator('input[name="month"]').inputValue()}`, viewer);
+      const s001 = report.stores.find((r) => r.storeId === 'S001')!;
+      // The English labels are the kinds' names in words ("store down").
+      const kinds = Object.keys(s001.kinds).map((k) => k.replace('_', ' '));
+      expect(kinds.length).toBeGreaterThan(0);
+      const cell = await row.locator('td').first().innerText();
+      expect(cell.split('\n')[0]).toBe(String(s001.incidents));
+      for (const k of kinds) expect(cell).toContain(k);
+      expect(await page.locator(`[data-testid="loss-table"] tfoot tr[data-total="${s001.currency}"] th`).innerText()).toBe(`Total (${s001.currency})`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="loss-csv"]').click()]);
+      expect(download.suggestedFilename()).toMatch(/^lost-revenue-\d{4}-\d{2}\.csv$/);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -87,6 +87,7 @@ describe('the layout at every width, in Russian', () => {
     ['ticket', () => `/tickets/${ticket.id}`, () => admin, '[data-testid="ticket-status"]'],
     ['provider view', () => '/provider', () => provider, '.card'],
     ['SLA report', () => '/reports/sla', () => admin, '[data-testid="sla-table"]'],
+    ['lost revenue report', () => '/reports/lost-revenue', () => admin, '[data-testid="loss-table"]'],
     ['tokens page', () => '/admin/tokens', () => admin, '[data-testid="tokens-table"]'],
     ['maintenance page', () => '/admin/maintenance', () => admin, '[data-testid="maintenance-form"]'],
   ];
@@ -95,6 +96,7 @@ describe('the layout at every width, in Russian', () => {
   // engineer on site, a manager on the move), and a table wider than the screen hides its last columns.
   for (const [name, path, ready] of [
     ['SLA report', '/reports/sla', '[data-testid="sla-table"] tbody tr'],
+    ['lost revenue report', '/reports/lost-revenue', '[data-testid="loss-table"] tbody tr'],
     ['store page\'s incidents', '/stores/S001', '[data-testid="store-incidents"] tr[data-incident-id]'],
   ] as const) {
     it(`lays the ${name} out for a 390 px phone, nothing to scroll sideways, every figure labelled`, async () => {

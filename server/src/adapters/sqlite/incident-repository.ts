@@ -1,4 +1,4 @@
-import type { EngineState, Incident, MaintenanceWindow } from '../../domain/incidents/index.js';
+import type { EngineState, Incident, IncidentFigures, MaintenanceWindow } from '../../domain/incidents/index.js';
 import type { Db } from './database.js';
 
 export interface IncidentQuery {
@@ -84,6 +84,25 @@ export class IncidentRepository {
     const sql = `SELECT body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`;
     const rows = this.db.prepare<(string | number)[], { body: string }>(sql).all(...args, q.limit);
     return rows.map((r) => readIncident(r.body));
+  }
+
+  /**
+   * The figures of the incidents that began in [from, to) (ISO UTC), read out of their records without their
+   * timelines: a month of a large fleet's incidents, for the loss report.
+   */
+  figures(q: { from: string; to: string; storeIds?: readonly string[] }): IncidentFigures[] {
+    const scoped = q.storeIds !== undefined ? 'AND store_id IN (SELECT value FROM json_each(?))' : '';
+    const sql = `SELECT store_id AS storeId, status, started_at AS startedAt, ended_at AS endedAt,
+        json_extract(body, '$.kind') AS kind, json_extract(body, '$.visitors') AS visitors,
+        json_extract(body, '$.lostRevenue.gross') AS gross, json_extract(body, '$.lostRevenue.net') AS net,
+        json_extract(body, '$.lostRevenue.high') AS high, json_extract(body, '$.lostRevenue.currency') AS currency,
+        json_extract(body, '$.flags') AS flags
+      FROM incidents WHERE started_at >= ? AND started_at < ? ${scoped}`;
+    const args: string[] = [q.from, q.to, ...(q.storeIds !== undefined ? [JSON.stringify(q.storeIds)] : [])];
+    return this.db
+      .prepare<string[], Omit<IncidentFigures, 'flags'> & { flags: string | null }>(sql)
+      .all(...args)
+      .map((r) => ({ ...r, flags: r.flags ? (JSON.parse(r.flags) as string[]) : [] }));
   }
 
   saveState(state: EngineState, at: string): void {

@@ -6,3 +6,4 @@ export * from './silent-till.js';
 export * from './record.js';
 export * from './engine.js';
 export * from './model.js';
+export * from './loss-report.js';

@@ -4,17 +4,21 @@ import type { IncidentRepository, IncidentQuery } from '../../adapters/sqlite/in
 import type { Fleet, FleetChange } from '../../domain/fleet.js';
 import {
   IncidentEngine,
+  lossReport,
+  lossReportCsv,
   maintenanceWarnings,
   type EngineEffect,
   type EngineInput,
   type EngineState,
   type Incident,
   type IncidentTimings,
+  type LossReport,
   type MaintenanceTarget,
   type MaintenanceWindow,
   type StoreModel,
 } from '../../domain/incidents/index.js';
 import type { StoreConfig } from '../../domain/store.js';
+import { MAX_ZONE_OFFSET_MS, monthRange } from '../../domain/tickets/report.js';
 import type { EventBus, ServerEvents } from '../../event-bus.js';
 import type { Metrics } from '../../metrics.js';
 import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
@@ -181,6 +185,20 @@ export class IncidentService {
     const now = this.now();
     const recent = this.deps.repo.list({ from: new Date(now - TODAY_LOOKBACK_MS).toISOString(), limit: 100_000, ...this.scope(who) });
     return lostRevenueToday(recent, (id) => this.deps.fleet.stores.get(id)?.config, now);
+  }
+
+  /** Lost revenue per store over `month` (YYYY-MM), each incident in its store's local month; null for a malformed month. */
+  lossReport(who: Principal, month: string): LossReport | null {
+    const utc = monthRange(month);
+    if (!utc) return null;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const figures = this.deps.repo.figures({ from: iso(utc.start - MAX_ZONE_OFFSET_MS), to: iso(utc.end + MAX_ZONE_OFFSET_MS), ...this.scope(who) });
+    return lossReport(figures, (id) => this.deps.fleet.stores.get(id)?.config.timezone, month, this.now());
+  }
+
+  /** The loss report as CSV, with each store's name and city. */
+  lossReportCsv(report: LossReport): string {
+    return lossReportCsv(report, (id) => this.deps.fleet.stores.get(id)?.config);
   }
 
   model(storeId: string): StoreModel | null {

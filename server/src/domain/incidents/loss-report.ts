@@ -1,0 +1,114 @@
+import { uncountedBound } from '@storepulse/protocol';
+import { roundMoney } from '../revenue/stats.js';
+import { monthRange } from '../tickets/report.js';
+import type { IncidentKind } from './types.js';
+
+/** What the report needs of an incident: its figures, not its timeline. */
+export interface IncidentFigures {
+  storeId: string;
+  kind: IncidentKind;
+  status: 'open' | 'closed';
+  /** ISO UTC. */
+  startedAt: string;
+  endedAt: string | null;
+  visitors: number;
+  gross: number;
+  net: number;
+  high: number;
+  currency: string;
+  flags: readonly string[];
+}
+
+/** One store's incidents of a month, in one currency. */
+export interface LossReportRow {
+  storeId: string;
+  currency: string;
+  incidents: number;
+  /** Incidents by kind, only the kinds it had. */
+  kinds: Partial<Record<IncidentKind, number>>;
+  /** From each fault's start to its end (or now, while open). */
+  downtimeMs: number;
+  visitors: number;
+  gross: number;
+  net: number;
+  /** Only when some of its incidents are stores offline still open with none of their loss counted: the most they may add to gross. */
+  uncountedUpTo?: number;
+}
+
+export interface LossReport {
+  /** Highest net loss first within each currency; currencies in alphabetical order. */
+  stores: LossReportRow[];
+  /** One line per currency: currencies are never added together. */
+  totals: Omit<LossReportRow, 'storeId' | 'kinds'>[];
+}
+
+/**
+ * Lost revenue per store over `month` (YYYY-MM): each incident in the local month of its store where it began (a
+ * fault running past a month's end counts whole in the month it began), with the running figure of those still open.
+ * `timezoneOf` gives a store's zone; a store no longer configured counts in UTC. Null for a malformed month.
+ */
+export function lossReport(incidents: Iterable<IncidentFigures>, timezoneOf: (storeId: string) => string | undefined, month: string, nowMs: number): LossReport | null {
+  if (!monthRange(month)) return null;
+  const ranges = new Map<string, { start: number; end: number } | null>();
+  const rangeIn = (zone: string) => {
+    if (!ranges.has(zone)) ranges.set(zone, monthRange(month, zone));
+    return ranges.get(zone)!;
+  };
+  const rows = new Map<string, LossReportRow>();
+  for (const inc of incidents) {
+    const started = Date.parse(inc.startedAt);
+    const range = rangeIn(timezoneOf(inc.storeId) ?? 'UTC');
+    if (!range || started < range.start || started >= range.end) continue;
+    const key = `${inc.storeId}\u0000${inc.currency}`;
+    const row = rows.get(key) ?? { storeId: inc.storeId, currency: inc.currency, incidents: 0, kinds: {}, downtimeMs: 0, visitors: 0, gross: 0, net: 0 };
+    rows.set(key, row);
+    row.incidents += 1;
+    row.kinds[inc.kind] = (row.kinds[inc.kind] ?? 0) + 1;
+    row.downtimeMs += Math.max(0, (inc.endedAt ? Date.parse(inc.endedAt) : nowMs) - started);
+    row.visitors += inc.visitors;
+    row.gross += inc.gross;
+    row.net += inc.net;
+    const bound = uncountedBound(inc.status === 'open' && !inc.endedAt, inc, inc.flags);
+    if (bound !== null) row.uncountedUpTo = (row.uncountedUpTo ?? 0) + bound;
+  }
+  const stores = [...rows.values()].map(rounded).sort((a, b) => a.currency.localeCompare(b.currency) || b.net - a.net || a.storeId.localeCompare(b.storeId));
+  const totals = new Map<string, LossReport['totals'][number]>();
+  for (const r of stores) {
+    const t = totals.get(r.currency) ?? { currency: r.currency, incidents: 0, downtimeMs: 0, visitors: 0, gross: 0, net: 0 };
+    totals.set(r.currency, t);
+    t.incidents += r.incidents;
+    t.downtimeMs += r.downtimeMs;
+    t.visitors += r.visitors;
+    t.gross += r.gross;
+    t.net += r.net;
+    if (r.uncountedUpTo !== undefined) t.uncountedUpTo = (t.uncountedUpTo ?? 0) + r.uncountedUpTo;
+  }
+  return { stores, totals: [...totals.values()].map(rounded) };
+}
+
+function rounded<T extends { visitors: number; gross: number; net: number; uncountedUpTo?: number }>(r: T): T {
+  const out = { ...r, visitors: Math.round(r.visitors), gross: roundMoney(r.gross), net: roundMoney(r.net) };
+  if (r.uncountedUpTo !== undefined) out.uncountedUpTo = roundMoney(r.uncountedUpTo);
+  return out;
+}
+
+/** A spreadsheet cell: a leading =, +, -, @ is defused with a quote mark (names are typed by people), then quoted if need be. */
+function cell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+const CSV_HEAD = ['store_id', 'store_name', 'city', 'currency', 'incidents', 'downtime_min', 'visitors', 'lost_revenue_gross', 'lost_revenue_net', 'lost_revenue_uncounted_up_to'];
+
+/** One line per store and currency, for a spreadsheet; downtime in minutes. */
+export function lossReportCsv(report: LossReport, storeOf: (storeId: string) => { name: string; city: string } | undefined): string {
+  const lines = [CSV_HEAD.join(',')];
+  for (const r of report.stores) {
+    const store = storeOf(r.storeId);
+    lines.push([
+      cell(r.storeId), cell(store?.name ?? ''), cell(store?.city ?? ''), r.currency, String(r.incidents), (r.downtimeMs / 60_000).toFixed(1),
+      String(r.visitors), r.gross.toFixed(2), r.net.toFixed(2), r.uncountedUpTo !== undefined ? r.uncountedUpTo.toFixed(2) : '',
+    ].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
