@@ -32,13 +32,13 @@ describe('SQLite incident repository', () => {
 
   it('reads the figures of the incidents begun in a span, without their timelines, scoped to stores', () => {
     repo.upsert(incident({ id: 'fig_1', storeId: 'f1', kind: 'store_offline', startedAt: '2026-11-05T10:00:00.000Z', endedAt: '2026-11-05T11:00:00.000Z', status: 'closed', flags: ['capacity_assumed'] }));
-    repo.upsert(incident({ id: 'fig_2', storeId: 'f2', startedAt: '2026-11-06T10:00:00.000Z' }));
+    repo.upsert(incident({ id: 'fig_2', storeId: 'f2', startedAt: '2026-11-06T10:00:00.000Z', recoveringSince: '2026-11-06T10:20:00.000Z' }));
     repo.upsert(incident({ id: 'fig_3', storeId: 'f1', startedAt: '2026-12-01T00:00:00.000Z' }));
     const span = { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' };
     const figures = repo.figures({ ...span, storeIds: ['f1', 'f2'] });
     expect(figures.sort((a, b) => a.startedAt.localeCompare(b.startedAt))).toEqual([
-      { storeId: 'f1', kind: 'store_offline', status: 'closed', startedAt: '2026-11-05T10:00:00.000Z', endedAt: '2026-11-05T11:00:00.000Z', visitors: 12, gross: 72, net: 54, high: 90, currency: 'EUR', flags: ['capacity_assumed'] },
-      { storeId: 'f2', kind: 'till_down', status: 'open', startedAt: '2026-11-06T10:00:00.000Z', endedAt: null, visitors: 12, gross: 72, net: 54, high: 90, currency: 'EUR', flags: [] },
+      { storeId: 'f1', kind: 'store_offline', status: 'closed', startedAt: '2026-11-05T10:00:00.000Z', endedAt: '2026-11-05T11:00:00.000Z', recoveringSince: null, visitors: 12, gross: 72, net: 54, high: 90, currency: 'EUR', flags: ['capacity_assumed'] },
+      { storeId: 'f2', kind: 'till_down', status: 'open', startedAt: '2026-11-06T10:00:00.000Z', endedAt: null, recoveringSince: '2026-11-06T10:20:00.000Z', visitors: 12, gross: 72, net: 54, high: 90, currency: 'EUR', flags: [] },
     ]);
     expect(repo.figures({ ...span, storeIds: ['f2'] }).map((f) => f.storeId)).toEqual(['f2']);
     expect(repo.figures({ ...span, storeIds: [] })).toEqual([]);

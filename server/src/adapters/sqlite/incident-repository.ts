@@ -93,7 +93,7 @@ export class IncidentRepository {
   figures(q: { from: string; to: string; storeIds?: readonly string[] }): IncidentFigures[] {
     const scoped = q.storeIds !== undefined ? 'AND store_id IN (SELECT value FROM json_each(?))' : '';
     const sql = `SELECT store_id AS storeId, status, started_at AS startedAt, ended_at AS endedAt,
-        json_extract(body, '$.kind') AS kind, json_extract(body, '$.visitors') AS visitors,
+        json_extract(body, '$.recoveringSince') AS recoveringSince, json_extract(body, '$.kind') AS kind, json_extract(body, '$.visitors') AS visitors,
         json_extract(body, '$.lostRevenue.gross') AS gross, json_extract(body, '$.lostRevenue.net') AS net,
         json_extract(body, '$.lostRevenue.high') AS high, json_extract(body, '$.lostRevenue.currency') AS currency,
         json_extract(body, '$.flags') AS flags

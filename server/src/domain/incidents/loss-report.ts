@@ -1,4 +1,5 @@
 import { uncountedBound } from '@storepulse/protocol';
+import { csvCell } from '../csv.js';
 import { roundMoney } from '../revenue/stats.js';
 import { monthRange } from '../tickets/report.js';
 import type { IncidentKind } from './types.js';
@@ -11,6 +12,8 @@ export interface IncidentFigures {
   /** ISO UTC. */
   startedAt: string;
   endedAt: string | null;
+  /** While an open incident's recovery holds: where it began (the fault's end, unless it comes back). */
+  recoveringSince: string | null;
   visitors: number;
   gross: number;
   net: number;
@@ -26,7 +29,7 @@ export interface LossReportRow {
   incidents: number;
   /** Incidents by kind, only the kinds it had. */
   kinds: Partial<Record<IncidentKind, number>>;
-  /** From each fault's start to its end (or now, while open). */
+  /** From each fault's start to its end (or to where recovery began, or now, while open). */
   downtimeMs: number;
   visitors: number;
   gross: number;
@@ -64,7 +67,8 @@ export function lossReport(incidents: Iterable<IncidentFigures>, timezoneOf: (st
     rows.set(key, row);
     row.incidents += 1;
     row.kinds[inc.kind] = (row.kinds[inc.kind] ?? 0) + 1;
-    row.downtimeMs += Math.max(0, (inc.endedAt ? Date.parse(inc.endedAt) : nowMs) - started);
+    const end = inc.endedAt ?? inc.recoveringSince;
+    row.downtimeMs += Math.max(0, (end ? Date.parse(end) : nowMs) - started);
     row.visitors += inc.visitors;
     row.gross += inc.gross;
     row.net += inc.net;
@@ -92,12 +96,6 @@ function rounded<T extends { visitors: number; gross: number; net: number; uncou
   return out;
 }
 
-/** A spreadsheet cell: a leading =, +, -, @ is defused with a quote mark (names are typed by people), then quoted if need be. */
-function cell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 const CSV_HEAD = ['store_id', 'store_name', 'city', 'currency', 'incidents', 'downtime_min', 'visitors', 'lost_revenue_gross', 'lost_revenue_net', 'lost_revenue_uncounted_up_to'];
 
 /** One line per store and currency, for a spreadsheet; downtime in minutes. */
@@ -106,7 +104,7 @@ export function lossReportCsv(report: LossReport, storeOf: (storeId: string) => 
   for (const r of report.stores) {
     const store = storeOf(r.storeId);
     lines.push([
-      cell(r.storeId), cell(store?.name ?? ''), cell(store?.city ?? ''), r.currency, String(r.incidents), (r.downtimeMs / 60_000).toFixed(1),
+      csvCell(r.storeId), csvCell(store?.name ?? ''), csvCell(store?.city ?? ''), r.currency, String(r.incidents), (r.downtimeMs / 60_000).toFixed(1),
       String(r.visitors), r.gross.toFixed(2), r.net.toFixed(2), r.uncountedUpTo !== undefined ? r.uncountedUpTo.toFixed(2) : '',
     ].join(','));
   }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { csvCell } from '../csv.js';
 import type { StoreConfig } from '../store.js';
 import { ticketSla } from './sla-view.js';
 import { PRIORITIES, SLA_TARGETS, type Priority, type ProviderStint, type SlaTargetName, type Ticket } from './types.js';
@@ -130,7 +131,6 @@ export function slaReport(
 }
 
 const minutes = (ms: number | null) => (ms === null ? '' : (ms / 60_000).toFixed(1));
-const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 /**
  * The report as CSV: one line per provider and currency, times in minutes. lost_revenue_uncounted_up_to is the most

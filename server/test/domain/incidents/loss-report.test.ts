@@ -5,6 +5,7 @@ const fig = (over: Partial<IncidentFigures> & Pick<IncidentFigures, 'storeId' | 
   kind: 'till_down',
   status: 'closed',
   endedAt: new Date(Date.parse(over.startedAt) + 30 * 60_000).toISOString(),
+  recoveringSince: null,
   visitors: 10,
   gross: 100,
   net: 80,
@@ -45,13 +46,15 @@ describe('the monthly loss report', () => {
         fig({ storeId: 'MAD2', startedAt: '2026-11-20T10:00:00Z', gross: 300, net: 250, visitors: 40 }),
         // Still open at NOW: two hours so far.
         fig({ storeId: 'NYC', startedAt: '2026-12-01T10:00:00Z', status: 'open', endedAt: null, currency: 'USD', gross: 20, net: 20, visitors: 3 }),
+        // Open, its tills back since 11:40 while the hold period runs: down 40 min, not to now.
+        fig({ storeId: 'NYC', startedAt: '2026-12-01T11:00:00Z', status: 'open', endedAt: null, recoveringSince: '2026-12-01T11:40:00Z', currency: 'USD', gross: 0, net: 0, visitors: 0 }),
       ],
       zoneOf,
       '2026-12',
       NOW,
     );
     // Only NYC's began in December (local): 05:00 on 1 December in New York.
-    expect(report?.stores).toEqual([{ storeId: 'NYC', currency: 'USD', incidents: 1, kinds: { till_down: 1 }, downtimeMs: 2 * 3600_000, visitors: 3, gross: 20, net: 20 }]);
+    expect(report?.stores).toEqual([{ storeId: 'NYC', currency: 'USD', incidents: 2, kinds: { till_down: 2 }, downtimeMs: 160 * 60_000, visitors: 3, gross: 20, net: 20 }]);
 
     const nov = lossReport(
       [

@@ -7,11 +7,13 @@ import { load, type Loaded } from '$lib/load.js';
 export class MonthReport<T> {
   month = $state(new Date().toLocaleDateString('sv-SE').slice(0, 7));
   report = $state<Loaded<T>>({ status: 'loading' });
+  /** A month box cleared or half typed keeps the last report on screen, but offers no download of it. */
+  readonly complete = $derived(/^\d{4}-\d{2}$/.test(this.month));
 
   constructor(fetchMonth: (month: string) => Promise<T>) {
     $effect(() => {
       const wanted = this.month;
-      if (!/^\d{4}-\d{2}$/.test(wanted)) return;
+      if (!this.complete) return;
       let current = true;
       this.report = { status: 'loading' };
       void load(() => fetchMonth(wanted), true).then((r) => {
