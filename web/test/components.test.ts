@@ -83,6 +83,11 @@ describe('WallKpis', () => {
     expect(none).not.toContain('data-currency');
   });
 
+  it('leads from the loss today to where it was lost: the month\'s report per store', () => {
+    const body = plain(render(WallKpis, { props: { counts, today: [{ currency: 'EUR', gross: 40, net: 30, incidents: 1 }], tickets: null } }).body);
+    expect(body).toMatch(/<a class="count lost[^"]*" href="\/reports\/lost-revenue" data-count="lost-today"[^]*?€40[^]*?<\/a>/);
+  });
+
   it('does not show a provider the unassigned queue, which is never theirs', () => {
     const tickets = { open: 4, breached: 1, unassigned: 2 };
     expect(render(WallKpis, { props: { counts, today: [], tickets, role: 'provider' } }).body).not.toContain('data-count="unassigned"');
