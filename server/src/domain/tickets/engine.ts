@@ -361,6 +361,8 @@ export class TicketEngine {
     const raised = this.raisePriority(t, this.priorityOf(incident, store));
     if (handover) return [...handover.withdrawn, this.touch(t, at, 'ticket.opened', true, handover.detail)];
     if (raised) return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
+    // The provider that keeps it hears that the store went offline, even when its priority was already the highest.
+    if (network) return [this.touch(t, at, 'ticket.updated', true, { change: 'incident' })];
     if (over && t.recoveredAt === null && !reopenedSince(t, incident.endedAt)) {
       t.recoveredAt = iso(at);
       t.resolutionProposedAt = iso(at);

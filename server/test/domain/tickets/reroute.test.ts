@@ -81,6 +81,20 @@ describe('a ticket whose fault grows into the store offline, which its provider 
     expect(t().providerId).toBe('tillcare');
   });
 
+  it('tells the provider that keeps it that the store went offline, though its priority was already P1', () => {
+    const engine = new TicketEngine(ctx());
+    const two = { ...tillDown, tillIds: ['T1', 'T2'], peakTills: 2 };
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: two });
+    const t = engine.ticketForIncident(two.id)!;
+    expect(t.priority).toBe('P1');
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: t.id, actor: TILLCARE, to: 'acknowledged' });
+    const effects = engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: { ...offline, peakTills: 4 } }).effects;
+    expect(effects.map((e) => [e.type, e.notify, e.ticket.kind, e.ticket.providerId])).toEqual([['ticket.updated', true, 'store_offline', 'tillcare']]);
+    // Later figures of the same store offline are news for the boards only.
+    const later = engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:11:00Z'), incident: { ...offline, peakTills: 4, visitors: 12 } }).effects;
+    expect(later.map((e) => [e.type, e.notify])).toEqual([['ticket.updated', false]]);
+  });
+
   it('does not follow its parts changing within the same kind of fault', () => {
     const { t, grow } = opened();
     grow('2026-11-10T10:10:00Z', { ...tillDown, components: { pos: { state: 'ok' }, payment: { state: 'unreachable' } } });
