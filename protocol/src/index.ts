@@ -10,3 +10,4 @@ export * from './state.js';
 export * from './events.js';
 export * from './money.js';
 export * from './failing.js';
+export type * from './reports.js';

@@ -140,10 +140,17 @@ describe('incidents end to end on the embedded broker: outage → incident → l
       'store_id,store_name,city,currency,incidents,downtime_min,visitors,lost_revenue_gross,lost_revenue_net,lost_revenue_uncounted_up_to',
       `S001,Madrid Gran Vía,Madrid,EUR,1,${(downtimeMs / 60_000).toFixed(1)},${visitors},${gross.toFixed(2)},${net.toFixed(2)},`,
     ]);
-    for (const q of ['month=2026-13', 'month=2026-1', '', 'month=2026-11&format=xml', 'month=2026-11&storeId=S001']) {
-      expect((await h.api(`/api/reports/lost-revenue?${q}`)).status, q).toBe(400);
+    const refused = async (status: string) =>
+      metricValue(await (await h.api('/metrics')).text(), 'storepulse_http_refused_total', { method: 'GET', route: '/api/reports/lost-revenue', status });
+    const bad = ['month=2026-13', 'month=2026-1', '', 'month=2026-11&format=xml', 'month=2026-11&storeId=S001'];
+    for (const q of bad) {
+      const res = await h.api(`/api/reports/lost-revenue?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { message: string }).message, q).toMatch(/month|format|storeId|properties/);
     }
+    expect(await refused('400')).toBe(bad.length);
     expect((await json(`/api/reports/lost-revenue?month=${month}`, agentToken)).status).toBe(403);
+    expect(await refused('403')).toBe(1);
     const spec = (await (await h.api('/api/docs/json')).json()) as { paths: Record<string, unknown> };
     expect(spec.paths).toHaveProperty(['/api/reports/lost-revenue']);
   });

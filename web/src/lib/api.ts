@@ -1,4 +1,4 @@
-import type { IncidentKind, IncidentView, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWarning, MaintenanceWindow, StoreGroup } from '@storepulse/protocol';
+import type { IncidentView, LossReport, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWarning, MaintenanceWindow, StoreGroup } from '@storepulse/protocol';
 import type { TicketSummary } from './tickets/tickets.js';
 import { takePrefetched } from './prefetch.js';
 
@@ -178,9 +178,9 @@ export async function assignTicket(id: string, providerId: string, note?: string
 
 export interface SlaReportRow {
   providerId: string | null;
-  /** Tickets it held last: a reassigned ticket counts once, under its last provider. */
+  /** Tickets it held last: a ticket that changed hands counts once, under its last provider. */
   tickets: { P1: number; P2: number; P3: number; total: number };
-  /** Tickets HQ took from it for another provider; its times and breaches on them are in its means and breaches. */
+  /** Tickets taken from it (by HQ, or rerouted) that another provider holds last; its times and breaches on them are in its means and breaches. */
   withdrawn: number;
   mttaMs: number | null;
   mttoMs: number | null;
@@ -194,26 +194,6 @@ export const fetchSlaReport = (month: string, fetchFn: Fetch = fetch): Promise<S
   getJson(fetchFn, `/api/reports/sla${q({ month })}`);
 
 export const slaReportCsvUrl = (month: string): string => `/api/reports/sla${q({ month, format: 'csv' })}`;
-
-/** One store's (or, in `totals`, one currency's) incidents of a month. */
-export interface LossFigures {
-  currency: string;
-  incidents: number;
-  /** From each fault's start to its end, or now while open. */
-  downtimeMs: number;
-  visitors: number;
-  gross: number;
-  net: number;
-  /** Only while some are stores offline with none of their loss counted yet: the most they may add to gross. */
-  uncountedUpTo?: number;
-}
-
-export interface LossReport {
-  /** Highest net loss first within each currency. */
-  stores: (LossFigures & { storeId: string; kinds: Partial<Record<IncidentKind, number>> })[];
-  /** One per currency: currencies are never added together. */
-  totals: LossFigures[];
-}
 
 export const fetchLossReport = (month: string, fetchFn: Fetch = fetch): Promise<LossReport> =>
   getJson(fetchFn, `/api/reports/lost-revenue${q({ month })}`);

@@ -1,7 +1,7 @@
-import { uncountedBound } from '@storepulse/protocol';
+import { uncountedBound, type LossFigures, type LossReport, type LossReportRow } from '@storepulse/protocol';
 import { csvCell } from '../csv.js';
 import { roundMoney } from '../revenue/stats.js';
-import { monthRange } from '../tickets/report.js';
+import { localMonth } from '../month.js';
 import type { IncidentKind } from './types.js';
 
 /** What the report needs of an incident: its figures, not its timeline. */
@@ -22,46 +22,18 @@ export interface IncidentFigures {
   flags: readonly string[];
 }
 
-/** One store's incidents of a month, in one currency. */
-export interface LossReportRow {
-  storeId: string;
-  currency: string;
-  incidents: number;
-  /** Incidents by kind, only the kinds it had. */
-  kinds: Partial<Record<IncidentKind, number>>;
-  /** From each fault's start to its end (or to where recovery began, or now, while open). */
-  downtimeMs: number;
-  visitors: number;
-  gross: number;
-  net: number;
-  /** Only when some of its incidents are stores offline still open with none of their loss counted: the most they may add to gross. */
-  uncountedUpTo?: number;
-}
-
-export interface LossReport {
-  /** Highest net loss first within each currency; currencies in alphabetical order. */
-  stores: LossReportRow[];
-  /** One line per currency: currencies are never added together. */
-  totals: Omit<LossReportRow, 'storeId' | 'kinds'>[];
-}
-
 /**
  * Lost revenue per store over `month` (YYYY-MM): each incident in the local month of its store where it began (a
  * fault running past a month's end counts whole in the month it began), with the running figure of those still open.
  * `timezoneOf` gives a store's zone; a store no longer configured counts in UTC. Null for a malformed month.
  */
 export function lossReport(incidents: Iterable<IncidentFigures>, timezoneOf: (storeId: string) => string | undefined, month: string, nowMs: number): LossReport | null {
-  if (!monthRange(month)) return null;
-  const ranges = new Map<string, { start: number; end: number } | null>();
-  const rangeIn = (zone: string) => {
-    if (!ranges.has(zone)) ranges.set(zone, monthRange(month, zone));
-    return ranges.get(zone)!;
-  };
+  const inMonth = localMonth(month);
+  if (!inMonth) return null;
   const rows = new Map<string, LossReportRow>();
   for (const inc of incidents) {
     const started = Date.parse(inc.startedAt);
-    const range = rangeIn(timezoneOf(inc.storeId) ?? 'UTC');
-    if (!range || started < range.start || started >= range.end) continue;
+    if (!inMonth(started, timezoneOf(inc.storeId) ?? 'UTC')) continue;
     const key = `${inc.storeId}\u0000${inc.currency}`;
     const row = rows.get(key) ?? { storeId: inc.storeId, currency: inc.currency, incidents: 0, kinds: {}, downtimeMs: 0, visitors: 0, gross: 0, net: 0 };
     rows.set(key, row);
@@ -76,7 +48,7 @@ export function lossReport(incidents: Iterable<IncidentFigures>, timezoneOf: (st
     if (bound !== null) row.uncountedUpTo = (row.uncountedUpTo ?? 0) + bound;
   }
   const stores = [...rows.values()].map(rounded).sort((a, b) => a.currency.localeCompare(b.currency) || b.net - a.net || a.storeId.localeCompare(b.storeId));
-  const totals = new Map<string, LossReport['totals'][number]>();
+  const totals = new Map<string, LossFigures>();
   for (const r of stores) {
     const t = totals.get(r.currency) ?? { currency: r.currency, incidents: 0, downtimeMs: 0, visitors: 0, gross: 0, net: 0 };
     totals.set(r.currency, t);

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { csvCell } from '../csv.js';
+import { localMonth } from '../month.js';
 import type { StoreConfig } from '../store.js';
 import { ticketSla } from './sla-view.js';
 import { PRIORITIES, SLA_TARGETS, type Priority, type ProviderStint, type SlaTargetName, type Ticket } from './types.js';
@@ -41,17 +41,6 @@ const since = (t: Ticket, iso: string | null) => (iso === null ? null : Date.par
 const during = (s: ProviderStint, iso: string | null) => (iso === null ? null : Date.parse(iso) - Date.parse(s.from));
 const known = (x: number | null): x is number => x !== null;
 
-/** The [start, end) of a `YYYY-MM` month in a time zone, in epoch ms; null for a malformed month. */
-export function monthRange(month: string, timezone = 'UTC'): { start: number; end: number } | null {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return null;
-  const start = DateTime.fromISO(`${month}-01`, { zone: timezone });
-  if (!start.isValid) return null;
-  return { start: start.toMillis(), end: start.plus({ months: 1 }).toMillis() };
-}
-
-/** Widest gap between UTC and a local clock, for fetching every ticket a local month could hold. */
-export const MAX_ZONE_OFFSET_MS = 14 * 3600_000;
-
 /**
  * The monthly SLA report: per provider, the tickets opened in `month` (YYYY-MM) — each in its own store's local
  * month, so a Vladivostok ticket of 1 December 01:00 local counts in December — by priority, mean time to
@@ -66,19 +55,13 @@ export function slaReport(
   nowMs: number,
   providerId?: string | null,
 ): SlaReportRow[] | null {
-  if (!monthRange(month)) return null;
-  const ranges = new Map<string, { start: number; end: number } | null>();
-  const rangeIn = (timezone: string) => {
-    if (!ranges.has(timezone)) ranges.set(timezone, monthRange(month, timezone));
-    return ranges.get(timezone)!;
-  };
+  const inMonth = localMonth(month);
+  if (!inMonth) return null;
   const held = new Map<string | null, Ticket[]>();
   /** Each provider's earlier holds, with the ticket they were on. */
   const taken = new Map<string | null, { stint: ProviderStint; ticket: Ticket }[]>();
   for (const t of tickets) {
-    const opened = Date.parse(t.openedAt);
-    const range = rangeIn(stores.get(t.storeId)?.timezone ?? 'UTC');
-    if (!range || opened < range.start || opened >= range.end || t.status === 'cancelled') continue;
+    if (!inMonth(Date.parse(t.openedAt), stores.get(t.storeId)?.timezone ?? 'UTC') || t.status === 'cancelled') continue;
     if (providerId === undefined || t.providerId === providerId) append(held, t.providerId, t);
     for (const stint of t.earlierHolders ?? []) {
       if (providerId === undefined || stint.providerId === providerId) append(taken, stint.providerId, { stint, ticket: t });

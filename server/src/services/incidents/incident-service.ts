@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LostRevenueToday, MaintenanceWarning, StoreMaintenance } from '@storepulse/protocol';
+import type { LossReport, LostRevenueToday, MaintenanceWarning, StoreMaintenance } from '@storepulse/protocol';
 import type { IncidentRepository, IncidentQuery } from '../../adapters/sqlite/incident-repository.js';
 import type { Fleet, FleetChange } from '../../domain/fleet.js';
 import {
@@ -12,13 +12,12 @@ import {
   type EngineState,
   type Incident,
   type IncidentTimings,
-  type LossReport,
   type MaintenanceTarget,
   type MaintenanceWindow,
   type StoreModel,
 } from '../../domain/incidents/index.js';
 import type { StoreConfig } from '../../domain/store.js';
-import { MAX_ZONE_OFFSET_MS, monthRange } from '../../domain/tickets/report.js';
+import { monthFetchSpan } from '../../domain/month.js';
 import type { EventBus, ServerEvents } from '../../event-bus.js';
 import type { Metrics } from '../../metrics.js';
 import type { IncidentPhase, TelemetryStore } from '../../telemetry/index.js';
@@ -189,10 +188,9 @@ export class IncidentService {
 
   /** Lost revenue per store over `month` (YYYY-MM), each incident in its store's local month; null for a malformed month. */
   lossReport(who: Principal, month: string): LossReport | null {
-    const utc = monthRange(month);
-    if (!utc) return null;
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const figures = this.deps.repo.figures({ from: iso(utc.start - MAX_ZONE_OFFSET_MS), to: iso(utc.end + MAX_ZONE_OFFSET_MS), ...this.scope(who) });
+    const span = monthFetchSpan(month);
+    if (!span) return null;
+    const figures = this.deps.repo.figures({ ...span, ...this.scope(who) });
     return lossReport(figures, (id) => this.deps.fleet.stores.get(id)?.config.timezone, month, this.now());
   }
 

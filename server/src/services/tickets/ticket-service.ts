@@ -7,7 +7,8 @@ import { parseProviders, toProvider, webhookUrlProblems, type Provider, type Pro
 import type { StoreConfig } from '../../domain/store.js';
 import type { TicketsConfig } from '../../domain/tickets/config.js';
 import { TicketEngine, type IncidentInputType, type TicketEffect, type TicketInput, type TicketResult } from '../../domain/tickets/engine.js';
-import { MAX_ZONE_OFFSET_MS, monthRange, slaReport, type SlaReportRow } from '../../domain/tickets/report.js';
+import { monthFetchSpan } from '../../domain/month.js';
+import { slaReport, type SlaReportRow } from '../../domain/tickets/report.js';
 import { scopedToProvider, ticketVisibleTo, type AssignRequest, type TransitionRequest } from '../../domain/tickets/requests.js';
 import { ticketSummary } from '../../domain/tickets/sla-view.js';
 import { PRIORITIES, TICKET_STATUSES, type Actor, type Ticket, type TicketStatus } from '../../domain/tickets/types.js';
@@ -359,12 +360,10 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
 
   /** The monthly SLA report, each ticket in its store's local month; a provider only ever gets its own row. */
   report(who: Principal, q: { month: string; providerId?: string }): SlaReportRow[] | null {
-    const utc = monthRange(q.month);
-    if (!utc) return null;
+    const span = monthFetchSpan(q.month);
+    if (!span) return null;
     const providerId = who.role === 'provider' ? (who.providerId ?? '') : q.providerId;
-    const from = new Date(utc.start - MAX_ZONE_OFFSET_MS).toISOString();
-    const to = new Date(utc.end + MAX_ZONE_OFFSET_MS).toISOString();
-    return slaReport(this.repo.openedBetween(from, to), this.opts.stores, q.month, this.now(), providerId);
+    return slaReport(this.repo.openedBetween(span.from, span.to), this.opts.stores, q.month, this.now(), providerId);
   }
 
   // ---- providers -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
 import { TicketEngine } from '../../../src/domain/tickets/engine.js';
-import { monthRange, slaReport, slaReportCsv } from '../../../src/domain/tickets/report.js';
+import { monthRange } from '../../../src/domain/month.js';
+import { slaReport, slaReportCsv } from '../../../src/domain/tickets/report.js';
 import { M, at, pilot, store } from './fixtures.js';
 
 const stores = new Map([
