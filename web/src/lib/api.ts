@@ -1,4 +1,4 @@
-import type { IncidentView, LossReport, LostRevenue, Role, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWarning, MaintenanceWindow, StoreGroup } from '@storepulse/protocol';
+import type { IncidentView, LossReport, LostRevenue, Role, SlaReportRow, StoreDetail, StoreSummary, TicketDelivery, TicketStatus, TicketView, TillHistory, MaintenanceWarning, MaintenanceWindow, StoreGroup } from '@storepulse/protocol';
 import type { TicketSummary } from './tickets/tickets.js';
 import { takePrefetched } from './prefetch.js';
 
@@ -174,20 +174,6 @@ export async function assignTicket(id: string, providerId: string, note?: string
   const text = note?.trim();
   const res = await send('POST', `/api/tickets/${encodeURIComponent(id)}/assign`, { providerId, ...(text ? { note: text } : {}) });
   return (await res.json()) as TicketView;
-}
-
-export interface SlaReportRow {
-  providerId: string | null;
-  /** Tickets it held last: a ticket that changed hands counts once, under its last provider. */
-  tickets: { P1: number; P2: number; P3: number; total: number };
-  /** Tickets taken from it (by HQ, or rerouted) that another provider holds last; its times and breaches on them are in its means and breaches. */
-  withdrawn: number;
-  mttaMs: number | null;
-  mttoMs: number | null;
-  mttrMs: number | null;
-  breaches: { response: number; onSite: number; resolve: number; total: number };
-  /** Per currency; `uncountedUpTo` only while some tickets' loss is not counted yet (stores offline): what it may add. */
-  lostRevenue: Record<string, { gross: number; net: number; uncountedUpTo?: number }>;
 }
 
 export const fetchSlaReport = (month: string, fetchFn: Fetch = fetch): Promise<SlaReportRow[]> =>

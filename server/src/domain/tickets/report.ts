@@ -1,32 +1,10 @@
+import type { SlaReportRow } from '@storepulse/protocol';
 import { csvCell } from '../csv.js';
 import { localMonth } from '../month.js';
 import type { StoreConfig } from '../store.js';
 import { ticketSla } from './sla-view.js';
 import { PRIORITIES, SLA_TARGETS, type Priority, type ProviderStint, type SlaTargetName, type Ticket } from './types.js';
 import { clockStartMs } from './assignment.js';
-
-export interface SlaReportRow {
-  /** Null: the unassigned queue. */
-  providerId: string | null;
-  /** The tickets it held last (taken away from it or not: each ticket counts once, under its last provider). */
-  tickets: Record<Priority, number> & { total: number };
-  /**
-   * Tickets taken from it (by HQ, or rerouted) that another provider holds last (they count in that one's `tickets`).
-   * Its response and on-site times on every ticket it had, and the targets it had breached by the time it was taken,
-   * count in its own means and breaches, one ticket it had twice with both times'.
-   */
-  withdrawn: number;
-  /** Mean wall-clock times from opening (or from HQ's assignment), over the tickets that reached the step; null if none did. */
-  mttaMs: number | null;
-  mttoMs: number | null;
-  mttrMs: number | null;
-  breaches: Record<SlaTargetName, number> & { total: number };
-  /**
-   * Lost revenue during these tickets, per currency. `uncountedUpTo`, only when some are: the most the tickets whose
-   * loss is not counted yet (a store offline still open, see TicketLostRevenue) may add to it, the sum of their bounds.
-   */
-  lostRevenue: Record<string, { gross: number; net: number; uncountedUpTo?: number }>;
-}
 
 /** Adds to a map of lists in place: a month's tickets are many, and copying the list for each one is quadratic. */
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {

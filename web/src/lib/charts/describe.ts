@@ -1,4 +1,4 @@
-import type { SlaReportRow } from '$lib/api.js';
+import type { SlaReportRow } from '@storepulse/protocol';
 import { formatNumber } from '$lib/format.js';
 import { incidentKindLabel } from '$lib/i18n/labels.js';
 import { m } from '$lib/paraglide/messages.js';

@@ -1,4 +1,4 @@
-import type { SlaReportRow } from '$lib/api.js';
+import type { SlaReportRow } from '@storepulse/protocol';
 import type { ChartColors } from './store-chart.js';
 
 /** Bars of tickets and of breaches per provider, the unassigned queue included. */
