@@ -53,9 +53,10 @@ export interface TicketChangedEvent {
   /**
    * SLA target and threshold, escalation step, or what changed (status, recovered, reopened, recurred, priority,
    * incident; `assigned` on a ticket.opened handed to a provider, by HQ or rerouted when the fault grew into the store
-   * offline, with the provider it came from in `fromProvider`).
+   * offline, with the provider it came from in `fromProvider`; `reason` tells which: `assigned` by HQ or `rerouted`,
+   * also on the ticket.withdrawn sent to the provider that had it).
    */
-  detail: { change?: string; fromProvider?: string; target?: 'response' | 'onSite' | 'resolve'; percent?: 50 | 75; step?: number; notify?: string };
+  detail: { change?: string; fromProvider?: string; reason?: 'assigned' | 'rerouted'; target?: 'response' | 'onSite' | 'resolve'; percent?: 50 | 75; step?: number; notify?: string };
   ticket: TicketView;
 }
 

@@ -63,7 +63,7 @@ describe('assigning a ticket nobody covers', () => {
     expect(t).toMatchObject({ providerId: 'other', status: 'open', assignedAt: '2026-11-23T10:30:00.000Z', sla: { responseDueAt: '2026-11-23T11:30:00.000Z' } });
     expect(t.audit.at(-1)).toMatchObject({ reason: 'assigned', fromProvider: null, toProvider: 'other', actor: { role: 'hq' } });
 
-    expect(await live).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned' }, ticket: { id: ids.S003, providerId: 'other' } });
+    expect(await live).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', reason: 'assigned' }, ticket: { id: ids.S003, providerId: 'other' } });
     await waitFor(() => desk.events().some((e) => e.path === 'other' && e.ticket.id === ids.S003 && e.type === 'ticket.opened'));
     const mine = await json<Ticket[]>(await node.api('/api/tickets', { token: other }));
     expect(mine.map((x) => x.id)).toContain(ids.S003);
@@ -95,7 +95,7 @@ describe('reassigning a ticket from one provider to another', () => {
 
     expect(await withdrawn).toEqual({ at: '2026-11-23T11:00:00.000Z', id: ids.S001 });
     // HQ hears the assignment itself; the provider that had it hears nothing of the new provider's ticket.
-    expect(await atHq).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', fromProvider: 'pilot' }, ticket: { providerId: 'other' } });
+    expect(await atHq).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', reason: 'assigned', fromProvider: 'pilot' }, ticket: { providerId: 'other' } });
     expect(pilotChanges).toEqual([]);
     // The new provider hears it opened without what the provider before it wrote; HQ hears it all.
     const heard = await atOther;

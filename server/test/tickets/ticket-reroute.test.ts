@@ -43,9 +43,10 @@ describe('a ticket whose till fault grows into the store offline', () => {
     node.tickets.onIncident('incident.updated', { incident: offline });
 
     expect(await withdrawn).toEqual({ at: '2026-11-23T10:10:00.000Z', id: ticketId });
-    expect(await opened).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', fromProvider: 'other' }, ticket: { id: ticketId, providerId: 'netline', category: 'network' } });
-    await waitFor(() => desk.events().some((e) => e.path === 'other' && e.type === 'ticket.withdrawn' && e.ticket.id === ticketId));
-    await waitFor(() => desk.events().some((e) => e.path === 'netline' && e.type === 'ticket.opened' && e.ticket.id === ticketId));
+    expect(await opened).toMatchObject({ type: 'ticket.opened', detail: { change: 'assigned', reason: 'rerouted', fromProvider: 'other' }, ticket: { id: ticketId, providerId: 'netline', category: 'network' } });
+    // Both helpdesks can tell the fault's reroute from HQ's assignment.
+    await waitFor(() => desk.events().some((e) => e.path === 'other' && e.type === 'ticket.withdrawn' && e.ticket.id === ticketId && e.detail?.reason === 'rerouted'));
+    await waitFor(() => desk.events().some((e) => e.path === 'netline' && e.type === 'ticket.opened' && e.ticket.id === ticketId && e.detail?.reason === 'rerouted'));
 
     const hq = node.issue('hq-admin');
     const t = (await (await node.api(`/api/tickets/${ticketId}`, { token: hq })).json()) as { providerId: string; kind: string; priority: string; sla: { responseDueAt: string }; audit: { reason: string; actor: { role: string }; fromProvider?: string; toProvider?: string }[] };

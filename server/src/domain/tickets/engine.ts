@@ -77,6 +77,8 @@ export interface EffectDetail {
   change?: string;
   /** On `assigned`: the provider that had it before (absent: the unassigned queue), which no longer sees it. */
   fromProvider?: string;
+  /** On a handover (`assigned`, and ticket.withdrawn): `assigned` by HQ, or `rerouted` as the fault changed. */
+  reason?: typeof ASSIGNED | typeof REROUTED;
   target?: SlaTargetName;
   percent?: 50 | 75;
   step?: number;
@@ -452,13 +454,13 @@ export class TicketEngine {
   private handOver(t: Ticket, provider: Provider, at: number, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED, note: string | null): Handover {
     const from = t.providerId;
     const withdrawn: TicketEffect[] = [];
-    if (from) withdrawn.push({ type: 'ticket.withdrawn', at, ticket: { ...structuredClone(t), updatedAt: iso(at) }, notify: true, detail: { change: 'assigned' } });
+    if (from) withdrawn.push({ type: 'ticket.withdrawn', at, ticket: { ...structuredClone(t), updatedAt: iso(at) }, notify: true, detail: { change: 'assigned', reason } });
     // What the provider it is taken from had breached by now, whether a tick has marked it yet or not.
     const store = this.ctx.stores.get(t.storeId);
     const targets = from && store ? ticketSla(t, store, at).targets : null;
     const breached = SLA_TARGETS.filter((n) => targets?.[n]?.breached === true);
     assignTicket(t, provider, slaPolicy(provider, t.priority), iso(at), actor, reason, note, breached);
-    return { withdrawn, detail: from ? { change: 'assigned', fromProvider: from } : { change: 'assigned' } };
+    return { withdrawn, detail: from ? { change: 'assigned', reason, fromProvider: from } : { change: 'assigned', reason } };
   }
 
   private setStatus(t: Ticket, to: TicketStatus, at: number, actor: Actor, reason: string | null, note: string | null, location: GeoLocation | null): void {

@@ -52,7 +52,7 @@ describe("HQ assigns a ticket from the unassigned queue", () => {
 
     const r = assign(engine, id, '2026-11-10T10:30:00Z', 'rapid', HQ, 'nobody covers Bilbao yet');
     expect(r.rejection).toBeNull();
-    expect(r.effects.map((e) => [e.type, e.notify, e.detail, e.ticket.providerId])).toEqual([['ticket.opened', true, { change: 'assigned' }, 'rapid']]);
+    expect(r.effects.map((e) => [e.type, e.notify, e.detail, e.ticket.providerId])).toEqual([['ticket.opened', true, { change: 'assigned', reason: 'assigned' }, 'rapid']]);
     expect(t()).toMatchObject({
       providerId: 'rapid',
       status: 'open',
@@ -99,8 +99,8 @@ describe('HQ reassigns a ticket from one provider to another', () => {
 
     const r = assign(engine, id, '2026-11-10T11:00:00Z', 'rapid');
     expect(r.effects.map((e) => [e.type, e.detail, e.ticket.providerId, e.ticket.status])).toEqual([
-      ['ticket.withdrawn', { change: 'assigned' }, 'pilot', 'waiting_store'],
-      ['ticket.opened', { change: 'assigned', fromProvider: 'pilot' }, 'rapid', 'open'],
+      ['ticket.withdrawn', { change: 'assigned', reason: 'assigned' }, 'pilot', 'waiting_store'],
+      ['ticket.opened', { change: 'assigned', reason: 'assigned', fromProvider: 'pilot' }, 'rapid', 'open'],
     ]);
     expect(t()).toMatchObject({ providerId: 'rapid', status: 'open', acknowledgedAt: null, onSiteAt: null, escalationsSent: [], assignedAt: '2026-11-10T11:00:00.000Z' });
     // The wait for the store ended with the assignment: the new provider's clock is not held still by it.

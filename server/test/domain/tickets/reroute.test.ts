@@ -42,8 +42,8 @@ describe('a ticket whose fault grows into the store offline, which its provider 
 
     const effects = grow('2026-11-10T10:10:00Z');
     expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([
-      ['ticket.withdrawn', 'tillcare', { change: 'assigned' }],
-      ['ticket.opened', 'netline', { change: 'assigned', fromProvider: 'tillcare' }],
+      ['ticket.withdrawn', 'tillcare', { change: 'assigned', reason: 'rerouted' }],
+      ['ticket.opened', 'netline', { change: 'assigned', reason: 'rerouted', fromProvider: 'tillcare' }],
     ]);
     expect(t()).toMatchObject({ providerId: 'netline', category: 'network', kind: 'store_offline', status: 'open', assignedAt: '2026-11-10T10:10:00.000Z' });
     expect(t().audit.at(-1)).toMatchObject({ actor: { role: 'system' }, reason: 'rerouted', fromProvider: 'tillcare', toProvider: 'netline' });
@@ -143,6 +143,6 @@ describe('a ticket whose fault grows into the store offline, which its provider 
     engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
     expect(engine.ticketForIncident(tillDown.id)?.providerId).toBeNull();
     const effects = engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:10:00Z'), incident: offline }).effects;
-    expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([['ticket.opened', 'netline', { change: 'assigned' }]]);
+    expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([['ticket.opened', 'netline', { change: 'assigned', reason: 'rerouted' }]]);
   });
 });
