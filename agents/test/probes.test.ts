@@ -149,6 +149,29 @@ describe('probes against real processes and sockets', () => {
     expect(parseSalesLine('2026-11-23T10:00:00Z, 12.50 , 3 ,card')).toMatchObject({ amount: 12.5 });
   });
 
+  it('sales: refuses "1.234" (a thousands group or three decimals) unless the currency has three decimals', async () => {
+    for (const line of ['2026-11-23T10:00:00Z;1.234', '2026-11-23T10:00:00Z,"1,234"', '2026-11-23T10:00:00Z;123,456;card', '2026-11-23T10:00:00Z;12.345']) {
+      expect(parseSalesLine(line), line).toEqual({ refused: expect.stringMatching(/^whose amount is a thousands group or three decimals/) });
+    }
+    expect(parseSalesLine('2026-11-23T10:00:00Z;1.234', 3)).toMatchObject({ amount: 1.234 });
+    // Not a thousands group: a fourth digit before the separator, or other than three after it.
+    expect(parseSalesLine('2026-11-23T10:00:00Z;1234.567')).toMatchObject({ amount: 1234.567 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;1.2345')).toMatchObject({ amount: 1.2345 });
+    expect(parseSalesLine('2026-11-23T10:00:00Z;1234')).toMatchObject({ amount: 1234 });
+
+    // The export's source knows the currency's decimals: dinars keep their three, euros refuse and count the line.
+    const csv = join(dir, 'group.csv');
+    writeFileSync(csv, '');
+    const euros = new CsvSalesSource(csv, logger, 'UTC', 'EUR');
+    const dinars = new CsvSalesSource(csv, logger, 'UTC', 'KWD');
+    await euros.read();
+    await dinars.read();
+    appendFileSync(csv, `${new Date().toISOString()};1.234\n`);
+    expect(totals(await euros.read())).toEqual({ transactions: 0, revenue: 0 });
+    expect(euros.rejectedLines).toBe(1);
+    expect(totals(await dinars.read())).toEqual({ transactions: 1, revenue: 1.234 });
+  });
+
   it('sales: reads quoted fields as CSV quotes them: a quoted "12,50" is a decimal comma, whatever the separator', () => {
     expect(parseSalesLine('2026-11-23T10:00:00Z,"12,50"')).toMatchObject({ amount: 12.5 });
     expect(parseSalesLine('"2026-11-23 10:00:00","12,50","card"')).toMatchObject({ amount: 12.5 });

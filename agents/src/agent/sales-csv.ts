@@ -107,12 +107,18 @@ export class CsvSalesSource {
   /** Lines refused, and lines whose sales were counted when read, since the start, by where the agent counts them. */
   readonly counts = new Map<LineKey, number>();
 
-  /** `zone`: the IANA zone of the export's times without an offset [the PC's zone]. */
+  /** The currency's decimals, which tell "1.234" (three of them) from a thousands group. */
+  private readonly decimals: number;
+
+  /** `zone`: the IANA zone of the export's times without an offset [the PC's zone]; `currency`: the sales' ISO code. */
   constructor(
     private readonly path: string,
     private readonly logger: { warn(o: object, msg?: string): void },
     private readonly zone = Intl.DateTimeFormat().resolvedOptions().timeZone,
-  ) {}
+    currency = 'EUR',
+  ) {
+    this.decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  }
 
   /** Every line refused since the start (their sales not counted). */
   get rejectedLines(): number {
@@ -186,7 +192,7 @@ export class CsvSalesSource {
       let offTime = 0;
       for (const [i, line] of lines.entries()) {
         if (line.trim() === '') continue;
-        const sale = parseSalesLine(line);
+        const sale = parseSalesLine(line, this.decimals);
         if ('refused' in sale) {
           // A rotated export starts again with its column names: not a refused sale.
           if (!(fromStart && i === 0 && isHeader(line))) note('sales_line', sale.refused, line);
@@ -347,7 +353,7 @@ export class CsvSalesSource {
     this.offset = p.consumed + p.partial.length;
     this.pastLine = null;
     const last = this.partial.toString('utf8').replace(/\r$/, '');
-    const sale = last.trim() === '' ? null : parseSalesLine(last);
+    const sale = last.trim() === '' ? null : parseSalesLine(last, this.decimals);
     if (sale && !('refused' in sale)) {
       if (!this.times) this.times = new (await import('./sale-times.js')).SaleTimes(this.zone);
       const at = this.times.instant(sale.time, now);

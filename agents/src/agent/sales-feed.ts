@@ -36,7 +36,7 @@ export async function startSalesFeed(cfg: SalesConfig, o: {
   const { state: saved, unusable } = await loadSalesState(o.stateFile, source);
   if (unusable) o.reject('sales_state', { file: o.stateFile }, `sales state not used, ${unusable}: ${FROM_NOW}, those made while the agent was stopped are not sent`);
   else if (!saved) o.logger.warn({ file: o.stateFile }, `no sales state saved (a first start, or a new spool directory): ${FROM_NOW}`);
-  const csv = cfg.csv ? new CsvSalesSource(cfg.csv, o.logger, cfg.timezone ?? o.zone) : null;
+  const csv = cfg.csv ? new CsvSalesSource(cfg.csv, o.logger, cfg.timezone ?? o.zone, cfg.currency) : null;
   // An export unreadable now is begun by its first read.
   await csv?.begin(Date.now(), saved?.csv ?? null).catch((err: Error) => o.reject('sales_unreadable', {}, `sales source unreadable: ${err.message}`));
   const window = new SalesWindow(csv ?? source, Date.now(), o.reject);

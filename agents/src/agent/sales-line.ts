@@ -10,9 +10,13 @@ const AMOUNT = /^\d+(?:[.,]\d+)?$/;
  */
 const COULD_CONTINUE = /^(?:\d+|\d{1,3}(?:\.\d{3})+)$/;
 
+/** "1.234" or "12,345": a thousands group without decimals, or three decimals? */
+const GROUP_OR_DECIMALS = /^\d{1,3}[.,]\d{3}$/;
+
 const NO_AMOUNT = 'without a plain amount';
 /** "ts,12,50": 12 and a column "50", or 12,50 with a decimal comma the POS did not quote? Guessing would skew revenue. */
 const AMBIGUOUS = 'whose amount a column of digits follows with "," as the separator (a decimal comma? quote the amount, or use ";" or a decimal point)';
+const GROUP_OR_THREE = 'whose amount is a thousands group or three decimals ("1.234": write 1234.00, or 1.23)';
 const BAD_QUOTES = 'with a quote left open or text after a closing quote';
 
 /** A line's sale: its time as written (read against the store's zone by SaleTimes) and its amount. */
@@ -48,8 +52,9 @@ function fieldsOf(line: string, sep: string): { fields: string[]; quoted: boolea
  * in the line is the one it uses, so "12,50" after a ";" is a decimal comma, and so is a quoted
  * "12,50" after a ",". Fields may be quoted as CSV quotes them. A header or a bad line is refused
  * with the reason; the time is read by the source (SaleTimes), which knows the store's zone and the clock.
+ * `decimals` are the currency's: only a currency with three (KWD, BHD) writes "1.234" for less than 2.
  */
-export function parseSalesLine(line: string): SalesLine {
+export function parseSalesLine(line: string, decimals = 2): SalesLine {
   const sep = separatorOf(line);
   if (sep === undefined) return { refused: NO_AMOUNT };
   const split = fieldsOf(line, sep);
@@ -61,6 +66,8 @@ export function parseSalesLine(line: string): SalesLine {
   if (sep === ',' && !quoted[1] && next !== undefined && !quoted[2] && /^\d+$/.test(next) && COULD_CONTINUE.test(amount)) {
     return { refused: AMBIGUOUS };
   }
+  // A German or Spanish export's €1.234 read as €1.23 would skew revenue a thousandfold, unseen.
+  if (decimals !== 3 && GROUP_OR_DECIMALS.test(amount)) return { refused: GROUP_OR_THREE };
   return { time: fields[0]!, amount: Number(amount.replace(',', '.')) };
 }
 
