@@ -1,4 +1,5 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from './replace-file.js';
 import type { CsvPosition } from './sales-csv.js';
 import type { WindowState } from './sales-window.js';
 
@@ -20,14 +21,7 @@ export interface SalesState {
  * power right after the rename does not come back with an empty one (as the spool's own segments are).
  */
 export async function saveSalesState(file: string, state: SalesState): Promise<void> {
-  const tmp = await open(`${file}.tmp`, 'w');
-  try {
-    await tmp.writeFile(JSON.stringify(state));
-    await tmp.datasync();
-  } finally {
-    await tmp.close();
-  }
-  await rename(`${file}.tmp`, file);
+  await replaceFile(file, JSON.stringify(state));
 }
 
 /** The state saved for `source`; null when none was saved, or, with why, when the one saved cannot be used. */

@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from '../replace-file.js';
 import { httpFailure, httpGet } from '../http-get.js';
 import { AxisDiffer, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
 import { MAX_AHEAD_MS } from './local-times.js';
@@ -98,7 +99,7 @@ export class AxisPoller {
 
   private async save(): Promise<void> {
     if (!this.stateFile) return;
-    await writeFile(`${this.stateFile}.tmp`, JSON.stringify(this.differ.state));
-    await rename(`${this.stateFile}.tmp`, this.stateFile);
+    // Flushed before it replaces the last: a reading lost to a power cut would make the next bin overlap the one spooled.
+    await replaceFile(this.stateFile, JSON.stringify(this.differ.state));
   }
 }

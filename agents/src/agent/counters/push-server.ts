@@ -38,6 +38,8 @@ export class PushServer {
   private readonly tokenDigest: Buffer;
 
   constructor(private readonly opts: PushServerOptions) {
+    // An empty token would match an empty `?token=`: anyone could push.
+    if (opts.token === '') throw new Error('the push token is empty');
     this.tokenDigest = digest(opts.token);
   }
 
