@@ -58,14 +58,19 @@ export class AuthService {
   checkAdminToken(envToken: string | undefined): void {
     if (!envToken) return;
     const same = this.tokens.findAnyByHash(hashToken(envToken));
+    if (same?.id === ENV_ADMIN_TOKEN_ID && same.revokedAt !== null) {
+      // Reinstalling it would undo the revocation of what may be a leaked token.
+      throw new ConfigError('the environment', [`STOREPULSE_ADMIN_TOKEN: was revoked (${same.revokedAt}); choose a new value`]);
+    }
     if (!same || same.id === ENV_ADMIN_TOKEN_ID || (same.role === 'hq-admin' && same.revokedAt === null)) return;
     const what = same.revokedAt === null ? `an ${same.role} token` : `a revoked ${same.role} token`;
     throw new ConfigError('the environment', [`STOREPULSE_ADMIN_TOKEN: is already ${what} ("${same.label}"); choose a new value`]);
   }
 
   /**
-   * Makes sure an admin can get in: the environment's token is (re)installed under a fixed id; without one,
-   * a token is generated on the very first start only and returned so it can be printed once.
+   * Makes sure an admin can get in: the environment's token is (re)installed under a fixed id; without one, a token is
+   * generated while no hq-admin token is active (the very first start: the API never revokes the last one) and
+   * returned so it can be printed once.
    */
   ensureAdmin(envToken: string | undefined): { generated: string | null } {
     const createdAt = this.now().toISOString();
@@ -87,6 +92,14 @@ export class AuthService {
 
   list(): TokenRecord[] {
     return this.tokens.list();
+  }
+
+  /** Revokes a token at an admin's request, but never the last hq-admin one: nobody could issue tokens after it. */
+  revokeKeepingAnAdmin(id: string): 'revoked' | 'not_found' | 'last_admin' {
+    const token = this.tokens.list().find((t) => t.id === id && t.revokedAt === null);
+    if (!token) return 'not_found';
+    if (token.role === 'hq-admin' && this.tokens.activeAdminCount() <= 1) return 'last_admin';
+    return this.revoke(id) ? 'revoked' : 'not_found';
   }
 
   revoke(id: string): boolean {

@@ -68,3 +68,47 @@ it('says which port is taken, and keeps no unshown first admin token when the st
     await next.close();
   }
 });
+
+it('never revokes the last hq-admin token, and a revoked STOREPULSE_ADMIN_TOKEN stays revoked across restarts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'storepulse-revoke-admin-'));
+  writeFileSync(join(dir, 'storepulse.yaml'), TWO_STORES_YAML);
+  const env = (adminToken: string) => ({
+    PORT: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', STOREPULSE_CONFIG: join(dir, 'storepulse.yaml'),
+    STOREPULSE_DATA_DIR: join(dir, 'data'), STOREPULSE_WEB_DIR: join(dir, 'no-web'), STOREPULSE_ADMIN_TOKEN: adminToken,
+  });
+  const logger = pino({ level: 'silent' });
+  const leaked = 'leaked-admin-token-0123456789';
+  const server = await startServer({ env: env(leaked), logger });
+  const api = (path: string, token: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  let other: string;
+  try {
+    // Alone, it cannot go: nobody could issue a token after it.
+    const last = await api('/api/tokens/env-admin', leaked, { method: 'DELETE' });
+    expect(last.status).toBe(409);
+    expect(((await last.json()) as { message: string }).message).toMatch(/last active hq-admin token/);
+    other = ((await (await api('/api/tokens', leaked, { method: 'POST', body: JSON.stringify({ role: 'hq-admin', label: 'ops lead' }) })).json()) as { token: string }).token;
+    expect((await api('/api/tokens/env-admin', other, { method: 'DELETE' })).status).toBe(204);
+    expect((await api('/api/tokens', leaked)).status).toBe(401);
+  } finally {
+    await server.close();
+  }
+
+  // The same value in the environment would bring it back: refused, naming when it was revoked but never the value.
+  const refused = await startServer({ env: env(leaked), logger }).then(() => null, (err: unknown) => err);
+  expect(refused).toBeInstanceOf(ConfigError);
+  expect((refused as ConfigError).problems).toEqual([expect.stringMatching(/^STOREPULSE_ADMIN_TOKEN: was revoked \(\d{4}-\d\d-\d\dT[\d:.]+Z\); choose a new value$/)]);
+  expect((refused as Error).message).not.toContain(leaked);
+
+  // A new value is installed; the admin issued meanwhile still works.
+  const rotated = 'rotated-admin-token-0123456789';
+  const next = await startServer({ env: env(rotated), logger });
+  try {
+    for (const token of [rotated, other]) {
+      expect((await fetch(`${next.url}/api/tokens`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    }
+    expect((await fetch(`${next.url}/api/tokens`, { headers: { authorization: `Bearer ${leaked}` } })).status).toBe(401);
+  } finally {
+    await next.close();
+  }
+});

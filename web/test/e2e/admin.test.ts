@@ -340,4 +340,26 @@ describe('HQ admin pages, end to end', () => {
       await context.close();
     }
   });
+
+  // Last: it leaves "HQ admin" the only admin, which the stack's own issuing token no longer is.
+  it('refuses to revoke the last hq-admin token, and says why', async () => {
+    const { tokenId } = await stack.api<{ tokenId: string }>('/api/session', admin);
+    for (const t of await stack.api<{ id: string; role: string; revokedAt: string | null }[]>('/api/tokens', admin)) {
+      if (t.role === 'hq-admin' && t.revokedAt === null && t.id !== tokenId) {
+        expect((await fetch(`${stack.server.url}/api/tokens/${t.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status).toBe(204);
+      }
+    }
+    const { context, page } = await stack.signedIn(admin);
+    try {
+      await page.goto(`${stack.server.url}/admin/tokens`);
+      const row = page.locator('[data-testid="tokens-table"] tr', { has: page.getByTestId('token-yours') });
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByTestId('confirm').getByRole('button', { name: 'Yes, revoke' }).click();
+      await page.getByRole('alert').getByText('The last active hq-admin token cannot be revoked: nobody could manage tokens after it. Issue another hq-admin token first.').waitFor();
+      expect(page.url()).toMatch(/\/admin\/tokens$/);
+      expect((await fetch(`${stack.server.url}/api/session`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -59,6 +59,15 @@ export async function tokenRoutes(app: App, opts: { auth: AuthService; scope: Sc
 
   app.delete('/api/tokens/:id', {
     config: { roles: HQ_ADMIN },
-    schema: { tags: ['tokens'], summary: 'Revoke a token', params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
-  }, async (req, reply) => (opts.auth.revoke(req.params.id) ? reply.code(204).send() : reply.notFound('no such active token')));
+    schema: {
+      tags: ['tokens'],
+      summary: 'Revoke a token (409 for the last active hq-admin token: issue another first)',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+    },
+  }, async (req, reply) => {
+    const result = opts.auth.revokeKeepingAnAdmin(req.params.id);
+    if (result === 'not_found') return reply.notFound('no such active token');
+    if (result === 'last_admin') return reply.conflict('this is the last active hq-admin token: issue another hq-admin token first, or nobody could manage tokens');
+    return reply.code(204).send();
+  });
 }
