@@ -89,7 +89,7 @@ describe('reassigning a ticket from one provider to another', () => {
     const atOther = nextEvent(otherSocket, 'ticket:changed');
 
     clock.now = Date.parse('2026-11-23T11:00:00Z');
-    const res = await assign(ids.S001!, hq, { providerId: 'other' });
+    const res = await assign(ids.S001!, hq, { providerId: 'other', note: 'Pilot is out of parts' });
     expect(res.status).toBe(200);
     expect(await json<Ticket>(res)).toMatchObject({ providerId: 'other', status: 'open', acknowledgedAt: null });
 
@@ -129,6 +129,15 @@ describe('what the new provider reads of the ticket', () => {
     expect(byPilot(all.audit).map((a) => a.note)).toEqual(['our van is in Madrid today', 'parked at the back door']);
     expect(byPilot(all.audit)[1]!.location).toEqual({ lat: 40.4168, lon: -3.7038 });
     expect(new Set(all.deliveries.map((d) => d.providerId))).toEqual(new Set(['pilot', 'other']));
+  });
+
+  it("the store reads the engineers' notes, but neither where one checked in nor HQ's note on the handover", async () => {
+    type Entry = { actor: { id: string }; reason: string | null; note: string | null; location?: unknown; toProvider?: string };
+    const read = async (token: string) => (await json<{ audit: Entry[] }>(await node.api(`/api/tickets/${ids.S001}`, { token }))).audit;
+    const store = await read(node.issueStore('S001'));
+    expect(store.filter((a) => a.actor.id === 'pilot').map((a) => [a.note, a.location])).toEqual([['our van is in Madrid today', undefined], ['parked at the back door', undefined]]);
+    expect(store.find((a) => a.reason === 'assigned')).toMatchObject({ note: null, toProvider: 'other' });
+    expect((await read(hq)).find((a) => a.reason === 'assigned')).toMatchObject({ note: 'Pilot is out of parts', toProvider: 'other' });
   });
 
   it('is counted once in the SLA report, under it, while the provider before it keeps its own times on it', async () => {

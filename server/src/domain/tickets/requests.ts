@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ID_PATTERN } from '@storepulse/protocol';
+import { isHandover } from './assignment.js';
 import { TICKET_STATUSES, type Actor, type AuditEntry, type Ticket } from './types.js';
 
 /** Body of `POST /api/tickets/:id/status`. */
@@ -49,6 +50,16 @@ export function scopedToProvider<T extends { audit: readonly AuditEntry[] }>(t: 
   const foreign = (a: AuditEntry) => a.actor.role === 'provider' && a.actor.id !== providerId;
   if (!t.audit.some((a) => foreign(a) && (a.note !== null || a.location !== undefined))) return t;
   return { ...t, audit: t.audit.map((a) => (foreign(a) ? { ...withoutLocation(a), note: null } : a)) };
+}
+
+/**
+ * The ticket as its store reads it (an agent token, on a till PC): the providers' notes stay (they are how an engineer
+ * asks the store for something), but not where an engineer checked in, nor HQ's notes when it handed the ticket over.
+ */
+export function scopedToStore<T extends { audit: readonly AuditEntry[] }>(t: T): T {
+  const hidden = (a: AuditEntry) => a.location !== undefined || (a.actor.role === 'hq' && isHandover(a.reason) && a.note !== null);
+  if (!t.audit.some(hidden)) return t;
+  return { ...t, audit: t.audit.map((a) => (!hidden(a) ? a : a.actor.role === 'hq' ? { ...withoutLocation(a), note: null } : withoutLocation(a))) };
 }
 
 function withoutLocation({ location: _l, ...rest }: AuditEntry): AuditEntry {

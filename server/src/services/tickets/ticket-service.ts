@@ -10,7 +10,7 @@ import { TicketEngine, type IncidentInputType, type TicketEffect, type TicketInp
 import { monthFetchSpan } from '../../domain/month.js';
 import type { SlaReportRow } from '@storepulse/protocol';
 import { slaReport } from '../../domain/tickets/report.js';
-import { scopedToProvider, ticketVisibleTo, type AssignRequest, type TransitionRequest } from '../../domain/tickets/requests.js';
+import { scopedToProvider, scopedToStore, ticketVisibleTo, type AssignRequest, type TransitionRequest } from '../../domain/tickets/requests.js';
 import { ticketSummary } from '../../domain/tickets/sla-view.js';
 import { PRIORITIES, TICKET_STATUSES, type Actor, type Ticket, type TicketStatus } from '../../domain/tickets/types.js';
 import { notificationsFor, secretsFromProviders } from '../../notify/dispatch.js';
@@ -80,8 +80,9 @@ export type ProviderView = Omit<ProviderConfig, 'webhooks'> & {
 export type ProviderPutResult = { ok: true; created: boolean; provider: ProviderView } | { ok: false; errors: string[] };
 
 /** Who is acting, as the ticket engine names them; null for roles that may not act on tickets. */
-/** A ticket as this principal may read it: a provider does not read what another provider wrote on it. */
+/** A ticket as this principal may read it: a provider does not read what another provider wrote on it, a store less. */
 function readableBy(who: Principal, t: PublicTicket): PublicTicket {
+  if (who.role === 'agent') return scopedToStore(t);
   return who.role === 'provider' && who.providerId ? scopedToProvider(t, who.providerId) : t;
 }
 

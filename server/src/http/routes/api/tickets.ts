@@ -176,7 +176,7 @@ export async function ticketRoutes(app: App, opts: { tickets: TicketService }) {
     config: { roles: READERS },
     schema: {
       tags: ['tickets'],
-      summary: 'One ticket with its audit trail and notification deliveries (all for HQ, its own for a provider, none for a store)',
+      summary: 'One ticket with its audit trail and notification deliveries (all for HQ, its own for a provider, none for a store, whose trail has no check-in locations nor HQ handover notes)',
       params: IdParams,
       response: { 200: TicketDetail, 404: NotFound },
     },
