@@ -242,6 +242,17 @@ describe('probes against real processes and sockets', () => {
     httpStatus = 200;
   });
 
+  it('HTTP devices: a URL\'s user, password and query values never reach the detail HQ reads', async () => {
+    const withSecrets = (path: string) => `${httpBase.replace('//', '//admin:pw-123@')}${path}?token=tk-456`;
+    const down = `http://admin:pw-123@127.0.0.1:${await freePort()}/health?token=tk-456`;
+    const pos = await runProbe(posProbe({ process: 'node', healthUrl: down }));
+    expect(pos).toEqual({ state: 'error', detail: `health URL: ${down.replace('admin:pw-123@', '').replace('token=tk-456', '…')}: ECONNREFUSED` });
+    httpStatus = 500;
+    const sales = await fetchSales(withSecrets('/sales'), 0, 60_000, AbortSignal.timeout(2000)).then(() => null, (err: Error) => err.message);
+    httpStatus = 200;
+    expect(sales).toBe(`HTTP 500 from ${httpBase}/sales?…`);
+  });
+
   it('HTTP devices: an oversized answer is refused, a silent one times out', async () => {
     const from = Date.parse('2026-11-23T10:00:00Z');
     await expect(fetchSales(`${httpBase}/huge`, from, from + 60_000, AbortSignal.timeout(2000))).rejects.toThrow('answer larger than 1 MB');

@@ -43,3 +43,12 @@ export function httpFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e.code && e.code !== 'ABORT_ERR' ? e.code : e.message;
 }
+
+/**
+ * A URL as the agent may show it in a component's detail (published to HQ) or a log: without a user, password or
+ * query values, which may be the device's credentials (`http://admin:pw@…`, `?token=…`).
+ */
+export function shownUrl(url: string | URL): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+}

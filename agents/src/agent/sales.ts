@@ -1,5 +1,5 @@
 /** A till's sales: the bins sent, and the HTTP endpoint a POS may answer them from (a CSV export: sales-csv.ts). */
-import { httpGet } from './http-get.js';
+import { httpGet, shownUrl } from './http-get.js';
 
 export interface SalesTotals {
   transactions: number;
@@ -23,7 +23,7 @@ export async function fetchSales(url: string, from: number, to: number, signal: 
   u.searchParams.set('from', new Date(from).toISOString());
   u.searchParams.set('to', new Date(to).toISOString());
   const res = await httpGet(u, { signal });
-  if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status} from ${url}`);
+  if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status} from ${shownUrl(url)}`);
   const body = (JSON.parse(res.body) ?? {}) as { transactions?: unknown; revenue?: unknown };
   if (typeof body.transactions !== 'number' || typeof body.revenue !== 'number' || body.transactions < 0 || body.revenue < 0) {
     throw new Error('answer is not {transactions, revenue}');

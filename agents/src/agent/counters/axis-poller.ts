@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { replaceFile } from '../replace-file.js';
-import { httpFailure, httpGet } from '../http-get.js';
+import { httpFailure, httpGet, shownUrl } from '../http-get.js';
 import { AxisDiffer, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
 import { MAX_AHEAD_MS } from './local-times.js';
 
@@ -9,7 +9,7 @@ export async function fetchLiveSum(baseUrl: string, auth: string | null, signal:
   const url = `${baseUrl.replace(/\/$/, '')}/local/tvpc/.api?live-sum.json`;
   try {
     const res = await httpGet(url, { signal, headers: auth ? { authorization: auth } : {} });
-    if (res.status < 200 || res.status > 299) return { error: `HTTP ${res.status} from ${url}` };
+    if (res.status < 200 || res.status > 299) return { error: `HTTP ${res.status} from ${shownUrl(url)}` };
     let body: unknown;
     try {
       body = JSON.parse(res.body);
@@ -18,7 +18,7 @@ export async function fetchLiveSum(baseUrl: string, auth: string | null, signal:
     }
     return parseLiveSum(body);
   } catch (err) {
-    return { error: `${url}: ${httpFailure(err)}` };
+    return { error: `${shownUrl(url)}: ${httpFailure(err)}` };
   }
 }
 

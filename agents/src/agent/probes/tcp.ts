@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { httpFailure, httpGet } from '../http-get.js';
+import { httpFailure, httpGet, shownUrl } from '../http-get.js';
 
 export type TcpResult = { ok: true; ms: number } | { ok: false; code: string; reason: string };
 
@@ -28,6 +28,6 @@ export async function httpStatus(url: string, signal: AbortSignal): Promise<{ st
   try {
     return { status: (await httpGet(url, { signal, body: false })).status };
   } catch (err) {
-    return { reason: `${url}: ${httpFailure(err)}` };
+    return { reason: `${shownUrl(url)}: ${httpFailure(err)}` };
   }
 }
