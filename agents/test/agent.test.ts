@@ -123,6 +123,11 @@ describe('agent against an in-process Aedes broker, a fake printer and a fake Ax
     await waitFor(() => seen.some((m) => m.topic.endsWith('/footfall/door1')), 15_000, 'footfall bin');
     const bin = seen.find((m) => m.topic.endsWith('/footfall/door1'))!.payload;
     expect(bin).toMatchObject({ v: 1, binStart: '2026-11-23T12:00:00.000Z', binEnd: '2026-11-23T12:00:20.000Z', in: 3, out: 0 });
+    // Its readings are days behind the agent's clock (a wrong clock or zone): sent, but counted and said once.
+    expect(agent.stats().rejected.counter_clock).toBe(1);
+    expect(logLines.filter((l) => l.reason === 'counter_clock')).toEqual([expect.objectContaining({
+      counter: 'door1', readAt: '2026-11-23T12:00:20.000Z', msg: expect.stringMatching(/^counter reading \d+ min behind the agent's clock: check the device's clock and counters\[\]\.timezone/),
+    })]);
     expect(agent.stats().connected).toBe(true);
   });
 

@@ -43,16 +43,20 @@ describe('a push whose bins the agent refuses, through the agent and a real Mosq
 
   it('answers 422 with the reason for bins it cannot use, and 204 for good ones', async () => {
     const notIso = '1 of 1 bins refused: bin time is not an ISO 8601 time such as 2026-11-23T10:00:00Z\n';
+    // A device an hour ahead (its clock, or local time sent as UTC): the server would drop it as clock skew, unheard.
+    const aheadStart = Math.floor(Date.now() / 900_000) * 900_000 + 3_600_000;
+    const ahead = { binStart: new Date(aheadStart).toISOString(), binEnd: new Date(aheadStart + 900_000).toISOString(), in: 2, out: 1 };
     for (const [bad, why] of [
       [{ binStart: '2026-11-23 10:00:00', binEnd: '2026-11-23 10:15:00', in: 4, out: 3 }, notIso],
       [{ binStart: 1795428000, binEnd: 1795428900, in: 4, out: 3 }, notIso],
       [{ ...good('10', 4), in: -4 }, '1 of 1 bins refused: count -4 is not a whole number from 0 to 1000000\n'],
+      [ahead, `1 of 1 bins refused: bin ends at ${ahead.binEnd}, more than 5 min ahead of the agent's clock: check the device's clock and time zone\n`],
     ] as const) {
       const res = await post(bad);
       expect(res.status).toBe(422);
       expect(await res.text()).toBe(why);
     }
-    expect(agent.stats().rejected.bad_bin).toBe(3);
+    expect(agent.stats().rejected.bad_bin).toBe(4);
     expect((await post(good('09', 7))).status).toBe(204);
     await waitFor(() => bins.length === 1, 5000, 'the good bin');
     expect(bins[0]).toMatchObject({ binStart: '2026-11-23T09:00:00.000Z', in: 7 });

@@ -21,6 +21,10 @@ import { Sender } from './sender.js';
 import { Spool, type SpoolStats } from './spool.js';
 import { TillStatus } from './status.js';
 
+/** A live counter reading further behind the agent's clock than this was taken by a wrong clock or zone. */
+const COUNTER_BEHIND_MS = 5 * 60_000;
+const COUNTER_CLOCK_WARNING_EVERY_MS = 60 * 60_000;
+
 export interface AgentStats {
   connected: boolean;
   published: number;
@@ -200,6 +204,18 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
   };
   // Counter drivers (and Luxon with them) load only when configured: most tills have no counter.
   const axisCounters = (cfg.counters ?? []).filter((c) => c.type === 'axis');
+  // A live reading far behind the agent's clock: the device's clock or time zone is wrong, and its bins land early.
+  // Sent all the same (the counts are real), counted each time and logged at most hourly per counter.
+  const clockWarnedAt = new Map<string, number>();
+  const checkCounterClock = (counterId: string, readAt: number) => {
+    const now = Date.now();
+    if (now - readAt <= COUNTER_BEHIND_MS) return;
+    rejected.set('counter_clock', (rejected.get('counter_clock') ?? 0) + 1);
+    if (now - (clockWarnedAt.get(counterId) ?? Number.NEGATIVE_INFINITY) < COUNTER_CLOCK_WARNING_EVERY_MS) return;
+    clockWarnedAt.set(counterId, now);
+    logger.warn({ reason: 'counter_clock', counter: counterId, readAt: iso(readAt) },
+      `counter reading ${Math.round((now - readAt) / 60_000)} min behind the agent's clock: check the device's clock and counters[].timezone; its bins are sent at the device's time`);
+  };
   if (axisCounters.length > 0) {
     const { AxisPoller, basicAuth } = await import('./counters/axis-poller.js');
     for (const c of axisCounters) {
@@ -217,6 +233,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
         }
         else if (step.kind === 'bin') {
           if (step.note) logger.info({ counter: c.id, note: step.note }, 'counter reset handled');
+          checkCounterClock(c.id, step.bin.binEnd);
           try {
             await emitBins(c.id, [step.bin]);
           } catch {

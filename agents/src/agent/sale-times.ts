@@ -1,4 +1,5 @@
-import { instantsOf, MAX_AHEAD_MS } from './counters/local-times.js';
+import { MAX_AHEAD_MS } from './counters/bins.js';
+import { instantsOf } from './counters/local-times.js';
 
 /** A calendar date and a time of day, "T" or a space between them; an offset or Z is optional. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { replaceFile } from '../replace-file.js';
 import { httpFailure, httpGet, shownUrl } from '../http-get.js';
 import { AxisDiffer, parseLiveSum, type AxisLast, type AxisStep } from './axis.js';
-import { MAX_AHEAD_MS } from './local-times.js';
+import { MAX_AHEAD_MS } from './bins.js';
 
 /** Fetches `live-sum.json` once; any failure comes back as a reason. */
 export async function fetchLiveSum(baseUrl: string, auth: string | null, signal: AbortSignal) {

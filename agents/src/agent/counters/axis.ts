@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { MAX_BIN_SECONDS } from '@storepulse/protocol';
 import type { FootfallBin } from './bins.js';
-import { MAX_AHEAD_MS, wallInstants } from './local-times.js';
+import { MAX_AHEAD_MS } from './bins.js';
+import { wallInstants } from './local-times.js';
 
 /** The answer of an Axis People Counter's `live-sum.json`: counts since local midnight. */
 export interface AxisLiveSum {

@@ -8,9 +8,16 @@ export interface FootfallBin {
   out: number;
 }
 
+/** How far ahead of the agent's clock a device's reading may be: beyond it the device's clock is wrong. */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
 /** Why a bin cannot be sent, or null when it can. */
-export function binProblem(b: FootfallBin): string | null {
+export function binProblem(b: FootfallBin, now = Date.now()): string | null {
   if (!Number.isFinite(b.binStart) || !Number.isFinite(b.binEnd)) return 'bin time is not an ISO 8601 time such as 2026-11-23T10:00:00Z';
+  // The server would refuse it as clock skew: said here, where the device that sent it hears why.
+  if (b.binEnd > now + MAX_AHEAD_MS) {
+    return `bin ends at ${new Date(b.binEnd).toISOString()}, more than 5 min ahead of the agent's clock: check the device's clock and time zone`;
+  }
   const width = (b.binEnd - b.binStart) / 1000;
   if (width < MIN_BIN_SECONDS || width > MAX_BIN_SECONDS) return `bin is ${width}s wide; it must be ${MIN_BIN_SECONDS}s to ${MAX_BIN_SECONDS}s`;
   for (const n of [b.in, b.out]) if (!Number.isInteger(n) || n < 0 || n > 1_000_000) return `count ${n} is not a whole number from 0 to 1000000`;

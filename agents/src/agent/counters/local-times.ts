@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import { MAX_BIN_SECONDS } from '@storepulse/protocol';
+import { MAX_AHEAD_MS } from './bins.js';
 
-/** How far ahead of the agent's clock a device's reading may be: beyond it the device's clock is wrong. */
-export const MAX_AHEAD_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const MAX_BIN_MS = MAX_BIN_SECONDS * 1000;
 /** An ISO time that carries its own offset: it names one instant. */
