@@ -60,6 +60,13 @@ describe('agent config', () => {
     expect(problems({ ...base, counters: [{ id: 'd1', type: 'vcount' }] })).toEqual(['counters.0.type: must be one of axis, axis-push, xovis, generic']);
   });
 
+  it('takes entrance lines for a Xovis counter only', () => {
+    const push = { port: 8088, tokenFile: '/t' };
+    expect(problems({ ...base, push, counters: [{ id: 'd1', type: 'xovis', lines: ['Entrance', '2'] }] })).toEqual([]);
+    expect(problems({ ...base, push, counters: [{ id: 'd1', type: 'generic', lines: ['Entrance'] }] })).toEqual(['counters.0.lines: only applies to a xovis counter']);
+    expect(problems({ ...base, push, counters: [{ id: 'd1', type: 'xovis', lines: [] }] })).toHaveLength(1);
+  });
+
   it('refuses a broker URL a connection cannot use, or one carrying a password, without repeating it', () => {
     for (const url of ['mqtt://broker:99999', 'mqtt://:1883', 'mqtts://h:88a3']) {
       expect(problems({ ...base, broker: { url } }), url).toEqual(['broker.url: is not a URL']);

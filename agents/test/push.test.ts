@@ -52,6 +52,23 @@ describe('push formats', () => {
     expect(parseXovis({ content: { element: [{ measurement: [{ value: 'x' }] }] } }, 'UTC')).toEqual({ ok: false, error: 'a measurement has no value array' });
   });
 
+  it('counts the Xovis lines named as the entrance, and refuses a push of several lines none of which is named', () => {
+    const line = (id: number, name: string, fw: number, bw: number) => ({
+      'element-id': id, 'element-name': name, 'data-type': 'LINE',
+      measurement: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T10:01:00Z', value: [{ value: fw, label: 'fw' }, { value: bw, label: 'bw' }] }],
+    });
+    // A zone's occupancy is no count line: it neither counts nor makes the push one of several lines.
+    const zone = { 'element-id': 9, 'element-name': 'Shop floor', 'data-type': 'ZONE', measurement: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T10:01:00Z', value: [{ value: 40, label: 'occupancy' }] }] };
+    const body = { content: { element: [line(1, 'Entrance', 5, 4), line(2, 'Pass-by', 30, 28), zone] } };
+    expect(parseXovis(body, 'UTC')).toEqual({ ok: false, error: 'the push counts 2 lines (Entrance, Pass-by): name the entrance ones in counters[].lines' });
+    expect(parseXovis(body, 'UTC', Date.now(), ['Entrance'])).toMatchObject({ ok: true, bins: [{ in: 5, out: 4 }] });
+    expect(parseXovis(body, 'UTC', Date.now(), ['2'])).toMatchObject({ ok: true, bins: [{ in: 30, out: 28 }] });
+    // Two doors, each a line: both named, summed.
+    expect(parseXovis(body, 'UTC', Date.now(), ['Entrance', 'Pass-by'])).toMatchObject({ ok: true, bins: [{ in: 35, out: 32 }] });
+    expect(parseXovis(body, 'UTC', Date.now(), ['Back door'])).toEqual({ ok: false, error: 'none of the lines Back door is in the push (it counts Entrance, Pass-by)' });
+    expect(parseXovis({ content: { element: [line(1, 'Entrance', 5, 4), zone] } }, 'UTC')).toMatchObject({ ok: true, bins: [{ in: 5, out: 4 }] });
+  });
+
   it('reads our own format, one bin or a list', () => {
     expect(parseGeneric({ binStart: '2026-11-23T10:00:00Z', binEnd: '2026-11-23T10:01:00Z', in: 1, out: 2 }, 'UTC')).toMatchObject({ ok: true, bins: [{ in: 1, out: 2 }] });
     expect(parseGeneric({ bins: [{ binStart: '2026-11-23T10:00:00', binEnd: '2026-11-23T10:01:00', in: 1, out: 0 }] }, 'Europe/Moscow'))
@@ -97,7 +114,8 @@ describe('push receiver', () => {
   beforeAll(async () => {
     server = new PushServer({
       host: '127.0.0.1', port: 0, token: 's3cret',
-      counters: [{ id: 'door2', type: 'generic', timezone: 'UTC' }, { id: 'door3', type: 'xovis', timezone: 'UTC' }, { id: 'door4', type: 'axis-push', timezone: 'UTC' }],
+      counters: [{ id: 'door2', type: 'generic', timezone: 'UTC' }, { id: 'door3', type: 'xovis', timezone: 'UTC' }, { id: 'door4', type: 'axis-push', timezone: 'UTC' },
+        { id: 'door5', type: 'xovis', timezone: 'UTC', lines: ['Entrance'] }],
       onBins: async (id, bins) => (got.push([id, bins]), []),
       logger: { warn: (o) => warnings.push(o), error: (o) => warnings.push(o) },
     });
@@ -130,6 +148,16 @@ describe('push receiver', () => {
     expect(warnings).toHaveLength(7);
     expect(JSON.stringify(warnings)).not.toContain('s3cret');
     expect((await post('/push/door2', bin)).status).toBe(204);
+  });
+
+  it('takes a Xovis push of several lines by the counter\'s entrance lines, and refuses it without them', async () => {
+    const line = (name: string, fw: number) => ({ 'element-name': name, measurement: [{ from: '2026-11-23T10:00:00Z', to: '2026-11-23T10:01:00Z', value: [{ value: fw, label: 'fw' }, { value: 0, label: 'bw' }] }] });
+    const body = JSON.stringify({ content: { element: [line('Entrance', 6), line('Pass-by', 40)] } });
+    const refused = await post('/push/door3', body);
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toBe('the push counts 2 lines (Entrance, Pass-by): name the entrance ones in counters[].lines\n');
+    expect((await post('/push/door5', body)).status).toBe(204);
+    expect(got.at(-1)).toEqual(['door5', [expect.objectContaining({ in: 6, out: 0 })]]);
   });
 
   it('refuses, counts and logs an Axis push with a negative count', async () => {

@@ -255,7 +255,7 @@ export async function startAgent(cfg: AgentConfig, opts: { logger?: Logger } = {
       host: cfg.push.host ?? '0.0.0.0',
       port: cfg.push.port,
       token: secret,
-      counters: pushCounters.map((c) => ({ id: c.id, type: c.type as PushType, timezone: c.timezone ?? localZone() })),
+      counters: pushCounters.map((c) => ({ id: c.id, type: c.type as PushType, timezone: c.timezone ?? localZone(), ...(c.lines ? { lines: c.lines } : {}) })),
       onBins: emitBins,
       logger,
     });

@@ -84,6 +84,7 @@ const counter = {
     passwordFile: path,
     timezone: text,
     intervalSec: { type: 'integer', minimum: 10, maximum: 900 },
+    lines: { type: 'array', minItems: 1, maxItems: 32, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
   },
 } as const;
 

@@ -62,6 +62,7 @@ function crossChecks(c: AgentConfig): string[] {
     if (k.type === 'axis' && !k.url) problems.push(`counters.${i}.url: an axis counter is polled, so it needs the device URL`);
     if (k.type !== 'axis' && !c.push) problems.push(`counters.${i}.type: ${k.type} pushes to the agent, so the config needs a push section`);
     if (k.timezone && !isZone(k.timezone)) problems.push(`counters.${i}.timezone: ${k.timezone} is not an IANA time zone`);
+    if (k.lines && k.type !== 'xovis') problems.push(`counters.${i}.lines: only applies to a xovis counter`);
   });
   if (c.broker.passwordFile && !c.broker.username) problems.push('broker.username: is required with passwordFile');
   problems.push(...brokerUrlProblems(c.broker.url));

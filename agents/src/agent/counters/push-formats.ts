@@ -36,16 +36,37 @@ export function parseAxisPush(body: unknown): ParseResult {
   return { ok: true, bins };
 }
 
-/** Xovis line-count push: fw is in, bw is out; times in the sensor's zone unless they carry an offset. */
-export function parseXovis(body: unknown, fallbackZone: string, now = Date.now()): ParseResult {
+/** A Xovis element's name, else its id, else its place in the push. */
+function lineName(el: Record<string, unknown>, i: number): string {
+  const name = el['element-name'] ?? el['element-id'];
+  return typeof name === 'string' || typeof name === 'number' ? String(name) : `#${i + 1}`;
+}
+
+const countsPeople = (el: Record<string, unknown>) =>
+  (el.measurement as Array<{ value: unknown[] }>).some((m) => m.value.some((v) => isObj(v) && (v.label === 'fw' || v.label === 'bw')));
+
+/**
+ * Xovis line-count push: fw is in, bw is out; times in the sensor's zone unless they carry an offset. A sensor may
+ * count several lines (a second door, a pass-by line, staff): `lines` names the entrance ones (by element name or id),
+ * summed; without it a push counting more than one line is refused rather than added up.
+ */
+export function parseXovis(body: unknown, fallbackZone: string, now = Date.now(), lines?: readonly string[]): ParseResult {
   if (!isObj(body) || !isObj(body.content) || !Array.isArray(body.content.element)) return { ok: false, error: 'no content.element array' };
   const sensorTime = body['sensor-time'];
   const zone = isObj(sensorTime) && typeof sensorTime.timezone === 'string' ? sensorTime.timezone : fallbackZone;
-  const byRange = new Map<string, FootfallBin>();
-  let guessed = 0;
-  for (const el of body.content.element) {
+  const elements: Array<{ el: Record<string, unknown>; name: string }> = [];
+  for (const [i, el] of body.content.element.entries()) {
     if (!isObj(el) || !Array.isArray(el.measurement)) return { ok: false, error: 'an element has no measurement array' };
     if (!el.measurement.every((m) => isObj(m) && Array.isArray(m.value))) return { ok: false, error: 'a measurement has no value array' };
+    if (countsPeople(el)) elements.push({ el, name: lineName(el, i) });
+  }
+  const names = elements.map((e) => e.name).join(', ');
+  const chosen = lines ? elements.filter((e) => lines.includes(e.name) || lines.includes(String(e.el['element-id']))) : elements;
+  if (!lines && elements.length > 1) return { ok: false, error: `the push counts ${elements.length} lines (${names}): name the entrance ones in counters[].lines` };
+  if (lines && chosen.length === 0 && elements.length > 0) return { ok: false, error: `none of the lines ${lines.join(', ')} is in the push (it counts ${names})` };
+  const byRange = new Map<string, FootfallBin>();
+  let guessed = 0;
+  for (const { el } of chosen) {
     const measurements = el.measurement as Array<{ from?: unknown; to?: unknown; value: unknown[] }>;
     const placed = placeBins(measurements.map((m) => [m.from, m.to] as const), zone, now);
     guessed += placed.guessed;

@@ -10,6 +10,8 @@ export interface PushCounter {
   id: string;
   type: PushType;
   timezone: string;
+  /** Xovis: the count lines (element name or id) that are the entrance. */
+  lines?: readonly string[];
 }
 
 export interface PushServerOptions {
@@ -119,7 +121,7 @@ export class PushServer {
       return this.refuse(res, 400, 'malformed_json', `body is not JSON: ${(err as Error).message}`, { counter: counter.id });
     }
     const parsed: ParseResult = counter.type === 'axis-push' ? parseAxisPush(data)
-      : counter.type === 'xovis' ? parseXovis(data, counter.timezone)
+      : counter.type === 'xovis' ? parseXovis(data, counter.timezone, Date.now(), counter.lines)
       : parseGeneric(data, counter.timezone);
     if (!parsed.ok) return this.refuse(res, 422, 'format', parsed.error, { counter: counter.id });
     if (parsed.guessed) {
