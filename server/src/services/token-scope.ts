@@ -8,7 +8,7 @@ export interface ScopeSources {
   providerIds(): Iterable<string>;
 }
 
-export const SCOPE_WARNING_CODES = ['provider_not_configured', 'provider_not_configured_stores_only', 'provider_without_stores', 'store_not_configured'] as const;
+export const SCOPE_WARNING_CODES = ['provider_not_configured', 'provider_not_configured_stores_only', 'provider_without_stores', 'store_not_configured', 'agent_all_stores'] as const;
 
 /** A code for clients to word it in their language, and the server's English for logs and scripts. */
 export interface ScopeWarning {
@@ -17,8 +17,8 @@ export interface ScopeWarning {
 }
 
 /**
- * Why a new token would do less than its issuer may expect. Issuing is never refused for this: a token is often
- * made before its provider or store is configured (onboarding), and works as soon as they are.
+ * Why a new token would do less (or more) than its issuer may expect. Issuing is never refused for this: a token is
+ * often made before its provider or store is configured (onboarding), and works as soon as they are.
  */
 export function tokenScopeWarnings(token: Principal, sources: ScopeSources): ScopeWarning[] {
   const warnings: ScopeWarning[] = [];
@@ -34,6 +34,10 @@ export function tokenScopeWarnings(token: Principal, sources: ScopeSources): Sco
     } else if (!seesStores) {
       warnings.push({ code: 'provider_without_stores', message: `provider ${id} serves no store yet: this token sees nothing until it does` });
     }
+  }
+  // A simulator or a gateway publishes for many stores; a till PC's token left unbound could pose as any store's till.
+  if (token.role === 'agent' && !token.storeId) {
+    warnings.push({ code: 'agent_all_stores', message: "this agent token is bound to no store: it may publish for every store's tills. A till PC's token should name its store" });
   }
   if (token.role === 'agent' && token.storeId && !sources.stores.has(token.storeId)) {
     warnings.push({ code: 'store_not_configured', message: `store ${token.storeId} is not configured yet: this agent's messages are refused until it is` });

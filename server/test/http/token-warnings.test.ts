@@ -20,7 +20,7 @@ type Issued = { id: string; token: string; warnings: { code: string; message: st
  * A token for a provider or store that is not configured yet is still issued (onboarding often goes token first),
  * but the answer and the log say what it will not see until it is.
  */
-describe('POST /api/tokens: warnings about a scope not configured yet', () => {
+describe('POST /api/tokens: warnings about a scope not configured yet, or wider than a till needs', () => {
   let h: Harness;
   const logLines: string[] = [];
 
@@ -44,7 +44,6 @@ describe('POST /api/tokens: warnings about a scope not configured yet', () => {
   it('has no warning for a configured provider, a known store or a role without scope', async () => {
     expect((await issue({ role: 'provider', providerId: 'pilot' })).warnings).toEqual([]);
     expect((await issue({ role: 'agent', storeId: 'S001' })).warnings).toEqual([]);
-    expect((await issue({ role: 'agent' })).warnings).toEqual([]);
     expect((await issue({ role: 'hq-viewer' })).warnings).toEqual([]);
   });
 
@@ -79,6 +78,12 @@ describe('POST /api/tokens: warnings about a scope not configured yet', () => {
   it('warns that an agent token for an unknown store has its messages refused', async () => {
     const issued = await issue({ role: 'agent', storeId: 'S999' });
     expect(issued.warnings).toEqual([{ code: 'store_not_configured', message: "store S999 is not configured yet: this agent's messages are refused until it is" }]);
+  });
+
+  it('warns that an agent token bound to no store may publish for every store, and issues it', async () => {
+    const issued = await issue({ role: 'agent' });
+    expect(issued.warnings).toEqual([{ code: 'agent_all_stores', message: "this agent token is bound to no store: it may publish for every store's tills. A till PC's token should name its store" }]);
+    expect(logLines.some((l) => l.includes('"agent_all_stores"') || l.includes('bound to no store'))).toBe(true);
   });
 
   it('documents the warnings in the OpenAPI answer of POST /api/tokens', async () => {

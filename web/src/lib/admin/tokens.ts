@@ -57,6 +57,8 @@ export function warningText(warning: ScopeWarning, token: Pick<TokenInfo, 'provi
       return m.tokens_warn_provider_without_stores({ provider });
     case 'store_not_configured':
       return m.tokens_warn_store_not_configured({ store });
+    case 'agent_all_stores':
+      return m.tokens_warn_agent_all_stores();
     default:
       return warning.message;
   }

@@ -25,7 +25,7 @@ const Issued = Type.Object({
   ...TokenInfo.properties,
   token: Type.String(),
   warnings: Type.Array(Type.Object({ code: Type.Enum([...SCOPE_WARNING_CODES]), message: Type.String() }), {
-    description: 'Why the token would do less than expected: its provider or store is not configured yet (it is issued anyway)',
+    description: 'Why the token would do other than expected: its provider or store is not configured yet, or an agent token bound to no store may publish for all (it is issued anyway)',
   }),
 });
 
@@ -46,7 +46,7 @@ export async function tokenRoutes(app: App, opts: { auth: AuthService; scope: Sc
     const { token, record } = opts.auth.issue({ role, label, providerId: providerId ?? null, storeId: storeId ?? null });
     const warnings = tokenScopeWarnings(toPrincipal(record), opts.scope);
     if (warnings.length > 0) {
-      req.log.warn({ tokenId: record.id, role, label, warnings: warnings.map((w) => w.message) }, 'token issued for a scope not configured yet');
+      req.log.warn({ tokenId: record.id, role, label, warnings: warnings.map((w) => w.message) }, 'token issued with a scope warning');
     }
     else req.log.info({ tokenId: record.id, role, label }, 'token issued');
     return reply.code(201).send({ ...record, token, warnings });
