@@ -95,7 +95,7 @@ export class Ingest {
           tillId: parsed.tillId, binStart: Date.parse(p.binStart), binEnd: Date.parse(p.binEnd),
           transactions: p.transactions, revenue: p.revenue, currency: p.currency,
         };
-        const problem = salesProblem(bin, store.config.currency, now);
+        const problem = salesProblem(bin, store.config, now);
         if (problem) {
           bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
           return this.reject(problem.reason, topic, problem.detail, now);

@@ -20,8 +20,8 @@ export function footfallProblem(bin: FootfallBin, now: number): InputProblem | n
   return refusal(checkFootfallBin(bin, [], now));
 }
 
-export function salesProblem(bin: SalesBin & { currency: string }, storeCurrency: string, now: number): InputProblem | null {
-  return refusal(checkSalesBin(bin, [], now, storeCurrency));
+export function salesProblem(bin: SalesBin & { currency: string }, store: { currency: string; avgBasket: number }, now: number): InputProblem | null {
+  return refusal(checkSalesBin(bin, [], now, store));
 }
 
 /**

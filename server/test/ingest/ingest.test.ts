@@ -173,6 +173,8 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     ['clock_skew', 'a footfall bin in 2150 with the highest seq', () => [topics.footfall('S1', 'door1'), footfall(Number.MAX_SAFE_INTEGER, far)]],
     ['counter_absurd', 'a million entries in 10 s', () => [topics.footfall('S1', 'door1'), enc({ v: 1, seq: 6, binStart: iso(now - 60_000), binEnd: iso(now - 50_000), in: 1_000_000, out: 0 })]],
     ['sales_absurd', 'a thousand sales in a minute on one till', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 1000 })]],
+    ['sales_absurd', 'a trillion in one sale, which would be learned as the basket', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 1, revenue: 1e12 })]],
+    ['sales_absurd', 'revenue with no sale', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 0, revenue: 45 })]],
     ['retained_bin', 'a sales bin the broker replayed from its retained store', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000), true]],
     ['retained_bin', 'a footfall bin the broker replayed from its retained store', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000), true]],
   ];

@@ -51,7 +51,7 @@ export function ingestSales(
     revenue: input.revenue,
   };
   const same = rt.sales.filter((b) => b.tillId === bin.tillId);
-  const verdict = checkSalesBin({ ...bin, currency: input.currency }, same, at, store.currency, { ...DEFAULT_BIN_LIMITS, ...limits });
+  const verdict = checkSalesBin({ ...bin, currency: input.currency }, same, at, store, { ...DEFAULT_BIN_LIMITS, ...limits });
   if (verdict.action === 'replace') verdict.index = rt.sales.indexOf(same[verdict.index]!);
   if (apply(rt.sales, bin, verdict)) {
     const feed = rt.salesFeeds[bin.tillId] ?? { lastBinEnd: bin.binStart, lastSaleEnd: bin.binStart };

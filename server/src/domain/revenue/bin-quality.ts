@@ -10,12 +10,18 @@ export interface BinLimits {
   maxVisitorsPerMinute: number;
   /** Transactions per minute per till above which a count is absurd. */
   maxTransactionsPerMinute: number;
+  /**
+   * A bin's revenue per transaction above this many times the store's configured basket is absurd: an export in
+   * cents, or a typo, that would be learned as the store's basket for weeks and multiply every lost revenue figure.
+   */
+  maxBasketFactor: number;
 }
 
 export const DEFAULT_BIN_LIMITS: BinLimits = {
   maxSkewMs: 5 * MINUTE_MS,
   maxVisitorsPerMinute: 120,
   maxTransactionsPerMinute: 10,
+  maxBasketFactor: 50,
 };
 
 /**
@@ -80,14 +86,15 @@ export function checkFootfallBin(
   return checkAgainst(bin, existing, (a, b) => a.visitors === b.visitors);
 }
 
-/** Checks a sales bin; `existing` holds the same till's bins. */
+/** Checks a sales bin against its store's currency and configured basket; `existing` holds the same till's bins. */
 export function checkSalesBin(
   bin: SalesBin & { currency?: string },
   existing: readonly SalesBin[],
   receivedAt: number,
-  currency: string,
+  store: { currency: string; avgBasket: number },
   limits: BinLimits = DEFAULT_BIN_LIMITS,
 ): BinVerdict {
+  const { currency } = store;
   const bad = checkBounds(bin, receivedAt, limits);
   if (bad) return bad;
   if (!(bin.transactions >= 0) || !(bin.revenue >= 0)) {
@@ -99,6 +106,16 @@ export function checkSalesBin(
   const perMinute = bin.transactions / ((bin.binEnd - bin.binStart) / MINUTE_MS);
   if (perMinute > limits.maxTransactionsPerMinute) {
     return { action: 'reject', flag: 'sales_absurd', reason: `${Math.round(perMinute)} transactions/min on one till` };
+  }
+  if (bin.transactions === 0 && bin.revenue > 0) {
+    return { action: 'reject', flag: 'sales_absurd', reason: `revenue ${bin.revenue} with no transaction` };
+  }
+  const basket = bin.transactions > 0 ? bin.revenue / bin.transactions : 0;
+  if (basket > limits.maxBasketFactor * store.avgBasket) {
+    return {
+      action: 'reject', flag: 'sales_absurd',
+      reason: `${Math.round(basket)} per transaction, over ${limits.maxBasketFactor}× the store's basket of ${store.avgBasket} (amounts in cents?)`,
+    };
   }
   return checkAgainst(bin, existing, (a, b) => a.transactions === b.transactions && a.revenue === b.revenue);
 }

@@ -46,19 +46,31 @@ describe('footfall bin checks', () => {
 });
 
 describe('sales bin checks', () => {
+  const EUR_STORE = { currency: 'EUR', avgBasket: 30 };
   it('rejects negative values, a foreign currency and absurd counts', () => {
-    expect(checkSalesBin(sale('10:00', '10:15', 3, -1), [], now, 'EUR')).toMatchObject({ flag: 'sales_negative' });
-    expect(checkSalesBin({ ...sale('10:00', '10:15', 3, 90), currency: 'USD' }, [], now, 'EUR')).toMatchObject({
+    expect(checkSalesBin(sale('10:00', '10:15', 3, -1), [], now, EUR_STORE)).toMatchObject({ flag: 'sales_negative' });
+    expect(checkSalesBin({ ...sale('10:00', '10:15', 3, 90), currency: 'USD' }, [], now, EUR_STORE)).toMatchObject({
       flag: 'currency_mismatch',
     });
-    expect(checkSalesBin(sale('10:00', '10:01', 400, 90), [], now, 'EUR')).toMatchObject({ flag: 'sales_absurd' });
-    expect(checkSalesBin({ ...sale('10:00', '10:15', 3, 90), currency: 'EUR' }, [], now, 'EUR')).toEqual({ action: 'accept' });
+    expect(checkSalesBin(sale('10:00', '10:01', 400, 90), [], now, EUR_STORE)).toMatchObject({ flag: 'sales_absurd' });
+    expect(checkSalesBin({ ...sale('10:00', '10:15', 3, 90), currency: 'EUR' }, [], now, EUR_STORE)).toEqual({ action: 'accept' });
+  });
+
+  it('rejects revenue with no transaction, and a basket far beyond the store\'s (an export in cents)', () => {
+    expect(checkSalesBin(sale('10:00', '10:15', 0, 45), [], now, EUR_STORE)).toEqual({ action: 'reject', flag: 'sales_absurd', reason: 'revenue 45 with no transaction' });
+    expect(checkSalesBin(sale('10:00', '10:15', 2, 6000), [], now, EUR_STORE)).toEqual({
+      action: 'reject', flag: 'sales_absurd', reason: "3000 per transaction, over 50× the store's basket of 30 (amounts in cents?)",
+    });
+    // A big sale among others, and no sale at all, are sales.
+    expect(checkSalesBin(sale('10:00', '10:15', 3, 1200), [], now, EUR_STORE)).toEqual({ action: 'accept' });
+    expect(checkSalesBin(sale('10:00', '10:15', 0, 0), [], now, EUR_STORE)).toEqual({ action: 'accept' });
+    expect(checkSalesBin(sale('10:00', '10:15', 1, 1500), [], now, EUR_STORE)).toEqual({ action: 'accept' });
   });
 
   it('tells a duplicate from a replacement', () => {
     const held = [sale('10:00', '10:15', 3, 90)];
-    expect(checkSalesBin(sale('10:00', '10:15', 3, 90), held, now, 'EUR')).toMatchObject({ action: 'ignore' });
-    expect(checkSalesBin(sale('10:00', '10:15', 4, 120), held, now, 'EUR')).toMatchObject({ action: 'replace', index: 0 });
+    expect(checkSalesBin(sale('10:00', '10:15', 3, 90), held, now, EUR_STORE)).toMatchObject({ action: 'ignore' });
+    expect(checkSalesBin(sale('10:00', '10:15', 4, 120), held, now, EUR_STORE)).toMatchObject({ action: 'replace', index: 0 });
   });
 });
 
