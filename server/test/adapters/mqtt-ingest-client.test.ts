@@ -90,6 +90,29 @@ describe('MQTT ingest client', () => {
     await waitFor(() => client!.connected(), 5000, 'connected again');
   });
 
+  it('logs a message whose processing fails and goes on with the next, rather than end the process', async () => {
+    const logged: { level: number; msg: string; err?: string; topic?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    const received: string[] = [];
+    await client?.close();
+    client = await connectIngestClient({
+      url: broker!.url, clientId: 'ingest-failure-test', log,
+      onMessage: (topic) => {
+        if (topic.endsWith('/T1/status')) throw new Error('SQLITE_FULL: database or disk is full');
+        received.push(topic);
+      },
+    });
+    await waitFor(() => client!.connected(), 5000, 'connected');
+    const agent = await mqtt.connectAsync(broker!.url, { clientId: 'agent-failing' });
+    await agent.publishAsync(topics.status('S1', 'T1'), '{}', { qos: 1 });
+    await agent.publishAsync(topics.status('S1', 'T2'), '{}', { qos: 1 });
+    await agent.endAsync();
+    await waitFor(() => received.includes(topics.status('S1', 'T2')), 5000, 'the next message processed');
+    expect(logged.filter((l) => l.level === 50)).toEqual([expect.objectContaining({
+      msg: 'mqtt: a message could not be processed', err: 'SQLITE_FULL: database or disk is full', topic: topics.status('S1', 'T1'),
+    })]);
+  });
+
   it('keeps retrying a refused login and connects once the broker reloads a password file that accepts it', async () => {
     await client?.close();
     await broker?.stop();

@@ -53,7 +53,15 @@ export async function connectIngestClient(opts: IngestClientOptions): Promise<In
       });
     });
   });
-  client.on('message', (topic, payload, packet) => opts.onMessage(topic, payload, packet.retain));
+  client.on('message', (topic, payload, packet) => {
+    // A failure behind ingest (a full disk under SQLite, say) is this message's: thrown into MQTT.js it would end the
+    // process, and every message after it with it.
+    try {
+      opts.onMessage(topic, payload, packet.retain);
+    } catch (err) {
+      opts.log.error({ err: (err as Error).message, topic: topic.slice(0, 256) }, 'mqtt: a message could not be processed');
+    }
+  });
   /** The broker's reason for refusing the login, said once until a login succeeds: retries come every second. */
   let refused: string | null = null;
   let connectedBefore = false;
