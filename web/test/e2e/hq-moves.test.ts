@@ -267,6 +267,39 @@ describe('HQ ticket moves, end to end', () => {
     }
   });
 
+  it('says a refused move in its card while the card stays, and does not bring it back when the card leaves later', async () => {
+    await stack.fault('S013', { pos: 'error' });
+    const ticket = await ticketFor('S013');
+    const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      // Missing the live news for a while, the phone offers Acknowledge on a ticket a colleague has acknowledged.
+      let missing = true;
+      let snapshot = false;
+      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((frame) => {
+          if (missing && typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
+          if (typeof frame === 'string' && frame.includes('"tickets:snapshot"')) snapshot = true;
+          ws.send(frame);
+        });
+      });
+      await page.goto(`${stack.server.url}/provider`);
+      await expect.poll(() => snapshot).toBe(true);
+      const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
+      await api(`/api/tickets/${ticket.id}/status`, provider, { status: 'acknowledged' });
+      await card.getByRole('button', { name: 'Acknowledge' }).tap();
+      await card.getByText('Someone else has already moved this ticket. Its status now: Acknowledged.').waitFor();
+      expect(await page.getByTestId('provider-refusal').count()).toBe(0);
+      // The news flows again; HQ resolves the ticket and its card leaves, with nothing popping up about the old tap.
+      missing = false;
+      await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
+      await card.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('provider-refusal').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('gives the engineer no Resolve while the tills still fail, says what still fails on the phone and the ticket page, and offers it once they recover', async () => {
     await stack.fault('S021', { pos: 'error' });
     const ticket = await ticketFor('S021');
