@@ -330,6 +330,25 @@ describe('the storepulse web app, end to end', () => {
     }
   }, 60_000);
 
+  it('lists a ticket\'s new notifications on its open page, without a reload', async () => {
+    const { context, page } = await stack.signedIn(viewer);
+    const listed = () => page.locator('[data-testid="ticket-deliveries"] li').count();
+    try {
+      await page.goto(`${stack.server.url}/tickets/${ticket!.id}`);
+      await page.locator('[data-connection="live"]').waitFor({ timeout: 15_000 });
+      const before = await listed();
+      // The engineer goes on site: the provider's webhook is sent that change, and the page lists it.
+      const moved = await fetch(`${stack.server.url}/api/tickets/${ticket!.id}/status`, {
+        method: 'POST', headers: { authorization: `Bearer ${provider}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'on_site' }),
+      });
+      expect(moved.status).toBe(200);
+      await expect.poll(async () => page.locator('.page.ticket').getAttribute('data-status'), { timeout: 10_000 }).toBe('on_site');
+      await expect.poll(listed, { timeout: 10_000 }).toBeGreaterThan(before);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('reads the store page again on reconnection: the state reached and an incident that opened and closed meanwhile', async () => {
     const { context, page } = await stack.signedIn(viewer);
     const incidents = (status: string) => api<{ id: string }[]>(`/api/incidents?storeId=S006&status=${status}`, viewer);
