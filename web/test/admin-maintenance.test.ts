@@ -40,6 +40,8 @@ describe('a new maintenance window from the form', () => {
   it('says what is wrong: a bad or taken name (saving would replace that window), an end before the start', () => {
     expect(windowProblem(form({ id: 'refit S001' }), [])).toBe('id_invalid');
     expect(windowProblem(form({}), ['refit-S001'])).toBe('id_taken');
+    // A group is named as the stores' config names it: an id, which the server would refuse otherwise.
+    expect(windowProblem(weekly({ target: 'group', group: 'south spain' }), [])).toBe('group_invalid');
     expect(windowProblem(form({ end: '2026-12-01T07:00' }), [])).toBe('end_before_start');
     expect(windowProblem(form({ end: '2026-11-30T23:00' }), [])).toBe('end_before_start');
   });

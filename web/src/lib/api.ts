@@ -54,7 +54,10 @@ export async function fetchSession(fetchFn: Fetch = fetch): Promise<Session | nu
   return sessionOf(await fetchFn(SESSION_PATH, { credentials: 'same-origin', headers: { accept: 'application/json' } }));
 }
 
-/** Exchanges a token for the session cookie. False when the server refuses the token. */
+/**
+ * Exchanges a token for the session cookie. False when the server refuses the token; any other refusal is an
+ * HttpError (403: this page's origin is not allowed; 429: too many attempts).
+ */
 export async function login(token: string): Promise<boolean> {
   const res = await fetch('/api/session', {
     method: 'POST',
@@ -63,12 +66,14 @@ export async function login(token: string): Promise<boolean> {
     body: JSON.stringify({ token }),
   });
   if (res.ok) return true;
-  if (res.status === 400 || res.status === 401 || res.status === 403) return false;
+  if (res.status === 400 || res.status === 401) return false;
   throw new HttpError(res.status);
 }
 
+/** Clears the session cookie; an HttpError when the server did not (0: it cannot be reached). */
 export async function logout(): Promise<void> {
-  await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+  const res = await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' }).catch(() => null);
+  if (!res?.ok) throw new HttpError(res?.status ?? 0);
 }
 
 export const fetchStores = (fetchFn: Fetch = fetch): Promise<StoreSummary[]> => getJson(fetchFn, '/api/stores');

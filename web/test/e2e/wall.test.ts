@@ -247,6 +247,47 @@ describe('the HQ wall in a real browser against the real server', () => {
     }
   });
 
+  it('tells a good token refused for the page\'s address, or for too many attempts, from a bad token', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/login`);
+      // As the server answers behind a proxy it was not told of (origin refused), then when rate-limited.
+      for (const [status, text] of [
+        [403, "The server refused sign-in from this page's address. Ask your administrator to list it in ALLOWED_ORIGINS (or to set TRUST_PROXY behind a proxy)."],
+        [429, 'Too many sign-in attempts from here. Wait a minute and try again.'],
+      ] as const) {
+        await page.route('**/api/session', (route) => route.fulfill({ status, contentType: 'application/json', body: '{}' }));
+        await page.fill('#token', viewerToken);
+        await page.click('button[type="submit"]');
+        await page.getByRole('alert').getByText(text).waitFor();
+        await page.unroute('**/api/session');
+      }
+      expect(page.url()).toMatch(/\/login$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('stays signed in, and says so, when signing out cannot reach the server; the next try signs out', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await page.locator('.tile').first().waitFor();
+      await page.route('**/api/session', (route) => (route.request().method() === 'DELETE' ? route.abort('connectionrefused') : route.continue()));
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('alert').getByText('Not signed out: the server cannot be reached. Try again.').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/wall');
+      await page.unroute('**/api/session');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/login');
+      // The cookie is gone: the wall now sends this browser to sign in.
+      await page.goto(`${server.url}/wall`);
+      await page.waitForURL((url) => url.pathname === '/login');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sends a bad wall link to the login page with a clear message', async () => {
     const context = await browser.newContext();
     try {

@@ -22,13 +22,15 @@ export interface WindowForm {
 }
 
 /** Why the form cannot be sent: 'incomplete' needs no words (the button is off), the others do. */
-export type WindowProblem = 'incomplete' | 'id_invalid' | 'id_taken' | 'end_before_start';
+export type WindowProblem = 'incomplete' | 'id_invalid' | 'group_invalid' | 'id_taken' | 'end_before_start';
 
 export function windowProblem(form: WindowForm, existingIds: readonly string[]): WindowProblem | null {
   const id = form.id.trim();
   if (id && !isValidId(id)) return 'id_invalid';
   // PUT replaces a window of the same name: a new one must not overwrite another by accident.
   if (existingIds.includes(id)) return 'id_taken';
+  // Group names are ids too: one the server would refuse is said here, not as its HTTP status.
+  if (form.target === 'group' && form.group.trim() && !isValidId(form.group.trim())) return 'group_invalid';
   if (!id || !(form.target === 'store' ? form.storeId : form.group.trim())) return 'incomplete';
   if (form.kind === 'once') {
     if (!form.start || !form.end) return 'incomplete';
