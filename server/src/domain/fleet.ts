@@ -118,11 +118,12 @@ export function removeStore(fleet: Fleet, storeId: string): boolean {
   return fleet.stores.delete(storeId);
 }
 
-export function applyOnline(fleet: Fleet, store: StoreRecord, till: TillRecord, payload: OnlinePayload, now: number): FleetChange[] {
+export function applyOnline(fleet: Fleet, store: StoreRecord, till: TillRecord, payload: OnlinePayload, now: number, replayed = false): FleetChange[] {
   const changes: FleetChange[] = [];
   const wasOnline = till.online;
   till.online = payload.online;
-  till.lastSeen = now;
+  // The broker's retained copy (a dead till's will, days old) says nothing of when the till was last heard from.
+  if (!replayed) till.lastSeen = now;
   if (payload.online) {
     till.agentVersion = payload.agent.version;
   }

@@ -75,7 +75,7 @@ export class Ingest {
     switch (parsed.kind) {
       case 'online': {
         const p = decoded.payload as OnlinePayload;
-        emitChanges(bus, applyOnline(fleet, store, till, p, now));
+        emitChanges(bus, applyOnline(fleet, store, till, p, now, retained));
         bus.emit('ingest:online', { storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
         break;
       }

@@ -91,7 +91,10 @@ describe('Ingest pipeline (no broker)', () => {
     // A dead till: its will and its last status (an hour old) come back, in either order.
     ingest.handle(topics.online('S1', 'T1'), enc({ v: 1, online: false }), true);
     expect(ingest.handle(topics.status('S1', 'T1'), status(9, '2026-11-23T09:00:00Z', 'error'), true)).toBe('accepted');
-    expect(t1()).toMatchObject({ online: false, state: 'offline', lastStatusAt: Date.parse('2026-11-23T09:00:00Z') });
+    expect(t1()).toMatchObject({ online: false, state: 'offline', lastStatusAt: Date.parse('2026-11-23T09:00:00Z'), lastSeen: Date.parse('2026-11-23T09:00:00Z') });
+    // The will replayed after the status does not make the till "seen just now" either.
+    ingest.handle(topics.online('S1', 'T1'), enc({ v: 1, online: false }), true);
+    expect(t1().lastSeen).toBe(Date.parse('2026-11-23T09:00:00Z'));
     expect(t1().components?.pos.state).toBe('error');
     now += 200_000;
     tick(fleet, now);
