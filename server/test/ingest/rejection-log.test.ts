@@ -26,3 +26,20 @@ it('logs 20 rejections a minute per reason and says how many more it held back w
   log.record('topic', 'elsewhere', 'not a store topic', start + 3 * 3_600_000);
   expect(lines.slice(before)).toEqual([expect.objectContaining({ reason: 'topic', msg: 'mqtt message rejected' })]);
 });
+
+it('words another source\'s refusals its own way, with its own fields', () => {
+  vi.useFakeTimers();
+  const lines: Record<string, unknown>[] = [];
+  const log = new RejectionLog(pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) }), 2, {
+    one: 'incident input not taken as is',
+    more: 'more incident inputs not taken as is for this reason in the minute since then (not logged one by one)',
+  });
+  const start = Date.parse('2026-12-06T10:00:00Z');
+  for (let i = 0; i < 5; i++) log.note('clock_skew', { storeId: 'S1', sourceId: 'T1' }, start + i);
+  expect(lines).toEqual([
+    expect.objectContaining({ reason: 'clock_skew', storeId: 'S1', sourceId: 'T1', msg: 'incident input not taken as is' }),
+    expect.objectContaining({ reason: 'clock_skew', storeId: 'S1', sourceId: 'T1', msg: 'incident input not taken as is' }),
+  ]);
+  vi.advanceTimersByTime(60_000);
+  expect(lines.at(-1)).toMatchObject({ reason: 'clock_skew', count: 3, msg: 'more incident inputs not taken as is for this reason in the minute since then (not logged one by one)' });
+});

@@ -28,6 +28,7 @@ import { incidentPoint, leftSeriesPoint, type TicketOf } from './incident-point.
 import { lostRevenueToday, TODAY_LOOKBACK_MS } from './lost-today.js';
 import { MaintenanceTracker } from './maintenance-tracker.js';
 import { loadStoreModel } from './store-models.js';
+import { RejectionLog } from '../../ingest/rejection-log.js';
 
 const TICK_MS = 10_000;
 /** The whole engine state is written at most this often (openings and closings at once): it grows with the fleet. */
@@ -85,6 +86,8 @@ type Handlers = { [K in keyof ServerEvents]?: (...args: ServerEvents[K]) => void
 export class IncidentService {
   private readonly engine: IncidentEngine;
   private readonly now: () => number;
+  /** Inputs the engine flagged or refused, logged at most 20 a minute per reason. */
+  private readonly qualityLog: RejectionLog;
   private readonly handlers: Handlers;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly models: Record<string, StoreModel> = {};
@@ -101,6 +104,10 @@ export class IncidentService {
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.qualityLog = new RejectionLog(deps.log, 20, {
+      one: 'incident input not taken as is',
+      more: 'more incident inputs not taken as is for this reason in the minute since then (not logged one by one)',
+    });
     this.maintenance = new MaintenanceTracker(this.now, (storeIds) => deps.bus.emit('maintenance:changed', storeIds));
     // The config file wins, as it does for stores: an API window whose id the file now uses would go on silencing
     // incidents unseen, and could not be deleted (the API refuses to touch the file's window).
@@ -336,7 +343,8 @@ export class IncidentService {
     switch (e.type) {
       case 'input.quality':
         metrics.inputQuality.inc({ source: e.source, action: e.action, flag: e.flag ?? 'none' });
-        log.warn({ storeId: e.storeId, source: e.source, sourceId: e.sourceId, action: e.action, flag: e.flag, reason: e.reason }, 'incident input not taken as is');
+        // One per bin: a till whose clock runs fast would otherwise add a line to the log with every bin it sends.
+        this.qualityLog.note(e.flag ?? e.action, { storeId: e.storeId, source: e.source, sourceId: e.sourceId, action: e.action, flag: e.flag, detail: e.reason }, this.now());
         return;
       case 'fault.recorded':
         metrics.faultsRecorded.inc({ reason: e.reason });
