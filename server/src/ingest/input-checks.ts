@@ -7,8 +7,9 @@ export interface InputProblem {
   detail: string;
 }
 
+/** The engine's `bin_invalid` is what ingest calls a bad bin. */
 const refusal = (verdict: BinVerdict): InputProblem | null =>
-  verdict.action === 'reject' ? { reason: verdict.flag, detail: verdict.reason } : null;
+  verdict.action === 'reject' ? { reason: verdict.flag === 'bin_invalid' ? 'bad_bin' : verdict.flag, detail: verdict.reason } : null;
 
 /**
  * The incident engine's own rules for one bin on its own (clock skew, absurd or negative counts, currency), applied

@@ -170,6 +170,8 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     ['bad_ts', 'a bin starting on 30 February', () => [topics.footfall('S1', 'door1'), footfall(6, now, { binStart: '2026-02-30T10:00:00Z' })]],
     ['topic_mismatch', 'an online payload on a status topic', () => [topics.status('S1', 'T1'), enc({ v: 1, online: false })]],
     ['bad_bin', 'a bin ending before it starts', () => [topics.footfall('S1', 'door1'), footfall(6, now, { binEnd: iso(now - 60_000) })]],
+    ['bad_bin', 'a footfall bin from 1999, older than any agent keeps one', () => [topics.footfall('S1', 'door1'), footfall(6, Date.parse('1999-12-31T23:58:00Z'))]],
+    ['bad_bin', 'a sales bin of two years ago', () => [topics.sales('S1', 'T1'), sales(6, now - 2 * 365 * 86_400_000)]],
     ['currency_mismatch', 'sales in another currency', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { currency: 'USD' })]],
     ['clock_skew', 'a status from a clock 6 min ahead, with the highest seq', () => [topics.status('S1', 'T1'), status(Number.MAX_SAFE_INTEGER, iso(now + 6 * 60_000), 'ok')]],
     ['clock_skew', 'a sales bin in 2150 with the highest seq', () => [topics.sales('S1', 'T1'), sales(Number.MAX_SAFE_INTEGER, far, { revenue: 1e9 })]],
@@ -182,7 +184,7 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     ['retained_bin', 'a footfall bin the broker replayed from its retained store', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000), true]],
   ];
 
-  it.each(cases)('refuses as %s: %s', async (reason, _what, message) => {
+  it.each(cases)('refuses as %s: %s', async (reason, what, message) => {
     const before = state();
     const [topic, payload, retained] = message();
     expect(ingest.handle(topic, payload, retained)).toBe('rejected');
@@ -190,7 +192,8 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     expect(await counts('rejected')).toEqual({ [reason]: 1 });
     expect(await counts('accepted')).toEqual({ online: 1, status: 1, sales: 1, footfall: 1 });
     expect(events).toEqual([]);
-    const contentRefusal = ['clock_skew', 'counter_absurd', 'sales_absurd', 'currency_mismatch'].includes(reason) && !topic.endsWith('/status');
+    const contentRefusal = (['clock_skew', 'counter_absurd', 'sales_absurd', 'currency_mismatch'].includes(reason) || (reason === 'bad_bin' && !what.includes('before it starts')))
+      && !topic.endsWith('/status');
     expect(refusedBins).toEqual(contentRefusal ? [topic.includes('/footfall/') ? 'footfall' : 'sales'] : []);
     expect(state()).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

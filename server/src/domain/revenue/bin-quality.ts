@@ -34,6 +34,9 @@ export type BinVerdict =
   | { action: 'ignore'; flag: 'bin_duplicate' }
   | { action: 'reject'; flag: QualityFlag; reason: string };
 
+/** The longest an agent keeps an unsent bin (its spool's `maxAgeH` at most), with a day to spare. */
+const MAX_BIN_AGE_MS = 366 * 86_400_000;
+
 interface Bounds {
   binStart: number;
   binEnd: number;
@@ -46,6 +49,10 @@ function checkBounds(bin: Bounds, receivedAt: number, limits: BinLimits): BinVer
   const sec = (bin.binEnd - bin.binStart) / 1000;
   if (sec < MIN_BIN_SECONDS || sec > MAX_BIN_SECONDS) {
     return { action: 'reject', flag: 'bin_invalid', reason: `bin width ${sec}s outside ${MIN_BIN_SECONDS}..${MAX_BIN_SECONDS}s` };
+  }
+  // Agents keep unsent bins a year at most: an older one is a clock gone wrong, which telemetry would refuse anyway.
+  if (bin.binEnd < receivedAt - MAX_BIN_AGE_MS) {
+    return { action: 'reject', flag: 'bin_invalid', reason: `bin ends ${Math.round((receivedAt - bin.binEnd) / 86_400_000)} days ago, more than agents keep` };
   }
   if (bin.binEnd > receivedAt + limits.maxSkewMs) {
     const ahead = Math.round((bin.binEnd - receivedAt) / 1000);
