@@ -103,14 +103,22 @@ describe('HQ admin pages, end to end', () => {
         await engineer.close();
       }
 
+      // Asked, the question takes focus on its safe answer; "Back" returns it to the button pressed.
       await row.getByRole('button', { name: 'Revoke' }).click();
       const confirm = page.getByTestId('confirm');
       await confirm.getByText('Revoke “Pilot engineer Ana”? Everything signed in with it stops working at once.').waitFor();
+      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      await expect.poll(focused).toBe('Back');
+      await confirm.getByRole('button', { name: 'Back' }).press('Enter');
+      await confirm.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Revoke: Pilot engineer Ana');
+      await row.getByRole('button', { name: 'Revoke' }).click();
       // Nothing is revoked before the confirmation.
       const before = await fetch(`${stack.server.url}/api/session`, { headers: { authorization: `Bearer ${secret}` } });
       expect(before.status).toBe(200);
       await confirm.getByRole('button', { name: 'Yes, revoke' }).click();
       await page.getByRole('status').getByText('Revoked: “Pilot engineer Ana”').waitFor();
+      await expect.poll(focused).toBe('Revoked: “Pilot engineer Ana”');
       await expect.poll(() => row.locator('td').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^Revoked /)]));
       expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
 
