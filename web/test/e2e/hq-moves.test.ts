@@ -4,6 +4,24 @@ import { topics, type TicketView } from '@storepulse/protocol';
 import { demoFleet, pilotConfig, statusPayload } from './fleet.js';
 import { ARTIFACTS, startStack, type Stack } from './harness.js';
 import { stillFailingLines } from '../../src/lib/tickets/failing.js';
+import type { Page } from 'playwright-core';
+
+/**
+ * A phone on a slow network: the live news of tickets does not reach it while `missing` says so. `snapshot` tells
+ * when the socket's first snapshot is in (a later one would carry what the phone is to miss).
+ */
+async function missTicketNews(page: Page) {
+  const news = { missing: true, snapshot: false };
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      if (news.missing && typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
+      if (typeof frame === 'string' && frame.includes('"tickets:snapshot"')) news.snapshot = true;
+      ws.send(frame);
+    });
+  });
+  return news;
+}
 
 /**
  * The moves only HQ may make, from the ticket's page in Chromium against the real server: an HQ administrator
@@ -233,20 +251,12 @@ describe('HQ ticket moves, end to end', () => {
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       // This phone misses the live news of the ticket (a slow network), so it still offers a move that is gone.
-      let snapshot = false;
-      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-        const server = ws.connectToServer();
-        server.onMessage((frame) => {
-          if (typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
-          if (typeof frame === 'string' && frame.includes('"tickets:snapshot"')) snapshot = true;
-          ws.send(frame);
-        });
-      });
+      const news = await missTicketNews(page);
       await page.goto(`${stack.server.url}/provider`);
       const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
       await card.getByRole('button', { name: 'Waiting for store' }).tap();
       // The snapshot in before HQ moves: a later one would carry the move, which this phone is to miss.
-      await expect.poll(() => snapshot).toBe(true);
+      await expect.poll(() => news.snapshot).toBe(true);
       await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
       await card.getByTestId('waiting-form').getByRole('button', { name: 'Waiting for store' }).tap();
       // Read again, the ticket is resolved and its card leaves the list; what happened stays on the page.
@@ -273,25 +283,16 @@ describe('HQ ticket moves, end to end', () => {
     const { context, page } = await stack.signedIn(provider, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       // Missing the live news for a while, the phone offers Acknowledge on a ticket a colleague has acknowledged.
-      let missing = true;
-      let snapshot = false;
-      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-        const server = ws.connectToServer();
-        server.onMessage((frame) => {
-          if (missing && typeof frame === 'string' && frame.includes('"ticket:changed"')) return;
-          if (typeof frame === 'string' && frame.includes('"tickets:snapshot"')) snapshot = true;
-          ws.send(frame);
-        });
-      });
+      const news = await missTicketNews(page);
       await page.goto(`${stack.server.url}/provider`);
-      await expect.poll(() => snapshot).toBe(true);
+      await expect.poll(() => news.snapshot).toBe(true);
       const card = page.locator(`.card[data-ticket-id="${ticket.id}"]`);
       await api(`/api/tickets/${ticket.id}/status`, provider, { status: 'acknowledged' });
       await card.getByRole('button', { name: 'Acknowledge' }).tap();
       await card.getByText('Someone else has already moved this ticket. Its status now: Acknowledged.').waitFor();
       expect(await page.getByTestId('provider-refusal').count()).toBe(0);
       // The news flows again; HQ resolves the ticket and its card leaves, with nothing popping up about the old tap.
-      missing = false;
+      news.missing = false;
       await api(`/api/tickets/${ticket.id}/status`, admin, { status: 'resolved', reason: 'remote_fix' });
       await card.waitFor({ state: 'detached' });
       expect(await page.getByTestId('provider-refusal').count()).toBe(0);
