@@ -57,9 +57,10 @@ export function scopedToProvider<T extends { audit: readonly AuditEntry[] }>(t: 
  * asks the store for something), but not where an engineer checked in, nor HQ's notes when it handed the ticket over.
  */
 export function scopedToStore<T extends { audit: readonly AuditEntry[] }>(t: T): T {
-  const hidden = (a: AuditEntry) => a.location !== undefined || (a.actor.role === 'hq' && isHandover(a.reason) && a.note !== null);
+  const hqHandoverNote = (a: AuditEntry) => a.actor.role === 'hq' && isHandover(a.reason) && a.note !== null;
+  const hidden = (a: AuditEntry) => a.location !== undefined || hqHandoverNote(a);
   if (!t.audit.some(hidden)) return t;
-  return { ...t, audit: t.audit.map((a) => (!hidden(a) ? a : a.actor.role === 'hq' ? { ...withoutLocation(a), note: null } : withoutLocation(a))) };
+  return { ...t, audit: t.audit.map((a) => (hidden(a) ? { ...withoutLocation(a), note: hqHandoverNote(a) ? null : a.note } : a)) };
 }
 
 function withoutLocation({ location: _l, ...rest }: AuditEntry): AuditEntry {
