@@ -31,9 +31,25 @@ export function detailLines(body: WebhookBody): string[] {
   return lines;
 }
 
+/**
+ * Slack reads `<…>` as links and mentions (`<!channel>`, `<https://a|shown>`): a till's fault text comes from the
+ * store's agent, so it must not ping a provider's channel or show one address while linking another.
+ */
+function slackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Teams renders a TextBlock as markdown: `[shown](elsewhere)` would be a disguised link, so its brackets are
+ * escaped (only those: Teams' mobile apps have shown other escapes as stray backslashes).
+ */
+function teamsText(text: string): string {
+  return text.replace(/[\\[\]]/g, '\\$&');
+}
+
 /** Slack incoming-webhook message. */
 export function slackMessage(body: WebhookBody): { text: string } {
-  return { text: [`*${summaryLine(body)}*`, ...detailLines(body)].join('\n') };
+  return { text: [`*${slackText(summaryLine(body))}*`, ...detailLines(body).map(slackText)].join('\n') };
 }
 
 /** Teams message with an Adaptive Card, which Teams incoming webhooks and Workflows both accept. */
@@ -48,8 +64,8 @@ export function teamsMessage(body: WebhookBody) {
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', text: summaryLine(body), weight: 'Bolder', wrap: true },
-            ...detailLines(body).map((text) => ({ type: 'TextBlock', text, wrap: true, spacing: 'None' })),
+            { type: 'TextBlock', text: teamsText(summaryLine(body)), weight: 'Bolder', wrap: true },
+            ...detailLines(body).map((text) => ({ type: 'TextBlock', text: teamsText(text), wrap: true, spacing: 'None' })),
           ],
         },
       },

@@ -69,6 +69,25 @@ describe('notificationsFor', () => {
     expect(notificationsFor(byType(later, 'ticket.escalated', 1), { ...ctx, email: false }).map((o) => o.channel)).toEqual(['slack']);
   });
 
+  it("keeps a till's own fault text from pinging a Slack channel or hiding a link in Slack or Teams", () => {
+    const engine = new TicketEngine({ stores, providers: [provider], config: DEFAULT_TICKETS_CONFIG });
+    const details = 'pos error <!channel> re-enter PIN at <https://evil.example|https://pos.example/login> or [https://pos.example](https://evil.example) & retry';
+    const incident = { id: 'i1', storeId: 'S001', kind: 'till_down', tillIds: ['T1'], startedAt: '2026-11-10T09:58:00Z', details };
+    const opened = engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident }).effects[0]!;
+    const teamsToo = { ...ctx, providers: [{ ...provider, webhooks: provider.webhooks.map((w) => ({ ...w, events: ['ticket.opened' as const] })) }] };
+    const out = notificationsFor(opened, teamsToo);
+    const slack = JSON.parse(out.find((o) => o.channel === 'slack')!.body).text as string;
+    expect(slack).not.toMatch(/<!channel>|<https:/);
+    expect(slack).toContain('Details: pos error &lt;!channel&gt; re-enter PIN at &lt;https://evil.example|https://pos.example/login&gt; or [https://pos.example](https://evil.example) &amp; retry');
+    expect(slack).toMatch(/^\*New ticket: /);
+    const card = JSON.parse(out.find((o) => o.channel === 'teams')!.body).attachments[0].content.body as { text: string }[];
+    expect(card.find((b) => b.text.startsWith('Details:'))!.text).toBe(
+      'Details: pos error <!channel> re-enter PIN at <https://evil.example|https://pos.example/login> or \\[https://pos.example\\](https://evil.example) & retry',
+    );
+    // The e-mail is plain text: it keeps the words as the till sent them.
+    expect(JSON.parse(out.find((o) => o.channel === 'email')!.body).text).toContain(`Details: ${details}`);
+  });
+
   it('tells the provider HQ took a ticket from that it is withdrawn, by chat and e-mail, and the new one that it opened', () => {
     const rapid = toProvider({ ...pilotConfig, id: 'rapid', name: 'Rapid Fix', stores: [], email: 'desk@rapid.example', webhooks: [] });
     const both = { ...ctx, providers: [provider, rapid] };
