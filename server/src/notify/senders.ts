@@ -119,7 +119,11 @@ export function emailSender(transport: Transporter, from: string): Sender {
 /**
  * An SMTP transport from a URL like `smtp://user:pass@mail.example:587`, with timeouts short enough
  * that a stuck mail server cannot hold up the outbox for long (nodemailer's own default is minutes).
+ * With a password in an `smtp://` URL, STARTTLS is required: nodemailer would otherwise send it in clear
+ * to a server that does not offer TLS (or to anyone who strips the offer). `?requireTLS=false` in the
+ * URL opts out, for a relay on a private network.
  */
 export function smtpTransport(url: string): Transporter {
-  return createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const withPassword = URL.canParse(url) && new URL(url).password !== '';
+  return createTransport({ url, requireTLS: withPassword, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
 }

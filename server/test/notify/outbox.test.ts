@@ -197,6 +197,26 @@ describe('notification outbox over real HTTP', () => {
     transport.close();
   });
 
+  it('never sends an SMTP password to a mail server that offers no STARTTLS, unless the URL says requireTLS=false', async () => {
+    const body = JSON.stringify({ subject: '[storepulse] New ticket: T-2', text: 'Tills: T1\n' });
+    const secured = smtpTransport(`smtp://relay:s3cret@127.0.0.1:${smtpPort}`);
+    const box = outbox(new Database(':memory:'), { senders: { email: emailSender(secured, 'storepulse@chain.example') } });
+    box.enqueue([entry(71, '/', { channel: 'email', target: 'support@pilot.example', body })]);
+    const sent = smtp.messages.length;
+    expect(await box.runDue()).toEqual({ delivered: 0, retrying: 1, failed: 0 });
+    expect(smtp.messages).toHaveLength(sent);
+    expect(smtp.commands.filter((c) => /^AUTH/i.test(c))).toEqual([]);
+    secured.close();
+
+    // A relay on a private network without TLS, chosen knowingly.
+    const plain = smtpTransport(`smtp://relay:s3cret@127.0.0.1:${smtpPort}?requireTLS=false`);
+    const box2 = outbox(new Database(':memory:'), { senders: { email: emailSender(plain, 'storepulse@chain.example') } });
+    box2.enqueue([entry(72, '/', { channel: 'email', target: 'support@pilot.example', body })]);
+    expect(await box2.runDue()).toEqual({ delivered: 1, retrying: 0, failed: 0 });
+    expect(smtp.commands.filter((c) => /^AUTH/i.test(c))).toHaveLength(1);
+    plain.close();
+  });
+
   it('logs each attempt with its target\'s origin and outcome, never the body, a secret or the URL path', async () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } });

@@ -42,6 +42,8 @@ export function webhookReceiver(port: number) {
 /** Just enough SMTP for nodemailer to hand over a message; keeps each message's envelope and data. */
 export function smtpReceiver() {
   const messages: { from: string; to: string[]; data: string }[] = [];
+  /** Every command line the server was sent, AUTH with its credentials included. */
+  const commands: string[] = [];
   const server = createTcpServer((socket) => {
     let from = '';
     let to: string[] = [];
@@ -65,11 +67,15 @@ export function smtpReceiver() {
         if (nl < 0) return;
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 2);
+        commands.push(line);
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 test\r\n');
+        // Offers AUTH but no STARTTLS: a relay whose TLS offer is missing or was stripped on the way.
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250-test\r\n250 AUTH PLAIN LOGIN\r\n');
+        else if (verb === 'STAR') socket.write('502 not implemented\r\n');
         else if (verb === 'MAIL') (from = line.slice(10).trim(), socket.write('250 ok\r\n'));
         else if (verb === 'RCPT') (to.push(line.slice(8).trim()), socket.write('250 ok\r\n'));
         else if (verb === 'DATA') (data = '', socket.write('354 go on\r\n'));
+        else if (verb === 'AUTH') socket.write('235 accepted\r\n');
         else if (verb === 'QUIT') socket.end('221 bye\r\n');
         else socket.write('250 ok\r\n');
       }
@@ -77,6 +83,7 @@ export function smtpReceiver() {
   });
   return {
     messages,
+    commands,
     async start(port: number) {
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     },
