@@ -28,6 +28,15 @@ export function isValidHours(spec: string): boolean {
   return minutes(from) < 24 * 60 && minutes(to) <= 24 * 60;
 }
 
+/**
+ * Whether "HH:MM-HH:MM" ends the next day (22:00-06:00, or 00:00-00:00 for a whole day). Decided on the written
+ * times, not their instants: on the spring DST day a start inside the skipped hour moves forward onto the end.
+ */
+export function runsPastMidnight(spec: string): boolean {
+  const [from, to] = spec.split('-') as [string, string];
+  return minutes(to) <= minutes(from);
+}
+
 /** Epoch ms of a local wall-clock time; 24:00 is the next midnight. A time skipped by DST moves forward. */
 function wallTime(timezone: string, date: string, hhmm: string): number {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
@@ -44,8 +53,7 @@ function dayOpening(timezone: string, date: string, spec: string): Interval {
   if (!hit) {
     const [from, to] = spec.split('-') as [string, string];
     const start = wallTime(timezone, date, from);
-    let end = wallTime(timezone, date, to);
-    if (end <= start) end = wallTime(timezone, nextDate(date), to);
+    const end = wallTime(timezone, runsPastMidnight(spec) ? nextDate(date) : date, to);
     hit = { start, end };
     if (dayCache.size >= DAY_CACHE_LIMIT) dayCache.clear();
     dayCache.set(key, hit);

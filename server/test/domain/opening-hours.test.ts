@@ -42,6 +42,15 @@ describe('opening hours in the store time zone', () => {
       '2026-10-26T09:00:00.000Z',
     ]);
   });
+  it('does not stay open all day when an opening falls in the hour the spring DST change skips', () => {
+    // 29 March 2026 in Madrid: 02:00 jumps to 03:00, so 02:00-03:00 does not happen that night.
+    const small: WeekHours = { ...madrid, sun: '02:00-03:00' };
+    expect(openIntervals(small, 'Europe/Madrid', at('2026-03-29T00:00', 'Europe/Madrid'), at('2026-03-30T00:00', 'Europe/Madrid'))).toEqual([]);
+    expect(isOpenAt(small, 'Europe/Madrid', at('2026-03-29T12:00', 'Europe/Madrid'))).toBe(false);
+    expect(openIntervals(small, 'Europe/Madrid', at('2026-04-05T00:00', 'Europe/Madrid'), at('2026-04-06T00:00', 'Europe/Madrid'))).toEqual([
+      { start: Date.parse('2026-04-05T00:00:00Z'), end: Date.parse('2026-04-05T01:00:00Z') },
+    ]);
+  });
   it('finds the next opening or closing', () => {
     const t = at('2026-11-23T09:00', 'Europe/Madrid');
     expect(nextTransition(madrid, 'Europe/Madrid', t)).toBe(at('2026-11-23T10:00', 'Europe/Madrid'));

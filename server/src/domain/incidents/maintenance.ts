@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, type MaintenanceWarning, type MaintenanceWindow as SavedWindow, type StoreGroup, type Weekday } from '@storepulse/protocol';
-import { isValidHours, type Interval } from '../opening-hours.js';
+import { isValidHours, runsPastMidnight, type Interval } from '../opening-hours.js';
 import { mergeIntervals } from '../revenue/time.js';
 
 /**
@@ -103,16 +103,17 @@ function placedIntervals(w: MaintenanceWindow, zone: string, from: number, to: n
     return start < end && start < to && end > from ? [{ start, end }] : [];
   }
   const [fromHm, toHm] = w.recurrence.hours.split('-') as [string, string];
+  const overnight = runsPastMidnight(w.recurrence.hours);
   const out: Interval[] = [];
   // A day early: last night's window can run past midnight into the range.
   let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
   const last = DateTime.fromMillis(to, { zone }).startOf('day');
   while (day <= last) {
     if (w.recurrence.weekdays.includes(WEEKDAYS[day.weekday - 1]!)) {
-      const start = wallClock(day, fromHm, zone);
-      let end = wallClock(day, toHm, zone);
-      if (end <= start) end = wallClock(day.plus({ days: 1 }), toHm, zone);
-      if (start.toMillis() < to && end.toMillis() > from) out.push({ start: start.toMillis(), end: end.toMillis() });
+      const start = wallClock(day, fromHm, zone).toMillis();
+      const end = wallClock(overnight ? day.plus({ days: 1 }) : day, toHm, zone).toMillis();
+      // A window wholly inside the hour the spring DST change skips does not happen that day.
+      if (start < end && start < to && end > from) out.push({ start, end });
     }
     day = day.plus({ days: 1 });
   }

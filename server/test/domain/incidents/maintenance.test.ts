@@ -16,6 +16,21 @@ describe('maintenance windows', () => {
     ]);
   });
 
+  it('drops a nightly window that falls in the hour the spring DST change skips instead of stretching it over the whole day', () => {
+    // 29 March 2026 in Madrid: 02:00 jumps to 03:00. The window did not happen; the store's day is not maintenance.
+    const nightly = { id: 'n', storeIds: ['s1'], recurrence: { weekdays: ['sat' as const, 'sun' as const, 'mon' as const], hours: '02:00-03:00' } };
+    const day = (from: string, to: string) => maintenanceIntervals([nightly], madrid, Date.parse(from), Date.parse(to));
+    expect(day('2026-03-29T00:00:00Z', '2026-03-30T00:00:00Z')).toEqual([]);
+    expect(activeMaintenance([nightly], madrid, Date.parse('2026-03-29T12:00:00Z'))).toBeNull();
+    expect(day('2026-03-28T00:00:00Z', '2026-03-29T00:00:00Z')).toEqual([span('2026-03-28T01:00:00Z', '2026-03-28T02:00:00Z')]);
+    expect(day('2026-03-30T00:00:00Z', '2026-03-31T00:00:00Z')).toEqual([span('2026-03-30T00:00:00Z', '2026-03-30T01:00:00Z')]);
+    // A start in the skipped hour moves forward by it: 02:30-04:00 runs 03:30-04:00 that night.
+    const late = { ...nightly, recurrence: { ...nightly.recurrence, hours: '02:30-04:00' } };
+    expect(maintenanceIntervals([late], madrid, Date.parse('2026-03-29T00:00:00Z'), Date.parse('2026-03-30T00:00:00Z'))).toEqual([
+      span('2026-03-29T01:30:00Z', '2026-03-29T02:00:00Z'),
+    ]);
+  });
+
   it('runs a window past midnight into the next day', () => {
     const w = { id: 'w', storeIds: ['s1'], recurrence: { weekdays: ['sat' as const], hours: '22:00-02:00' } };
     const at = Date.parse('2026-11-29T00:30:00Z'); // Sunday 01:30 in Madrid
