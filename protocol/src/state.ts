@@ -13,6 +13,7 @@ export type StoreState = (typeof STORE_STATES)[number];
 /** Worst first: the order of tiles on the wall. */
 export const STORE_STATE_SEVERITY: Record<StoreState, number> = { down: 0, offline: 1, degraded: 2, ok: 3, closed: 4 };
 
+/** A store's tills by state; a backup till is counted only while it sells (up or degraded). */
 export type TillCounts = { total: number } & Record<TillState, number>;
 
 export interface TillView {

@@ -63,8 +63,12 @@ function refreshOpen(fleet: Fleet, store: StoreRecord, now: number): void {
   store.openCheckAt = s.checkAt;
 }
 
+/** The tills a store's state and counts are made of: a backup till only while it sells (resting, it is not missing). */
 function tillStates(store: StoreRecord): TillState[] {
-  return [...store.tills.values()].map((t) => t.state);
+  const backup = store.config.backupTills ?? [];
+  const out: TillState[] = [];
+  for (const t of store.tills.values()) if (!backup.includes(t.id) || t.state === 'up' || t.state === 'degraded') out.push(t.state);
+  return out;
 }
 
 /**
