@@ -55,6 +55,7 @@ export function ingestSales(
   if (verdict.action === 'replace') verdict.index = rt.sales.indexOf(same[verdict.index]!);
   if (apply(rt.sales, bin, verdict)) {
     const feed = rt.salesFeeds[bin.tillId] ?? { lastBinEnd: bin.binStart, lastSaleEnd: bin.binStart };
+    if (bin.binEnd >= feed.lastBinEnd) feed.binMs = bin.binEnd - bin.binStart;
     feed.lastBinEnd = Math.max(feed.lastBinEnd, bin.binEnd);
     if (bin.transactions > 0) feed.lastSaleEnd = Math.max(feed.lastSaleEnd, bin.binEnd);
     rt.salesFeeds[bin.tillId] = feed;

@@ -21,12 +21,15 @@ export function silentTills(rt: StoreRuntime, store: IncidentStore, now: number,
     if (!feed || rt.tills[tillId]?.known !== 'up') continue;
     // A feed that stopped is a feed problem, not proof of a silent till (15-min bins arrive late).
     if (feed.lastBinEnd < now - QUARTER_MS - MINUTE_MS) continue;
-    if (now - feed.lastSaleEnd < windowMs) continue;
+    // Silence is what the bins received show, up to one more bin at the feed's cadence: a till whose bins stall
+    // may have sold since its last one.
+    const seenTo = Math.min(now, feed.lastBinEnd + (feed.binMs ?? Infinity));
+    if (seenTo - feed.lastSaleEnd < windowMs) continue;
     const opened = openSince();
     if (opened === null) return {};
     // Silence counts from the last sale, the opening, or the till coming back up, whichever is latest.
     const since = Math.max(feed.lastSaleEnd, opened, rt.tills[tillId]!.since);
-    if (now - since < windowMs) continue;
+    if (seenTo - since < windowMs) continue;
     // Once found silent a till stays so until it sells: a quieter spell after is no sign it works again.
     if (!rt.silent.includes(tillId)) {
       busy ??= storeBusy(rt, store, { start: now - windowMs, end: now }, working, options);

@@ -241,6 +241,8 @@ export interface SalesFeed {
   lastBinEnd: number;
   /** End of the newest bin with a transaction. */
   lastSaleEnd: number;
+  /** Width of the newest bin: the feed's cadence, how far past its last bin silence may be assumed (absent in older saved state). */
+  binMs?: number;
 }
 
 export interface StoreRuntime {
