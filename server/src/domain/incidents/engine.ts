@@ -254,6 +254,9 @@ export class IncidentEngine {
         rt.fault.worst = worse(rt.fault.worst ?? rt.fault.kind, cond.kind);
         rt.fault.tills = [...new Set([...rt.fault.tills, ...cond.tills])];
       }
+    } else if (rt.fault && !rt.open && !rt.fault.suppressed) {
+      // A pending fault that recovers is over: one that comes back pends afresh (the flap rule is an incident's).
+      rt.fault = null;
     } else if (rt.fault && rt.fault.recoveringSince === null) {
       rt.fault.recoveringSince = now;
       recovery = true;

@@ -107,6 +107,19 @@ describe('pending and flapping', () => {
     expect(sim.effects).toEqual([]);
   });
 
+  it('pends afresh for a fault that comes back before it was ever an incident: the time the till was up does not count', () => {
+    const sim = new Sim(config());
+    // A printer cover opened for 40 s, then again for 20 s: never out for 60 s in a row.
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']).tills(T('10:00:40'), 'up', ['t1']);
+    sim.tills(T('10:02:20'), 'down', ['t1']).tills(T('10:02:40'), 'up', ['t1']);
+    sim.run(T('09:00'), T('10:10'), 1000);
+    expect(sim.effects).toEqual([]);
+    // Out for good: it opens 60 s after it failed again, dated from then.
+    sim.tills(T('10:11'), 'down', ['t1']).tills(T('10:11:30'), 'up', ['t1']).tills(T('10:12'), 'down', ['t1']);
+    sim.run(T('10:10'), T('10:15'), 1000);
+    expect(sim.of('incident.opened').map((e) => [e.at, 'incident' in e && e.incident.startedAt])).toEqual([[iso(T('10:13')), iso(T('10:12'))]]);
+  });
+
   it('keeps a till that flaps within the hold period in one incident', () => {
     const sim = new Sim(config());
     sim.tills(T('09:00'), 'up', ALL);
