@@ -33,6 +33,20 @@ describe('silent till', () => {
     expect(closed[0]!.lostRevenue.gross).toBe(600);
   });
 
+  it('does not open for a till whose bins come late: its silence is judged on the bins received, not on the time since', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
+    for (const t of ['t1', 't3', 't4']) sim.sales(t, T('09:00'), T('11:00'), 2, 1);
+    sim.sales('t2', T('09:00'), T('10:00'), 2, 1).sales('t2', T('10:00'), T('10:06'), 6, 0);
+    // t2's uplink stalls: its 10:06–10:24 bins, each with sales, arrive together at 10:24 (well within the 16 min a feed may lag).
+    for (let s = T('10:06'); s < T('10:24'); s += 6 * 60_000) {
+      sim.add({ type: 'sales', at: T('10:24'), storeId: 's1', tillId: 't2', binStart: iso(s), binEnd: iso(s + 6 * 60_000), transactions: 3, revenue: 120, currency: 'EUR' });
+    }
+    sim.sales('t2', T('10:24'), T('11:00'), 2, 1);
+    sim.run(T('09:00'), T('10:40'));
+    expect(sim.incidents('incident.opened')).toEqual([]);
+  });
+
   it('does not open where the till\'s fair share of the sales was small: a quiet store\'s spare till can sit idle', () => {
     const sim = new Sim(config());
     sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('11:00'), 8);
