@@ -234,25 +234,27 @@ export class IncidentEngine {
     // Recovery starting or breaking off is news for the wall at once, not at the next periodic update.
     let recovery = false;
 
+    let own = cond;
     if (cond.kind && rt.fault && rt.fault.recoveringSince !== null && !sameFault(rt.fault.tills, cond.kind, cond.tills)) {
       // Every till of the fault had recovered and a different till fails: the flap rule is per till, so this is a
-      // new fault, and the incident that was recovering ends where its recovery began.
-      effects.push(...this.endFault(storeId, store, rt, now));
+      // new fault. It waits for the recovering one's hold to end, as its own tills failing again meanwhile are still it.
+      if (now - rt.fault.recoveringSince >= timings.recoverSec * 1000) effects.push(...this.endFault(storeId, store, rt, now));
+      else own = { kind: null, tills: [], atKind: [], since: 0 };
     }
 
-    if (cond.kind) {
+    if (own.kind) {
       if (!rt.fault) {
-        rt.fault = { since: cond.since, recoveringSince: null, kind: cond.kind, worst: cond.kind, tills: cond.tills, suppressed: null };
+        rt.fault = { since: own.since, recoveringSince: null, kind: own.kind, worst: own.kind, tills: own.tills, suppressed: null };
       } else {
         if (rt.fault.recoveringSince !== null) {
           rt.fault.recoveringSince = null;
           recovery = true;
           if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'flap' }, max);
         }
-        rt.fault.since = Math.min(rt.fault.since, cond.since);
-        rt.fault.kind = rt.open ? worse(rt.fault.kind, cond.kind) : cond.kind;
-        rt.fault.worst = worse(rt.fault.worst ?? rt.fault.kind, cond.kind);
-        rt.fault.tills = [...new Set([...rt.fault.tills, ...cond.tills])];
+        rt.fault.since = Math.min(rt.fault.since, own.since);
+        rt.fault.kind = rt.open ? worse(rt.fault.kind, own.kind) : own.kind;
+        rt.fault.worst = worse(rt.fault.worst ?? rt.fault.kind, own.kind);
+        rt.fault.tills = [...new Set([...rt.fault.tills, ...own.tills])];
       }
     } else if (rt.fault && !rt.open && !rt.fault.suppressed) {
       // A pending fault that recovers is over: one that comes back pends afresh (the flap rule is an incident's).
@@ -266,10 +268,10 @@ export class IncidentEngine {
     const fault = rt.fault;
     if (fault && !rt.open && fault.recoveringSince === null && now - fault.since >= timings.pendingSec * 1000) {
       const activeStart = openSince();
-      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart, cond));
+      if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart, own));
       else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
     } else if (rt.open && fault) {
-      const changed = this.sync(rt.open, store, fault.kind, fault.tills, cond, rt, now);
+      const changed = this.sync(rt.open, store, fault.kind, fault.tills, own, rt, now);
       if (changed || recovery) effects.push(this.update(storeId, store, rt, now));
     }
 

@@ -23,9 +23,42 @@ describe('faults on different tills one after another', () => {
       [['t4'], iso(T('10:16:29'))],
       [['t2'], iso(T('10:25'))],
     ]);
-    // The first one ends as the next till fails, where its recovery began, with no flap in its record.
-    expect(sim.of('incident.closed')[0]!.at).toBe(iso(T('10:06:33')));
+    // The first one ends once its recovery has held, where it began, with no flap in its record; the next till's
+    // fault, pending meanwhile, opens then, dated from when that till failed.
+    expect(sim.of('incident.closed')[0]!.at).toBe(iso(T('10:07:40')));
+    expect(sim.of('incident.opened')[1]!.at).toBe(iso(T('10:07:40')));
     expect(closed[0]!.timeline.filter((e) => e.event === 'flap')).toEqual([]);
+  });
+});
+
+describe('another till failing while an incident recovers', () => {
+  const run = (t1Again: boolean) => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']).tills(T('10:05'), 'up', ['t1']);
+    sim.tills(T('10:05:30'), 'degraded', ['t2']);
+    if (t1Again) sim.tills(T('10:06'), 'down', ['t1']);
+    sim.run(T('09:00'), T('10:10'));
+    return sim;
+  };
+
+  it('leaves its hold running: it closes on time, and the other till\'s fault becomes an incident of its own', () => {
+    const sim = run(false);
+    expect(sim.of('incident.closed').map((e) => [e.at, 'incident' in e && e.incident.endedAt])).toEqual([[iso(T('10:07')), iso(T('10:05'))]]);
+    const opened = sim.incidents('incident.opened');
+    expect(opened.map((i) => [i.kind, i.tillIds, i.startedAt])).toEqual([
+      ['till_down', ['t1'], iso(T('10:00'))],
+      ['till_degraded', ['t2'], iso(T('10:05:30'))],
+    ]);
+    // Nothing of t2 shows on the recovering incident as at fault.
+    expect(sim.incidents('incident.closed')[0]).toMatchObject({ tillIds: ['t1'], activeTillIds: [] });
+  });
+
+  it('and its own till failing again within the hold brings it back, the other till joining it', () => {
+    const sim = run(true);
+    expect(sim.of('incident.closed')).toEqual([]);
+    expect(sim.incidents('incident.opened').map((i) => i.id)).toEqual(['inc_s1_till_down_20261123T100000000Z']);
+    expect(sim.last()).toMatchObject({ tillIds: ['t1', 't2'], activeTillIds: ['t1', 't2'], recoveringSince: null, faultAt: iso(T('10:06')) });
+    expect(sim.last().timeline.filter((e) => e.event === 'flap')).toHaveLength(1);
   });
 });
 
