@@ -4,7 +4,7 @@ import { normalTills, higher, severityOf, storeCondition, worse, type Condition 
 import { incidentId } from './incident-id.js';
 import { ingestFootfall, ingestSales, trimRuntime } from './ingest.js';
 import { activeMaintenance } from './maintenance.js';
-import { activeIntervals, lastEndBefore, pushTimeline, refreshIncident, type RecordContext } from './record.js';
+import { activeIntervals, lastEndBefore, pushTimeline, recoveringSince, refreshIncident, type RecordContext } from './record.js';
 import { silentTills } from './silent-till.js';
 import {
   DEFAULT_ENGINE_OPTIONS,
@@ -200,6 +200,12 @@ export class IncidentEngine {
     return this.config.modelsLearning === true && this.config.models?.[storeId] === undefined && this.carriedOver.has(inc.id);
   }
 
+  /** The incident as of now: its figures stay as saved while awaitingModel, whether it is recovering never does. */
+  private refreshed(storeId: string, store: IncidentStore, rt: StoreRuntime, inc: Incident, now: number): Incident {
+    if (!this.awaitingModel(storeId, inc)) return refreshIncident(inc, rt, this.context(storeId, store, now), false);
+    return { ...inc, recoveringSince: recoveringSince(inc, rt), updatedAt: toIso(now) };
+  }
+
   private context(storeId: string, store: IncidentStore, now: number): RecordContext {
     return { store, model: this.config.models?.[storeId], maintenance: this.config.maintenance, options: this.options, now };
   }
@@ -386,7 +392,7 @@ export class IncidentEngine {
   }
 
   private update(storeId: string, store: IncidentStore, rt: StoreRuntime, now: number): EngineEffect {
-    const open = this.awaitingModel(storeId, rt.open!) ? rt.open! : refreshIncident(rt.open!, rt, this.context(storeId, store, now), false);
+    const open = this.refreshed(storeId, store, rt, rt.open!, now);
     rt.open = open;
     rt.lastUpdate = now;
     return { type: 'incident.updated', at: toIso(now), incident: structuredClone(open) };
@@ -406,7 +412,7 @@ export class IncidentEngine {
     inc.status = 'closed';
     inc.endedAt = toIso(endedAt);
     pushTimeline(inc, { at: toIso(now), event: 'closed', ...(detail ? { detail } : {}) }, this.options.maxTimeline);
-    const closed = this.awaitingModel(storeId, inc) ? inc : refreshIncident(inc, rt, this.context(storeId, store, now), false);
+    const closed = this.refreshed(storeId, store, rt, inc, now);
     rt.open = null;
     rt.settling.push(closed);
     rt.closedEnds.push(endedAt);

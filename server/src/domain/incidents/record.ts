@@ -86,7 +86,7 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   const backupAt = backupOpenedAt(rt, store, start, end);
   return {
     ...inc,
-    recoveringSince: inc.status === 'open' && rt.fault?.recoveringSince != null ? toIso(rt.fault.recoveringSince) : null,
+    recoveringSince: recoveringSince(inc, rt),
     visitors: estimate.visitors,
     lostRevenue: { gross: estimate.gross, net: estimate.net, low: estimate.low, high: estimate.high, currency: estimate.currency },
     method: estimate.method,
@@ -96,6 +96,11 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
     final: settle,
     updatedAt: toIso(now),
   };
+}
+
+/** When the incident's recovery began, while it is open and recovering. */
+export function recoveringSince(inc: Incident, rt: StoreRuntime): string | null {
+  return inc.status === 'open' && rt.fault?.recoveringSince != null ? toIso(rt.fault.recoveringSince) : null;
 }
 
 /** Flags about the incident itself rather than the data, which a recomputation must keep. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildStoreModel, IncidentEngine, type EngineState } from '../../../src/domain/incidents/index.js';
 import { sixWeeks } from '../revenue/history.js';
-import { config, Sim, store, T } from './sim.js';
+import { config, iso, Sim, store, T } from './sim.js';
 
 const ALL = ['t1', 't2', 't3', 't4'];
 
@@ -60,6 +60,25 @@ describe('engine started again while its models are learned', () => {
     // 60 visitors × 0.25 × 30, with the learned rates.
     expect(restarted.last()).toMatchObject({ final: true, lostRevenue: { gross: 450 } });
     expect(restarted.last().flags).not.toContain('rates_fallback');
+  });
+
+  it('still says whether a held-back incident is recovering: one saved while recovering that fails again is not', () => {
+    const sim = new Sim(config(s, { models: { s1: model } }));
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('12:00'), 2).tills(T('10:00'), 'down', ALL).tills(T('10:05'), 'up', ALL);
+    sim.run(T('09:00'), T('10:05:30'));
+    expect(sim.engine.openIncidents()[0]!.recoveringSince).toBe(iso(T('10:05')));
+    const learning = config(s, { models: {}, modelsLearning: true });
+    const restarted = new Sim(learning, new IncidentEngine(learning, JSON.parse(JSON.stringify(sim.engine.snapshot())) as EngineState));
+    restarted.tills(T('10:06'), 'down', ALL).run(T('10:05:40'), T('10:09'));
+    const updated = restarted.incidents('incident.updated');
+    expect(updated.length).toBeGreaterThan(0);
+    for (const e of updated) expect(e).toMatchObject({ status: 'open', recoveringSince: null });
+    expect(restarted.last().updatedAt).toBe(iso(T('10:09')));
+    // Its figures are still the saved ones.
+    expect(restarted.last().lostRevenue).toEqual(sim.engine.openIncidents()[0]!.lostRevenue);
+    restarted.tills(T('10:09:30'), 'up', ALL).run(T('10:09:10'), T('10:12'));
+    expect(restarted.incidents('incident.updated').at(-1)).toMatchObject({ status: 'open', recoveringSince: iso(T('10:09:30')) });
+    expect(restarted.incidents('incident.closed')).toEqual([expect.objectContaining({ endedAt: iso(T('10:09:30')), recoveringSince: null })]);
   });
 
   it('figures an incident opened since the start with what there is meanwhile, live', () => {
