@@ -53,8 +53,8 @@ export function estimateWindow(input: WindowInput): LossEstimate {
     open,
     footfall: input.footfall,
     sales: input.sales,
-    // Judged after the fact: the sales feed is complete up to its newest bin.
-    salesUntil: input.sales ? Math.max(range.end, ...input.sales.map((b) => b.binEnd)) : undefined,
+    // Judged after the fact: the sales feed is complete up to its newest bin (a loop: weeks of bins overflow a spread).
+    salesUntil: input.sales?.reduce((until, b) => Math.max(until, b.binEnd), range.end),
     capacity: input.capacity,
     normalTills: input.normalTills,
     baseline,

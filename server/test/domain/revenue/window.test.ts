@@ -47,3 +47,17 @@ describe('estimating one outage from raw history (the backtest entry point)', ()
     ]);
   });
 });
+
+describe('a store with a month of one-minute sales bins on several tills', () => {
+  it('finds where the sales feed ends without spreading every bin into one call', () => {
+    // 4 tills × 1-min bins × 29 days: some 167,000 bins, more arguments than a call can take
+    const sales: SalesBin[] = [];
+    const end = Date.parse('2026-11-23T10:00:00Z');
+    for (let s = end - 29 * 24 * 3600_000; s < end + 3600_000; s += 60_000) {
+      for (const tillId of ['a', 'b', 'c', 'd']) sales.push({ tillId, binStart: s, binEnd: s + 60_000, transactions: 0.1, revenue: 3 });
+    }
+    const range = { start: end - 30 * 60_000, end };
+    const e = estimateWindow({ store, range, footfall: sixWeeks().footfall, sales, capacity: [{ ...range, tills: 0 }], normalTills: 4 });
+    expect(e.method).toBe('gap');
+  });
+});
