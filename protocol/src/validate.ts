@@ -28,11 +28,26 @@ export interface PayloadByKind {
 }
 
 /** Why a payload was refused; each reason is a label of the rejection counter. */
-export type PayloadRejection = 'oversize' | 'malformed_json' | 'schema' | 'bad_ts' | 'topic_mismatch' | 'bad_bin';
+export type PayloadRejection = 'oversize' | 'malformed_json' | 'schema' | 'bad_ts' | 'topic_mismatch' | 'bad_bin' | 'bad_count';
 
 export type DecodeResult<K extends TopicKind> =
   | { ok: true; payload: PayloadByKind[K] }
-  | { ok: false; reason: PayloadRejection; message: string };
+  /** A well-formed bin whose only fault is a count or amount out of range (negative, over the limit): `payload` holds it as sent. */
+  | { ok: false; reason: 'bad_count'; message: string; payload: PayloadByKind[K] }
+  | { ok: false; reason: Exclude<PayloadRejection, 'bad_count'>; message: string };
+
+/** The numbers of a bin whose range alone can be wrong: a counter or a till export gone mad, not a malformed message. */
+const COUNT_FIELDS: Partial<Record<TopicKind, readonly string[]>> = { footfall: ['in', 'out'], sales: ['transactions', 'revenue'] };
+
+/** Whether `data` would be valid with its counts in range: the message is sound, its figures are not. */
+function onlyCountsOutOfRange(kind: TopicKind, data: unknown, error: ErrorObject | undefined): boolean {
+  const fields = COUNT_FIELDS[kind];
+  if (!fields || !error || (error.keyword !== 'minimum' && error.keyword !== 'maximum')) return false;
+  if (!fields.includes(error.instancePath.slice(1))) return false;
+  const copy = { ...(data as Record<string, unknown>) };
+  for (const f of fields) if (typeof copy[f] === 'number') copy[f] = 0;
+  return validators[kind](copy) && binProblem(copy as { binStart: string; binEnd: string }) === null;
+}
 
 function describe(errors: ErrorObject[] | null | undefined): string {
   const e = errors?.[0];
@@ -78,6 +93,10 @@ export function decodePayload<K extends TopicKind>(kind: K, raw: Uint8Array | st
     // The pattern is checked first, so a format error means a well-formed timestamp of a date that does not exist.
     if (errors?.[0]?.keyword === 'format') {
       return { ok: false, reason: 'bad_ts', message: `${errors[0].instancePath} is not a real date and time` };
+    }
+    // Kept whole so that the incident engine can flag what a broken counter or export sent, not just drop it.
+    if (onlyCountsOutOfRange(kind, data, errors?.[0])) {
+      return { ok: false, reason: 'bad_count', message: describe(errors), payload: data as PayloadByKind[K] };
     }
     return { ok: false, reason: 'schema', message: describe(errors) };
   }

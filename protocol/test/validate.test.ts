@@ -68,3 +68,18 @@ describe('payload bytes', () => {
     expect(decodePayload('status', '{"v":1,')).toEqual({ ok: false, reason: 'malformed_json', message: 'payload is not valid JSON (at character 7)' });
   });
 });
+
+describe('counts out of range', () => {
+  it('keeps a well-formed bin whose only fault is its figures, so the server can flag what the counter sent', () => {
+    const negative = decodePayload('footfall', JSON.stringify({ ...bin, in: -3, out: 0 }));
+    expect(negative).toEqual({ ok: false, reason: 'bad_count', message: '/in must be >= 0', payload: { ...bin, in: -3, out: 0 } });
+    expect(decodePayload('sales', JSON.stringify({ ...bin, transactions: 2, revenue: -1, currency: 'EUR' }))).toMatchObject({ ok: false, reason: 'bad_count' });
+    expect(decodePayload('footfall', JSON.stringify({ ...bin, in: 0, out: 2_000_000 }))).toMatchObject({ ok: false, reason: 'bad_count' });
+  });
+  it('keeps a bin with anything else wrong a schema error', () => {
+    expect(decodePayload('footfall', JSON.stringify({ ...bin, in: -3 }))).toMatchObject({ ok: false, reason: 'schema' });
+    expect(decodePayload('footfall', JSON.stringify({ ...bin, in: -3.5, out: 0 }))).toMatchObject({ ok: false, reason: 'schema' });
+    expect(decodePayload('footfall', JSON.stringify({ ...bin, binEnd: '2026-11-23T11:00:00Z', in: -3, out: 0 }))).toMatchObject({ ok: false, reason: 'schema' });
+    expect(decodePayload('status', JSON.stringify({ v: 1, ts: bin.binStart, seq: -1, components: {} }))).toMatchObject({ ok: false, reason: 'schema' });
+  });
+});

@@ -48,8 +48,18 @@ export class Ingest {
     if (!store) return this.reject('unknown_store', topic, `store ${parsed.storeId} is not configured`, now);
 
     const decoded = decodePayload(parsed.kind, raw);
-    if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.message, now);
     const { bus, fleet } = this.deps;
+    if (!decoded.ok) {
+      // A negative or impossible count is refused like any bad figure, and the incident engine still hears of it.
+      if (decoded.reason === 'bad_count') {
+        if (parsed.kind === 'footfall') {
+          bus.emit('ingest:refused-bin', { kind: 'footfall', storeId: parsed.storeId, sensorId: parsed.sensorId, payload: decoded.payload as FootfallPayload, at: now });
+        } else if (parsed.kind === 'sales' && store.tills.has(parsed.tillId)) {
+          bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: decoded.payload as SalesPayload, at: now });
+        }
+      }
+      return this.reject(decoded.reason, topic, decoded.message, now);
+    }
 
     if (parsed.kind === 'footfall') {
       const p = decoded.payload as FootfallPayload;

@@ -178,16 +178,23 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     expect((await json(`/api/stores/S001/series?from=${from}&to=${to}`, otherToken)).status).toBe(404);
   });
 
-  it('refuses a bin from a clock far ahead at ingest, and still tells the engine, which flags incidents it touches', async () => {
+  it('refuses a bin from a clock far ahead, or with a negative count, at ingest, and still tells the engine, which flags incidents it touches', async () => {
     const c = await mqtt.connectAsync(h.server.mqttUrl, { username: 'agent', password: agentToken, reconnectPeriod: 0 });
     try {
       const start = Date.now() + 30 * 60_000;
       const bin = { v: 1, seq: 10, binStart: new Date(start).toISOString(), binEnd: new Date(start + 60_000).toISOString(), in: 5, out: 0 };
       await c.publishAsync(topics.footfall('S001', 'door1'), JSON.stringify(bin), { qos: 1 });
+      // A counter gone mad: the schema refuses a negative count, and the engine still hears of it.
+      const now = Date.now() - 60_000;
+      const negative = { v: 1, seq: 11, binStart: new Date(now).toISOString(), binEnd: new Date(now + 60_000).toISOString(), in: -12, out: 0 };
+      await c.publishAsync(topics.footfall('S001', 'door1'), JSON.stringify(negative), { qos: 1 });
       await waitFor(
-        async () => metricValue(await (await h.api('/metrics')).text(), 'storepulse_ingest_rejected_total', { reason: 'clock_skew' }) === 1,
+        async () => {
+          const m = await (await h.api('/metrics')).text();
+          return metricValue(m, 'storepulse_ingest_rejected_total', { reason: 'clock_skew' }) === 1 && metricValue(m, 'storepulse_ingest_rejected_total', { reason: 'bad_count' }) === 1;
+        },
         3000,
-        'clock skew counted',
+        'clock skew and the negative count counted',
       );
     } finally {
       await c.endAsync(true);
@@ -195,6 +202,7 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     const text = await (await h.api('/metrics')).text();
     // Kept out of telemetry and the sequence guard (ingest tests), but the engine records the flag.
     expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'footfall', action: 'rejected', flag: 'clock_skew' })).toBe(1);
+    expect(metricValue(text, 'storepulse_incident_input_quality_total', { source: 'footfall', action: 'rejected', flag: 'counter_negative' })).toBe(1);
     expect(metricValue(text, 'storepulse_incidents_opened_total', { kind: 'store_down' })).toBe(1);
     expect(metricValue(text, 'storepulse_incidents_closed_total')).toBe(1);
     expect(metricValue(text, 'storepulse_incidents_open')).toBe(0);

@@ -180,6 +180,10 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     ['sales_absurd', 'a thousand sales in a minute on one till', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 1000 })]],
     ['sales_absurd', 'a trillion in one sale, which would be learned as the basket', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 1, revenue: 1e12 })]],
     ['sales_absurd', 'revenue with no sale', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { transactions: 0, revenue: 45 })]],
+    ['bad_count', 'a counter reporting a negative count', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000, { in: -40 })]],
+    ['bad_count', 'a counter reporting more entries than any door takes', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000, { in: 5_000_000 })]],
+    ['bad_count', 'a till exporting negative revenue', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000, { revenue: -80 })]],
+    ['schema', 'a negative count in a bin that is malformed besides', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000, { in: -40, out: 'x' })]],
     ['retained_bin', 'a sales bin the broker replayed from its retained store', () => [topics.sales('S1', 'T1'), sales(6, now - 60_000), true]],
     ['retained_bin', 'a footfall bin the broker replayed from its retained store', () => [topics.footfall('S1', 'door1'), footfall(6, now - 60_000), true]],
   ];
@@ -192,7 +196,7 @@ describe('Ingest refusals (no broker): every reason is counted once and leaves w
     expect(await counts('rejected')).toEqual({ [reason]: 1 });
     expect(await counts('accepted')).toEqual({ online: 1, status: 1, sales: 1, footfall: 1 });
     expect(events).toEqual([]);
-    const contentRefusal = (['clock_skew', 'counter_absurd', 'sales_absurd', 'currency_mismatch'].includes(reason) || (reason === 'bad_bin' && !what.includes('before it starts')))
+    const contentRefusal = (['clock_skew', 'counter_absurd', 'sales_absurd', 'currency_mismatch', 'bad_count'].includes(reason) || (reason === 'bad_bin' && !what.includes('before it starts')))
       && !topic.endsWith('/status');
     expect(refusedBins).toEqual(contentRefusal ? [topic.includes('/footfall/') ? 'footfall' : 'sales'] : []);
     expect(state()).toEqual(before);
