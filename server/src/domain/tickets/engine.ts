@@ -11,7 +11,7 @@ import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } fr
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
 import { coversCategory, routeTicket } from './routing.js';
-import { clockEndMs, ticketCalendar, ticketSla, ticketTargets } from './sla-view.js';
+import { clockEndMs, raisedPolicy, ticketSla, ticketTargets } from './sla-view.js';
 import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type AllowedTransition } from './transitions.js';
 import {
   SLA_TARGETS,
@@ -315,8 +315,9 @@ export class TicketEngine {
   private raisePriority(t: Ticket, priority: Priority): boolean {
     const raised = higherPriority(t.priority, priority);
     if (raised === t.priority) return false;
+    const next = slaPolicy(this.providerOf(t), raised);
     t.priority = raised;
-    t.sla = slaPolicy(this.providerOf(t), raised) ?? t.sla;
+    if (next) t.sla = raisedPolicy(t, next);
     return true;
   }
 
@@ -547,13 +548,12 @@ export class TicketEngine {
       return [this.touch(t, at, 'ticket.closed', true, { change: 'status' })];
     }
     const effects: TicketEffect[] = [];
-    const targets = ticketTargets(t);
-    const cal = ticketCalendar(t, store);
+    const targets = ticketTargets(t, store);
     for (const name of SLA_TARGETS) {
       const input = targets[name];
       if (!input || input.stopMs !== null || input.pauses.some((p) => p.end === null)) continue;
       const marks = t.slaMarks[name];
-      const used = elapsedMs(cal, input.startMs, at, input.pauses);
+      const used = elapsedMs(input.cal, input.startMs, at, input.pauses);
       // The same rounding as thresholdAt, so a mark fires exactly at the moment scheduled for it.
       const reached = (f: number) => used >= Math.ceil(input.goalMs * f);
       if (!marks.warned50 && reached(0.5)) {
@@ -592,14 +592,13 @@ export class TicketEngine {
     // Told to people ("closes itself at 14:32"), so that they know how long a recovered ticket stays on their board.
     t.autoCloseAt = closeAt === null ? null : iso(closeAt);
     if (closeAt !== null) times.push(closeAt);
-    const cal = ticketCalendar(t, store);
-    const targets = ticketTargets(t);
+    const targets = ticketTargets(t, store);
     for (const name of SLA_TARGETS) {
       const input = targets[name];
       if (!input) continue;
       const m = t.slaMarks[name];
       const next = !m.warned50 ? 0.5 : !m.warned75 ? 0.75 : !m.breached ? 1 : null;
-      const when = next === null ? null : thresholdAt(cal, input, next);
+      const when = next === null ? null : thresholdAt(input.cal, input, next);
       if (when !== null) times.push(when);
     }
     if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {

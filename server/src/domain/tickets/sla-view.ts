@@ -3,17 +3,13 @@ import { calendarFor, type Pause, type SlaCalendar } from '../sla/clock.js';
 import { targetStatus, type TargetInput } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import { clockStartMs } from './assignment.js';
-import { SLA_TARGETS, type SlaTargetName, type Ticket } from './types.js';
+import { SLA_TARGETS, type SlaTargetName, type Ticket, type TicketSlaPolicy } from './types.js';
 
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 export function ticketPauses(t: Ticket): Pause[] {
   return t.pauses.map((p) => ({ start: Date.parse(p.start), end: ms(p.end) }));
-}
-
-export function ticketCalendar(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>): SlaCalendar {
-  return calendarFor(t.sla?.clock ?? '24x7', store);
 }
 
 /**
@@ -32,15 +28,35 @@ function stopOf(t: Ticket, target: SlaTargetName): number | null {
   return met === null ? end : end === null ? met : Math.min(met, end);
 }
 
-/** The clock inputs of each target the ticket's policy sets; null where it sets none. */
-export function ticketTargets(t: Ticket): Record<SlaTargetName, TargetInput | null> {
+/** One target's clock inputs, with the calendar it counts in. */
+export interface TicketTarget extends TargetInput {
+  cal: SlaCalendar;
+}
+
+/** The clock inputs of each target the ticket's policy sets (or kept from before a raise); null where it sets none. */
+export function ticketTargets(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>): Record<SlaTargetName, TicketTarget | null> {
   const pauses = ticketPauses(t);
-  const out = {} as Record<SlaTargetName, TargetInput | null>;
+  const out = {} as Record<SlaTargetName, TicketTarget | null>;
   for (const name of SLA_TARGETS) {
-    const goalMs = t.sla?.goalsMs[name] ?? null;
-    out[name] = goalMs === null ? null : { goalMs, startMs: clockStartMs(t), stopMs: stopOf(t, name), pauses };
+    const policy = t.sla;
+    const { clock, goalMs } = policy?.kept?.[name] ?? { clock: policy?.clock ?? '24x7', goalMs: policy?.goalsMs[name] ?? null };
+    out[name] = goalMs === null ? null : { goalMs, startMs: clockStartMs(t), stopMs: stopOf(t, name), pauses, cal: calendarFor(clock, store) };
   }
   return out;
+}
+
+/**
+ * The ticket's policy once its priority went up to `next`'s. A target already stopped (met, or the ticket ended) keeps
+ * the goal and clock it stopped under, so a verdict given never changes; the running ones take the new goals, counted,
+ * like every target, from the opening (or HQ's assignment).
+ */
+export function raisedPolicy(t: Ticket, next: TicketSlaPolicy): TicketSlaPolicy {
+  const old = t.sla;
+  const kept: NonNullable<TicketSlaPolicy['kept']> = {};
+  for (const name of SLA_TARGETS) {
+    if (old && stopOf(t, name) !== null) kept[name] = old.kept?.[name] ?? { clock: old.clock, goalMs: old.goalsMs[name] };
+  }
+  return Object.keys(kept).length > 0 ? { ...next, kept } : next;
 }
 
 /** One SLA target and the `sla` object of the API, as the protocol defines them for the web. */
@@ -48,8 +64,7 @@ export type TargetView = TicketSlaTarget;
 export type TicketSlaView = TicketSla;
 
 export function ticketSla(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezone' | 'holidays'>, nowMs: number): TicketSlaView {
-  const cal = ticketCalendar(t, store);
-  const inputs = ticketTargets(t);
+  const inputs = ticketTargets(t, store);
   const targets = {} as Record<SlaTargetName, TargetView | null>;
   for (const name of SLA_TARGETS) {
     const input = inputs[name];
@@ -57,7 +72,7 @@ export function ticketSla(t: Ticket, store: Pick<StoreConfig, 'hours' | 'timezon
       targets[name] = null;
       continue;
     }
-    const s = targetStatus(cal, input, nowMs);
+    const s = targetStatus(input.cal, input, nowMs);
     targets[name] = {
       goalMs: s.goalMs,
       dueAt: iso(s.dueAt),

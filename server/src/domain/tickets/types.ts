@@ -69,6 +69,8 @@ export const SLA_TARGETS: readonly SlaTargetName[] = ['response', 'onSite', 'res
 export interface TicketSlaPolicy {
   clock: SlaClock;
   goalsMs: Record<SlaTargetName, number | null>;
+  /** Targets already stopped when the priority went up: still judged by the goal and clock they stopped under. */
+  kept?: Partial<Record<SlaTargetName, { clock: SlaClock; goalMs: number | null }>>;
 }
 
 /** Which threshold notifications were already sent, per target. */

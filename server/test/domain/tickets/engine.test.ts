@@ -101,6 +101,22 @@ describe('auto-ticketing', () => {
     expect(t().priority).toBe('P1');
   });
 
+  it('keeps the verdict of a target met before the raise; the running ones take the new goals from the opening', () => {
+    const { engine, id, t } = opened();
+    // Acknowledged at 10:30, in time for P2's hour; a second till fails at 10:40 (P1: 15 minutes to respond).
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:30:00Z'), ticketId: id, actor: { role: 'provider', id: 'pilot' }, to: 'acknowledged' });
+    engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:40:00Z'), incident: tillDown({ tillIds: ['T1', 'T2'] }) });
+    expect(t().priority).toBe('P1');
+    const sla = ticketSla(t(), store(), at('2026-11-10T10:41:00Z'));
+    expect(sla.targets.response).toMatchObject({ goalMs: H, percent: 50, stopped: true, breached: false });
+    expect(sla.targets.onSite).toMatchObject({ goalMs: 4 * H, dueAt: '2026-11-10T14:00:00.000Z', stopped: false });
+    expect(sla.breached).toBe(false);
+    expect(tick(engine, '2026-11-10T12:00:00Z').map((e) => [e.type, e.detail])).toEqual([['sla.warning', { target: 'onSite', percent: 50 }]]);
+    // A restart keeps the verdict.
+    const restored = new TicketEngine(ctx(), JSON.parse(JSON.stringify(engine.state)) as TicketsState);
+    expect(ticketSla(restored.state.tickets[id]!, store(), at('2026-11-10T12:00:00Z')).targets.response?.breached).toBe(false);
+  });
+
   it('puts a ticket nobody covers in the unassigned queue, without SLA', () => {
     const engine = new TicketEngine(ctx());
     engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown({ id: 'x1', storeId: 'S777' }) });
