@@ -27,8 +27,9 @@ function spread(bin: { binStart: number; binEnd: number }, grid: { start: number
 }
 
 /**
- * Builds the grid over [range.start, range.end) (whole minutes from range.start). `closed`, when given,
- * lists when the store was closed: nobody could come in, so those minutes count as covered.
+ * Builds the grid over [range.start, range.end) (whole minutes from range.start). `open`, when given,
+ * lists when the store was open: nobody could come in outside it, so those minutes count as covered with
+ * no entries (staff or a miscount before opening), as the estimator counts them.
  */
 export function minuteGrid(
   range: Interval,
@@ -62,7 +63,11 @@ export function minuteGrid(
   if (open) {
     const isOpen = new Uint8Array(length);
     for (const o of open) spread({ binStart: o.start, binEnd: o.end }, grid, (m) => (isOpen[m] = 1));
-    for (let m = 0; m < length; m++) if (!isOpen[m]) grid.covered[m] = 1;
+    for (let m = 0; m < length; m++) {
+      if (isOpen[m]) continue;
+      grid.covered[m] = 1;
+      grid.entries[m] = 0;
+    }
   }
   for (let m = 0; m < length; m++) grid.covered[m] = Math.min(1, grid.covered[m]!);
   return grid;

@@ -101,3 +101,18 @@ describe('purchase lag', () => {
     expect(estimateLoss({ ...base, rates: { ...rates, purchaseLagMs: 0 } }).visitors).toBe(120);
   });
 });
+
+describe('minute grid', () => {
+  it('counts no entries while the store was closed, as the estimator does, even where the counter counted some', () => {
+    const start = Date.parse('2026-11-23T08:30:00Z');
+    // staff coming in before the 09:00 opening, then 2 a minute
+    const footfall: FootfallBin[] = [
+      { sensorId: 'door', binStart: start, binEnd: start + 30 * MIN, visitors: 12 },
+      { sensorId: 'door', binStart: start + 30 * MIN, binEnd: start + 60 * MIN, visitors: 60 },
+    ];
+    const grid = minuteGrid({ start, end: start + 60 * MIN }, footfall, ['door'], [], [{ start: start + 30 * MIN, end: start + 600 * MIN }]);
+    expect(Array.from(grid.entries.subarray(0, 30))).toEqual(new Array(30).fill(0));
+    expect(Array.from(grid.covered.subarray(0, 30))).toEqual(new Array(30).fill(1));
+    expect(grid.entries.reduce((n, e) => n + e, 0)).toBeCloseTo(60, 9);
+  });
+});
