@@ -177,7 +177,7 @@ export function deliveryIdFor(e: Pick<OutboxEntry, 'eventId' | 'channel' | 'targ
 /**
  * A durable outbox on the server's SQLite database: notifications are written in the same process
  * step that produced them and sent afterwards, retried with exponential backoff, so they survive
- * receiver outages and server restarts (at least once; receivers dedupe by delivery id).
+ * receiver outages and server restarts (at least once; receivers dedupe by the signed body's event id).
  */
 export class NotificationOutbox {
   private readonly now: () => number;
