@@ -10,6 +10,9 @@ export const REROUTED = 'rerouted';
 /** Whether an audit entry hands the ticket over (back to open for the new provider), judging nothing about the fault. */
 export const isHandover = (reason: string | null): boolean => reason === ASSIGNED || reason === REROUTED;
 
+/** Whether HQ gave the ticket its provider by hand (its latest handover is HQ's): the system does not move it then. */
+export const placedByHq = (t: Ticket): boolean => t.audit.findLast((a) => isHandover(a.reason))?.actor.role === 'hq';
+
 /** Why HQ cannot hand this ticket to this provider, or null when it can. */
 export type AssignmentProblem =
   | { code: 'unknown_provider'; message: string }
@@ -30,10 +33,11 @@ export function assignmentProblem(t: Ticket, providerId: string, providers: read
  * marks and escalations from now, and back to `open` so they acknowledge it themselves. Someone else's
  * acknowledgement or visit does not count as theirs; the audit keeps them, and `earlierHolders` what the SLA report
  * counts for the provider it is taken from (`breached`: the targets that provider had breached by now). A recovered
- * fault stays recovered: its clocks stay stopped, and it still closes itself if it was going to.
+ * fault stays recovered: its clocks stay stopped, and it still closes itself if it was going to. A null provider is
+ * HQ's unassigned queue (rerouted when nobody covers it any more).
  */
 export function assignTicket(
-  t: Ticket, provider: Provider, policy: TicketSlaPolicy | null, at: string, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED,
+  t: Ticket, provider: Provider | null, policy: TicketSlaPolicy | null, at: string, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED,
   note: string | null, breached: readonly SlaTargetName[],
 ): void {
   const from = t.status;
@@ -43,8 +47,8 @@ export function assignTicket(
   }
   const open = t.pauses.find((p) => p.end === null);
   if (open) open.end = at;
-  t.audit.push({ at, actor, from, to: 'open', reason, note, fromProvider: t.providerId, toProvider: provider.id });
-  t.providerId = provider.id;
+  t.audit.push({ at, actor, from, to: 'open', reason, note, fromProvider: t.providerId, ...(provider ? { toProvider: provider.id } : {}) });
+  t.providerId = provider?.id ?? null;
   t.sla = policy;
   t.assignedAt = at;
   t.status = 'open';

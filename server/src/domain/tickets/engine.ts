@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { severalTillsFailing } from '@storepulse/protocol';
 import type { Provider } from '../sla/providers.js';
 import { elapsedMs } from '../sla/clock.js';
-import { ASSIGNED, REROUTED, assignTicket, assignmentProblem, clockStartMs, isHandover } from './assignment.js';
+import { ASSIGNED, REROUTED, assignTicket, assignmentProblem, clockStartMs, isHandover, placedByHq } from './assignment.js';
 import { thresholdAt } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import type { TicketsConfig } from './config.js';
@@ -10,7 +10,7 @@ import { dueEscalations, nextEscalationAt } from './escalation.js';
 import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } from './incident.js';
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
-import { coversCategory, routeTicket } from './routing.js';
+import { coversCategory, coversStore, routeTicket } from './routing.js';
 import { clockEndMs, raisedPolicy, ticketSla, ticketTargets } from './sla-view.js';
 import { SYSTEM_REASONS, allowedTransitions, checkTransition, isActive, type AllowedTransition } from './transitions.js';
 import {
@@ -251,7 +251,7 @@ export class TicketEngine {
       this.reopen(previous, at, SYSTEM, SYSTEM_REASONS.recurred, null);
       this.copyIncident(previous, incident);
       this.raisePriority(previous, priority);
-      return [this.touch(previous, at, 'ticket.updated', true, { change: 'reopened' })];
+      return this.reopened(previous, at, store);
     }
     return [this.open(incident, priority, at, store)];
   }
@@ -358,7 +358,7 @@ export class TicketEngine {
       // more, and a live fault never stands without an active ticket. The time it stood ended is not counted.
       this.reopen(t, at, SYSTEM, SYSTEM_REASONS.recurred, null);
       this.raisePriority(t, this.priorityOf(incident, store));
-      return [this.touch(t, at, 'ticket.updated', true, { change: 'reopened' })];
+      return this.reopened(t, at, store);
     }
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
     const raised = this.raisePriority(t, this.priorityOf(incident, store));
@@ -441,18 +441,31 @@ export class TicketEngine {
    */
   private reroute(t: Ticket, category: Category, at: number, store: StoreConfig): Handover | null {
     const holder = this.providerOf(t);
-    const placedByHq = t.audit.findLast((a) => isHandover(a.reason))?.actor.role === 'hq';
-    if (t.status !== 'open' || t.acknowledgedAt !== null || placedByHq || (holder && coversCategory(holder, category))) return null;
+    if (t.status !== 'open' || t.acknowledgedAt !== null || placedByHq(t) || (holder && coversCategory(holder, category))) return null;
     const to = routeTicket(this.ctx.providers, store, category);
     if (!to || to.id === t.providerId) return null;
     return this.handOver(t, to, at, SYSTEM, REROUTED, null);
   }
 
   /**
-   * Gives the ticket to `provider`, its clocks from now. The provider that had it is told it is withdrawn, with the
+   * What the system's reopening tells: the ticket goes where a new one would when its provider is gone or no longer covers
+   * its store and category (the contracts changed while it stood ended), else it is reopened for the provider it had.
+   * One HQ placed by hand stays while its provider exists.
+   */
+  private reopened(t: Ticket, at: number, store: StoreConfig): TicketEffect[] {
+    const holder = this.providerOf(t);
+    const stays = holder && (placedByHq(t) || (coversStore(holder, store) && coversCategory(holder, t.category)));
+    const to = stays ? holder : routeTicket(this.ctx.providers, store, t.category);
+    if ((to?.id ?? null) === t.providerId) return [this.touch(t, at, 'ticket.updated', true, { change: 'reopened' })];
+    const handover = this.handOver(t, to, at, SYSTEM, REROUTED, null);
+    return [...handover.withdrawn, this.touch(t, at, 'ticket.opened', true, handover.detail)];
+  }
+
+  /**
+   * Gives the ticket to `provider` (null: HQ's unassigned queue), its clocks from now. The provider that had it is told it is withdrawn, with the
    * ticket as it last had it (nothing of the new provider's); the caller announces it to the new one (ticket.opened).
    */
-  private handOver(t: Ticket, provider: Provider, at: number, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED, note: string | null): Handover {
+  private handOver(t: Ticket, provider: Provider | null, at: number, actor: Actor, reason: typeof ASSIGNED | typeof REROUTED, note: string | null): Handover {
     const from = t.providerId;
     const withdrawn: TicketEffect[] = [];
     if (from) withdrawn.push({ type: 'ticket.withdrawn', at, ticket: { ...structuredClone(t), updatedAt: iso(at) }, notify: true, detail: { change: 'assigned', reason } });

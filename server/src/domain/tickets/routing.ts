@@ -6,6 +6,13 @@ export function coversCategory(p: Provider, category: Category): boolean {
   return p.categories === 'all' || p.categories.includes(category);
 }
 
+const listsCity = (p: Provider, store: Pick<StoreConfig, 'city'>) => p.stores.some((s) => s.trim().toLowerCase() === store.city.trim().toLowerCase());
+
+/** Whether a provider serves the store: it lists the store, or its city, or is the store's own provider. */
+export function coversStore(p: Provider, store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): boolean {
+  return p.stores.includes(store.id) || p.id === store.provider || listsCity(p, store);
+}
+
 /**
  * The provider that takes a ticket: one that covers the category and lists the store by id, else the
  * store's own configured provider, else one that lists its city. Null means HQ's unassigned queue.
@@ -16,11 +23,10 @@ export function routeTicket(
   category: Category,
 ): Provider | null {
   const able = providers.filter((p) => coversCategory(p, category));
-  const city = store.city.trim().toLowerCase();
   return (
     able.find((p) => p.stores.includes(store.id)) ??
     able.find((p) => p.id === store.provider) ??
-    able.find((p) => p.stores.some((s) => s.trim().toLowerCase() === city)) ??
+    able.find((p) => listsCity(p, store)) ??
     null
   );
 }

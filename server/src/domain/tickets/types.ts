@@ -46,7 +46,7 @@ export interface AuditEntry {
   reason: string | null;
   note: string | null;
   location?: GeoLocation;
-  /** On an assignment by HQ: the provider it came from (null: the unassigned queue) and the one it went to. */
+  /** On a handover: the provider it came from and the one it went to (null, or absent: the unassigned queue). */
   fromProvider?: string | null;
   toProvider?: string;
 }

@@ -146,3 +146,55 @@ describe('a ticket whose fault grows into the store offline, which its provider 
     expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([['ticket.opened', 'netline', { change: 'assigned', reason: 'rerouted' }]]);
   });
 });
+
+describe('a ticket the fault reopens after the contracts changed', () => {
+  const recurrence: TicketIncident = { ...tillDown, id: 'S001:till_down:2', startedAt: '2026-11-10T14:58:00Z' };
+  /** Opened for Tillcare at 10:00, recovered at 10:05 and closed by itself; the contracts change; the fault recurs at 15:00. */
+  function reopenedWith(providers: ReturnType<typeof provider>[], before?: (engine: TicketEngine) => void) {
+    const engine = new TicketEngine(ctx());
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
+    before?.(engine);
+    engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:05:00Z'), incident: { ...tillDown, endedAt: '2026-11-10T10:05:00Z', failing: [] } });
+    engine.apply({ type: 'tick', at: at('2026-11-10T10:40:00Z') });
+    engine.setContext({ ...ctx(), providers });
+    const effects = engine.apply({ type: 'incident.opened', at: at('2026-11-10T15:00:00Z'), incident: recurrence }).effects;
+    return { effects: effects.map((e) => [e.type, e.ticket.providerId, e.detail]), t: engine.ticketForIncident(tillDown.id)! };
+  }
+
+  it('goes to the provider that covers it now when its own was deleted, as rerouted', () => {
+    const { effects, t } = reopenedWith([provider('fixit', ['all'])]);
+    expect(effects).toEqual([
+      ['ticket.withdrawn', 'tillcare', { change: 'assigned', reason: 'rerouted' }],
+      ['ticket.opened', 'fixit', { change: 'assigned', reason: 'rerouted', fromProvider: 'tillcare' }],
+    ]);
+    expect(t).toMatchObject({ status: 'open', providerId: 'fixit', assignedAt: '2026-11-10T15:00:00.000Z', sla: { goalsMs: { response: 3_600_000 } } });
+    expect(t.audit.at(-1)).toMatchObject({ actor: { role: 'system' }, reason: 'rerouted', fromProvider: 'tillcare', toProvider: 'fixit' });
+  });
+
+  it('goes to HQ’s unassigned queue when its provider no longer covers the store and nobody else does', () => {
+    const { effects, t } = reopenedWith([{ ...provider('tillcare', ['pos']), stores: ['S002'] }]);
+    expect(effects).toEqual([
+      ['ticket.withdrawn', 'tillcare', { change: 'assigned', reason: 'rerouted' }],
+      ['ticket.opened', null, { change: 'assigned', reason: 'rerouted', fromProvider: 'tillcare' }],
+    ]);
+    expect(t).toMatchObject({ status: 'open', providerId: null, sla: null });
+  });
+
+  it('leaves the unassigned queue for a provider that now covers it', () => {
+    const engine = new TicketEngine({ ...ctx(), providers: [] });
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: tillDown });
+    engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:05:00Z'), incident: { ...tillDown, endedAt: '2026-11-10T10:05:00Z', failing: [] } });
+    engine.apply({ type: 'tick', at: at('2026-11-10T10:40:00Z') });
+    engine.setContext(ctx());
+    const effects = engine.apply({ type: 'incident.opened', at: at('2026-11-10T15:00:00Z'), incident: recurrence }).effects;
+    expect(effects.map((e) => [e.type, e.ticket.providerId, e.detail])).toEqual([['ticket.opened', 'tillcare', { change: 'assigned', reason: 'rerouted' }]]);
+  });
+
+  it('stays with its provider while it covers it, and where HQ placed it while that provider exists', () => {
+    expect(reopenedWith(ctx().providers as ReturnType<typeof provider>[]).effects).toEqual([['ticket.updated', 'tillcare', { change: 'reopened' }]]);
+    const placed = (e: TicketEngine) => e.apply({ type: 'assign', at: at('2026-11-10T10:02:00Z'), ticketId: e.ticketForIncident(tillDown.id)!.id, actor: HQ, providerId: 'netline' });
+    const netline = provider('netline', ['network']);
+    expect(reopenedWith([provider('tillcare', ['all']), netline], placed).effects).toEqual([['ticket.updated', 'netline', { change: 'reopened' }]]);
+    expect(reopenedWith([provider('tillcare', ['all'])], placed).effects.map((e) => e[0])).toEqual(['ticket.withdrawn', 'ticket.opened']);
+  });
+});
