@@ -247,9 +247,13 @@ describe('incidents across a restart, and maintenance windows', () => {
     expect(((await (await api('/api/maintenance')).json()) as { id: string }[]).map((w) => w.id)).toEqual(['file-window', 'file-typo']);
   });
 
-  it('removes a store the config file no longer lists, and keeps the stores made through the API', async () => {
+  it('removes a store the config file no longer lists, closing its open incident, and keeps the stores made through the API', async () => {
     const madeByApi = { id: 'S950', name: 'Pop-up', city: 'Madrid', timezone: 'Europe/Madrid', currency: 'EUR', tills: ['T1'], hours: { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } };
     expect((await api('/api/stores/S950', { method: 'PUT', body: JSON.stringify(madeByApi) })).status).toBe(201);
+    await agent!.publishAsync(topics.online('S002', 'T1'), JSON.stringify({ v: 1, online: true, agent: { version: 'test' } }), { qos: 1, retain: true });
+    await agent!.publishAsync(topics.status('S002', 'T1'), status(++seq), { qos: 1, retain: true });
+    await agent!.publishAsync(topics.status('S002', 'T1'), status(++seq, { pos: 'error' }), { qos: 1, retain: true });
+    const dropped = await waitFor(async () => (await incidents('?status=open')).find((i) => i.storeId === 'S002'), 5000, 'S002 incident open');
     await stop();
     const start2 = YAML.indexOf('  - id: S002');
     const end2 = YAML.indexOf('\n  - id:', start2 + 1) === -1 ? YAML.indexOf('\nmaintenance:') : YAML.indexOf('\n  - id:', start2 + 1);
@@ -259,6 +263,11 @@ describe('incidents across a restart, and maintenance windows', () => {
       const ids = ((await (await api('/api/stores')).json()) as StoreSummary[]).map((s) => s.id);
       expect(ids).toEqual(['S001', 'S950']);
       expect((await api('/api/stores/S002')).status).toBe(404);
+      // Its incident is over, not open for ever: closed with the store's removal, and final.
+      expect(await incidents('?status=open')).toEqual([]);
+      const closed = (await (await api(`/api/incidents/${dropped.id}`)).json()) as IncidentView;
+      expect(closed).toMatchObject({ id: dropped.id, status: 'closed', final: true });
+      expect(closed.timeline.some((e) => e.event === 'closed' && e.detail === 'store removed from the fleet')).toBe(true);
     } finally {
       await stop();
       writeFileSync(config, YAML);

@@ -200,9 +200,12 @@ export class IncidentEngine {
     return this.config.modelsLearning === true && this.config.models?.[storeId] === undefined && this.carriedOver.has(inc.id);
   }
 
-  /** The incident as of now: its figures stay as saved while awaitingModel, whether it is recovering never does. */
-  private refreshed(storeId: string, store: IncidentStore, rt: StoreRuntime, inc: Incident, now: number): Incident {
-    if (!this.awaitingModel(storeId, inc)) return refreshIncident(inc, rt, this.context(storeId, store, now), false);
+  /**
+   * The incident as of now: its figures stay as saved while awaitingModel or without its store's config (see
+   * removeStore); whether it is recovering is always brought up to date.
+   */
+  private refreshed(storeId: string, store: IncidentStore | undefined, rt: StoreRuntime, inc: Incident, now: number): Incident {
+    if (store && !this.awaitingModel(storeId, inc)) return refreshIncident(inc, rt, this.context(storeId, store, now), false);
     return { ...inc, recoveringSince: recoveringSince(inc, rt), updatedAt: toIso(now) };
   }
 
@@ -398,16 +401,27 @@ export class IncidentEngine {
     return { type: 'incident.updated', at: toIso(now), incident: structuredClone(open) };
   }
 
-  /** An open incident of a store that left the fleet closes now, saying why; the store's state goes. */
+  /**
+   * An open incident of a store that left the fleet closes now, saying why, and the store's closed incidents are final
+   * as they stand: nothing of the store will come to settle them. The store's state goes. A store dropped from the
+   * config file while the server was down has no config left to figure with: its incident ends where its saved
+   * figures do.
+   */
   private removeStore(storeId: string, now: number): EngineEffect[] {
     const rt = this.state.stores[storeId];
+    if (!rt) return [];
     const store = this.config.stores[storeId];
-    const effects = rt?.open && store ? [this.closeIncident(storeId, store, rt, now, now, 'store removed from the fleet')] : [];
+    const why = 'store removed from the fleet';
+    const effects: EngineEffect[] = rt.open ? [this.closeIncident(storeId, store, rt, store ? now : rt.lastUpdate, now, why)] : [];
+    for (const inc of rt.settling) {
+      pushTimeline(inc, { at: toIso(now), event: 'settled', detail: why }, this.options.maxTimeline);
+      effects.push({ type: 'incident.updated', at: toIso(now), incident: { ...inc, final: true, updatedAt: toIso(now) } });
+    }
     delete this.state.stores[storeId];
     return effects;
   }
 
-  private closeIncident(storeId: string, store: IncidentStore, rt: StoreRuntime, endedAt: number, now: number, detail?: string): EngineEffect {
+  private closeIncident(storeId: string, store: IncidentStore | undefined, rt: StoreRuntime, endedAt: number, now: number, detail?: string): EngineEffect {
     const inc = rt.open!;
     inc.status = 'closed';
     inc.endedAt = toIso(endedAt);

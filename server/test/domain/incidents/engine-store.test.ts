@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IncidentEngine, type EngineState } from '../../../src/domain/incidents/index.js';
 import { config, iso, Sim, store, T } from './sim.js';
 
 const ALL = ['t1', 't2', 't3', 't4'];
@@ -236,6 +237,35 @@ describe('a store removed from the fleet', () => {
     expect(closed[0]!.lostRevenue.gross).toBe(400);
     expect(sim.engine.openIncidents()).toEqual([]);
     expect(sim.engine.snapshot().stores.s1).toBeUndefined();
+  });
+
+  it('makes final what it had closed and left settling, as it stands: nothing of the store will come to settle it', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('10:40'), 2).tills(T('10:00'), 'down', ALL).tills(T('10:20'), 'up', ALL);
+    sim.add({ type: 'store_removed', at: T('10:40'), storeId: 's1' });
+    sim.run(T('09:00'), T('10:45'));
+    const closed = sim.incidents('incident.closed')[0]!;
+    const final = sim.last();
+    expect(final).toMatchObject({ id: closed.id, final: true, lostRevenue: closed.lostRevenue, updatedAt: iso(T('10:40')) });
+    expect(final.timeline.at(-1)).toMatchObject({ event: 'settled', detail: 'store removed from the fleet' });
+  });
+
+  it('closes the incident of a store dropped from the config while the server was down, from its saved state', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).footfall(T('09:00'), T('10:20'), 2).tills(T('10:00'), 'down', ALL);
+    sim.run(T('09:00'), T('10:20:30'));
+    const saved = sim.engine.openIncidents()[0]!;
+    const restarted = new IncidentEngine(config(store(), { stores: {} }), JSON.parse(JSON.stringify(sim.engine.snapshot())) as EngineState);
+    const effects = restarted.apply({ type: 'store_removed', at: T('11:00'), storeId: 's1' });
+    expect(effects.map((e) => e.type)).toEqual(['incident.closed', 'incident.updated']);
+    const [closed, final] = effects.flatMap((e) => ('incident' in e ? [e.incident] : []));
+    // It ends where its figures were last made: the store's hours and rates are gone with its config.
+    expect(closed).toMatchObject({ id: saved.id, status: 'closed', endedAt: iso(T('10:20')), recoveringSince: null, lostRevenue: saved.lostRevenue });
+    expect(closed!.lostRevenue.gross).toBe(400);
+    expect(closed!.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'store removed from the fleet' });
+    expect(final).toMatchObject({ id: saved.id, status: 'closed', final: true });
+    expect(restarted.openIncidents()).toEqual([]);
+    expect(restarted.snapshot().stores.s1).toBeUndefined();
   });
 
   it('has nothing to close for a store without an incident', () => {
