@@ -47,7 +47,7 @@ export interface SendResult {
   permanent?: boolean;
 }
 
-/** Hands one delivery to its channel; must settle (the HTTP sender times out after 5 s). */
+/** Hands one delivery to its channel; must settle well within the lease (HTTP times out after 5 s, email after 30 s). */
 export type Sender = (delivery: Delivery) => Promise<SendResult>;
 
 export interface OutboxLogger {

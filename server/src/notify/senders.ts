@@ -107,11 +107,22 @@ export interface EmailBody {
   text: string;
 }
 
-/** Sends email deliveries through a nodemailer transport (SMTP in production). */
-export function emailSender(transport: Transporter, from: string): Sender {
+/** How long one email send may take in all, well inside the outbox's lease on the batch it is in. */
+export const EMAIL_TIMEOUT_MS = 30_000;
+
+/** Sends email deliveries through a nodemailer transport (SMTP in production), each attempt within `timeoutMs`. */
+export function emailSender(transport: Transporter, from: string, timeoutMs = EMAIL_TIMEOUT_MS): Sender {
   return async (d) => {
     const body = JSON.parse(d.body) as EmailBody;
-    await transport.sendMail({ from, to: d.target, subject: body.subject, text: body.text, headers: { [DELIVERY_HEADER]: d.id } });
+    // The transport's timeouts bound each step only: a relay answering slowly could hold the batch (webhooks and
+    // all) past its lease. Aborting closes the connection; the attempt is retried like any failure.
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      await transport.sendMail({ from, to: d.target, subject: body.subject, text: body.text, headers: { [DELIVERY_HEADER]: d.id }, signal });
+    } catch (err) {
+      if (signal.aborted) return { ok: false, error: `no answer within ${timeoutMs} ms` };
+      throw err;
+    }
     return { ok: true };
   };
 }

@@ -5,12 +5,12 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test-support/ports.js';
+import { freePort, waitFor } from '../../../test-support/ports.js';
 import { NotificationOutbox, type OutboxEntry, type OutboxOptions } from '../../src/notify/outbox.js';
 import { emailSender, httpSender, smtpTransport } from '../../src/notify/senders.js';
 import { WebhookDestinations } from '../../src/notify/destination.js';
 import { verifySignature } from '../../src/notify/signature.js';
-import { smtpReceiver, webhookReceiver } from './receivers.js';
+import { smtpReceiver, stallingSmtpReceiver, webhookReceiver } from './receivers.js';
 
 const SECRET = 'change-me';
 // The receivers here listen on loopback, which webhooks reach only when allow-listed (WEBHOOK_ALLOW_HOSTS).
@@ -195,6 +195,28 @@ describe('notification outbox over real HTTP', () => {
     expect(msg.data).toContain(`X-Storepulse-Delivery: ${id}`);
     expect(msg.data).toContain('Tills: T1');
     transport.close();
+  });
+
+  it('gives up on an email the relay is slow to take, so the webhooks of its batch are settled within the lease', async () => {
+    const slow = stallingSmtpReceiver();
+    const port = await freePort();
+    await slow.start(port);
+    const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
+    try {
+      const box = outbox(new Database(':memory:'), {
+        senders: { webhook: httpSender({ secretsFor: () => [SECRET], nowSec, destinations }), email: emailSender(transport, 'storepulse@chain.example', 300) },
+      });
+      const body = JSON.stringify({ subject: '[storepulse] New ticket: T-3', text: 'Tills: T1\n' });
+      const [mail, hook] = box.enqueue([entry(73, '/', { channel: 'email', target: 'support@pilot.example', body }), entry(74)]);
+      expect(await box.runDue()).toEqual({ delivered: 1, retrying: 1, failed: 0 });
+      expect(box.get(hook!)!.status).toBe('delivered');
+      expect(box.get(mail!)).toMatchObject({ status: 'pending', lastError: 'no answer within 300 ms' });
+      // The connection is closed, not left to the relay.
+      await waitFor(() => slow.sockets.size === 0, 2000, 'the connection to close');
+    } finally {
+      transport.close();
+      await slow.stop();
+    }
   });
 
   it('never sends an SMTP password to a mail server that offers no STARTTLS, unless the URL says requireTLS=false', async () => {

@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 
 export interface Received {
   path: string;
@@ -88,6 +88,34 @@ export function smtpReceiver() {
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     },
     async stop() {
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * A relay that greets, then answers EHLO a byte every 100 ms without ever finishing: never idle long enough for a
+ * socket timeout, never done. `sockets` holds the connections it still has.
+ */
+export function stallingSmtpReceiver() {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    let drip: NodeJS.Timeout | undefined;
+    socket.on('close', () => (sockets.delete(socket), clearInterval(drip)));
+    socket.write('220 slow ESMTP\r\n');
+    socket.once('data', () => {
+      socket.write('250-');
+      drip = setInterval(() => socket.write('x'), 100);
+    });
+  });
+  return {
+    sockets,
+    async start(port: number) {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    async stop() {
+      for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));
     },
   };
