@@ -144,7 +144,8 @@ export function levelOver(
     const seen = footfallIn(footfall, q, sensors);
     if (!slot || seen.coverage < DEFAULT_BASELINE_OPTIONS.minCoverage) continue;
     actual += seen.visitors;
-    expected += (slot.median * (q.end - q.start)) / QUARTER_MS;
+    // The baseline is of a fully counted slot: compare the entries with the share the counter covered.
+    expected += (slot.median * seen.coverage * (q.end - q.start)) / QUARTER_MS;
   }
   if (expected < opts.minBaselineVisitors) return { k: 1, raw: null };
   const raw = actual / expected;

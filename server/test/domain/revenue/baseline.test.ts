@@ -80,6 +80,14 @@ describe("today's level", () => {
     expect(todayLevel(profile, morning(2), ten)).toEqual({ k: 0.5, raw: 0.2 });
   });
 
+  it('compares a quarter the counter covered in part with the same part of the baseline', () => {
+    // The counter missed the last 45 s of each quarter (95 % covered) of a day just like the baseline.
+    const partly = morning(9.5).map((b) => ({ ...b, binEnd: b.binStart + 0.95 * Q }));
+    const level = todayLevel(profile, partly, at('2026-11-23T10:00:00Z'));
+    expect(level.raw).toBeCloseTo(1, 9);
+    expect(level.k).toBeCloseTo(1, 9);
+  });
+
   it('stays 1 when there is nothing to compare', () => {
     expect(todayLevel(profile, [], at('2026-11-23T10:00:00Z'))).toEqual({ k: 1, raw: null });
   });
