@@ -13,7 +13,9 @@ import {
   type EngineInput,
   type EngineOptions,
   type EngineState,
+  type Fault,
   type Incident,
+  type IncidentKind,
   type IncidentStore,
   type StoreRuntime,
 } from './types.js';
@@ -97,8 +99,8 @@ export class IncidentEngine {
   }
 
   /**
-   * The next moment a tick would change something without any new input — a pending fault due to open,
-   * or a recovery due to close — for one store or all; null when nothing is due.
+   * The next moment a tick would change something without any new input — a pending fault due to open, a worse
+   * kind due to apply, or a recovery due to close — for one store or all; null when nothing is due.
    */
   nextDeadline(storeId?: string): number | null {
     const { pendingSec, recoverSec } = this.config.incidents;
@@ -108,7 +110,11 @@ export class IncidentEngine {
       const fault = rt?.fault;
       if (!fault) continue;
       // A fault held back outside opening hours opens at the store's opening, which the regular tick finds.
-      const due = fault.recoveringSince !== null ? fault.recoveringSince + recoverSec * 1000 : !rt.open && !fault.suppressed ? fault.since + pendingSec * 1000 : null;
+      const due =
+        fault.recoveringSince !== null ? fault.recoveringSince + recoverSec * 1000
+        : fault.worseSince != null ? fault.worseSince + pendingSec * 1000
+        : !rt.open && !fault.suppressed ? fault.since + pendingSec * 1000
+        : null;
       if (due !== null && due > this.state.now && (next === null || due < next)) next = due;
     }
     return next;
@@ -261,7 +267,7 @@ export class IncidentEngine {
           if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'flap' }, max);
         }
         rt.fault.since = Math.min(rt.fault.since, own.since);
-        rt.fault.kind = rt.open ? worse(rt.fault.kind, own.kind) : own.kind;
+        rt.fault.kind = rt.open ? escalated(rt.fault, own.kind, now, openSince() !== null, timings.pendingSec * 1000) : own.kind;
         rt.fault.worst = worse(rt.fault.worst ?? rt.fault.kind, own.kind);
         rt.fault.tills = [...new Set([...rt.fault.tills, ...own.tills])];
       }
@@ -270,6 +276,7 @@ export class IncidentEngine {
       rt.fault = null;
     } else if (rt.fault && rt.fault.recoveringSince === null) {
       rt.fault.recoveringSince = now;
+      rt.fault.worseSince = null;
       recovery = true;
       if (rt.open) pushTimeline(rt.open, { at: toIso(now), event: 'recovered' }, max);
     }
@@ -280,7 +287,7 @@ export class IncidentEngine {
       if (activeStart !== null) effects.push(this.openIncident(storeId, store, rt, now, activeStart, own));
       else fault.suppressed ??= activeMaintenance(this.config.maintenance, store, now) ? 'maintenance' : 'outside_opening_hours';
     } else if (rt.open && fault) {
-      const changed = this.sync(rt.open, store, fault.kind, fault.tills, own, rt, now);
+      const changed = this.sync(rt.open, store, fault.kind, fault.tills, own, rt, now, openSince() !== null);
       if (changed || recovery) effects.push(this.update(storeId, store, rt, now));
     }
 
@@ -318,14 +325,15 @@ export class IncidentEngine {
   /**
    * Brings the open incident's tills, kind and severity up to date; true when something changed. `tills` is every
    * till of the fault so far, `now` what is wrong at this moment: severity follows the most tills at the incident's
-   * kind at once, not the union of tills that failed one after another, nor degraded tills beside a till down.
+   * kind at once, not the union of tills that failed one after another, nor degraded tills beside a till down; and
+   * not while the store is closed (`open` false), when staff shutting tills down is no fault.
    */
-  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], cond: Condition, rt: StoreRuntime, now: number): boolean {
+  private sync(inc: Incident, store: IncidentStore, kind: Incident['kind'], tills: string[], cond: Condition, rt: StoreRuntime, now: number, open: boolean): boolean {
     const key = () => `${inc.kind}|${inc.severity}|${inc.peakTills}|${inc.tillIds.join(',')}|${(inc.activeTillIds ?? []).join(',')}`;
     const before = key();
     const tillIds = [...new Set([...inc.tillIds, ...tills])].sort();
     const newKind = worse(inc.kind, kind);
-    const atKind = cond.kind === newKind ? cond.atKind.length : 0;
+    const atKind = open && cond.kind === newKind ? cond.atKind.length : 0;
     // A kind that grew counts its own tills afresh: three degraded tills then one down is one till down.
     const peak = newKind === inc.kind ? Math.max(inc.peakTills ?? 0, atKind) : atKind;
     if (newKind !== inc.kind) pushTimeline(inc, { at: toIso(now), event: 'kind', detail: newKind }, this.options.maxTimeline);
@@ -453,6 +461,22 @@ export class IncidentEngine {
     if (rt.fault) starts.push(rt.fault.since);
     trimRuntime(rt, Math.min(...starts) - this.options.keepMs, now);
   }
+}
+
+/**
+ * The open incident's kind, given what is wrong now: a worse kind only once it has held the pending period with the
+ * store open. A passing state (agents' last wills arriving one by one as the store's network fails) or tills shut
+ * down after closing must not stick: a kind never goes back down.
+ */
+function escalated(fault: Fault, kind: IncidentKind, now: number, open: boolean, pendingMs: number): IncidentKind {
+  if (!open || worse(fault.kind, kind) === fault.kind) {
+    fault.worseSince = null;
+    return fault.kind;
+  }
+  fault.worseSince ??= now;
+  if (now - fault.worseSince < pendingMs) return fault.kind;
+  fault.worseSince = null;
+  return kind;
 }
 
 const STORE_WIDE = new Set(['store_down', 'store_offline']);

@@ -234,6 +234,8 @@ export interface Fault {
   tills: string[];
   /** Set when the fault outlasted the pending period while it could not become an incident. */
   suppressed: FaultRecordedEffect['reason'] | null;
+  /** Since when what is wrong has been worse than its open incident's kind, with the store open (see escalated). */
+  worseSince?: number | null;
 }
 
 export interface SalesFeed {

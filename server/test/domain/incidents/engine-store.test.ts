@@ -72,6 +72,23 @@ describe('store offline', () => {
     expect(closed[0]!.timeline.some((e) => e.event === 'kind' && e.detail === 'store_offline')).toBe(true);
   });
 
+  it('makes a till incident the store offline when the network fails, whichever agent\'s last will comes last', () => {
+    for (const order of [['t1', 't2', 't3', 't4'], ['t2', 't3', 't4', 't1']]) {
+      const sim = new Sim(config());
+      sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'down', ['t1']);
+      // The broker notices each agent gone within its keepalive: t2–t4 offline beside t1 down is a passing moment.
+      order.forEach((t, i) => sim.tills(T('11:00') + i * 10_000, 'offline', [t]));
+      sim.run(T('09:00'), T('11:00:20'));
+      // A worse kind applies once it has held the pending period, and the engine is woken for it.
+      const due = order[0] === 't1' ? null : T('11:01:20');
+      expect(sim.engine.nextDeadline('s1')).toBe(due);
+      sim.run(T('11:00:30'), T('11:10'));
+      const inc = sim.engine.openIncidents()[0]!;
+      expect(inc).toMatchObject({ kind: 'store_offline', severity: 'critical' });
+      expect(inc.timeline.filter((e) => e.event === 'kind')).toEqual([{ at: iso(due ?? T('11:01:30')), event: 'kind', detail: 'store_offline' }]);
+    }
+  });
+
   it('treats agents coming back without a status as still out', () => {
     const sim = new Sim(config());
     sim.tills(T('09:00'), 'up', ALL).tills(T('10:00'), 'offline', ALL);
@@ -134,6 +151,16 @@ describe('opening hours', () => {
     expect(opened[0]).toMatchObject({ startedAt: iso(T('09:00', '2026-11-24')) });
     expect(opened[0]!.flags).toContain('began_before_opening');
     expect(opened[0]!.flags).not.toContain('began_in_maintenance');
+  });
+
+  it('does not make an incident open at closing worse as staff shut the tills down for the night', () => {
+    const sim = new Sim(config());
+    sim.tills(T('09:00'), 'up', ALL).tills(T('20:30'), 'down', ['t1']);
+    sim.tills(T('21:15'), 'offline', ['t2', 't3']).tills(T('21:16'), 'offline', ['t4']).tills(T('21:16:05'), 'offline', ['t1']);
+    sim.run(T('09:00'), T('21:30'));
+    const all = sim.effects.flatMap((e) => ('incident' in e ? [e.incident] : []));
+    expect(all.length).toBeGreaterThan(50);
+    for (const inc of all) expect(inc).toMatchObject({ kind: 'till_down', severity: 'major', peakTills: 1 });
   });
 
   it('opens nothing on a listed holiday', () => {
