@@ -44,19 +44,31 @@ const V6: Record<AddressClass, readonly string[]> = {
   unspecified: ['::/128'],
   multicast: ['ff00::/8'],
   broadcast: [],
-  // The discard-only prefix.
-  reserved: ['100::/64'],
+  // The discard-only prefix, and local-use NAT64 (64:ff9b:1::/48) beyond its first /96: a translator may put the
+  // IPv4 address at another offset there, so where such an address leads cannot be told.
+  reserved: ['100::/64', ...outsideFirst96('0064:ff9b:0001')],
 };
+
+/** The rest of the /48 `prefix` (three groups) once its first /96 is taken out: one CIDR per bit from 49 to 96. */
+function outsideFirst96(prefix: string): string[] {
+  return Array.from({ length: 48 }, (_, i) => {
+    const bits = (BigInt('0x' + prefix.replaceAll(':', '')) << 80n) | (1n << BigInt(79 - i));
+    return `${bits.toString(16).padStart(32, '0').match(/.{4}/g)!.join(':')}/${49 + i}`;
+  });
+}
 
 /**
  * IPv6 prefixes that embed an IPv4 address at a given bit offset: IPv4-mapped (::ffff:a.b.c.d), the deprecated
- * IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::). An internal IPv4 address in any
- * of them is refused like the address itself.
+ * IPv4-compatible (::a.b.c.d), SIIT's IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d, and the local-use
+ * 64:ff9b:1::a.b.c.d) and 6to4 (2002:aabb:ccdd::). An internal IPv4 address in any of them is refused like the
+ * address itself.
  */
 const EMBEDDINGS: readonly { at: number; v6: (hi: string, lo: string) => string }[] = [
   { at: 96, v6: (hi, lo) => `::ffff:${hi}:${lo}` },
   { at: 96, v6: (hi, lo) => `::${hi}:${lo}` },
+  { at: 96, v6: (hi, lo) => `::ffff:0:${hi}:${lo}` },
   { at: 96, v6: (hi, lo) => `64:ff9b::${hi}:${lo}` },
+  { at: 96, v6: (hi, lo) => `64:ff9b:1::${hi}:${lo}` },
   { at: 16, v6: (hi, lo) => `2002:${hi}:${lo}::` },
 ];
 

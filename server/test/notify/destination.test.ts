@@ -35,7 +35,7 @@ describe('address classification', () => {
     expect(cases.map(([ip]) => [ip, classifyAddress(ip)])).toEqual(cases);
   });
 
-  it('refuses internal IPv6 addresses and IPv4 ones carried in IPv6 (mapped, compatible, NAT64, 6to4)', () => {
+  it('refuses internal IPv6 addresses and IPv4 ones carried in IPv6 (mapped, compatible, SIIT, NAT64 and local-use NAT64, 6to4)', () => {
     const cases: [string, string | null][] = [
       ['::1', 'loopback'],
       ['::', 'unspecified'],
@@ -51,11 +51,24 @@ describe('address classification', () => {
       ['::ffff:100.64.0.1', 'cgnat'],
       ['::127.0.0.1', 'loopback'],
       ['64:ff9b::10.0.0.1', 'private'],
+      // Local-use NAT64 (RFC 8215) with a /96, and SIIT's IPv4-translated form (RFC 6145).
+      ['64:ff9b:1::10.0.0.1', 'private'],
+      ['64:ff9b:1::a00:1', 'private'],
+      ['64:ff9b:1::169.254.169.254', 'link-local'],
+      ['::ffff:0:a00:1', 'private'],
+      ['::ffff:0:127.0.0.1', 'loopback'],
+      // Elsewhere in 64:ff9b:1::/48 the IPv4 address may sit at another offset: where it leads cannot be told.
+      ['64:ff9b:1:2::8.8.8.8', 'reserved'],
+      ['64:ff9b:1:0:1::8.8.8.8', 'reserved'],
+      ['64:ff9b:1::1:808:808', 'reserved'],
       ['2002:a9fe:a9fe::1', 'link-local'],
       ['[::1]', 'loopback'],
       ['2606:4700:4700::1111', null],
       ['::ffff:8.8.8.8', null],
       ['64:ff9b::8.8.8.8', null],
+      ['64:ff9b:1::8.8.8.8', null],
+      ['::ffff:0:8.8.8.8', null],
+      ['64:ff9b:2::1', null],
       ['2001:db8::1', null],
     ];
     expect(cases.map(([ip]) => [ip, classifyAddress(ip)])).toEqual(cases);
