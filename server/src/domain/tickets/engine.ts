@@ -46,10 +46,12 @@ export interface TicketsState {
   /** fault key → the latest ticket for that fault: where a recurrence looks for a ticket to reopen. */
   byFault: Record<string, string>;
   pending: Record<string, PendingTicket>;
+  /** Incidents with a ticket that have not ended: their ticket stays live however long ago it was closed or cancelled. */
+  runningIncidents: Record<string, true>;
 }
 
 export function emptyTicketsState(): TicketsState {
-  return { tickets: {}, byIncident: {}, byFault: {}, pending: {} };
+  return { tickets: {}, byIncident: {}, byFault: {}, pending: {}, runningIncidents: {} };
 }
 
 export type IncidentInputType = 'incident.opened' | 'incident.updated' | 'incident.closed';
@@ -152,9 +154,19 @@ export class TicketEngine {
         return this.assign(input);
       case 'store.removed':
         return { effects: this.onStoreRemoved(input.storeId, input.at), rejection: null };
-      default:
-        return this.onIncident(input.type, input.at, input.incident);
+      default: {
+        const result = this.onIncident(input.type, input.at, input.incident);
+        this.noteRunning(input.type, input.incident);
+        return result;
+      }
     }
+  }
+
+  /** Keeps runningIncidents: any event of an incident with a ticket says whether it still runs. */
+  private noteRunning(type: IncidentInputType, incident: TicketIncident | undefined): void {
+    if (!incident || !this.ticketForIncident(incident.id)) return;
+    if (type === 'incident.closed' || incident.endedAt) delete this.state.runningIncidents[incident.id];
+    else this.state.runningIncidents[incident.id] = true;
   }
 
   /** The ticket an incident opened or was attached to, if any. */
@@ -165,13 +177,14 @@ export class TicketEngine {
 
   /**
    * Drops closed and cancelled tickets that can no longer be reopened, with their incident keys, and
-   * returns them so the server can archive them: keeps the live state small.
+   * returns them so the server can archive them: keeps the live state small. One whose incident still runs (HQ
+   * cancelled it as a false alarm, say) stays, or the incident's next update would open it again as new.
    */
   prune(at: number): Ticket[] {
     const gone: Ticket[] = [];
     for (const t of Object.values(this.state.tickets)) {
       const ended = t.closedAt ?? t.cancelledAt;
-      if (ended && at - Date.parse(ended) > this.ctx.config.reopenWindowMs) {
+      if (ended && at - Date.parse(ended) > this.ctx.config.reopenWindowMs && !t.incidentIds.some((id) => this.state.runningIncidents[id])) {
         gone.push(t);
         delete this.state.tickets[t.id];
         for (const id of t.incidentIds) delete this.state.byIncident[id];

@@ -38,15 +38,18 @@ export class TicketRepository {
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
     this.stmt = {
+      // An archived ticket is final: never written over, whatever comes later under its id.
       upsert: db.prepare(
         `INSERT INTO tickets (id, provider_id, store_id, status, opened_at, live, body)
          VALUES (@id, @providerId, @storeId, @status, @openedAt, 1, @body)
          ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id, store_id = excluded.store_id,
-           status = excluded.status, opened_at = excluded.opened_at, live = 1, body = excluded.body`,
+           status = excluded.status, opened_at = excluded.opened_at, body = excluded.body
+         WHERE tickets.live = 1`,
       ),
       archive: db.prepare<[string]>(`UPDATE tickets SET live = 0 WHERE id = ?`),
       live: db.prepare<[], { body: string }>(`SELECT body FROM tickets WHERE live = 1`),
       get: db.prepare<[string], { body: string }>(`SELECT body FROM tickets WHERE id = ?`),
+      archived: db.prepare<[string], { live: number }>(`SELECT live FROM tickets WHERE id = ? AND live = 0`),
       openedBetween: db.prepare<[string, string], { body: string }>(
         `SELECT body FROM tickets WHERE opened_at >= ? AND opened_at < ?`,
       ),
@@ -92,6 +95,10 @@ export class TicketRepository {
       this.stmt.upsert.run({ id: t.id, providerId: t.providerId, storeId: t.storeId, status: t.status, openedAt: t.openedAt, body: JSON.stringify(t) });
       this.stmt.archive.run(t.id);
     }
+  }
+
+  isArchived(id: string): boolean {
+    return this.stmt.archived.get(id) !== undefined;
   }
 
   get(id: string): Ticket | undefined {

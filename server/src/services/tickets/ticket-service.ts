@@ -6,7 +6,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { parseProviders, toProvider, webhookUrlProblems, type Provider, type ProviderConfig, type WebhookConfig } from '../../domain/sla/providers.js';
 import type { StoreConfig } from '../../domain/store.js';
 import type { TicketsConfig } from '../../domain/tickets/config.js';
-import { TicketEngine, type IncidentInputType, type TicketEffect, type TicketInput, type TicketResult } from '../../domain/tickets/engine.js';
+import { TicketEngine, ticketIdFor, type IncidentInputType, type TicketEffect, type TicketInput, type TicketResult } from '../../domain/tickets/engine.js';
 import { monthFetchSpan } from '../../domain/month.js';
 import type { SlaReportRow } from '@storepulse/protocol';
 import { slaReport } from '../../domain/tickets/report.js';
@@ -196,6 +196,8 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     } catch {
       return this.refuse({ effects: [], rejection: { code: 'bad_incident', message: 'incident event without a readable incident record' } }, type);
     }
+    // Its ticket was archived: the incident has had its ticket, and a new one would take the archived one's id.
+    if (!this.engine.ticketForIncident(incident.id) && this.repo.isArchived(ticketIdFor(incident.id))) return { effects: [], rejection: null };
     return this.apply({ type, at: this.now(), incident }, [], incident.id);
   }
 

@@ -436,6 +436,19 @@ describe('recovery, auto-close and reopening', () => {
   });
 });
 
+describe('a ticket HQ cancelled while its incident runs', () => {
+  it('stays live past the reopen window while the incident runs, so its updates do not open it afresh; goes once it ends', () => {
+    const { engine, id } = opened();
+    engine.apply({ type: 'transition', at: at('2026-11-10T10:05:00Z'), ticketId: id, actor: { role: 'hq', id: 'ops' }, to: 'cancelled', reason: 'false_alarm' });
+    expect(engine.prune(at('2026-11-11T10:06:00Z'))).toEqual([]);
+    const r = engine.apply({ type: 'incident.updated', at: at('2026-11-11T10:07:00Z'), incident: tillDown() });
+    expect(r.effects.map((e) => [e.type, e.notify, e.ticket.id, e.ticket.status])).toEqual([['ticket.updated', false, id, 'cancelled']]);
+    engine.apply({ type: 'incident.closed', at: at('2026-11-11T11:00:00Z'), incident: tillDown({ endedAt: '2026-11-11T10:58:00Z' }) });
+    expect(engine.prune(at('2026-11-11T11:01:00Z')).map((t) => t.id)).toEqual([id]);
+    expect(engine.state).toMatchObject({ tickets: {}, byIncident: {}, runningIncidents: {} });
+  });
+});
+
 describe('ticketSummary', () => {
   it('has the list shape of the API', () => {
     const { t } = opened();
