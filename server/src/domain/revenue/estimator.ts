@@ -166,8 +166,8 @@ export function estimateLoss(input: LossInput): LossEstimate {
   let coveredMs = 0;
   let pastMs = 0;
   const recovery = lastShortfall(input.capacity, input.range, input.normalTills);
-  /** Buyers still queueing at the working tills at `recovery`, and their basket. */
-  let queued = { buyers: 0, basket: 0 };
+  /** Buyers still queueing at the working tills at `recovery`. */
+  let queued = 0;
 
   // Live, the sales feed reaches a minute or so back: the stretch it covers is judged by the gap, only the rest by
   // capacity (a young incident's one quarter was all capacity, which a partial outage mostly leaves at nothing).
@@ -236,7 +236,7 @@ export function estimateLoss(input: LossInput): LossEstimate {
     methods.add(method);
     cap.tx += lost;
     cap.revenue += lost * r.basket;
-    if (recovery && p.start < recovery.at && recovery.at <= p.end) queued = { buyers: queuedBacklog(e, recovery.tills, capUnit), basket: r.basket };
+    if (recovery && p.start < recovery.at && recovery.at <= p.end) queued = queuedBacklog(e, recovery.tills, capUnit);
   }
   if (pastMs > 0 && coveredMs === 0) flags.add('counter_silent');
   const end = input.range.end;
@@ -244,9 +244,10 @@ export function estimateLoss(input: LossInput): LossEstimate {
   // Customers queueing at the tills still working are served late, not lost. Without sales the capacity
   // model takes off the queue it expects at recovery. With sales the backlog (a queue of 10–15 people at
   // most, where customers give up) is served in the minutes after recovery, and the gap counts them there;
-  // net's returners are looked for after that.
-  const heldTx = Math.min(cap.tx, queued.buyers);
-  const held = heldTx * queued.basket;
+  // net's returners are looked for after that. The queue is valued at the lost transactions' mean basket: at the
+  // basket of the stretch where recovery falls it could come to more than was lost, and gross fall below zero.
+  const heldTx = Math.min(cap.tx, queued);
+  const held = cap.tx > 0 ? (heldTx / cap.tx) * cap.revenue : 0;
   cap.tx -= heldTx;
   cap.revenue -= held;
   cap.low = Math.max(0, cap.low - held);

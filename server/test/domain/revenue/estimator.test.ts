@@ -153,6 +153,24 @@ describe('partial outage without sales: capacity model', () => {
     expect(estimateLoss(input({ ...quarter, footfall: perMinute('09:00', '12:00', 8) })).lostTransactions).toBe(30);
   });
 
+  it('takes the queue off at the basket of what was lost, never below zero, when the basket changes with the hour', () => {
+    // 2 buyers a minute; HQ's 60 an hour: μ = 15 a quarter. One of two tills down 10:45–11:02, basket 10 until 11:00, then 100.
+    const cell = (basket: number) => ({ conversion: 0.5, basket, visitors: 1000, transactions: 500, hours: 4 });
+    const rates = { timezone: 'UTC', byHour: { '1-10': cell(10), '1-11': cell(100) }, store: cell(10), tillPerQuarterP90: null, purchaseLagMs: 0 };
+    const e = estimateLoss(
+      input({
+        range: { start: at('10:45'), end: at('11:02') }, normalTills: 2, footfall: perMinute('09:00', '12:00', 4), rates,
+        store: { ...store, tillThroughput: 60 }, capacity: [{ start: at('10:45'), end: at('11:02'), tills: 1 }],
+      }),
+    );
+    // 10:45–11:00: 30 against 15, less the 3 a full store's queue turns away: 12 at 10. 11:00–11:02: 4 against 2, less
+    // 0.4: 1.6 at 100. The 5 still queueing at recovery come off at their mean basket (280 / 13.6), not at 100 each.
+    expect(e.lostTransactions).toBe(8.6);
+    expect(e.gross).toBeCloseTo(280 * (8.6 / 13.6), 2);
+    expect(e.gross).toBeGreaterThan(0);
+    expect(e.net).toBe(e.gross);
+  });
+
   it('holds the M/M/1 queue at each working till, up to the length where customers start to turn away', () => {
     expect(standingQueue(0.5)).toBeCloseTo(0.5, 9);
     expect(standingQueue(0.8)).toBeCloseTo(3.2, 9);
