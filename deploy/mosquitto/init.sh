@@ -1,9 +1,10 @@
 #!/bin/sh
-# Sets the server's user in the password file and seeds the ACL from its base on first start,
-# then runs Mosquitto. Agent users are added later by storepulse-credentials.
+# Sets the server's and the healthcheck's users in the password file and seeds the ACL from its base on first
+# start, then runs Mosquitto. Agent users are added later by storepulse-credentials.
 set -eu
 AUTH=/mosquitto/auth
 : "${MQTT_SERVER_PASSWORD:?MQTT_SERVER_PASSWORD must be set in .env}"
+: "${MQTT_HEALTH_PASSWORD:?MQTT_HEALTH_PASSWORD must be set in .env}"
 # Nothing made here is ever readable by others, not even for a moment.
 umask 0007
 mkdir -p "$AUTH"
@@ -12,9 +13,10 @@ touch "$AUTH/passwd"
 # Sets (adds or replaces) one user in the password file. mosquitto_passwd hashes into a scratch file of
 # root's own: run on the shared file, which belongs to the broker's user, it would warn at every start that
 # the owner "is not root". The file is then rewritten in place, so it keeps its inode, owner and mode.
+# The password goes in on stdin (printf is a shell builtin), as at its prompt: with -b it would be on a command line.
 set_user() {
   scratch="$(mktemp)"
-  mosquitto_passwd -c -b "$scratch" "$1" "$2"
+  printf '%s\n%s\n' "$2" "$2" | mosquitto_passwd -c "$scratch" "$1" >/dev/null
   { grep -v "^$1:" "$AUTH/passwd" || true; cat "$scratch"; } > "$scratch.all"
   cat "$scratch.all" > "$AUTH/passwd"
   rm -f "$scratch" "$scratch.all"
@@ -28,6 +30,7 @@ remove_user() {
 
 # Set on every start, so a new password in .env takes effect with a restart.
 set_user storepulse-server "$MQTT_SERVER_PASSWORD"
+set_user storepulse-health "$MQTT_HEALTH_PASSWORD"
 if [ -n "${MQTT_SIMULATOR_PASSWORD:-}" ]; then
   set_user storepulse-simulator "$MQTT_SIMULATOR_PASSWORD"
 elif grep -q '^storepulse-simulator:' "$AUTH/passwd"; then
@@ -36,6 +39,9 @@ fi
 [ -s "$AUTH/acl" ] || cp /mosquitto/config/acl.base "$AUTH/acl"
 # ACLs seeded by earlier releases let the server's user write everywhere: it only reads.
 sed -i 's|^topic readwrite storepulse/v1/#$|topic read storepulse/v1/#|' "$AUTH/acl"
+# They also let it read the broker's uptime for the healthcheck, which now has a user of its own.
+sed -i '/^user storepulse-server$/,/^user /{/^topic read \$SYS\/broker\/uptime$/d;/^#.*healthcheck/d}' "$AUTH/acl"
+grep -q '^user storepulse-health$' "$AUTH/acl" || printf '\nuser storepulse-health\ntopic read $SYS/broker/uptime\n' >> "$AUTH/acl"
 
 # Mosquitto (2.0.18 and later) warns, and later versions refuse, unless its password file and ACL belong to
 # its own user and group and grant others nothing. The storepulse container adds agent users through this

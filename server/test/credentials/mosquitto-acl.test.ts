@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { topics } from '@storepulse/protocol';
 import { startMosquitto, type MosquittoHandle } from '../../../test-support/mosquitto.js';
 import { waitFor } from '../../../test-support/ports.js';
@@ -22,6 +23,7 @@ const deploy = fileURLToPath(new URL('../../../deploy/mosquitto/', import.meta.u
 const serverDist = fileURLToPath(new URL('../../dist/', import.meta.url));
 const protocolDir = fileURLToPath(new URL('../../../protocol/', import.meta.url));
 const SERVER_PASSWORD = 'server-password-for-tests';
+const HEALTH_PASSWORD = 'health-password-for-tests';
 /** The storepulse image's `node` user. */
 const NODE_UID = 1000;
 
@@ -82,7 +84,7 @@ async function runInit(dir: string, env: Record<string, string> = {}): Promise<v
   writeFileSync(join(dir, 'init.sh'), script.replace(final, 'exit 0').replaceAll('/mosquitto/', `${dir}/`));
   // No reload watcher here: it would outlive the script, signalling a pid that has gone (its own test starts one).
   await run('sh', [join(dir, 'init.sh')], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MQTT_SERVER_PASSWORD: SERVER_PASSWORD, MOSQUITTO_RELOAD_SECONDS: '0', ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MQTT_SERVER_PASSWORD: SERVER_PASSWORD, MQTT_HEALTH_PASSWORD: HEALTH_PASSWORD, MOSQUITTO_RELOAD_SECONDS: '0', ...env },
   });
 }
 
@@ -287,6 +289,53 @@ describe('production Mosquitto config and agent credentials', () => {
     expect(retained).toEqual([]);
   });
 
+  it("passes the compose healthcheck as storepulse-health, a user that reads the broker's uptime and no store's topics", async () => {
+    const compose = parse(readFileSync(join(deploy, '../../docker-compose.yml'), 'utf8')) as { services: { mosquitto: { healthcheck: { test: string[] } } } };
+    const [kind, command] = compose.services.mosquitto.healthcheck.test;
+    expect(kind).toBe('CMD-SHELL');
+    expect(command).toContain('-u storepulse-health');
+    expect(command).not.toContain('MQTT_SERVER_PASSWORD');
+    // As the container's shell runs it (compose turns $$ into $), against this broker's port.
+    const check = command!.replaceAll('$$', '$').replace('-h 127.0.0.1', `-h 127.0.0.1 -p ${broker.port}`);
+    const healthcheck = (password: string) =>
+      run('sh', ['-c', check], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MQTT_HEALTH_PASSWORD: password } }).then(() => 0, (err: { code: number }) => err.code);
+    expect(await healthcheck(HEALTH_PASSWORD)).toBe(0);
+    expect(await healthcheck('wrong-password')).not.toBe(0);
+
+    const health = await connect('storepulse-health', HEALTH_PASSWORD);
+    const seen: string[] = [];
+    health.on('message', (topic) => seen.push(topic));
+    await health.subscribeAsync(['storepulse/v1/#', '$SYS/broker/uptime'], { qos: 1 });
+    const server = await connect('storepulse-server', SERVER_PASSWORD);
+    const serverSeen: string[] = [];
+    server.on('message', (topic) => serverSeen.push(topic));
+    await server.subscribeAsync(['storepulse/v1/#', '$SYS/broker/uptime'], { qos: 1 });
+    const agentA = await connect('agent-store-A', agents.A);
+    await agentA.publishAsync(topics.status('store-A', 't4'), '{"marker":true}', { qos: 1 });
+    await waitFor(() => serverSeen.includes(topics.status('store-A', 't4')), 5000, 'the marker');
+    await new Promise((r) => setTimeout(r, 200));
+    // The uptime is published again every 10 s: once or twice, it is the one topic this user gets.
+    expect([...new Set(seen)]).toEqual(['$SYS/broker/uptime']);
+    // The server's user reads the stores, no longer the broker's own topics.
+    expect(serverSeen).toEqual([topics.status('store-A', 't4')]);
+  });
+
+  it('hands every password to mosquitto_passwd on its standard input, never on its command line, where `ps` shows it', async () => {
+    const dir = brokerDir();
+    try {
+      const real = (await run('sh', ['-c', 'command -v mosquitto_passwd'])).stdout.trim();
+      const shim = join(dir, 'bin');
+      mkdirSync(shim);
+      writeFileSync(join(shim, 'mosquitto_passwd'), `#!/bin/sh\necho "$*" >> ${join(dir, 'argv.log')}\nexec ${real} "$@"\n`, { mode: 0o755 });
+      await runInit(dir, { PATH: `${shim}:${process.env.PATH ?? '/usr/bin:/bin'}`, MQTT_SIMULATOR_PASSWORD: 'simulator-password-for-tests' });
+      const argv = readFileSync(join(dir, 'argv.log'), 'utf8');
+      expect(argv.trim().split('\n').map((l) => l.split(' ').at(-1))).toEqual(['storepulse-server', 'storepulse-health', 'storepulse-simulator']);
+      expect(argv).not.toMatch(/password-for-tests/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves the password file and ACL as Mosquitto 2.0.18+ wants them: its own user and group, nothing for others', () => {
     for (const path of [auth, join(auth, 'passwd'), join(auth, 'acl')]) {
       const st = statSync(path);
@@ -325,10 +374,13 @@ describe('production Mosquitto config and agent credentials', () => {
       );
       await runInit(dir);
       const acl = readFileSync(join(dir, 'auth', 'acl'), 'utf8');
-      expect(acl).toBe('user storepulse-server\ntopic read storepulse/v1/#\ntopic read $SYS/broker/uptime\n\nuser agent-S001\ntopic write storepulse/v1/stores/S001/#\n');
+      // The healthcheck reads the uptime as a user of its own now.
+      expect(acl).toBe(
+        'user storepulse-server\ntopic read storepulse/v1/#\n\nuser agent-S001\ntopic write storepulse/v1/stores/S001/#\n\nuser storepulse-health\ntopic read $SYS/broker/uptime\n',
+      );
       const users = readFileSync(join(dir, 'auth', 'passwd'), 'utf8').trim().split('\n');
       // The simulator's user goes without MQTT_SIMULATOR_PASSWORD; the server's gets a fresh hash.
-      expect(users.map((l) => l.split(':')[0]).sort()).toEqual(['agent-S001', 'storepulse-server']);
+      expect(users.map((l) => l.split(':')[0]).sort()).toEqual(['agent-S001', 'storepulse-health', 'storepulse-server']);
       expect(users).toContain(agentLine);
       expect(users.find((l) => l.startsWith('storepulse-server:'))).toMatch(/^storepulse-server:\$7\$/);
       for (const f of ['passwd', 'acl']) {
@@ -337,6 +389,7 @@ describe('production Mosquitto config and agent credentials', () => {
       }
       await runInit(dir, { MQTT_SIMULATOR_PASSWORD: 'simulator-password-for-tests' });
       expect(readFileSync(join(dir, 'auth', 'passwd'), 'utf8')).toMatch(/^storepulse-simulator:\$7\$/m);
+      expect(readFileSync(join(dir, 'auth', 'acl'), 'utf8')).toBe(acl);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -83,6 +83,16 @@ describe('docker-compose.yml', () => {
     expect(services.storepulse!.environment).toMatchObject({ MQTT_URL: 'mqtt://mosquitto:1883', MQTT_USERNAME: 'storepulse-server' });
   });
 
+  it("checks the broker's health as a user of its own, whose password is all `ps` on the host can show", () => {
+    const m = services.mosquitto!;
+    const [, command] = m.healthcheck!.test!;
+    // Compose keeps the $$ that leaves the variable to the container's shell.
+    expect(command).toContain('-u storepulse-health -P "$$MQTT_HEALTH_PASSWORD"');
+    expect(command).not.toMatch(/storepulse-server|MQTT_SERVER_PASSWORD/);
+    expect(m.environment!.MQTT_HEALTH_PASSWORD).toBe('mqtt_health_password-0123456789abcdefghij');
+    expect(readFileSync(join(root, 'deploy/mosquitto/acl.base'), 'utf8')).toMatch(/^user storepulse-health\ntopic read \$SYS\/broker\/uptime\n/m);
+  });
+
   it("lets the server's `node` user write the broker's auth files through the broker's group (eclipse-mosquitto's gid 1883)", () => {
     const init = readFileSync(join(root, 'deploy/mosquitto/init.sh'), 'utf8');
     expect(init).toMatch(/^chown -R mosquitto:mosquitto "\$AUTH"$/m);
