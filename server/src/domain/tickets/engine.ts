@@ -213,6 +213,8 @@ export class TicketEngine {
 
     const pending = this.state.pending[incident.id];
     if (pending) {
+      // Recovering: its parts all say ok, which tells nothing of the fault, so it waits as it was seen failing.
+      if (!over && nothingFails(incident)) return { effects: [], rejection: null };
       delete this.state.pending[incident.id];
       // Fixed within the grace (staff changed the paper): no ticket at all.
       if (over) return { effects: [], rejection: null };
@@ -374,7 +376,8 @@ export class TicketEngine {
       return this.reopened(t, at, store);
     }
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
-    const raised = this.raisePriority(t, this.priorityOf(incident, store));
+    // A recovering fault's parts all say ok, and judged by them a printer fault would pass for the till's own.
+    const raised = !nothingFails(incident) && this.raisePriority(t, this.priorityOf(incident, store));
     if (handover) return [...handover.withdrawn, this.touch(t, at, 'ticket.opened', true, handover.detail)];
     if (raised) return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
     // The provider that keeps it hears that the store went offline, even when its priority was already the highest.
@@ -673,6 +676,11 @@ function reject(code: TicketRejection['code'], message: string): TicketResult {
 function statusBeforeWaiting(t: Ticket): TicketStatus {
   const wait = t.audit.findLast((a) => a.to === 'waiting_store');
   return wait?.from === 'on_site' ? 'on_site' : 'acknowledged';
+}
+
+/** Whether the incident says nothing fails any more (its tills are recovering); absent, nothing is assumed. */
+function nothingFails(incident: TicketIncident): boolean {
+  return incident.failing?.length === 0;
 }
 
 /** Whether the incident says a till began to fail after the ticket was resolved or closed (not cancelled). */

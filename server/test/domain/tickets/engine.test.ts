@@ -3,6 +3,7 @@ import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
 import { TicketEngine, emptyTicketsState, ticketIdFor, type TicketContext, type TicketsState } from '../../../src/domain/tickets/engine.js';
 import type { TicketIncident } from '../../../src/domain/tickets/incident.js';
 import { ticketSla, ticketSummary } from '../../../src/domain/tickets/sla-view.js';
+import { DEFAULT_PRIORITY_MATRIX, type PriorityRule } from '../../../src/domain/tickets/priority.js';
 import { toProvider } from '../../../src/domain/sla/providers.js';
 import { H, M, at, pilot, pilotConfig, store } from './fixtures.js';
 
@@ -224,6 +225,32 @@ describe('P3 self-fix grace', () => {
     const effects = tick(engine, '2026-11-10T10:15:00Z');
     expect(effects.map((e) => e.type)).toEqual(['ticket.opened']);
     expect(effects[0]!.ticket).toMatchObject({ priority: 'P3', category: 'printer', openedAt: '2026-11-10T10:15:00.000Z' });
+  });
+});
+
+describe('a fault whose category sets its priority, once its tills recover', () => {
+  // Paper out stops the till, but it is the printer's: P3, for store staff first.
+  const matrix: PriorityRule[] = [{ priority: 'P3', categories: ['printer'] }, ...DEFAULT_PRIORITY_MATRIX];
+  const engine = () => new TicketEngine(ctx({ config: { ...DEFAULT_TICKETS_CONFIG, priorityMatrix: matrix } }));
+  const parts = (printer: string) => ({ pos: { state: 'ok' }, printer: { state: printer }, payment: { state: 'ok' }, network: { state: 'ok' } });
+  const paperOut = tillDown({ id: 'S001:till_down:T1:paper', components: parts('paper_out'), failing: ['T1 still reports printer paper_out'] });
+  const recovering = { ...paperOut, components: parts('ok'), failing: [] };
+
+  it('opens no ticket for it while it is fixed within the grace', () => {
+    const e = engine();
+    e.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: paperOut });
+    expect(e.apply({ type: 'incident.updated', at: at('2026-11-10T10:05:00Z'), incident: recovering }).effects).toEqual([]);
+    e.apply({ type: 'incident.closed', at: at('2026-11-10T10:07:00Z'), incident: { ...recovering, endedAt: '2026-11-10T10:05:00Z' } });
+    expect(tick(e, '2026-11-10T10:30:00Z')).toEqual([]);
+    expect(e.state.tickets).toEqual({});
+  });
+
+  it('keeps its ticket at P3 as it recovers', () => {
+    const e = engine();
+    e.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: paperOut });
+    expect(tick(e, '2026-11-10T10:13:00Z').map((x) => [x.type, x.ticket.priority, x.ticket.category])).toEqual([['ticket.opened', 'P3', 'printer']]);
+    const r = e.apply({ type: 'incident.updated', at: at('2026-11-10T10:20:00Z'), incident: recovering });
+    expect(r.effects.map((x) => [x.type, x.notify, x.ticket.priority])).toEqual([['ticket.updated', false, 'P3']]);
   });
 });
 
