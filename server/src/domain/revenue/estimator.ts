@@ -277,13 +277,16 @@ export function estimateLoss(input: LossInput): LossEstimate {
   // (a feed that lags, a slow hour): a store that copes with its demand on all its tills loses at most the share
   // of buyers the missing ones would have served.
   limitGap(gap, gapLimit);
-  const gross = cap.revenue + Math.max(0, gap.revenue);
+  // The gap is a loss only when both transactions and revenue fell short: fewer sales in an expensive hour and more in
+  // a cheap one lost no sale, and the figures must not disagree on whether anything was lost.
+  const gapLost = gap.tx > 0 && gap.revenue > 0;
+  const gross = cap.revenue + (gapLost ? gap.revenue : 0);
   // Only what stands out of the after-recovery window's everyday noise counts as customers coming back.
   const back = recapture(input, ix, end + catchUp, opts, flags);
   const returned = (sigmas: number) => Math.min(gross, Math.max(0, back.extra + sigmas * back.sd));
   const recaptured = returned(-opts.recaptureSigma);
   const net = gross - recaptured;
-  const lostTx = cap.tx + Math.max(0, gap.tx);
+  const lostTx = cap.tx + (gapLost ? gap.tx : 0);
   const band = bandAround(net, {
     down: gross - (cap.low + Math.max(0, gap.low)),
     up: cap.high + Math.max(0, gap.high) - gross,

@@ -263,6 +263,29 @@ describe('gap estimator with a sales feed', () => {
     expect(e.gross).toBe(0);
   });
 
+  it('counts transactions and revenue lost together, when the basket changes with the hour', () => {
+    // 2 buyers a minute expected; with a degraded till 10:30–11:30 the store sells `early` a minute until 11:00, then `late`.
+    const cell = (basket: number) => ({ conversion: 0.5, basket, visitors: 1000, transactions: 500, hours: 4 });
+    const run = (ten: number, eleven: number, early: number, late: number) => {
+      const rates = { timezone: 'UTC', byHour: { '1-10': cell(ten), '1-11': cell(eleven) }, store: cell(ten), tillPerQuarterP90: null, purchaseLagMs: 0 };
+      const bins: SalesBin[] = [];
+      for (let s = at('09:00'); s < at('12:00'); s += MIN) {
+        const tx = s >= at('10:30') && s < at('11:00') ? early : s >= at('11:00') && s < at('11:30') ? late : 2;
+        bins.push({ tillId: '1', binStart: s, binEnd: s + MIN, transactions: tx, revenue: tx * (s < at('11:00') ? ten : eleven) });
+      }
+      return estimateLoss(
+        input({
+          range: { start: at('10:30'), end: at('11:30') }, normalTills: 1, footfall: perMinute('09:00', '12:00', 4), sales: bins, salesUntil: at('12:00'),
+          rates, capacity: [{ start: at('10:30'), end: at('11:30'), tills: 0.5 }],
+        }),
+      );
+    };
+    // 6 short at 100, then 9 over at 10: revenue 510 short but 3 more sales than expected. Nothing lost, on either count.
+    expect(run(100, 10, 1.8, 2.3)).toMatchObject({ gross: 0, net: 0, lostTransactions: 0 });
+    // 9 short at 10, then 6 over at 100: 3 fewer sales, but revenue 510 over.
+    expect(run(10, 100, 1.7, 2.2)).toMatchObject({ gross: 0, net: 0, lostTransactions: 0 });
+  });
+
   it('compares a sales bin straddling the start or the end whole, not pro rata', () => {
     // 1 sale a minute expected; 5-min bins; nothing sold 10:03–10:33
     const bins: SalesBin[] = [];
