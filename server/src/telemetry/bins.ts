@@ -1,6 +1,6 @@
 /** Bin arithmetic shared by both adapters, so that they return the same bins for the same query. */
 import { DateTime } from 'luxon';
-import type { HistoryQuery, SeriesQuery } from './port.js';
+import type { HistoryQuery, RollupQuery, SeriesQuery } from './port.js';
 
 /** Width of rollup bins, and so of baseline history. */
 export const ROLLUP_BIN_SECONDS = 15 * 60;
@@ -26,6 +26,11 @@ export function checkSeriesQuery(q: SeriesQuery): void {
   if (q.from % binMs !== 0 || q.to % binMs !== 0) throw new RangeError('from and to must be multiples of binSeconds');
   if (q.to <= q.from) throw new RangeError('to must be after from');
   if ((q.to - q.from) / binMs > MAX_SERIES_BINS) throw new RangeError(`a series may hold at most ${MAX_SERIES_BINS} bins`);
+}
+
+/** Throws a RangeError describing what is wrong with a rollup query: a series query of quarter-hour bins. */
+export function checkRollupQuery(q: RollupQuery): void {
+  checkSeriesQuery({ ...q, binSeconds: ROLLUP_BIN_SECONDS });
 }
 
 /** Start times of every bin of [from, to). */

@@ -19,6 +19,7 @@ import {
   footfallSeriesQuery,
   historyQuery,
   rollupQueries,
+  rollupsQuery,
   rollupTarget,
   salesSeriesQuery,
   tillStatesBeforeQuery,
@@ -33,6 +34,8 @@ import type {
   HistoryValue,
   IncidentPoint,
   MaintenanceReport,
+  RollupQuery,
+  Rollups,
   SalesBinPoint,
   SalesSeriesValue,
   SeriesQuery,
@@ -166,17 +169,37 @@ export class InfluxTelemetryStore extends TelemetryStoreBase {
     return dense(q, found).map((b) => ({ t: b.t, transactions: b.value?.transactions ?? null, revenue: b.value?.revenue ?? null }));
   }
 
+  /** Rollup rows by time, oldest first, from one series per city the store was rolled up under. */
+  private byTime(storeId: string, series: InfluxSeries[] | undefined): Map<number, Value[]> {
+    // The store's current city is rolled up last: its point wins over one left under a city the store had before.
+    const city = this.city(storeId);
+    const found = new Map<number, Value[]>();
+    for (const s of [...(series ?? [])].sort((a, b) => Number(a.tags?.city === city) - Number(b.tags?.city === city))) {
+      for (const r of s.values) found.set(Number(r[0]), r);
+    }
+    return new Map([...found].sort(([a], [b]) => a - b));
+  }
+
   protected async readHistory(q: HistoryQuery): Promise<HistoryValue[]> {
     const bins = sameBinPreviousWeeks(q.binStart, q.timezone, q.weeks);
     const times = bins.map((b) => b.binStart);
-    const series = rows(await this.http.query(historyQuery(q.storeId, q.metric, Math.min(...times), Math.max(...times), this.rollupRp)));
-    // The store's current city is rolled up last: its point wins over one left under a city the store had before.
-    const city = this.city(q.storeId);
-    const found = new Map<number, number | null>();
-    for (const s of [...series].sort((a, b) => Number(a.tags.city === city) - Number(b.tags.city === city))) {
-      for (const r of s.values) found.set(Number(r[0]), num(r[1]));
+    const [series] = await this.http.query(historyQuery(q.storeId, q.metric, Math.min(...times), Math.max(...times), this.rollupRp));
+    const found = this.byTime(q.storeId, series);
+    return bins.map((b) => ({ ...b, value: num(found.get(b.binStart)?.[1]) }));
+  }
+
+  protected async readRollups(q: RollupQuery): Promise<Rollups> {
+    const [footfall, sales] = await this.http.query(rollupsQuery(q, this.rollupRp));
+    const out: Rollups = { footfall: [], sales: [] };
+    for (const [t, r] of this.byTime(q.storeId, footfall)) {
+      const visitors = num(r[1]);
+      if (visitors !== null) out.footfall.push({ t, in: visitors });
     }
-    return bins.map((b) => ({ ...b, value: found.get(b.binStart) ?? null }));
+    for (const [t, r] of this.byTime(q.storeId, sales)) {
+      const [transactions, revenue] = [num(r[1]), num(r[2])];
+      if (transactions !== null && revenue !== null) out.sales.push({ t, transactions, revenue });
+    }
+    return out;
   }
 
   /** Columns by name: InfluxDB orders them itself. */

@@ -102,6 +102,21 @@ export interface SalesSeriesValue {
   revenue: number | null;
 }
 
+/** A store's 15-minute rollups over [from, to): both on quarter hours (UTC). */
+export interface RollupQuery {
+  storeId: string;
+  from: number;
+  to: number;
+}
+
+/** Only the quarters rolled up, oldest first. */
+export interface Rollups {
+  /** Visitors in, all sensors summed. */
+  footfall: { t: number; in: number }[];
+  /** All tills summed. */
+  sales: { t: number; transactions: number; revenue: number }[];
+}
+
 export const HISTORY_METRICS = ['footfall', 'transactions', 'revenue', 'tills_available'] as const;
 export type HistoryMetric = (typeof HISTORY_METRICS)[number];
 
@@ -191,6 +206,8 @@ export interface TelemetryStore {
   salesSeries(q: SeriesQuery): Promise<SalesSeriesValue[]>;
   /** Baseline history from the 15-minute rollups; call `maintain` first so recent bins are rolled up. */
   history(q: HistoryQuery): Promise<HistoryValue[]>;
+  /** Footfall and sales rollups in bulk, reaching back past the raw retention; call `maintain` first. */
+  rollups(q: RollupQuery): Promise<Rollups>;
   /** The till status points written on each change, read back as a state history. */
   tillStates(q: TillStatesQuery): Promise<TillStates>;
 

@@ -12,6 +12,8 @@ import type {
   HistoryValue,
   IncidentPoint,
   MaintenanceReport,
+  RollupQuery,
+  Rollups,
   SalesBinPoint,
   SalesSeriesValue,
   SeriesQuery,
@@ -105,6 +107,9 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
         WHERE store = @store AND t >= @from AND t < @to GROUP BY b`),
       tillsSeries: db.prepare(`SELECT (t / CAST(@bin AS INTEGER)) * CAST(@bin AS INTEGER) AS b, tills_up AS v, MAX(t) FROM store_state
         WHERE store = @store AND t >= @from AND t < @to GROUP BY b`),
+      rollupFootfall: db.prepare('SELECT t, in_count AS v FROM footfall_15m WHERE store = @store AND t >= @from AND t < @to ORDER BY t'),
+      rollupSales: db.prepare(`SELECT t, transactions AS tx, revenue AS rev FROM sales_15m
+        WHERE store = @store AND t >= @from AND t < @to ORDER BY t`),
       // Bare columns next to MAX(t) come from the row holding it: each till's last point.
       tillStatesBefore: db.prepare(`SELECT till, MAX(t) AS t, state, pos, printer, payment, network FROM till_status
         WHERE store = @store AND (@till IS NULL OR till = @till) AND t >= @from AND t < @to GROUP BY till`),
@@ -222,6 +227,17 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
     const rows = this.stmt.history[q.metric].all(q.storeId, Math.min(...times), Math.max(...times)) as Row[];
     const found = new Map(rows.map((r) => [Number(r.t) * 1000, Number(r.v)]));
     return bins.map((b) => ({ ...b, value: found.get(b.binStart) ?? null }));
+  }
+
+  protected async readRollups(q: RollupQuery): Promise<Rollups> {
+    this.commitNow();
+    const params = { store: q.storeId, from: toSeconds(q.from), to: toSeconds(q.to) };
+    const footfall = this.stmt.rollupFootfall.all(params) as Row[];
+    const sales = this.stmt.rollupSales.all(params) as Row[];
+    return {
+      footfall: footfall.map((r) => ({ t: Number(r.t) * 1000, in: Number(r.v) })),
+      sales: sales.map((r) => ({ t: Number(r.t) * 1000, transactions: Number(r.tx), revenue: Number(r.rev) })),
+    };
   }
 
   /** Rows are whole seconds: second s lies in [from, to) when s * 1000 does. */

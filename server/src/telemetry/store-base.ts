@@ -2,7 +2,7 @@
  * What both adapters share: every write is validated, counted and logged the same way, and marks
  * the 15-minute bins that maintenance must roll up again.
  */
-import { checkHistoryQuery, checkSeriesQuery } from './bins.js';
+import { checkHistoryQuery, checkRollupQuery, checkSeriesQuery } from './bins.js';
 import { DirtyBins } from './dirty-bins.js';
 import { MAX_TILL_STATE_CHANGES, TILL_STATE_LOOKBACK_MS, checkTillStatesQuery, toTillStates } from './till-states.js';
 import type {
@@ -12,6 +12,8 @@ import type {
   HistoryValue,
   IncidentPoint,
   MaintenanceReport,
+  RollupQuery,
+  Rollups,
   SalesBinPoint,
   SalesSeriesValue,
   SeriesQuery,
@@ -36,6 +38,11 @@ import {
 } from './validate-points.js';
 
 export const UNKNOWN_CITY = 'unknown';
+
+/** Sums of amounts in cents come back with float noise (59.709999999999994): money is shown to the cent. */
+function toCents(amount: number): number {
+  return Math.round(amount * 100) / 100;
+}
 
 export interface BaseOptions {
   cityOf?: CityOf;
@@ -122,8 +129,13 @@ export abstract class TelemetryStoreBase implements TelemetryStore {
 
   async salesSeries(q: SeriesQuery): Promise<SalesSeriesValue[]> {
     checkSeriesQuery(q);
-    // Sums of amounts in cents come back with float noise (59.709999999999994): money is shown to the cent.
-    return (await this.readSales(q)).map((b) => (b.revenue === null ? b : { ...b, revenue: Math.round(b.revenue * 100) / 100 }));
+    return (await this.readSales(q)).map((b) => (b.revenue === null ? b : { ...b, revenue: toCents(b.revenue) }));
+  }
+
+  async rollups(q: RollupQuery): Promise<Rollups> {
+    checkRollupQuery(q);
+    const { footfall, sales } = await this.readRollups(q);
+    return { footfall, sales: sales.map((b) => ({ ...b, revenue: toCents(b.revenue) })) };
   }
 
   async history(q: HistoryQuery): Promise<HistoryValue[]> {
@@ -156,6 +168,7 @@ export abstract class TelemetryStoreBase implements TelemetryStore {
   protected abstract readTillsAvailable(q: SeriesQuery): Promise<SeriesValue[]>;
   protected abstract readSales(q: SeriesQuery): Promise<SalesSeriesValue[]>;
   protected abstract readHistory(q: HistoryQuery): Promise<HistoryValue[]>;
+  protected abstract readRollups(q: RollupQuery): Promise<Rollups>;
   /** Each till's last point in [from, to). */
   protected abstract readTillStatesBefore(q: TillStatesQuery): Promise<TillStateChange[]>;
   /** The newest `limit` points in [from, to), newest first. */

@@ -174,6 +174,35 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       expect((await store.history(q))[0]!.value).toBe(17);
     });
 
+    it('reads a store\'s footfall and sales rollups in bulk: the quarters rolled up, under the store\'s current city', async () => {
+      const t0 = utc('2026-06-10T10:00:00Z');
+      const footfall = (storeId: string, sensorId: string, at: number, visitors: number) =>
+        store.writeFootfall({ storeId, sensorId, binStart: at, binEnd: at + 5 * MIN, in: visitors, out: 0 });
+      movedStores.set('bulk1', 'Paris');
+      footfall('bulk1', 'a', t0, 6);
+      footfall('bulk1', 'b', t0 + 5 * MIN, 3);
+      footfall('bulk1', 'a', t0 + 2 * Q, 4);
+      store.writeSales({ storeId: 'bulk1', tillId: 't1', binStart: t0, binEnd: t0 + MIN, transactions: 1, revenue: 0.1, currency: 'EUR' });
+      store.writeSales({ storeId: 'bulk1', tillId: 't2', binStart: t0 + MIN, binEnd: t0 + 2 * MIN, transactions: 1, revenue: 0.2, currency: 'EUR' });
+      // Outside the range, or another store's.
+      footfall('bulk1', 'a', t0 - Q, 50);
+      footfall('bulk1', 'a', t0 + 3 * Q, 50);
+      footfall('bulk2', 'a', t0, 99);
+      await store.flush();
+      await store.maintain(t0 + 4 * Q);
+      // A late bin after the store moved re-rolls its quarter under the new city; the old city's point stays behind
+      // (and its series sorts last).
+      movedStores.set('bulk1', 'Lyon');
+      footfall('bulk1', 'c', t0 + 10 * MIN, 2);
+      await store.flush();
+      await store.maintain(t0 + 5 * Q);
+      expect(await store.rollups({ storeId: 'bulk1', from: t0, to: t0 + 3 * Q })).toEqual({
+        footfall: [{ t: t0, in: 11 }, { t: t0 + 2 * Q, in: 4 }],
+        sales: [{ t: t0, transactions: 2, revenue: 0.3 }],
+      });
+      expect(await store.rollups({ storeId: 'bulk-none', from: t0, to: t0 + 3 * Q })).toEqual({ footfall: [], sales: [] });
+    });
+
     it('accepts status, presence and incident points and counts them written', async () => {
       const before = store.stats();
       const at = utc('2026-06-04T10:00:00Z');
@@ -259,6 +288,8 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       await expect(store.salesSeries({ storeId: 'x', from: t0 + Q, to: t0, binSeconds: 900 })).rejects.toThrow(RangeError);
       await expect(store.history({ storeId: 'x', metric: 'footfall', timezone: 'Nowhere/City', binStart: t0, weeks: 2 })).rejects.toThrow(RangeError);
       await expect(store.history({ storeId: 'x', metric: 'footfall', timezone: zone, binStart: t0 + MIN, weeks: 2 })).rejects.toThrow(RangeError);
+      await expect(store.rollups({ storeId: 'x', from: t0 + MIN, to: t0 + Q })).rejects.toThrow(RangeError);
+      await expect(store.rollups({ storeId: 'x', from: t0, to: t0 })).rejects.toThrow(RangeError);
       await expect(store.tillStates({ storeId: 'x', from: t0, to: t0 })).rejects.toThrow(RangeError);
       await expect(store.tillStates({ storeId: 'x', from: t0, to: t0 + 31 * 24 * 3600_000 })).rejects.toThrow(RangeError);
       await expect(store.tillStates({ storeId: 'x', from: t0, to: t0 + Q, limit: 0 })).rejects.toThrow(RangeError);

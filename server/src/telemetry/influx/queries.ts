@@ -1,7 +1,7 @@
 /** InfluxQL for the port's reads and for the 15-minute rollups. */
 import { ROLLUP_BIN_SECONDS } from '../bins.js';
 import type { RollupWork } from '../dirty-bins.js';
-import type { HistoryMetric, SeriesQuery, TillStatesQuery } from '../port.js';
+import type { HistoryMetric, RollupQuery, SeriesQuery, TillStatesQuery } from '../port.js';
 import { influxIdent, influxString } from './http.js';
 import { MEASUREMENTS } from './points.js';
 
@@ -10,7 +10,7 @@ export function from(measurement: string, rp: string | undefined): string {
   return rp ? `${influxIdent(rp)}.${influxIdent(measurement)}` : influxIdent(measurement);
 }
 
-function range(q: SeriesQuery): string {
+function range(q: RollupQuery): string {
   return `"store" = ${influxString(q.storeId)} AND time >= ${q.from}ms AND time < ${q.to}ms`;
 }
 
@@ -54,6 +54,15 @@ export function historyQuery(storeId: string, metric: HistoryMetric, fromMs: num
   const h = HISTORY[metric];
   // By city: a bin rolled up before the store's city changed keeps a point under the old one (see readHistory).
   return `SELECT ${influxIdent(h.field)} FROM ${from(h.measurement, rollupRp)} WHERE "store" = ${influxString(storeId)} AND time >= ${fromMs}ms AND time <= ${toMs}ms GROUP BY "city"`;
+}
+
+/** Footfall, then sales rollups of a store, by city as history is (see historyQuery). */
+export function rollupsQuery(q: RollupQuery, rollupRp: string): string {
+  const where = `WHERE ${range(q)} GROUP BY "city"`;
+  return [
+    `SELECT "in" FROM ${from(MEASUREMENTS.footfall15m, rollupRp)} ${where}`,
+    `SELECT "transactions", "revenue" FROM ${from(MEASUREMENTS.sales15m, rollupRp)} ${where}`,
+  ].join('; ');
 }
 
 interface RollupSpec {
