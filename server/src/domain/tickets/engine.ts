@@ -376,8 +376,9 @@ export class TicketEngine {
       return this.reopened(t, at, store);
     }
     if (t.status === 'closed' || t.status === 'cancelled') return [this.touch(t, at, 'ticket.updated', false, { change: 'incident' })];
-    // A recovering fault's parts all say ok, and judged by them a printer fault would pass for the till's own.
-    const raised = !nothingFails(incident) && this.raisePriority(t, this.priorityOf(incident, store));
+    // An ended or recovering fault is not growing: a raise would keep its end from being recorded, and its parts, all
+    // ok now, would pass a printer fault for the till's own.
+    const raised = !over && !nothingFails(incident) && this.raisePriority(t, this.priorityOf(incident, store));
     if (handover) return [...handover.withdrawn, this.touch(t, at, 'ticket.opened', true, handover.detail)];
     if (raised) return [this.touch(t, at, 'ticket.updated', true, { change: 'priority' })];
     // The provider that keeps it hears that the store went offline, even when its priority was already the highest.

@@ -419,6 +419,17 @@ describe('recovery, auto-close and reopening', () => {
     expect(ticketSla(t(), store(), at('2026-11-10T18:00:00Z')).targets.resolve?.elapsedMs).toBe(2 * H);
   });
 
+  it('records the recovery, not a raise, when the store\'s tills were cut during the incident', () => {
+    const stores = new Map([['S001', store()]]);
+    const { engine, t } = opened(new TicketEngine(ctx({ stores })));
+    // One till of two is half the store: P1 by the matrix, were it judged now.
+    stores.set('S001', store({ tills: ['T1', 'T2'] }));
+    const r = recover(engine, '2026-11-10T10:30:00Z');
+    expect(kinds(r.effects)).toEqual([['ticket.updated', { change: 'recovered' }]]);
+    expect(t()).toMatchObject({ priority: 'P2', recoveredAt: '2026-11-10T10:30:00.000Z', autoCloseAt: '2026-11-10T11:00:00.000Z' });
+    expect(tick(engine, '2026-11-10T11:00:00Z').map((e) => e.type)).toEqual(['ticket.closed']);
+  });
+
   it('keeps a ticket HQ reopened open when the incident\'s final figures arrive later with the same end', () => {
     const { engine, id, t } = opened();
     recover(engine, '2026-11-10T11:00:00Z');
