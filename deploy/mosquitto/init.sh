@@ -5,6 +5,10 @@ set -eu
 AUTH=/mosquitto/auth
 : "${MQTT_SERVER_PASSWORD:?MQTT_SERVER_PASSWORD must be set in .env}"
 : "${MQTT_HEALTH_PASSWORD:?MQTT_HEALTH_PASSWORD must be set in .env}"
+# The reload watcher's seconds between looks (below): anything but a whole number would make it spin.
+case "${MOSQUITTO_RELOAD_SECONDS:-5}" in
+  *[!0-9]*) echo "MOSQUITTO_RELOAD_SECONDS must be a whole number of seconds, not '$MOSQUITTO_RELOAD_SECONDS'" >&2; exit 1 ;;
+esac
 # Nothing made here is ever readable by others, not even for a moment.
 umask 0007
 mkdir -p "$AUTH"
@@ -53,7 +57,7 @@ chmod 0660 "$AUTH/passwd" "$AUTH/acl"
 chown -R mosquitto:mosquitto /mosquitto/data
 # The broker keeps this shell's pid once exec'd: it is reloaded when storepulse-credentials changes an agent.
 # MOSQUITTO_RELOAD_SECONDS=0 turns that off (then send SIGHUP by hand).
-if [ "${MOSQUITTO_RELOAD_SECONDS:-5}" != 0 ]; then
+if [ "${MOSQUITTO_RELOAD_SECONDS:-5}" -ne 0 ]; then
   sh /mosquitto/config/reload-on-change.sh "$$" "${MOSQUITTO_RELOAD_SECONDS:-5}" "$AUTH/passwd" "$AUTH/acl" &
 fi
 exec mosquitto -c /mosquitto/config/mosquitto.conf

@@ -266,6 +266,15 @@ describe('production Mosquitto config and agent credentials', () => {
     }
   });
 
+  it('refuses to start the broker with a reload interval that is no whole number of seconds, which would make the watcher spin', async () => {
+    const dir = brokerDir();
+    try {
+      await expect(runInit(dir, { MOSQUITTO_RELOAD_SECONDS: 'soon' })).rejects.toMatchObject({ stderr: expect.stringContaining('MOSQUITTO_RELOAD_SECONDS must be a whole number') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the server from publishing: it may not forge or overwrite a store\'s messages, retained status included', async () => {
     const server = await connect('storepulse-server', SERVER_PASSWORD);
     const seen: string[] = [];

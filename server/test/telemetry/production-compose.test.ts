@@ -194,10 +194,16 @@ describe('docker-compose.yml', () => {
     await expect(compose(bare, 'config')).rejects.toMatchObject({ stderr: expect.stringMatching(/set [A-Z_]+ in \.env/) });
   });
 
-  it('documents in .env.example every variable the compose file reads', () => {
+  it('documents in .env.example every variable the compose file reads, and offers none it ignores', () => {
     const used = new Set([...readFileSync(join(root, 'docker-compose.yml'), 'utf8').matchAll(/(?<!\$)\$\{([A-Z_]+)/g)].map((m) => m[1]!));
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!));
     expect([...used].filter((v) => !documented.has(v))).toEqual([]);
+    expect([...documented].filter((v) => !used.has(v))).toEqual([]);
+  });
+
+  it("passes the broker's reload interval from .env to its container, where init.sh reads it", () => {
+    expect(services.mosquitto!.environment!.MOSQUITTO_RELOAD_SECONDS).toBe('5');
+    expect(readFileSync(join(root, 'deploy/mosquitto/init.sh'), 'utf8')).toContain('"${MOSQUITTO_RELOAD_SECONDS:-5}"');
   });
 });
 
