@@ -8,6 +8,7 @@ import { SqliteTelemetryStore } from './sqlite-store.js';
 export type * from './port.js';
 export { HISTORY_METRICS, INCIDENT_PHASES } from './port.js';
 export { ROLLUP_BIN_SECONDS } from './bins.js';
+export { RAW_RETENTION_MS } from './retention.js';
 export { SqliteTelemetryStore } from './sqlite-store.js';
 export { InfluxTelemetryStore } from './influx-store.js';
 

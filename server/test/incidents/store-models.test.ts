@@ -16,9 +16,10 @@ const store: IncidentStore = {
   holidays: [], provider: null, conversion: 0.5, avgBasket: 10,
 };
 const Q = 15 * 60_000;
-// Five weeks before a Wednesday noon, local time.
+// Six weeks before a Wednesday noon, local time.
 const asOf = DateTime.fromISO('2026-11-25T12:00', { zone: ZONE }).toMillis();
-const first = DateTime.fromISO('2026-10-21T00:00', { zone: ZONE });
+const first = DateTime.fromISO('2026-10-14T00:00', { zone: ZONE });
+const DAY = 24 * 3600_000;
 // Two past incidents on Wednesdays whose 12:00–13:00 counted nothing: they must not drag the baseline down.
 const incidents = ['2026-11-11T12:00', '2026-11-18T12:00'].map((t) => DateTime.fromISO(t, { zone: ZONE }).toMillis());
 
@@ -39,7 +40,9 @@ describe('store models learned from the telemetry history', () => {
         }
       }
     }
-    await telemetry.flush();
+    // Rolled up as the data came in; by now the raw points of the oldest weeks have expired.
+    await telemetry.maintain(first.toMillis() + 29 * DAY);
+    await telemetry.maintain(asOf);
   });
   afterAll(() => telemetry.close());
 
@@ -47,12 +50,21 @@ describe('store models learned from the telemetry history', () => {
     const past = incidents.map((i) => ({ startedAt: new Date(i).toISOString(), endedAt: new Date(i + 3600_000).toISOString() }) as Incident);
     const model = await loadStoreModel(telemetry, store, past, asOf);
     const slot = model.baseline!.slots[slotKey(asOf, ZONE)]!;
-    expect(slot).toMatchObject({ median: 40, p25: 40, samples: 3 });
+    expect(slot).toMatchObject({ median: 40, p25: 40, samples: 4 });
     const unaware = await loadStoreModel(telemetry, store, [], asOf);
-    expect(unaware.baseline!.slots[slotKey(asOf, ZONE)]).toMatchObject({ p25: 0, samples: 5 });
+    expect(unaware.baseline!.slots[slotKey(asOf, ZONE)]).toMatchObject({ p25: 10, samples: 6 });
     expect(model.rates!.store).toMatchObject({ conversion: 0.2, basket: 50 });
     // The series sum the tills: per-till throughput cannot be learned from them.
     expect(model.rates!.tillPerQuarterP90).toBeNull();
+  });
+
+  it('takes the weeks the raw points no longer hold from the rollups', async () => {
+    const oldest = DateTime.fromISO('2026-10-14T12:00', { zone: ZONE }).toMillis();
+    const [raw] = await telemetry.footfallSeries({ storeId: 'S1', from: oldest, to: oldest + Q, binSeconds: 900 });
+    expect(raw!.value).toBeNull();
+    const model = await loadStoreModel(telemetry, store, [], asOf);
+    // All six Wednesdays at noon: 36 to 42 days back from the rollups, the rest from raw points.
+    expect(model.baseline!.slots[slotKey(asOf, ZONE)]).toMatchObject({ samples: 6 });
   });
 
   it('has no model for a store without history', async () => {
