@@ -223,7 +223,8 @@ describe('incidents end to end on the embedded broker: outage → incident → l
     expect(closed.status).toBe('closed');
     const { status: code, body } = await json<IncidentView & { timeline: { event: string; detail?: string }[] }>(`/api/incidents/${opened.id}`, await h.issue('hq-viewer'));
     expect(code).toBe(200);
-    expect(body).toMatchObject({ status: 'closed', endedAt: closed.endedAt });
+    // Final at once: nothing of the store will come to settle it.
+    expect(body).toMatchObject({ status: 'closed', endedAt: closed.endedAt, final: true });
     expect(body.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'store removed from the fleet' });
   });
 });

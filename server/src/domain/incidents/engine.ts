@@ -15,6 +15,7 @@ import {
   type EngineState,
   type Fault,
   type Incident,
+  type IncidentEffect,
   type IncidentKind,
   type IncidentStore,
   type StoreRuntime,
@@ -420,16 +421,20 @@ export class IncidentEngine {
     if (!rt) return [];
     const store = this.config.stores[storeId];
     const why = 'store removed from the fleet';
-    const effects: EngineEffect[] = rt.open ? [this.closeIncident(storeId, store, rt, store ? now : rt.lastUpdate, now, why)] : [];
-    for (const inc of rt.settling) {
+    const effects: EngineEffect[] = rt.settling.map((inc) => {
       pushTimeline(inc, { at: toIso(now), event: 'settled', detail: why }, this.options.maxTimeline);
-      effects.push({ type: 'incident.updated', at: toIso(now), incident: { ...inc, final: true, updatedAt: toIso(now) } });
+      return { type: 'incident.updated', at: toIso(now), incident: { ...inc, final: true, updatedAt: toIso(now) } };
+    });
+    if (rt.open) {
+      // Final as it closes: one point for its resolution, not one overwritten at the same moment by a revision.
+      const closed = this.closeIncident(storeId, store, rt, store ? now : rt.lastUpdate, now, why);
+      effects.push({ ...closed, incident: { ...closed.incident, final: true } });
     }
     delete this.state.stores[storeId];
     return effects;
   }
 
-  private closeIncident(storeId: string, store: IncidentStore | undefined, rt: StoreRuntime, endedAt: number, now: number, detail?: string): EngineEffect {
+  private closeIncident(storeId: string, store: IncidentStore | undefined, rt: StoreRuntime, endedAt: number, now: number, detail?: string): IncidentEffect {
     const inc = rt.open!;
     inc.status = 'closed';
     inc.endedAt = toIso(endedAt);

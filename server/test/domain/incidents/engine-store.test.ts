@@ -260,6 +260,8 @@ describe('a store removed from the fleet', () => {
     expect(closed).toHaveLength(1);
     expect(closed[0]).toMatchObject({ kind: 'store_down', status: 'closed', startedAt: iso(T('10:00')), endedAt: iso(T('10:20')) });
     expect(closed[0]!.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'store removed from the fleet' });
+    // Final as it closes: nothing of the store will come to settle it.
+    expect(closed[0]!.final).toBe(true);
     // 20 minutes of 2 visitors, every one lost at 0.25 × 40
     expect(closed[0]!.lostRevenue.gross).toBe(400);
     expect(sim.engine.openIncidents()).toEqual([]);
@@ -284,13 +286,12 @@ describe('a store removed from the fleet', () => {
     const saved = sim.engine.openIncidents()[0]!;
     const restarted = new IncidentEngine(config(store(), { stores: {} }), JSON.parse(JSON.stringify(sim.engine.snapshot())) as EngineState);
     const effects = restarted.apply({ type: 'store_removed', at: T('11:00'), storeId: 's1' });
-    expect(effects.map((e) => e.type)).toEqual(['incident.closed', 'incident.updated']);
-    const [closed, final] = effects.flatMap((e) => ('incident' in e ? [e.incident] : []));
+    expect(effects.map((e) => e.type)).toEqual(['incident.closed']);
+    const closed = 'incident' in effects[0]! ? effects[0].incident : null;
     // It ends where its figures were last made: the store's hours and rates are gone with its config.
-    expect(closed).toMatchObject({ id: saved.id, status: 'closed', endedAt: iso(T('10:20')), recoveringSince: null, lostRevenue: saved.lostRevenue });
+    expect(closed).toMatchObject({ id: saved.id, status: 'closed', endedAt: iso(T('10:20')), recoveringSince: null, lostRevenue: saved.lostRevenue, final: true });
     expect(closed!.lostRevenue.gross).toBe(400);
     expect(closed!.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'store removed from the fleet' });
-    expect(final).toMatchObject({ id: saved.id, status: 'closed', final: true });
     expect(restarted.openIncidents()).toEqual([]);
     expect(restarted.snapshot().stores.s1).toBeUndefined();
   });
