@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { severalTillsFailing } from '@storepulse/protocol';
 import type { Provider } from '../sla/providers.js';
 import { elapsedMs } from '../sla/clock.js';
-import { ASSIGNED, REROUTED, assignTicket, assignmentProblem, clockStartMs, isHandover, placedByHq } from './assignment.js';
+import { ASSIGNED, REROUTED, assignTicket, assignmentProblem, isHandover, placedByHq } from './assignment.js';
 import { thresholdAt } from '../sla/status.js';
 import type { StoreConfig } from '../store.js';
 import type { TicketsConfig } from './config.js';
-import { dueEscalations, nextEscalationAt } from './escalation.js';
+import { dueEscalations, escalationStartMs, nextEscalationAt } from './escalation.js';
 import { faultKey, incidentCategory, ticketLostRevenue, type TicketIncident } from './incident.js';
 import { higherPriority, priorityFor } from './priority.js';
 import { ticketVisibleTo } from './requests.js';
@@ -255,8 +255,11 @@ export class TicketEngine {
       previous.incidentIds.push(incident.id);
       if (isActive(previous.status)) {
         // The fault came back before the ticket closed: the same ticket simply carries on, its clocks again from
-        // now, not counting the time it stood recovered.
-        if (previous.recoveredAt) previous.pauses.push({ start: previous.recoveredAt, end: iso(at) });
+        // now, not counting the time it stood recovered, and its escalations afresh.
+        if (previous.recoveredAt) {
+          previous.pauses.push({ start: previous.recoveredAt, end: iso(at) });
+          previous.escalationsSent = [];
+        }
         previous.recoveredAt = null;
         previous.resolutionProposedAt = null;
         this.copyIncident(previous, incident);
@@ -524,6 +527,8 @@ export class TicketEngine {
     const endedAt = clockEndMs(t);
     if (endedAt !== null) t.pauses.push({ start: iso(endedAt), end: now });
     t.audit.push({ at: now, actor, from: t.status, to: 'open', reason, note });
+    // Its escalations count afresh from now (escalationStartMs).
+    t.escalationsSent = [];
     t.status = 'open';
     t.resolvedAt = null;
     t.closedAt = null;
@@ -601,7 +606,7 @@ export class TicketEngine {
     }
     if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {
       const steps = this.providerOf(t)?.escalation ?? [];
-      for (const due of dueEscalations(clockStartMs(t), steps, t.escalationsSent, at)) {
+      for (const due of dueEscalations(escalationStartMs(t), steps, t.escalationsSent, at)) {
         t.escalationsSent[due.step] = due.count;
         effects.push(this.snapshot(t, at, 'ticket.escalated', { step: due.step, notify: due.notify }));
       }
@@ -633,7 +638,7 @@ export class TicketEngine {
     }
     if (t.status === 'open' && t.acknowledgedAt === null && t.recoveredAt === null) {
       (this.providerOf(t)?.escalation ?? []).forEach((step, i) => {
-        const when = nextEscalationAt(clockStartMs(t), step, t.escalationsSent[i] ?? 0);
+        const when = nextEscalationAt(escalationStartMs(t), step, t.escalationsSent[i] ?? 0);
         if (when !== null) times.push(when);
       });
     }

@@ -1,4 +1,16 @@
 import type { EscalationStep } from '../sla/providers.js';
+import type { Ticket } from './types.js';
+
+/**
+ * Where escalations count from: the ticket's latest opening, handover or reopening (its audit's last move to open), or
+ * the end of its last pause, when the fault came back to a ticket that stood recovered. Nobody was late to acknowledge
+ * it before then.
+ */
+export function escalationStartMs(t: Pick<Ticket, 'audit' | 'pauses' | 'openedAt'>): number {
+  const opened = Date.parse(t.audit.findLast((a) => a.to === 'open')?.at ?? t.openedAt);
+  const resumed = t.pauses.at(-1)?.end;
+  return resumed ? Math.max(opened, Date.parse(resumed)) : opened;
+}
 
 export interface DueEscalation {
   step: number;

@@ -294,6 +294,27 @@ describe('SLA warnings, breach and escalation over time', () => {
     expect(tick(engine, '2026-11-10T11:30:00Z').filter((e) => e.type === 'ticket.escalated')).toEqual([]);
   });
 
+  it('escalates a reopened ticket, or one whose fault came back, afresh from then', () => {
+    const { engine, t } = opened();
+    const incident = (n: number, over: Partial<TicketIncident>) => tillDown({ id: `S001:till_down:T1:${n}`, ...over });
+    const recover = (n: number, iso: string) => engine.apply({ type: 'incident.closed', at: at(iso), incident: incident(n, { endedAt: iso }) });
+    const recur = (n: number, iso: string) => engine.apply({ type: 'incident.opened', at: at(iso), incident: incident(n, { startedAt: iso }) });
+    const escalated = (iso: string) => tick(engine, iso).filter((e) => e.type === 'ticket.escalated').length;
+    expect(escalated('2026-11-10T10:15:00Z')).toBe(1);
+    // Back at 10:40, before it closed itself: nobody has been late to acknowledge it since.
+    recover(1, '2026-11-10T10:20:00Z');
+    recur(2, '2026-11-10T10:40:00Z');
+    expect(escalated('2026-11-10T10:40:10Z')).toBe(0);
+    expect(escalated('2026-11-10T10:55:00Z')).toBe(1);
+    // Closed by itself, reopened hours later.
+    recover(2, '2026-11-10T11:00:00Z');
+    tick(engine, '2026-11-10T11:30:00Z');
+    expect(t().status).toBe('closed');
+    recur(3, '2026-11-10T14:00:00Z');
+    expect(escalated('2026-11-10T14:00:10Z')).toBe(0);
+    expect(escalated('2026-11-10T14:15:00Z')).toBe(1);
+  });
+
   it('stops the clock while waiting for the store and moves the due times by the pause', () => {
     const { engine, id, t } = opened();
     const provider = { role: 'provider' as const, id: 'pilot' };
