@@ -41,6 +41,7 @@ export interface SlaReportRow {
   /** Mean wall-clock times from opening (or from HQ's assignment), over the tickets that reached the step; null if none did. */
   mttaMs: number | null;
   mttoMs: number | null;
+  /** Leaves out a ticket resolved before its provider had it (its fault recovered before HQ assigned it). */
   mttrMs: number | null;
   breaches: Record<'response' | 'onSite' | 'resolve', number> & { total: number };
   /**

@@ -24,7 +24,8 @@ const known = (x: number | null): x is number => x !== null;
  * month, so a Vladivostok ticket of 1 December 01:00 local counts in December — by priority, mean time to
  * acknowledge, to be on site and to resolve, breaches per target, and lost revenue. A ticket that changed hands
  * counts once, under its last provider; each provider it was taken from keeps its own times and breaches on it. Cancelled
- * tickets (false alarms, duplicates) are left out. Null for a malformed month.
+ * tickets (false alarms, duplicates) are left out, and from MTTR a ticket resolved before its provider had it (its fault
+ * recovered before HQ assigned it). Null for a malformed month.
  */
 export function slaReport(
   tickets: Iterable<Ticket>,
@@ -57,7 +58,9 @@ export function slaReport(
       withdrawn: lost.size,
       mttaMs: mean([...list.map((t) => since(t, t.acknowledgedAt)), ...stints.map((s) => during(s, s.acknowledgedAt))].filter(known)),
       mttoMs: mean([...list.map((t) => since(t, t.onSiteAt)), ...stints.map((s) => during(s, s.onSiteAt))].filter(known)),
-      mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter(known)),
+      // A fault that recovered before HQ handed the ticket to this provider was not its to resolve: left out, rather
+      // than counted as a negative time.
+      mttrMs: mean(list.map((t) => since(t, t.resolvedAt ?? t.closedAt)).filter((x): x is number => x !== null && x >= 0)),
       breaches: { response: 0, onSite: 0, resolve: 0, total: 0 },
       lostRevenue: {},
     };

@@ -63,6 +63,21 @@ describe('SLA report', () => {
     ]);
   });
 
+  it('leaves out of MTTR a ticket whose fault recovered before HQ assigned it', () => {
+    const e = new TicketEngine({ stores, providers: [], config: DEFAULT_TICKETS_CONFIG });
+    const incident = (id: string, tillIds: string[]) => ({ id, storeId: 'S001', kind: 'till_down', tillIds, startedAt: '2026-11-10T09:58:00Z' });
+    e.apply({ type: 'incident.opened', at: at('2026-11-10T10:00:00Z'), incident: incident('late', ['T1']) });
+    e.apply({ type: 'incident.closed', at: at('2026-11-10T10:05:00Z'), incident: { ...incident('late', ['T1']), endedAt: '2026-11-10T10:05:00Z' } });
+    e.setContext({ stores, providers: [pilot()], config: DEFAULT_TICKETS_CONFIG });
+    const late = e.ticketForIncident('late')!.id;
+    e.apply({ type: 'assign', at: at('2026-11-10T10:20:00Z'), ticketId: late, actor: { role: 'hq', id: 'ana' }, providerId: 'pilot' });
+    e.apply({ type: 'tick', at: at('2026-11-10T10:40:00Z') });
+    expect(e.state.tickets[late]).toMatchObject({ status: 'closed', resolvedAt: '2026-11-10T10:05:00.000Z', assignedAt: '2026-11-10T10:20:00.000Z' });
+    e.apply({ type: 'incident.opened', at: at('2026-11-10T11:00:00Z'), incident: incident('fixed', ['T2']) });
+    e.apply({ type: 'transition', at: at('2026-11-10T12:00:00Z'), ticketId: e.ticketForIncident('fixed')!.id, actor: provider, to: 'resolved', reason: 'remote_fix' });
+    expect(slaReport(Object.values(e.state.tickets), stores, '2026-11', now, 'pilot')![0]).toMatchObject({ tickets: { total: 2 }, mttrMs: 60 * M });
+  });
+
   it('writes CSV with times in minutes', () => {
     const csv = slaReportCsv(slaReport(november(), stores, '2026-11', now)!);
     expect(csv.split('\n')).toEqual([

@@ -16,7 +16,9 @@ const Row = Type.Object({
   }),
   mttaMs: Ms,
   mttoMs: Ms,
-  mttrMs: Ms,
+  mttrMs: Type.Union([Type.Number(), Type.Null()], {
+    description: 'Mean time to resolve; a ticket whose fault recovered before HQ assigned it to this provider is left out',
+  }),
   breaches: Type.Object({ response: Type.Integer(), onSite: Type.Integer(), resolve: Type.Integer(), total: Type.Integer() }),
   lostRevenue: Type.Record(
     Type.String(),
