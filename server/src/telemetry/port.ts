@@ -12,6 +12,11 @@ export interface TillStatusPoint {
   state: TillState;
   /** Component states as last reported; null when the agent has not reported any. */
   components: Partial<Record<ComponentName, ComponentState>> | null;
+  /**
+   * A periodic repeat of the till's state for Grafana, which shows the last point within its range; not a change,
+   * so till state histories leave it out. Only InfluxDB, which Grafana reads, is sent these.
+   */
+  keyframe?: boolean;
 }
 
 export interface TillOnlinePoint {

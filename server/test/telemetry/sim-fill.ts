@@ -77,7 +77,15 @@ export async function fillFromSimulator(store: TelemetryStore, fleet: FleetStore
     // Heartbeats from the stores still connected, so that their tills never go stale.
     for (const e of world.statuses()) if (e.type === 'message' && !offline.has(e.storeId)) path.publish(e.topic, e.payload);
     path.tick();
-    if ((clock - opts.from) % KEYFRAME_MS === 0) for (const s of path.fleet.stores.values()) writeStore(s);
+    if ((clock - opts.from) % KEYFRAME_MS === 0) {
+      for (const s of path.fleet.stores.values()) {
+        writeStore(s);
+        for (const t of s.tills.values()) {
+          store.writeTillStatus({ at: clock, storeId: s.config.id, tillId: t.id, state: t.state, components: componentStates(t.components), keyframe: true });
+          store.writeTillOnline({ at: clock, storeId: s.config.id, tillId: t.id, online: t.online });
+        }
+      }
+    }
   }
   await path.close();
 }

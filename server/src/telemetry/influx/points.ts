@@ -33,6 +33,8 @@ export function tillStatusLine(p: TillStatusPoint, city: string): string {
     .stringField('state', p.state)
     .intField('up', p.state === 'up' ? 1 : 0)
     .timestamp(toSeconds(p.at));
+  // A tag, so that till state histories can leave keyframes out before their LIMIT counts them.
+  if (p.keyframe) point.tag('keyframe', '1');
   for (const [name, state] of Object.entries(p.components ?? {})) point.stringField(name, state);
   return line(point);
 }

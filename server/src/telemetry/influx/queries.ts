@@ -28,9 +28,10 @@ export function tillsSeriesQuery(q: SeriesQuery, rp: string | undefined): string
 
 const TILL_FIELDS = '"state", "pos", "printer", "payment", "network"';
 
+/** Changes only: a keyframe (a point without the tag matches `!= '1'`) repeats a state for Grafana. */
 function tillStatesWhere(q: TillStatesQuery): string {
   const till = q.tillId === undefined ? '' : ` AND "till" = ${influxString(q.tillId)}`;
-  return `"store" = ${influxString(q.storeId)}${till} AND time >= ${q.from}ms AND time < ${q.to}ms`;
+  return `"store" = ${influxString(q.storeId)}${till} AND "keyframe" != '1' AND time >= ${q.from}ms AND time < ${q.to}ms`;
 }
 
 /** Each till's last status point in the range: one series per till. */
