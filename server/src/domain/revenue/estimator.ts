@@ -137,10 +137,11 @@ function addTo(sums: Sums, tx: number, low: number, high: number, basket: number
  */
 export function estimateLoss(input: LossInput): LossEstimate {
   const opts = { ...DEFAULT_ESTIMATOR_OPTIONS, ...input.options };
+  const sales = input.sales && soldOutside(input.sales, input);
   const ix: Indexed = {
     foot: new BinIndex(input.footfall),
     sensors: input.sensors ?? [...new Set(input.footfall.map((b) => b.sensorId))],
-    sales: input.sales ? new BinIndex(input.sales) : null,
+    sales: sales ? new BinIndex(sales) : null,
   };
   const flags = new Set<QualityFlag>();
   const mu = tillPerQuarter(input, opts);
@@ -254,11 +255,13 @@ export function estimateLoss(input: LossInput): LossEstimate {
   cap.high = Math.max(0, cap.high - held);
   const catchUp = input.sales && methods.has('gap') && lastTills > 0 ? opts.backlogMin * MINUTE_MS : 0;
   // A sales bin straddling the start or the end is compared whole: its sales were made before the
-  // outage or after recovery, and pro rata would credit part of them to the outage.
-  if (input.sales && methods.has('gap')) {
+  // outage or after recovery, and pro rata would credit part of them to the outage. (One straddling the
+  // end of an outage no till survived was moved after it: its returners are net's, not a smaller gross.)
+  const edges = sales && methods.has('gap') ? salesEdges(sales, input.range, catchUp) : [];
+  if (edges.length > 0) {
     // The edges may add to the limit in the incident's own proportion: all of theirs for a full outage.
     const outShare = gapExpected > 0 ? gapLimit.tx / gapExpected : 1;
-    for (const edge of salesEdges(input.sales, input.range, catchUp)) {
+    for (const edge of edges) {
       for (const whole of clipTo(edge, input.active)) {
         const p = { start: whole.start, end: Math.min(whole.end, salesUntil) };
         if (p.end <= p.start) continue;
@@ -281,8 +284,9 @@ export function estimateLoss(input: LossInput): LossEstimate {
   // a cheap one lost no sale, and the figures must not disagree on whether anything was lost.
   const gapLost = gap.tx > 0 && gap.revenue > 0;
   const gross = cap.revenue + (gapLost ? gap.revenue : 0);
-  // Only what stands out of the after-recovery window's everyday noise counts as customers coming back.
-  const back = recapture(input, ix, end + catchUp, opts, flags);
+  // Only what stands out of the after-recovery window's everyday noise counts as customers coming back, looked for
+  // after the sales the gap compared, so that none counts twice.
+  const back = recapture(input, ix, edges.reduce((from, e) => Math.max(from, e.end), end + catchUp), opts, flags);
   const returned = (sigmas: number) => Math.min(gross, Math.max(0, back.extra + sigmas * back.sd));
   const recaptured = returned(-opts.recaptureSigma);
   const net = gross - recaptured;
@@ -340,6 +344,24 @@ function tillPerQuarter(input: LossInput, opts: EstimatorOptions): number {
   const configured = input.store.tillThroughput;
   if (configured) return configured / 4;
   return (input.rates?.tillPerQuarterP90 ?? opts.defaultTillPerQuarter) * opts.capacityEfficiency;
+}
+
+/**
+ * The sales bins, with any straddling the range's end moved out of the range where no till was known to work in it: those
+ * sales were made after recovery (or, pro rata, before the range), so they go to net's returners rather than lower gross.
+ */
+function soldOutside(sales: readonly SalesBin[], input: LossInput): readonly SalesBin[] {
+  const { start, end } = input.range;
+  return sales.flatMap((b) => {
+    if (b.binStart >= end || b.binEnd <= end) return [b];
+    const inside = { start: Math.max(b.binStart, start), end };
+    if (capacityLevels(input.capacity, inside, input.normalTills).some((l) => l.tills !== 0)) return [b];
+    // Of the bin's stretches outside the range, the one before it gets its share of the sales.
+    const before = (inside.start - b.binStart) / (b.binEnd - b.binStart - (end - inside.start));
+    const part = (from: number, to: number, share: number): SalesBin =>
+      ({ ...b, binStart: from, binEnd: to, transactions: b.transactions * share, revenue: b.revenue * share });
+    return before > 0 ? [part(b.binStart, start, before), part(end, b.binEnd, 1 - before)] : [part(end, b.binEnd, 1)];
+  });
 }
 
 /** The parts of the sales bins straddling the range's start or end that lie outside it, and at least `afterMs` after it. */

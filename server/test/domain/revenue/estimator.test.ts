@@ -304,6 +304,40 @@ describe('gap estimator with a sales feed', () => {
     expect(e.method).toBe('gap');
   });
 
+  it('charges every sale an outage no till survived, and leaves the returners in a sales bin straddling recovery to net, once', () => {
+    // 1 sale a minute expected, 15-min bins; nothing sold 10:00–10:50, then `after` in the rest of the 10:45 bin.
+    const run = (after: number, tills: number | null) =>
+      estimateLoss(
+        input({
+          range: { start: at('10:00'), end: at('10:50') }, normalTills: 1, footfall: perMinute('09:00', '12:00', 4), salesUntil: at('12:00'),
+          sales: ['09:45', '10:00', '10:15', '10:30', '10:45', '11:00', '11:15', '11:30', '11:45'].map((s, i) => {
+            const tx = i === 4 ? after : i >= 1 && i < 4 ? 0 : 15;
+            return sales(s, new Date(at(s) + 15 * MIN).toISOString().slice(11, 16), tx, tx * 40);
+          }),
+          capacity: [{ start: at('10:00'), end: at('10:50'), tills }],
+          recaptureUntil: at('11:50'),
+        }),
+      );
+    // Gross is all 50 expected sales whoever comes back after recovery.
+    expect(run(10, 0)).toMatchObject({ gross: 2000, recaptured: 0, net: 2000 });
+    const back = run(25, 0);
+    expect(back.gross).toBe(2000);
+    // 10:50–11:00 sold 25 against 10 expected of its 40 entries: (25 − 10) / 0.75 returners of 40, less 1 σ of the
+    // hour's noise (240 entries): counted once, in net.
+    const sigma = Math.sqrt((240 * 0.25 * 0.75 * 40 ** 2) / 0.75 ** 2);
+    expect(back.recaptured).toBeCloseTo(800 - sigma, 1);
+    expect(back.net).toBeCloseTo(1200 + sigma, 1);
+    // With the store offline its tills may have sold: the bin is compared whole (45 + 15 − 40 = 20 lost), and returners
+    // are looked for only after it.
+    expect(run(40, null)).toMatchObject({ gross: 800, recaptured: 0, net: 800 });
+    // An outage inside one bin: its 15 sales were made before or after it, not 5 of them (its returners) during it.
+    const inside = { start: at('10:05'), end: at('10:10') };
+    const short = estimateLoss(
+      input({ range: inside, normalTills: 1, footfall: perMinute('09:00', '12:00', 4), sales: [sales('10:00', '10:15', 15, 600)], capacity: [{ ...inside, tills: 0 }] }),
+    );
+    expect(short.gross).toBe(5 * 40);
+  });
+
   it('counts the queue served just after recovery at the tills that kept working as delayed, not lost', () => {
     // 1 sale a minute expected; one of two tills down 10:00–10:30: 3 sales per 5 min instead of 5,
     // then the queue is served 10:30–10:45 at 7 per 5 min
