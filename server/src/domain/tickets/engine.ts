@@ -387,7 +387,10 @@ export class TicketEngine {
     // The provider that keeps it hears that the store went offline, even when its priority was already the highest.
     if (network) return [this.touch(t, at, 'ticket.updated', true, { change: 'incident' })];
     if (over && t.recoveredAt === null && !reopenedSince(t, incident.endedAt)) {
-      t.recoveredAt = iso(at);
+      // The clocks stop where the recovery began (the incident's end), not when the incident engine had seen it hold,
+      // recoverSec later; never before the ticket opened (a graced P3 may open while its fault recovers).
+      const ended = incident.endedAt ? Date.parse(incident.endedAt) : at;
+      t.recoveredAt = iso(Math.min(at, Math.max(Date.parse(t.openedAt), ended)));
       t.resolutionProposedAt = iso(at);
       return [this.touch(t, at, 'ticket.updated', true, { change: 'recovered' })];
     }

@@ -188,7 +188,7 @@ describe('assigning a ticket whose fault is over or ending', () => {
     engine.apply({ type: 'incident.updated', at: at('2026-11-10T10:20:00Z'), incident: incident({ failing: [] }) });
     assign(engine, id, '2026-11-10T10:21:00Z', 'rapid');
     engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:22:00Z'), incident: incident({ endedAt: '2026-11-10T10:20:00Z', failing: [] }) });
-    expect(t()).toMatchObject({ providerId: 'rapid', recoveredAt: '2026-11-10T10:22:00.000Z', autoCloseAt: '2026-11-10T10:52:00.000Z' });
+    expect(t()).toMatchObject({ providerId: 'rapid', recoveredAt: '2026-11-10T10:20:00.000Z', autoCloseAt: '2026-11-10T10:52:00.000Z' });
     const later = [...tick(engine, '2026-11-10T10:45:00Z'), ...tick(engine, '2026-11-10T10:53:00Z')];
     expect(later.map((e) => e.type)).toEqual(['ticket.closed']);
   });
@@ -197,7 +197,7 @@ describe('assigning a ticket whose fault is over or ending', () => {
     const { engine, id, t } = opened();
     engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:09:00Z'), incident: incident({ endedAt: '2026-11-10T10:07:00Z', failing: [] }) });
     assign(engine, id, '2026-11-10T10:15:00Z', 'rapid');
-    expect(t()).toMatchObject({ providerId: 'rapid', recoveredAt: '2026-11-10T10:09:00.000Z', autoCloseAt: '2026-11-10T10:39:00.000Z' });
+    expect(t()).toMatchObject({ providerId: 'rapid', recoveredAt: '2026-11-10T10:07:00.000Z', autoCloseAt: '2026-11-10T10:39:00.000Z' });
     expect(ticketSla(t(), store(), at('2026-11-10T10:30:00Z'))).toMatchObject({ breached: false, targets: { response: { stopped: true, elapsedMs: 0 } } });
     const later = [...tick(engine, '2026-11-10T10:36:00Z'), ...tick(engine, '2026-11-10T10:40:00Z')];
     expect(later.map((e) => e.type)).toEqual(['ticket.closed']);

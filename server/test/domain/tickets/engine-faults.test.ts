@@ -184,17 +184,18 @@ describe('a ticket whose fault recovered on its own', () => {
     return { engine, id, effects, t: () => engine.state.tickets[id]! };
   };
 
-  it('stops its SLA clocks at recovery: no breach, no escalation after it, in the view, the events and the report', () => {
+  it('stops its SLA clocks where the recovery began: no breach, no escalation after it, in the view, the events and the report', () => {
     const { t, effects } = run();
-    expect(t()).toMatchObject({ priority: 'P1', recoveredAt: '2026-11-10T10:09:00.000Z', status: 'closed', closedAt: '2026-11-10T10:39:30.000Z' });
+    // The incident closed at 10:09, its tills back since 10:07; the quiet period before closing counts from 10:09.
+    expect(t()).toMatchObject({ priority: 'P1', recoveredAt: '2026-11-10T10:07:00.000Z', status: 'closed', closedAt: '2026-11-10T10:39:30.000Z' });
     expect(effects.map((e) => e.type).filter((x) => x === 'sla.breached' || x === 'ticket.escalated')).toEqual([]);
     const sla = ticketSla(t(), store(), at('2026-11-10T11:00:00Z'));
     expect(sla.breached).toBe(false);
-    expect(sla.targets.response).toMatchObject({ stopped: true, breached: false, elapsedMs: 8 * M });
+    expect(sla.targets.response).toMatchObject({ stopped: true, breached: false, elapsedMs: 6 * M });
     const [row] = slaReport([t()], new Map([['S001', store()]]), '2026-11', at('2026-11-10T11:00:00Z'))!;
-    expect(row).toMatchObject({ breaches: { response: 0, onSite: 0, resolve: 0, total: 0 }, mttrMs: 8 * M });
+    expect(row).toMatchObject({ breaches: { response: 0, onSite: 0, resolve: 0, total: 0 }, mttrMs: 6 * M });
     // Resolved by the recovery itself: the auto-close adds no time to resolve.
-    expect(t().resolvedAt).toBe('2026-11-10T10:09:00.000Z');
+    expect(t().resolvedAt).toBe('2026-11-10T10:07:00.000Z');
   });
 
   it('says when it will close itself, and stops saying so once it closes, comes back or someone moves it', () => {
@@ -221,9 +222,9 @@ describe('a ticket whose fault recovered on its own', () => {
     const again = offline({ id: 'S001:store_offline:2', startedAt: '2026-11-10T10:20:00Z' });
     engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:21:00Z'), incident: again });
     expect(engine.state.tickets[id]).toMatchObject({ status: 'open', recoveredAt: null });
-    // 8 min before recovery, then 7 more from 10:21: the breach comes at 10:28, not as soon as it came back.
-    expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:27:30Z') }).effects.map((e) => e.type)).not.toContain('sla.breached');
-    expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:28:00Z') }).effects.map((e) => e.type)).toContain('sla.breached');
+    // 6 min until the recovery began at 10:07, then 9 more from 10:21: the breach comes at 10:30, not as soon as it came back.
+    expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:29:30Z') }).effects.map((e) => e.type)).not.toContain('sla.breached');
+    expect(engine.apply({ type: 'tick', at: at('2026-11-10T10:30:00Z') }).effects.map((e) => e.type)).toContain('sla.breached');
   });
 });
 
