@@ -57,6 +57,10 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
   const lagMs = model?.rates?.purchaseLagMs ?? 0;
   const open = openIntervals(store.hours, store.timezone, from - lagMs, recaptureUntil ?? end, store.holidays);
   const feeds = Object.values(rt.salesFeeds).filter((f) => f.lastBinEnd >= start - options.keepMs);
+  // Sales are complete only up to the slowest feed still reporting: a till on 15-min bins has not yet sent what
+  // it sold since, and counting that as no sale would charge a shortfall that its next bin takes back.
+  const reporting = feeds.filter((f) => f.lastBinEnd >= now - DATA_LAG_MS).map((f) => f.lastBinEnd);
+  const salesUntil = reporting.length > 0 ? Math.min(...reporting) : Math.max(...feeds.map((f) => f.lastBinEnd), 0);
   const latestFootfall = rt.footfall.reduce((m, b) => Math.max(m, b.binEnd), 0);
   const sensors = Object.keys(rt.sensorsSeen);
   const level = model?.baseline ? incidentLevel(model.baseline, rt.footfall, { start, end }, recaptureUntil, sensors) : null;
@@ -67,7 +71,7 @@ export function refreshIncident(inc: Incident, rt: StoreRuntime, ctx: RecordCont
     footfall: rt.footfall,
     sensors,
     sales: feeds.length > 0 ? rt.sales : null,
-    salesUntil: Math.max(...feeds.map((f) => f.lastBinEnd), 0),
+    salesUntil,
     footfallUntil: Math.max(latestFootfall, now - DATA_LAG_MS),
     // A silent till is up by its state but sells nothing over the incident: out of action all the same.
     capacity: capacitySegments(rt, store, start, recaptureUntil ?? end, options.degradedCapacity, inc.kind === 'silent_till' ? inc.tillIds : []),
