@@ -700,12 +700,13 @@ function faultSinceEnded(t: Ticket, incident: TicketIncident): boolean {
 }
 
 /**
- * Whether someone reopened the ticket after the incident's recorded end: they judged the fault not over, so a late
+ * Whether HQ reopened the ticket after the incident's recorded end: they judged the fault not over, so a late
  * update carrying that same end (the final loss figures come an hour later) must not propose resolution again.
  */
 function reopenedSince(t: Ticket, endedAt: string | null | undefined): boolean {
   if (!endedAt) return false;
   const ended = Date.parse(endedAt);
-  // Handing the ticket to a provider puts it back to open too, but judges nothing about the fault.
-  return t.audit.some((a) => a.to === 'open' && a.from !== 'open' && !isHandover(a.reason) && Date.parse(a.at) > ended);
+  // The ticket's own opening (a graced P3 may open as its recovery begins), the system's reopening and handing the
+  // ticket over all put it to open too, but judge nothing about the fault.
+  return t.audit.some((a) => a.to === 'open' && a.actor.role === 'hq' && !isHandover(a.reason) && Date.parse(a.at) > ended);
 }

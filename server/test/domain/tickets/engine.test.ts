@@ -226,6 +226,16 @@ describe('P3 self-fix grace', () => {
     expect(effects.map((e) => e.type)).toEqual(['ticket.opened']);
     expect(effects[0]!.ticket).toMatchObject({ priority: 'P3', category: 'printer', openedAt: '2026-11-10T10:15:00.000Z' });
   });
+
+  it('records the recovery of a ticket opened as its fault began to recover, from the opening', () => {
+    const engine = new TicketEngine(ctx());
+    engine.apply({ type: 'incident.opened', at: at('2026-11-10T10:01:00Z'), incident: paperLow() });
+    tick(engine, '2026-11-10T10:15:00Z');
+    // Back at 10:14, just before the grace ran out; the incident holds it two minutes before it closes.
+    const r = engine.apply({ type: 'incident.closed', at: at('2026-11-10T10:16:00Z'), incident: paperLow({ endedAt: '2026-11-10T10:14:00Z' }) });
+    expect(kinds(r.effects)).toEqual([['ticket.updated', { change: 'recovered' }]]);
+    expect(engine.ticketForIncident(paperLow().id)).toMatchObject({ recoveredAt: '2026-11-10T10:15:00.000Z', autoCloseAt: '2026-11-10T10:46:00.000Z' });
+  });
 });
 
 describe('a fault whose category sets its priority, once its tills recover', () => {
