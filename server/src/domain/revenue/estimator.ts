@@ -352,8 +352,11 @@ function tillPerQuarter(input: LossInput, opts: EstimatorOptions): number {
  */
 function soldOutside(sales: readonly SalesBin[], input: LossInput): readonly SalesBin[] {
   const { start, end } = input.range;
+  const straddles = (b: SalesBin) => b.binStart < end && end < b.binEnd;
+  // Most estimates have none: a long incident's refresh is not to copy all its bins.
+  if (!sales.some(straddles)) return sales;
   return sales.flatMap((b) => {
-    if (b.binStart >= end || b.binEnd <= end) return [b];
+    if (!straddles(b)) return [b];
     const inside = { start: Math.max(b.binStart, start), end };
     if (capacityLevels(input.capacity, inside, input.normalTills).some((l) => l.tills !== 0)) return [b];
     // Of the bin's stretches outside the range, the one before it gets its share of the sales.
