@@ -3,6 +3,13 @@ import { compactBins, type FootfallBin, type SalesBin } from '../revenue/bins.js
 import { toIso, toMs } from '../revenue/time.js';
 import type { FootfallInput, IncidentStore, InputQualityEffect, SalesInput, StoreRuntime } from './types.js';
 
+/**
+ * How long a door sensor that stopped reporting still counts as one of the store's: until then its silence is a
+ * counter gap, filled from the baseline and flagged; a dead counter left for days must not make the other
+ * doors pass for the whole store. A sensor taken out of service drops out after this.
+ */
+const SENSOR_MEMORY_MS = 7 * 24 * 3600_000;
+
 function apply<T>(list: T[], bin: T, verdict: BinVerdict): boolean {
   if (verdict.action === 'accept') list.push(bin);
   else if (verdict.action === 'replace') list[verdict.index] = bin;
@@ -102,5 +109,5 @@ export function trimRuntime(rt: StoreRuntime, horizon: number, now: number): voi
   }
   rt.changes = keep;
   rt.baseAt = horizon;
-  for (const [id, seen] of Object.entries(rt.sensorsSeen)) if (seen < now - 24 * 3600_000) delete rt.sensorsSeen[id];
+  for (const [id, seen] of Object.entries(rt.sensorsSeen)) if (seen < now - SENSOR_MEMORY_MS) delete rt.sensorsSeen[id];
 }

@@ -91,6 +91,25 @@ describe('a counter gap during an incident', () => {
     expect(closed.confidence).toBeLessThan(0.85);
   });
 
+  it('still counts a door counter dead for two days as the store\'s: its share is filled from the baseline and flagged', () => {
+    const sim = new Sim(config(undefined, { models: { s1: { baseline, rates: null } } }));
+    const sat = (hhmm: string) => T(hhmm, '2026-11-21');
+    // The side door counts on Saturday morning, then its counter dies; the main door keeps counting.
+    for (let m = sat('09:00'); m < sat('10:00'); m += 60_000) {
+      sim.add({ type: 'footfall', at: m + 60_000, storeId: 's1', sensorId: 'side', binStart: iso(m), binEnd: iso(m + 60_000), in: 1 });
+    }
+    sim.tills(sat('09:00'), 'up', ALL).footfall(sat('09:00'), sat('10:00'), 1);
+    sim.run(sat('09:00'), sat('10:00'));
+    sim.run(sat('10:00'), T('09:00'), 600_000);
+    sim.footfall(T('09:00'), T('12:00'), 1).tills(T('10:00'), 'down', ALL).tills(T('10:30'), 'up', ALL);
+    sim.run(T('09:00'), T('10:40'));
+    const closed = sim.incidents('incident.closed')[0]!;
+    expect(closed.flags).toContain('counter_gap');
+    // The main door's 30 alone would pass for the whole store; the dead door's half of the baseline's 30 a quarter,
+    // over the two quarters, is added.
+    expect(closed.visitors).toBe(60);
+  });
+
   it('says so when there is nothing to fill it with', () => {
     const closed = gapSim(false).incidents('incident.closed')[0]!;
     expect(closed.visitors).toBe(20);
