@@ -251,7 +251,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   private apply(input: TicketInput, touched: string[], incidentId?: string): TicketResult {
     let result: TicketResult;
     try {
-      result = this.opts.db.transaction(() => {
+      result = this.transaction(() => {
         const r = this.engine.apply(input);
         const ids = [...touched, ...r.effects.map((e) => e.ticket.id)];
         const incidentTicket = incidentId === undefined ? undefined : this.engine.ticketForIncident(incidentId);
@@ -259,7 +259,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
         this.repo.save(this.engine.state, ids);
         this.outbox.enqueue(r.effects.flatMap((e) => notificationsFor(e, this.dispatchContext())));
         return r;
-      })();
+      });
     } catch (err) {
       // A person's request fails loudly (500); a bus event must not take the server down with it.
       if (input.type === 'transition' || input.type === 'assign') throw err;
@@ -271,6 +271,21 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     if (result.effects.length > 0) this.holders = null;
     for (const e of result.effects) this.emit('change', this.change(e));
     return result;
+  }
+
+  /**
+   * Runs `fn`, which changes the engine's state, in one transaction. When it rolls back, the engine goes back to the
+   * state last saved: otherwise memory would keep what the database does not (a ticket opened that no provider was
+   * told of, and that a replay of its incident then finds as already told).
+   */
+  private transaction<T>(fn: () => T): T {
+    try {
+      return this.opts.db.transaction(fn)();
+    } catch (err) {
+      Object.assign(this.engine.state, this.repo.loadState());
+      this.holders = null;
+      throw err;
+    }
   }
 
   private refuse(result: TicketResult, source: string): TicketResult {
@@ -287,14 +302,14 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
   }
 
   private prune(at: number): void {
-    this.opts.db.transaction(() => {
+    this.transaction(() => {
       const gone = this.engine.prune(at);
       this.holders = null;
       this.repo.archive(gone);
       const kept = new Set(Object.values(this.engine.state.tickets).map((t) => t.storeId));
       for (const id of this.removedStores.keys()) if (!kept.has(id)) this.removedStores.delete(id);
       this.repo.save(this.engine.state, []);
-    })();
+    });
     this.outbox.purge(Date.now() - DELIVERY_RETENTION_MS);
   }
 
