@@ -237,6 +237,12 @@ describe('the SLA report', () => {
     expect(await json(await node.api('/api/reports/sla?month=2026-10', { token: hq }))).toEqual([]);
     expect((await node.api('/api/reports/sla?month=2026-13', { token: hq })).status).toBe(400);
   });
+
+  it("says in the API document that each ticket counts in its store's local month", () => {
+    const op = JSON.stringify(node.openapi().paths['/api/reports/sla']?.get);
+    expect(op).toContain("each ticket counts in its store's local month");
+    expect(op).not.toContain('UTC month');
+  });
 });
 
 describe('providers', () => {

@@ -66,7 +66,7 @@ const LossQuery = Type.Object(
 
 const Query = Type.Object(
   {
-    month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (UTC month)' }),
+    month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: "YYYY-MM: each ticket counts in its store's local month, where it opened" }),
     providerId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
     format: Type.Optional(Type.Enum(['json', 'csv'])),
   },
