@@ -402,18 +402,21 @@ describe('TicketTimeline', () => {
     expect(second).toMatch(/<strong>Assigned to printfix \(from pilot\)<\/strong>[^]*class="reason[^"]*">Acknowledged → Open</);
   });
 
-  it('says when the system sent the ticket on because the fault became another provider\'s', () => {
+  it('says when the system sent the ticket on because the fault or the contracts made it another provider\'s, or nobody\'s', () => {
     const system = { role: 'system' as const, id: 'storepulse' };
     const audit = [
       entry({ actor: system, reason: 'rerouted', fromProvider: 'tillcare', toProvider: 'netline' }),
       entry({ at: '2026-11-23T10:00:00Z', actor: system, reason: 'rerouted', fromProvider: null, toProvider: 'tillcare' }),
+      entry({ at: '2026-11-23T11:00:00Z', actor: system, reason: 'rerouted', fromProvider: 'tillcare' }),
     ];
     const body = plain(render(TicketTimeline, { props: { ticket: { audit, openedAt: '2026-11-23T08:00:00Z' }, timeZone: 'Europe/Madrid' } }).body);
-    const [first, second] = body.split('<li').slice(1);
-    expect(first).toMatch(/<strong>Sent to netline as the fault changed \(from tillcare\)<\/strong>/);
+    const [first, second, third] = body.split('<li').slice(1);
+    expect(first).toMatch(/<strong>Sent on to netline \(from tillcare\)<\/strong>/);
     // Not "Rerouted" as a reason beside it, nor the move open → open.
     expect(first).not.toMatch(/class="reason/);
-    expect(second).toMatch(/<strong>Sent to tillcare as the fault changed \(from the unassigned queue\)<\/strong>/);
+    expect(second).toMatch(/<strong>Sent on to tillcare \(from the unassigned queue\)<\/strong>/);
+    expect(third).toMatch(/<strong>Back to the unassigned queue: no provider covers it now \(from tillcare\)<\/strong>/);
+    expect(third).not.toMatch(/Open → Open/);
   });
 });
 
