@@ -81,10 +81,14 @@ export interface IncidentPoint {
   provider?: string | null;
   /** Gross lost revenue estimated so far, in the store's currency. */
   lostRevenue?: number;
+  /** Net of customers who came back after recovery: gross until the hour after it has passed, then settled. */
+  lostRevenueNet?: number;
   /** Length of the incident, on resolution. */
   durationSeconds?: number;
   /** Whether the ticket's SLA was breached, once known. */
   slaBreached?: boolean;
+  /** The incident's ticket: one ticket may hold several incidents (a fault that recurred), breached once. */
+  ticketId?: string;
 }
 
 /** A dense range of bins: `from` and `to` must be multiples of `binSeconds` (UTC-aligned, like InfluxQL). */

@@ -27,7 +27,7 @@ import type {
 } from './port.js';
 import { rowToChange } from './till-states.js';
 import { RAW_RETENTION_MS, ROLLUP_RETENTION_MS, STARTUP_REROLL_MS } from './retention.js';
-import { RAW_TABLES, ROLLUP_TABLES, SQLITE_SCHEMA } from './sqlite-schema.js';
+import { RAW_TABLES, ROLLUP_TABLES, SQLITE_ADDED_COLUMNS, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { TelemetryStoreBase, type BaseOptions } from './store-base.js';
 
 export interface SqliteTelemetryOptions extends BaseOptions {
@@ -87,6 +87,10 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SQLITE_SCHEMA);
+    for (const { table, column, type } of SQLITE_ADDED_COLUMNS) {
+      const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
     const db = this.db;
     this.stmt = {
       tillStatus: db.prepare(`INSERT OR REPLACE INTO till_status (store, till, t, city, state, pos, printer, payment, network)
@@ -99,8 +103,8 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
       storeState: db.prepare(`INSERT OR REPLACE INTO store_state (store, t, city, state, tills_up, tills_total)
         VALUES (?, ?, ?, ?, ?, ?)`),
       incident: db.prepare(`INSERT OR REPLACE INTO incident
-        (store, till, kind, t, city, incident_id, phase, title, provider, lost_revenue, duration_s, sla_breached)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        (store, till, kind, t, city, incident_id, phase, title, provider, lost_revenue, duration_s, sla_breached, lost_revenue_net, ticket)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       footfallSeries: db.prepare(`SELECT (t / CAST(@bin AS INTEGER)) * CAST(@bin AS INTEGER) AS b, SUM(in_count) AS v FROM footfall
         WHERE store = @store AND t >= @from AND t < @to GROUP BY b`),
       salesSeries: db.prepare(`SELECT (t / CAST(@bin AS INTEGER)) * CAST(@bin AS INTEGER) AS b, SUM(transactions) AS tx, SUM(revenue) AS rev FROM sales
@@ -190,7 +194,7 @@ export class SqliteTelemetryStore extends TelemetryStoreBase {
     const args = [
       e.storeId, e.tillId ?? '', e.kind, toSeconds(e.at), this.city(e.storeId), e.incidentId, e.phase, e.title,
       e.provider ?? null, e.lostRevenue ?? null, e.durationSeconds ?? null,
-      e.slaBreached === undefined ? null : Number(e.slaBreached),
+      e.slaBreached === undefined ? null : Number(e.slaBreached), e.lostRevenueNet ?? null, e.ticketId ?? null,
     ];
     this.enqueue(() => this.stmt.incident.run(args));
   }

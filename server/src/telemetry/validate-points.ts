@@ -120,7 +120,9 @@ export function incidentProblem(e: IncidentPoint): Problem {
     text('title', e.title),
     e.provider == null ? null : id('provider', e.provider),
     e.lostRevenue === undefined ? null : amount('lostRevenue', e.lostRevenue),
+    e.lostRevenueNet === undefined ? null : amount('lostRevenueNet', e.lostRevenueNet),
     e.durationSeconds === undefined ? null : count('durationSeconds', e.durationSeconds),
     e.slaBreached === undefined || typeof e.slaBreached === 'boolean' ? null : 'slaBreached is not a boolean',
+    e.ticketId === undefined ? null : text('ticketId', e.ticketId),
   );
 }

@@ -10,8 +10,14 @@ import type { TelemetryStore } from '../../src/telemetry/port.js';
 const movedStores = new Map<string, string>();
 export const contractCityOf = (storeId: string): string => movedStores.get(storeId) ?? 'Madrid';
 
+/** The incident columns read back, named as both stores name them. */
+export const INCIDENT_COLUMNS = ['phase', 'provider', 'lost_revenue', 'lost_revenue_net', 'ticket', 'duration_s', 'sla_breached'] as const;
+export type StoredIncident = { at: number } & Record<(typeof INCIDENT_COLUMNS)[number], string | number | null>;
+
 export interface ContractTarget {
   store: TelemetryStore;
+  /** A store's incident points, oldest first, read from the store itself: the port has no reader for them. */
+  incidents(storeId: string): Promise<StoredIncident[]>;
   cleanup(): Promise<void>;
 }
 
@@ -216,6 +222,22 @@ export function telemetryContract(name: string, open: () => Promise<ContractTarg
       expect(after.accepted - before.accepted).toBe(5);
       expect(after.written).toBeGreaterThanOrEqual(before.written + 5);
       expect(after.dropped).toBe(before.dropped);
+    });
+
+    it('keeps an incident\'s net loss and ticket, and replaces its resolution point with one of the same time and tags', async () => {
+      const at = utc('2026-06-04T11:00:00Z');
+      const resolved = {
+        at, storeId: 'ir1', tillId: 't1', incidentId: 'inc-ir1', kind: 'till_down', phase: 'resolved', title: 'till_down t1',
+        provider: 'acme', lostRevenue: 120, lostRevenueNet: 120, durationSeconds: 900, slaBreached: true, ticketId: 'T-0123456789ab',
+      } as const;
+      store.writeIncident(resolved);
+      await store.flush();
+      // Late bins and the settled net, an hour later.
+      store.writeIncident({ ...resolved, lostRevenue: 150, lostRevenueNet: 95.5 });
+      await store.flush();
+      expect(await target.incidents('ir1')).toEqual([
+        { at, phase: 'resolved', provider: 'acme', lost_revenue: 150, lost_revenue_net: 95.5, ticket: 'T-0123456789ab', duration_s: 900, sla_breached: 1 },
+      ]);
     });
 
     it('reads till state changes back, oldest first, with each till\'s state before the range and no repeats', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluxd, type InfluxdHandle } from '../../../test-support/influxd.js';
 import { InfluxHttp } from '../../src/telemetry/influx/http.js';
 import { InfluxTelemetryStore } from '../../src/telemetry/influx-store.js';
-import { contractCityOf, telemetryContract } from './contract.js';
+import { contractCityOf, INCIDENT_COLUMNS, telemetryContract, type StoredIncident } from './contract.js';
 
 let influxd: InfluxdHandle;
 const dirs: string[] = [];
@@ -34,7 +34,12 @@ telemetryContract('influxdb 1.x', async () => {
     rollupRetention: 'INF',
     flushIntervalMs: 50,
   });
-  return { store, cleanup: () => store.close() };
+  const http = new InfluxHttp({ url: influxd.url, db: 'contract' });
+  const incidents = async (storeId: string): Promise<StoredIncident[]> => {
+    const [series] = await http.query(`SELECT ${INCIDENT_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "incident" WHERE "store" = '${storeId}'`);
+    return (series?.[0]?.values ?? []).map(([at, ...row]) => ({ at, ...Object.fromEntries(INCIDENT_COLUMNS.map((c, i) => [c, row[i]])) }) as StoredIncident);
+  };
+  return { store, incidents, cleanup: () => store.close() };
 });
 
 describe('influxdb telemetry schema', () => {

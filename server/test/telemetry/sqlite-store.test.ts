@@ -1,15 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteTelemetryStore } from '../../src/telemetry/sqlite-store.js';
-import { contractCityOf, telemetryContract } from './contract.js';
+import { contractCityOf, INCIDENT_COLUMNS, telemetryContract, type StoredIncident } from './contract.js';
+
+/** A store's incident points, read on a connection of their own. */
+function readIncidents(path: string, storeId: string): StoredIncident[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(`SELECT t * 1000 AS at, ${INCIDENT_COLUMNS.join(', ')} FROM incident WHERE store = ? ORDER BY t`).all(storeId) as StoredIncident[];
+  } finally {
+    db.close();
+  }
+}
 
 telemetryContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'storepulse-telemetry-'));
-  const store = new SqliteTelemetryStore({ path: join(dir, 'telemetry.db'), cityOf: contractCityOf });
+  const path = join(dir, 'telemetry.db');
+  const store = new SqliteTelemetryStore({ path, cityOf: contractCityOf });
   return {
     store,
+    incidents: async (storeId) => readIncidents(path, storeId),
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -40,6 +53,26 @@ describe('sqlite telemetry store on disk', () => {
     await second.maintain(t + 401 * 86_400_000);
     expect((await second.history(history))[0]!.value).toBeNull();
     await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds the incident columns a database made before them lacks, keeping its rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'storepulse-telemetry-'));
+    const path = join(dir, 'telemetry.db');
+    const t = Date.parse('2026-01-05T10:00:00Z');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE incident (
+      store TEXT NOT NULL, till TEXT NOT NULL, kind TEXT NOT NULL, t INTEGER NOT NULL, city TEXT NOT NULL,
+      incident_id TEXT NOT NULL, phase TEXT NOT NULL, title TEXT NOT NULL,
+      provider TEXT, lost_revenue REAL, duration_s INTEGER, sla_breached INTEGER,
+      PRIMARY KEY (store, till, kind, t)) WITHOUT ROWID`);
+    old.prepare(`INSERT INTO incident VALUES ('s1', '', 'store_down', ?, 'Madrid', 'inc-old', 'resolved', 'store_down', 'acme', 80, 600, 0)`).run(t / 1000);
+    old.close();
+
+    const store = new SqliteTelemetryStore({ path });
+    store.writeIncident({ at: t + 3600_000, storeId: 's1', tillId: null, incidentId: 'inc-new', kind: 'store_down', phase: 'resolved', title: 'store_down', lostRevenue: 50, lostRevenueNet: 40, ticketId: 'T-1' });
+    await store.close();
+    expect(readIncidents(path, 's1').map((r) => [r.lost_revenue, r.lost_revenue_net, r.ticket])).toEqual([[80, null, null], [50, 40, 'T-1']]);
     rmSync(dir, { recursive: true, force: true });
   });
 

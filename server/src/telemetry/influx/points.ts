@@ -103,7 +103,9 @@ export function incidentLine(e: IncidentPoint, city: string): string {
   if (e.tillId !== null) point.tag('till', e.tillId);
   if (e.provider) point.tag('provider', e.provider);
   if (e.lostRevenue !== undefined) point.floatField('lost_revenue', e.lostRevenue);
+  if (e.lostRevenueNet !== undefined) point.floatField('lost_revenue_net', e.lostRevenueNet);
   if (e.durationSeconds !== undefined) point.intField('duration_s', e.durationSeconds);
   if (e.slaBreached !== undefined) point.intField('sla_breached', e.slaBreached ? 1 : 0);
+  if (e.ticketId !== undefined) point.stringField('ticket', e.ticketId);
   return line(point);
 }
