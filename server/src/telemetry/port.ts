@@ -56,10 +56,11 @@ export interface StoreStatePoint {
 }
 
 /**
- * `revised`: a closed incident's figures changed later (late bins, the final net). `reclassified`: the last point of
- * a series an open incident left when its kind or tills changed (the series key holds kind and till).
+ * `resolved`: written at close, and again with the same time and tags whenever a closed incident's figures change
+ * later (late bins, the settled net), replacing it. `reclassified`: the last point of a series an open incident left
+ * when its kind or tills changed (the series key holds kind and till).
  */
-export const INCIDENT_PHASES = ['opened', 'updated', 'resolved', 'revised', 'reclassified'] as const;
+export const INCIDENT_PHASES = ['opened', 'updated', 'resolved', 'reclassified'] as const;
 export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
 
 /** The point's `open` (0/1): Grafana counts open incidents as the series whose last point is open. */

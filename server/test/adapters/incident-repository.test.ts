@@ -8,8 +8,8 @@ import { incident } from '../tickets/incidents.js';
 
 describe('SQLite incident repository', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sp-incidents-'));
-  const db = openDatabase(dir);
-  const repo = new IncidentRepository(db);
+  let db = openDatabase(dir);
+  let repo = new IncidentRepository(db);
   afterAll(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -42,5 +42,19 @@ describe('SQLite incident repository', () => {
     ]);
     expect(repo.figures({ ...span, storeIds: ['f2'] }).map((f) => f.storeId)).toEqual(['f2']);
     expect(repo.figures({ ...span, storeIds: [] })).toEqual([]);
+  });
+
+  it('keeps where an incident\'s resolution point went through later saves of the incident, and across a reopen', () => {
+    const inc = incident({ id: 'inc_res', storeId: 's1', status: 'closed', endedAt: '2026-11-23T10:30:00.000Z' });
+    repo.upsert(inc);
+    expect(repo.resolution('inc_res')).toBeNull();
+    const resolution = { at: Date.parse('2026-11-23T10:32:00.000Z'), ticket: { ticketId: 'T-1', providerId: 'acme', slaBreached: true } };
+    repo.saveResolution('inc_res', resolution);
+    repo.upsert({ ...inc, final: true });
+    db.close();
+    db = openDatabase(dir);
+    repo = new IncidentRepository(db);
+    expect(repo.resolution('inc_res')).toEqual(resolution);
+    expect(repo.get('inc_res')?.final).toBe(true);
   });
 });

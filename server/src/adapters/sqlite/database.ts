@@ -43,6 +43,8 @@ const MIGRATIONS: string[] = [
      body TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // Where a closed incident's resolution point went in telemetry (JSON): its later figures replace it there.
+  `ALTER TABLE incidents ADD COLUMN resolution TEXT;`,
 ];
 
 /** Opens (creating if needed) the server's state database in `dataDir` and brings its schema up to date. */

@@ -1,5 +1,12 @@
 import type { EngineState, Incident, IncidentFigures, MaintenanceWindow } from '../../domain/incidents/index.js';
+import type { IncidentTicket } from '../../services/incidents/incident-point.js';
 import type { Db } from './database.js';
+
+/** A closed incident's resolution point as written: its time and the ticket whose provider tagged it. */
+export interface IncidentResolution {
+  at: number;
+  ticket: IncidentTicket | null;
+}
 
 export interface IncidentQuery {
   storeId?: string;
@@ -16,6 +23,8 @@ export interface IncidentQuery {
 export class IncidentRepository {
   private readonly upsertStmt;
   private readonly getStmt;
+  private readonly saveResolutionStmt;
+  private readonly resolutionStmt;
   private readonly saveStateStmt;
   private readonly loadStateStmt;
   private readonly putWindowStmt;
@@ -28,6 +37,8 @@ export class IncidentRepository {
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at, body = excluded.body, updated_at = excluded.updated_at`,
     );
     this.getStmt = db.prepare<[string], { body: string }>('SELECT body FROM incidents WHERE id = ?');
+    this.saveResolutionStmt = db.prepare('UPDATE incidents SET resolution = ? WHERE id = ?');
+    this.resolutionStmt = db.prepare<[string], { resolution: string | null }>('SELECT resolution FROM incidents WHERE id = ?');
     this.saveStateStmt = db.prepare(
       `INSERT INTO incident_engine (id, body, saved_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at`,
     );
@@ -55,6 +66,17 @@ export class IncidentRepository {
   get(id: string): Incident | null {
     const row = this.getStmt.get(id);
     return row ? readIncident(row.body) : null;
+  }
+
+  /** Kept with the incident saved by `upsert`, which leaves it alone. */
+  saveResolution(id: string, r: IncidentResolution): void {
+    this.saveResolutionStmt.run(JSON.stringify(r), id);
+  }
+
+  /** Null for an incident not closed, or closed before resolutions were kept. */
+  resolution(id: string): IncidentResolution | null {
+    const row = this.resolutionStmt.get(id);
+    return row?.resolution ? (JSON.parse(row.resolution) as IncidentResolution) : null;
   }
 
   /** Newest first. */

@@ -3,6 +3,8 @@ import type { IncidentPhase, IncidentPoint } from '../../telemetry/index.js';
 
 /** What an incident's resolution point takes from the ticket it opened or joined. */
 export interface IncidentTicket {
+  /** Shared by the incidents of a fault that recurred within the ticket's reopen window. */
+  ticketId: string;
   /** The provider the ticket was routed to; null in HQ's unassigned queue. */
   providerId: string | null;
   /** Null when the ticket has no SLA (no provider took it), so nothing could be breached. */
@@ -30,8 +32,10 @@ export function incidentPoint(inc: Incident, phase: IncidentPhase, at: number, t
     title: titleOf(inc),
     provider: ticket?.providerId ?? null,
     lostRevenue: inc.lostRevenue.gross,
+    lostRevenueNet: inc.lostRevenue.net,
     ...(phase === 'resolved' && end !== null ? { durationSeconds: Math.round((end - start) / 1000) } : {}),
     ...(ticket?.slaBreached != null ? { slaBreached: ticket.slaBreached } : {}),
+    ...(ticket ? { ticketId: ticket.ticketId } : {}),
   };
 }
 

@@ -372,14 +372,30 @@ export class IncidentService {
   }
 
   private writeTelemetry(inc: Incident, before: Incident | null, type: 'incident.opened' | 'incident.updated' | 'incident.closed'): void {
-    const phase: IncidentPhase =
-      type === 'incident.opened' ? 'opened' : type === 'incident.closed' ? 'resolved' : inc.status === 'closed' ? 'revised' : 'updated';
+    const { telemetry, repo } = this.deps;
+    // The SLA panels read the ticket's provider and outcome from the resolution point, when the incident has a ticket.
+    if (type === 'incident.closed') {
+      const resolution = { at: this.now(), ticket: this.deps.ticketOf?.(inc.id) ?? null };
+      repo.saveResolution(inc.id, resolution);
+      telemetry.writeIncident(incidentPoint(inc, 'resolved', resolution.at, resolution.ticket));
+      return;
+    }
+    if (inc.status === 'closed') {
+      // Later figures (late bins, the settled net) replace the resolution point, at its time and in its series (the
+      // provider tag it was written with, though the ticket changed hands or was archived since): dashboards sum it once.
+      const resolution = repo.resolution(inc.id);
+      // Closed before resolutions were kept: its point cannot be found, so it stays as it was.
+      if (!resolution) return;
+      const current = this.deps.ticketOf?.(inc.id) ?? resolution.ticket;
+      const ticket = current && { ...current, providerId: resolution.ticket?.providerId ?? null };
+      telemetry.writeIncident(incidentPoint(inc, 'resolved', resolution.at, ticket));
+      return;
+    }
+    const phase: IncidentPhase = type === 'incident.opened' ? 'opened' : 'updated';
     const at = phase === 'opened' ? Date.parse(inc.startedAt) : this.now();
     const left = before && phase === 'updated' ? leftSeriesPoint(before, inc, at) : null;
-    if (left) this.deps.telemetry.writeIncident(left);
-    // The SLA panels read the ticket's provider and outcome from the resolution point, when the incident has a ticket.
-    const ticket = phase === 'resolved' ? (this.deps.ticketOf?.(inc.id) ?? null) : null;
-    this.deps.telemetry.writeIncident(incidentPoint(inc, phase, at, ticket));
+    if (left) telemetry.writeIncident(left);
+    telemetry.writeIncident(incidentPoint(inc, phase, at, null));
   }
 
   private saveState(): void {

@@ -6,6 +6,6 @@ export function ticketOf(tickets: Pick<TicketService, 'incidentTicket'>): Ticket
   return (incidentId) => {
     const t = tickets.incidentTicket(incidentId);
     if (!t) return null;
-    return { providerId: t.providerId, slaBreached: t.sla.clock === null ? null : t.sla.breached };
+    return { ticketId: t.id, providerId: t.providerId, slaBreached: t.sla.clock === null ? null : t.sla.breached };
   };
 }
