@@ -44,10 +44,10 @@ export function expandVariables(q: string, values: Record<string, string[] | 'al
   });
 }
 
-/** One panel's first query, over [from, to], with every variable at All. */
-export function panelQuery(file: string, title: string, from: number, to: number): string {
+/** One panel's query (its first unless `refId` says), over [from, to], with every variable at All. */
+export function panelQuery(file: string, title: string, from: number, to: number, refId = 'A'): string {
   const [, d] = dashboards.find(([f]) => f === file)!;
   const panel = d.panels.find((p) => p.title === title)!;
   const all = Object.fromEntries(d.templating.list.map((v) => [v.name, 'all' as const]));
-  return expandVariables(expandMacros(panel.targets![0]!.query, from, to, 60_000), all, d.templating.list);
+  return expandVariables(expandMacros(panel.targets!.find((t) => t.refId === refId)!.query, from, to, 60_000), all, d.templating.list);
 }

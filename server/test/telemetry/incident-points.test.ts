@@ -1,6 +1,7 @@
 /**
- * Incident points as the server writes them, read back through the SLA dashboard's own queries on a real influxd:
- * an incident opens on one till, spreads to the whole store, outlives its ticket's response target and recovers.
+ * Incident points as the server writes them, read back through the SLA and lost revenue dashboards' own queries on a
+ * real influxd: an incident opens on one till, spreads to the whole store, outlives its ticket's response target and
+ * recovers; a door count comes late, the net settles, and the fault recurs on the same ticket.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,12 +62,21 @@ const advance = (minutes: number) => {
     path.tick();
   }
 };
-/** One SLA panel's single figure over the whole test. */
-const panel = async (title: string): Promise<unknown> => {
+/** A panel's series over the whole test. */
+const panelSeries = async (file: string, title: string, refId?: string) => {
   await telemetry.flush();
-  const [series] = await http.query(panelQuery('sla.json', title, t0 - 60 * MIN, clock + 60 * MIN));
-  return series?.[0]?.values[0]?.[1] ?? null;
+  const [series] = await http.query(panelQuery(file, title, t0 - 60 * MIN, clock + 90 * MIN, refId));
+  return series ?? [];
 };
+/** One SLA panel's single figure over the whole test. */
+const panel = async (title: string): Promise<unknown> => (await panelSeries('sla.json', title))[0]?.values[0]?.[1] ?? null;
+/** The resolution points: provider, gross, net and ticket. */
+const resolutions = async () => {
+  await telemetry.flush();
+  const [series] = await http.query(`SELECT "provider", "lost_revenue", "lost_revenue_net", "ticket" FROM "incident" WHERE "phase" = 'resolved'`);
+  return series?.[0]?.values.map(([, ...row]) => row) ?? [];
+};
+const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeAll(async () => {
   influxd = await startInfluxd();
@@ -86,7 +96,7 @@ afterAll(async () => {
   rmSync(spoolDir, { recursive: true, force: true });
 });
 
-describe('incident points on the SLA dashboard', () => {
+describe('incident points on the SLA and lost revenue dashboards', () => {
   it('counts one open incident, as the API does, though it spread from a till to the whole store', async () => {
     advance(1);
     status('T1', 'error');
@@ -109,15 +119,48 @@ describe('incident points on the SLA dashboard', () => {
   });
 
   it('files the resolution under the provider its ticket went to', async () => {
-    const [series] = await http.query(panelQuery('sla.json', 'By provider', t0 - 60 * MIN, clock + 60 * MIN));
-    expect(series!.map((s) => [s.tags?.provider, s.values[0]![1], s.values[0]![2]])).toEqual([['acme', 1, 1]]);
+    const byProvider = async (refId: string) => (await panelSeries('sla.json', 'By provider', refId)).map((s) => [s.tags?.provider, s.values[0]![1]]);
+    expect(await byProvider('A')).toEqual([['acme', 1]]);
+    expect(await byProvider('B')).toEqual([['acme', 1]]);
   });
 
-  it('keeps it closed when its final figures come an hour later', async () => {
+  it('keeps it closed when its final figures come an hour later, and writes them, a late door count in, on its resolution point', async () => {
+    const [closed] = path.incidents.list(HQ, { limit: 10 });
+    expect(closed!.lostRevenue.gross).toBe(0);
+    // The door counter's bin over the outage, sent after the resolution.
+    const start = Date.parse(closed!.startedAt);
+    path.publish(topics.footfall('S001', 'door1'), { v: 1, seq: 1, binStart: iso(start), binEnd: iso(start + 15 * MIN), in: 60, out: 0 });
     const final = () => path.incidents.list(HQ, { limit: 10 }).every((i) => i.final);
     expect(final()).toBe(false);
     advance(70);
     expect(final()).toBe(true);
     expect(await panel('Incidents open')).toBe(0);
+    const [inc] = path.incidents.list(HQ, { limit: 10 });
+    const { gross, net } = inc!.lostRevenue;
+    expect(gross).toBeGreaterThan(0);
+    // One resolution point, still under its provider and holding its ticket's breach, with the settled figures.
+    expect(await resolutions()).toEqual([['acme', gross, net, path.tickets.incidentTicket(inc!.id)!.id]]);
+    const [byStore] = await panelSeries('lost-revenue.json', 'Lost revenue by store');
+    expect(byStore!.values[0]!.slice(1)).toEqual([net, gross, 1]);
+    expect(await panel('SLAs breached')).toBe(1);
+  });
+
+  it('counts a ticket breached once when its fault recurs and resolves again', async () => {
+    status('T1', 'error');
+    advance(3);
+    status('T2', 'error');
+    advance(10);
+    status('T1', 'ok');
+    status('T2', 'ok');
+    advance(5);
+    const incidents = path.incidents.list(HQ, { limit: 10 });
+    expect(incidents.map((i) => i.status)).toEqual(['closed', 'closed']);
+    const tickets = incidents.map((i) => path.tickets.incidentTicket(i.id)!);
+    expect(tickets[0]!.id).toBe(tickets[1]!.id);
+    expect(tickets[0]!.sla.breached).toBe(true);
+    expect(await panel('SLAs breached')).toBe(1);
+    const byProvider = async (refId: string) => (await panelSeries('sla.json', 'By provider', refId)).map((s) => [s.tags?.provider, s.values[0]![1]]);
+    expect(await byProvider('A')).toEqual([['acme', 2]]);
+    expect(await byProvider('B')).toEqual([['acme', 1]]);
   });
 });
