@@ -186,6 +186,7 @@ export class NotificationOutbox {
   private readonly concurrency: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private stopping = false;
   private readonly stmt: ReturnType<typeof statements>;
 
   constructor(
@@ -232,7 +233,8 @@ export class NotificationOutbox {
 
   private async sendDue() {
     const totals = { delivered: 0, retrying: 0, failed: 0 };
-    for (;;) {
+    // A backlog would keep the loop going for minutes: stop() ends it after the batch in flight.
+    while (!this.stopping) {
       const now = this.now();
       const batch = this.stmt.due.all(now, this.concurrency).map(toDelivery);
       if (batch.length === 0) return totals;
@@ -240,6 +242,7 @@ export class NotificationOutbox {
       const results = await Promise.all(batch.map((d) => this.attempt(d)));
       for (const r of results) totals[r]++;
     }
+    return totals;
   }
 
   private async attempt(d: Delivery): Promise<'delivered' | 'retrying' | 'failed'> {
@@ -284,11 +287,13 @@ export class NotificationOutbox {
     this.timer.unref();
   }
 
-  /** Stops polling and waits for the deliveries in flight. */
+  /** Stops polling and waits for the batch in flight; the rest stay due for the next start. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopping = true;
     await this.running?.catch(() => undefined);
+    this.stopping = false;
   }
 
   get(id: string): Delivery | undefined {

@@ -136,6 +136,22 @@ describe('notification outbox over real HTTP', () => {
     expect(box.attempts(id!)[0]).toMatchObject({ ok: false, error: 'no answer within 300 ms' });
   });
 
+  it('stops after the batch in flight, leaving a backlog due for the next start', async () => {
+    let sent = 0;
+    const slowSender = async () => {
+      sent++;
+      await new Promise((r) => setTimeout(r, 100));
+      return { ok: true };
+    };
+    const box = outbox(new Database(':memory:'), { senders: { webhook: slowSender }, concurrency: 2 });
+    box.enqueue([1, 2, 3, 4, 5, 6].map((n) => entry(100 + n)));
+    box.start(10);
+    await waitFor(() => sent > 0, 2000, 'a first send');
+    await box.stop();
+    expect(sent).toBe(2);
+    expect(box.list({ status: 'pending' })).toHaveLength(4);
+  });
+
   it('stores an event for an endpoint once, however often it is enqueued', async () => {
     const box = outbox();
     const first = box.enqueue([entry(40)]);
