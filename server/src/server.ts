@@ -101,7 +101,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      for (const c of cleanups.splice(0).reverse()) await c();
+      for (const c of cleanups.splice(0).reverse()) {
+        // A failing step must not skip the ones after it: the database is closed last.
+        try {
+          await c();
+        } catch (err) {
+          log.error({ err }, 'a shutdown step failed');
+        }
+      }
     })());
 
   try {

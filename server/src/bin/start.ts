@@ -18,7 +18,12 @@ try {
   process.stdout.write(`storepulse: agents publish to ${mqtt}${server.mqttPortFellBack ? '  (port 1883 was taken; set MQTT_PORT to choose)' : ''}\n`);
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
-    await server.close();
+    try {
+      await server.close();
+    } catch (err) {
+      // Not left to the signal handler: an unhandled rejection would end the process with a stack trace instead.
+      log.error({ err }, 'shutdown failed');
+    }
     process.exit(0);
   };
   // Every delivery is handled: with `once`, a second Ctrl-C during shutdown would kill the process mid-flush.
