@@ -25,6 +25,7 @@ import { RejectionLog } from './ingest/rejection-log.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { ConfigError } from './config/config-error.js';
+import { listenConfigError } from './config/listen-error.js';
 import { AuthService } from './services/auth-service.js';
 import { IncidentBroadcaster } from './services/incidents/incident-broadcaster.js';
 import { IncidentService } from './services/incidents/incident-service.js';
@@ -64,6 +65,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The state database; a data directory the server cannot write is named as the setting to mend, not as an errno. */
+function openStateDatabase(dataDir: string) {
+  try {
+    return openDatabase(dataDir);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !/^(EACCES|EPERM|EROFS|ENOTDIR|EEXIST|SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_PERM)/.test(code)) throw err;
+    throw new ConfigError('the environment', [`STOREPULSE_DATA_DIR: the server cannot write its state in ${dataDir} (${(err as Error).message}); make it a directory the server's user can write`]);
+  }
+}
+
 const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 
 /** The composition root: validates config, wires every adapter to the domain, and starts listening. */
@@ -75,7 +87,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (webhookProblems.length > 0) throw new ConfigError(env.configPath, webhookProblems);
   const log = options.logger ?? createLogger(env.logLevel);
 
-  const db = openDatabase(env.dataDir);
+  const db = openStateDatabase(env.dataDir);
   const bus = new EventBus();
   const auth = new AuthService(new TokenRepository(db), bus);
   try {
@@ -246,8 +258,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     cleanups.push(() => live.close());
     cleanups.push(() => broadcaster.close());
     await http.listen({ port: env.port, host: env.host }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EADDRINUSE') throw err;
-      throw new ConfigError('the environment', [`PORT: ${env.port} is already in use on ${env.host} (another program, or storepulse running already); set PORT to a free port`]);
+      throw listenConfigError(err, { name: 'PORT', value: env.port }, { name: 'HOST', value: env.host }) ?? err;
     });
     const port = (http.server.address() as { port: number }).port;
 

@@ -86,6 +86,14 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
       return name && !/TOKEN|PASSWORD|INFLUX_URL|SMTP_URL|MQTT_URL/.test(name) ? data[name] : undefined;
     }));
   }
+  // Refused rather than ignored: a setup that looks complete would run without what it was meant to set up.
+  const ignored = [
+    raw.INFLUX_PASSWORD !== undefined && !raw.INFLUX_USER && 'INFLUX_PASSWORD is set without INFLUX_USER, so it would be ignored; set INFLUX_USER too, or remove it',
+    (raw.MQTT_USERNAME !== undefined || raw.MQTT_PASSWORD !== undefined) && !raw.MQTT_URL &&
+      'MQTT_USERNAME/MQTT_PASSWORD are set without MQTT_URL, so the embedded broker would run and they would be ignored; set MQTT_URL to the broker they are for, or remove them',
+    raw.SMTP_FROM !== undefined && !raw.SMTP_URL && 'SMTP_FROM is set without SMTP_URL, so no email would be sent; set SMTP_URL too, or remove it',
+  ].filter((p) => typeof p === 'string');
+  if (ignored.length > 0) throw new ConfigError('environment', ignored);
   // Unset: one made once and kept in the data directory (adapters/mqtt/server-client-id.ts).
   const clientId = raw.MQTT_CLIENT_ID ?? null;
   const dataDir = raw.STOREPULSE_DATA_DIR ?? './data';

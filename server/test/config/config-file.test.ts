@@ -174,6 +174,23 @@ describe('environment', () => {
       (entry) => `ALLOWED_ORIGINS entry "${entry}" is not an origin: http(s)://host[:port], no path, no wildcard`,
     ));
   });
+  it('refuses settings that would be ignored, naming them without their values', () => {
+    let err: unknown;
+    try {
+      loadEnv({ INFLUX_URL: 'http://influx:8086', INFLUX_PASSWORD: 'influx-s3cret', MQTT_PASSWORD: 'mqtt-s3cret', SMTP_FROM: 'ops@chain.example' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(/^INFLUX_PASSWORD is set without INFLUX_USER/),
+      expect.stringMatching(/^MQTT_USERNAME\/MQTT_PASSWORD are set without MQTT_URL/),
+      expect.stringMatching(/^SMTP_FROM is set without SMTP_URL/),
+    ]);
+    expect(problems.join('\n')).not.toMatch(/s3cret|ops@chain/);
+    expect(loadEnv({ INFLUX_URL: 'http://influx:8086', INFLUX_USER: 'sp', INFLUX_PASSWORD: 'pw', SMTP_URL: 'smtp://relay', SMTP_FROM: 'ops@chain.example' }).smtp).toEqual({ url: 'smtp://relay', from: 'ops@chain.example' });
+  });
   it('names each bad variable and never echoes secrets', () => {
     let err: unknown;
     try {

@@ -151,7 +151,9 @@ describe('embedded broker port', () => {
   });
 
   it('fails with a clear error when MQTT_PORT is given and taken', async () => {
-    await expect(startHarness({ env: { MQTT_PORT: '1883' } })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:1883.*MQTT_PORT/);
+    const err = await startHarness({ env: { MQTT_PORT: '1883' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual(['MQTT_PORT: 1883 is already in use on 127.0.0.1 (another program, or storepulse running already); set MQTT_PORT to a free port']);
   });
 
   it('refuses to start on a bad environment, naming each bad variable', async () => {

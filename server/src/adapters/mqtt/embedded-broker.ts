@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { MAX_PAYLOAD_BYTES, TOPIC_RULES, clientIdStore, parseTopic, type ParsedTopic } from '@storepulse/protocol';
+import { listenConfigError } from '../../config/listen-error.js';
 import { RejectionLog } from '../../ingest/rejection-log.js';
 import type { EventBus } from '../../event-bus.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
@@ -221,7 +222,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.portExplicit) {
       broker.close();
-      throw new Error(`embedded MQTT broker cannot listen on ${opts.host}:${port}: ${(err as Error).message}` + (opts.portExplicit ? ' (MQTT_PORT)' : ''));
+      const named = listenConfigError(err as NodeJS.ErrnoException, { name: 'MQTT_PORT', value: port }, { name: 'MQTT_HOST', value: opts.host });
+      throw named ?? new Error(`embedded MQTT broker cannot listen on ${opts.host}:${port}: ${(err as Error).message}`);
     }
     await listen(server, opts.host, 0);
     fellBack = true;
