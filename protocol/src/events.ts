@@ -11,14 +11,24 @@ export interface TillStateEvent {
   till: TillView;
 }
 
+export interface StoreRemovedEvent {
+  at: string;
+  storeId: string;
+}
+
 export interface ServerToClientEvents {
-  /** Sent on every (re)connection, so a client never stays stale after a blip. */
+  /**
+   * Sent on every (re)connection, so a client never stays stale after a blip; again to providers when the stores they
+   * see change (a ticket given or taken, HQ changing a provider or a store's city or provider).
+   */
   snapshot: (snapshot: FleetSnapshot) => void;
   'store:state': (store: StoreSummary) => void;
   'till:state': (event: TillStateEvent) => void;
+  /** HQ removed a store: to HQ and to the providers who saw it, its incidents closing right after. */
+  'store:removed': (event: StoreRemovedEvent) => void;
   /**
    * Open incidents and today's lost revenue the client may see: on every (re)connection, and to a provider given or
-   * losing a ticket at a store it does not serve.
+   * losing a ticket at a store it does not serve, and to every provider when HQ changes a provider or a store's city or provider.
    */
   'incidents:snapshot': (snapshot: IncidentsSnapshot) => void;
   'incident:opened': (incident: IncidentView) => void;

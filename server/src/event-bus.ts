@@ -10,6 +10,8 @@ export interface ServerEvents {
   'fleet:changes': [changes: FleetChange[]];
   /** With the store's last settings: what it was still matters to its tickets' final notices. */
   'store:removed': [storeId: string, config: StoreConfig];
+  /** A store's city or provider changed: the providers who see it may have changed too. */
+  'coverage:changed': [];
   /** Accepted messages, for telemetry and the incident engine. `at` is the receive time (epoch ms). */
   'ingest:online': [msg: { storeId: string; tillId: string; payload: OnlinePayload; at: number }];
   'ingest:status': [msg: { storeId: string; tillId: string; payload: StatusPayload; at: number }];

@@ -65,10 +65,11 @@ export class StoreService {
   }
 
   put(who: Principal, config: StoreConfig): { created: boolean; store: StoreDetail } {
-    const created = !this.fleet.stores.has(config.id);
+    const before = this.fleet.stores.get(config.id)?.config;
     this.repo.upsert(config, 'api', new Date(this.now()).toISOString());
     this.emit(upsertStore(this.fleet, config, this.now()));
-    return { created, store: this.detail(who, this.fleet.stores.get(config.id)!) };
+    if (before && (before.city !== config.city || before.provider !== config.provider)) this.bus.emit('coverage:changed');
+    return { created: !before, store: this.detail(who, this.fleet.stores.get(config.id)!) };
   }
 
   delete(id: string): boolean {

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ClientToServerEvents, FleetSnapshot, ServerToClientEvents, StoreMaintenance } from '@storepulse/protocol';
 import { storeSummary, tillView, type Fleet, type FleetChange, type StoreRecord, type TillRecord } from '../../domain/fleet.js';
+import type { StoreConfig } from '../../domain/store.js';
 import type { EventBus } from '../../event-bus.js';
 import type { StoreAccess } from '../../services/access.js';
 import type { AuthService, Principal } from '../../services/auth-service.js';
@@ -18,7 +19,8 @@ interface SocketData {
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const HQ_ROOM = 'hq';
-const providerRoom = (id: string) => `provider:${id}`;
+const PROVIDER_PREFIX = 'provider:';
+const providerRoom = (id: string) => PROVIDER_PREFIX + id;
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
@@ -60,6 +62,8 @@ export class LiveGateway {
   private readonly onChanges = (changes: FleetChange[]) => this.collect(changes);
   private readonly onRevoked = (tokenId: string) => this.disconnectToken(tokenId);
   private readonly onMaintenance = (storeIds: string[]) => this.refreshStores(storeIds);
+  private readonly onRemoved = (storeId: string, config: StoreConfig) => this.removeStore(storeId, config);
+  private readonly onCoverage = () => this.resendProviders();
 
   constructor(private readonly opts: LiveGatewayOptions) {
     const allowed = new Set(opts.allowedOrigins);
@@ -105,6 +109,9 @@ export class LiveGateway {
     opts.bus.on('fleet:changes', this.onChanges);
     opts.bus.on('token:revoked', this.onRevoked);
     opts.bus.on('maintenance:changed', this.onMaintenance);
+    // Ahead of the other listeners: the store's tickets, which may be all a provider saw it through, end in theirs.
+    opts.bus.prependListener('store:removed', this.onRemoved);
+    opts.bus.on('coverage:changed', this.onCoverage);
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 100);
     this.timer.unref();
   }
@@ -141,6 +148,21 @@ export class LiveGateway {
     }
   }
 
+  /** Every provider's screens afresh: a store changed city or provider, so who sees it may have changed. */
+  private resendProviders(): void {
+    for (const room of this.io.sockets.adapter.rooms.keys()) {
+      if (room.startsWith(PROVIDER_PREFIX)) this.resendSnapshot(room.slice(PROVIDER_PREFIX.length));
+    }
+  }
+
+  /** The store leaves every screen that showed it; nothing pending of it goes out after. */
+  private removeStore(storeId: string, config: StoreConfig): void {
+    this.pendingStores.delete(storeId);
+    for (const [key, { store }] of this.pendingTills) if (store.config.id === storeId) this.pendingTills.delete(key);
+    const rooms = this.rooms(config);
+    if (rooms.length > 0) this.io.to(rooms).emit('store:removed', { at: new Date().toISOString(), storeId });
+  }
+
   /** Whether a provider sees a store now: it serves it, or holds a ticket there in play. */
   providerSees(providerId: string, storeId: string): boolean {
     const store = this.opts.fleet.stores.get(storeId);
@@ -168,11 +190,11 @@ export class LiveGateway {
   }
 
   /** Rooms that have someone in them: nothing is encoded for a store nobody watches. */
-  private rooms(store: StoreRecord): string[] {
+  private rooms(config: StoreConfig): string[] {
     const rooms = this.io.sockets.adapter.rooms;
     const out: string[] = [];
     if (rooms.get(HQ_ROOM)?.size) out.push(HQ_ROOM);
-    for (const id of this.opts.access.providerIdsOf(store.config)) {
+    for (const id of this.opts.access.providerIdsOf(config)) {
       if (rooms.get(providerRoom(id))?.size) out.push(providerRoom(id));
     }
     return out;
@@ -180,11 +202,11 @@ export class LiveGateway {
 
   flush(): void {
     for (const { store, till } of this.pendingTills.values()) {
-      const rooms = this.rooms(store);
+      const rooms = this.rooms(store.config);
       if (rooms.length > 0) this.io.to(rooms).emit('till:state', { storeId: store.config.id, till: tillView(till) });
     }
     for (const store of this.pendingStores.values()) {
-      const rooms = this.rooms(store);
+      const rooms = this.rooms(store.config);
       if (rooms.length > 0) this.io.to(rooms).emit('store:state', this.summary(store));
     }
     this.pendingTills.clear();
@@ -196,6 +218,8 @@ export class LiveGateway {
     this.opts.bus.off('fleet:changes', this.onChanges);
     this.opts.bus.off('token:revoked', this.onRevoked);
     this.opts.bus.off('maintenance:changed', this.onMaintenance);
+    this.opts.bus.off('store:removed', this.onRemoved);
+    this.opts.bus.off('coverage:changed', this.onCoverage);
     await this.io.close();
   }
 }

@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, HqCurrency, IncidentsSnapshot, IncidentView, ServerToClientEvents } from '@storepulse/protocol';
 import type { Fleet } from '../../domain/fleet.js';
 import type { Incident } from '../../domain/incidents/index.js';
+import type { StoreConfig } from '../../domain/store.js';
 import type { EventBus } from '../../event-bus.js';
 import type { Principal } from '../auth-service.js';
 import type { StoreAccess } from '../access.js';
@@ -33,6 +34,14 @@ export class IncidentBroadcaster {
   private readonly onOpened = (i: Incident) => this.send('incident:opened', i);
   private readonly onUpdated = (i: Incident) => this.send('incident:updated', i);
   private readonly onClosed = (i: Incident) => this.send('incident:closed', i);
+  /**
+   * The providers who saw a store being removed, while its removal closes its incidents: taken before its tickets
+   * end (they may be all a provider saw it through), dropped after the incident service (built earlier) closed them.
+   */
+  private readonly leaving = new Map<string, string[]>();
+  private readonly onRemoving = (storeId: string, config: StoreConfig) => void this.leaving.set(storeId, this.access.providerIdsOf(config));
+  private readonly onRemoved = (storeId: string) => void this.leaving.delete(storeId);
+  private readonly onCoverage = () => this.resendProviders();
 
   constructor(
     private readonly io: LiveServer,
@@ -49,6 +58,9 @@ export class IncidentBroadcaster {
     bus.on('incident:opened', this.onOpened);
     bus.on('incident:updated', this.onUpdated);
     bus.on('incident:closed', this.onClosed);
+    bus.prependListener('store:removed', this.onRemoving);
+    bus.on('store:removed', this.onRemoved);
+    bus.on('coverage:changed', this.onCoverage);
     this.timer = setInterval(() => this.flush(), flushMs);
     this.timer.unref();
   }
@@ -66,12 +78,19 @@ export class IncidentBroadcaster {
     if (this.io.sockets.adapter.rooms.get(room)?.size) this.io.to(room).emit('incidents:snapshot', this.snapshot(providerOf(providerId)));
   }
 
+  /** Every provider's screens afresh: a store changed city or provider, so whose incidents they are may have changed. */
+  private resendProviders(): void {
+    for (const room of this.io.sockets.adapter.rooms.keys()) {
+      if (room.startsWith(PROVIDER_PREFIX)) this.resendSnapshot(room.slice(PROVIDER_PREFIX.length));
+    }
+  }
+
   private rooms(storeId: string): string[] {
     const present = this.io.sockets.adapter.rooms;
     const out: string[] = [];
     if (present.get(HQ_ROOM)?.size) out.push(HQ_ROOM);
     const store = this.fleet.stores.get(storeId);
-    for (const id of store ? this.access.providerIdsOf(store.config) : []) {
+    for (const id of store ? this.access.providerIdsOf(store.config) : (this.leaving.get(storeId) ?? [])) {
       if (present.get(PROVIDER_PREFIX + id)?.size) out.push(PROVIDER_PREFIX + id);
     }
     return out;
@@ -106,5 +125,8 @@ export class IncidentBroadcaster {
     this.bus.off('incident:opened', this.onOpened);
     this.bus.off('incident:updated', this.onUpdated);
     this.bus.off('incident:closed', this.onClosed);
+    this.bus.off('store:removed', this.onRemoving);
+    this.bus.off('store:removed', this.onRemoved);
+    this.bus.off('coverage:changed', this.onCoverage);
   }
 }

@@ -9,13 +9,15 @@ export type LiveIo = Server<ClientToServerEvents, ServerToClientEvents, Record<s
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 
 const HQ_ROOM = 'hq';
-const providerRoom = (id: string) => `provider:${id}`;
+const PROVIDER_PREFIX = 'provider:';
+const providerRoom = (id: string) => PROVIDER_PREFIX + id;
 
 /**
  * Pushes tickets over the live gateway's socket.io server: a snapshot of the visible tickets on each
  * connection, then every change to HQ and to the ticket's own provider only, and to a provider whose ticket went to
  * another, that it is withdrawn; a store where a ticket changed hands goes again to whoever sees it now,
- * and a provider that sees a store no longer (its ticket there taken, closed or cancelled) gets its screens afresh.
+ * and a provider that sees a store no longer (its ticket there taken, closed or cancelled) gets its screens afresh, as
+ * does every provider when HQ changes a provider (which stores it serves by id or city).
  * Returns a function that detaches it.
  */
 export interface TicketLiveGateway {
@@ -60,10 +62,21 @@ export function attachTicketLive(live: TicketLiveGateway, tickets: TicketService
     // Closed or cancelled, the ticket no longer gives its provider sight of the store.
     if (c.ticket.status === 'closed' || c.ticket.status === 'cancelled') lostSight(c.ticket.providerId, c.ticket.storeId);
   };
+  // Tickets stay with their provider: only the stores and their incidents change hands.
+  const onProviders = () => {
+    for (const room of io.sockets.adapter.rooms.keys()) {
+      if (!room.startsWith(PROVIDER_PREFIX)) continue;
+      const id = room.slice(PROVIDER_PREFIX.length);
+      live.resendSnapshot(id);
+      live.resendIncidents(id);
+    }
+  };
   io.on('connection', onConnection);
   tickets.on('change', onChange);
+  tickets.on('providers', onProviders);
   return () => {
     io.off('connection', onConnection);
     tickets.off('change', onChange);
+    tickets.off('providers', onProviders);
   };
 }

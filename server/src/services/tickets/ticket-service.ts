@@ -102,9 +102,9 @@ export function actorOf(who: Principal): Actor | null {
 /**
  * SLA tickets made live: incident events in, the ticket engine in the middle, its state and the
  * notifications it calls for written to SQLite in one transaction, the outbox sending them, and a
- * `change` event per effect for socket clients.
+ * `change` event per effect for socket clients, and `providers` when the API changed a provider (and so which stores it serves).
  */
-export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
+export class TicketService extends EventEmitter<{ change: [TicketChange]; providers: [] }> {
   readonly outbox: NotificationOutbox;
   private readonly engine: TicketEngine;
   private readonly repo: TicketRepository;
@@ -434,6 +434,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     // The API edit wins until the next start, so it must override the file's copy now.
     this.fileProviders = this.fileProviders.filter((p) => p.id !== cfg.id);
     this.refreshProviders();
+    this.emit('providers');
     return { ok: true, created, provider: providerView(cfg, 'api', true) };
   }
 
@@ -442,6 +443,7 @@ export class TicketService extends EventEmitter<{ change: [TicketChange] }> {
     const fromApi = this.repo.deleteProvider(id);
     this.fileProviders = this.fileProviders.filter((p) => p.id !== id);
     this.refreshProviders();
+    if (fromFile || fromApi) this.emit('providers');
     return fromFile || fromApi;
   }
 
