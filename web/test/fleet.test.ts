@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applySnapshot, applyStoreState, emptyFleet, sameStores } from '../src/lib/fleet/fleet.js';
+import { applySnapshot, applyStoreRemoved, applyStoreState, emptyFleet, sameStores } from '../src/lib/fleet/fleet.js';
+import { fleetCounts } from '../src/lib/fleet/counts.js';
 import { summary, tills } from './fixtures.js';
 
 describe('fleet state', () => {
@@ -40,5 +41,15 @@ describe('fleet state', () => {
     const fleet = emptyFleet();
     expect(applyStoreState(fleet, summary('new', 'degraded'), 10)).toBe(true);
     expect(fleet.stores.get('new')?.state).toBe('degraded');
+  });
+
+  it('drops a store HQ removed, and its tills from the counts, without waiting for a snapshot', () => {
+    const fleet = applySnapshot(emptyFleet(), { at: '2026-11-23T09:00:00Z', stores: [summary('a', 'down', { tills: tills({ down: 4 }) }), summary('b', 'ok')] }, 1000);
+    expect(applyStoreRemoved(fleet, 'a', 1500)).toBe(true);
+    expect([...fleet.stores.keys()]).toEqual(['b']);
+    expect(fleet.heardAt).toBe(1500);
+    expect(fleetCounts(fleet.stores.values())).toMatchObject({ stores: 1, byState: { down: 0 }, tillsDown: 0 });
+    // A store this screen no longer has (a snapshot came first): nothing to redraw.
+    expect(applyStoreRemoved(fleet, 'a', 1600)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyIncident, applyIncidentsSnapshot, lossByStore, showsRecovering, tileIncidents, uncountedToday } from '../src/lib/incidents/incidents.js';
+import { applyIncident, applyIncidentsSnapshot, dropStoreIncidents, lossByStore, showsRecovering, tileIncidents, uncountedToday } from '../src/lib/incidents/incidents.js';
 import { lostSoFar, lostUpTo, reportLost, sortTotals, ticketLostUpTo, totalInHq } from '../src/lib/incidents/money.js';
 import { incident } from './fixtures.js';
 
@@ -7,6 +7,16 @@ describe('live incidents', () => {
   it('keeps open incidents from a snapshot and forgets one once it closes', () => {
     const state = applyIncidentsSnapshot({ at: '2026-11-23T09:00:00Z', open: [incident('a', 'S1'), incident('b', 'S2')], today: [], hq: null });
     expect([...state.open.keys()]).toEqual(['a', 'b']);
+    applyIncident(state, incident('a', 'S1', { status: 'closed', updatedAt: '2026-11-23T09:10:00Z' }));
+    expect([...state.open.keys()]).toEqual(['b']);
+  });
+
+  it('forgets a removed store\'s open incidents, and only its own', () => {
+    const state = applyIncidentsSnapshot({ at: '', open: [incident('a', 'S1'), incident('b', 'S2'), incident('c', 'S1')], today: [], hq: null });
+    expect(dropStoreIncidents(state, 'S1')).toBe(true);
+    expect([...state.open.keys()]).toEqual(['b']);
+    expect(dropStoreIncidents(state, 'S1')).toBe(false);
+    // Its closure, coming right after, changes nothing.
     applyIncident(state, incident('a', 'S1', { status: 'closed', updatedAt: '2026-11-23T09:10:00Z' }));
     expect([...state.open.keys()]).toEqual(['b']);
   });

@@ -312,4 +312,22 @@ describe('the HQ wall in a real browser against the real server', () => {
       await context.close();
     }
   });
+
+  // Last: the other tests count every store of the fleet.
+  it('drops a store HQ removes from an open wall at once, tile and count, without a reconnection', async () => {
+    const { context, page } = await signedInPage();
+    try {
+      await page.locator('[data-connection="live"]').waitFor();
+      const stores = page.locator('[data-count="stores"] strong');
+      await expect.poll(() => stores.innerText()).toBe(String(fleet.length));
+      const admin = await stack.issue('hq-admin');
+      const res = await fetch(`${server.url}/api/stores/S020`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+      expect(res.status).toBe(204);
+      await tile(page, 'S020').waitFor({ state: 'detached', timeout: 2000 });
+      expect(await stores.innerText()).toBe(String(fleet.length - 1));
+      expect(await page.locator('[data-connection="live"]').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
 });

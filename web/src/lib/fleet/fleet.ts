@@ -45,6 +45,12 @@ export function applyStoreState(fleet: Fleet, store: StoreSummary, nowMs: number
   return true;
 }
 
+/** HQ removed a store: its tile goes, and its counts with it. Reports whether it was shown. */
+export function applyStoreRemoved(fleet: Fleet, storeId: string, nowMs: number): boolean {
+  fleet.heardAt = nowMs;
+  return fleet.stores.delete(storeId);
+}
+
 function sameSummary(a: StoreSummary, b: StoreSummary): boolean {
   return (
     a.state === b.state &&

@@ -24,6 +24,13 @@ export function applyIncident(state: IncidentState, incident: IncidentView): voi
   else state.open.delete(incident.id);
 }
 
+/** A removed store's open incidents leave with it (their closure follows), so its loss leaves the totals. */
+export function dropStoreIncidents(state: IncidentState, storeId: string): boolean {
+  const before = state.open.size;
+  for (const [id, inc] of state.open) if (inc.storeId === storeId) state.open.delete(id);
+  return state.open.size < before;
+}
+
 export interface StoreLoss {
   currency: string;
   gross: number;

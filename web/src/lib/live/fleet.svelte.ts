@@ -6,7 +6,7 @@ import type {
   StoreSummary,
   TillStateEvent,
 } from '@storepulse/protocol';
-import { applySnapshot, applyStoreState, emptyFleet, sameStores, type Fleet } from '$lib/fleet/fleet.js';
+import { applySnapshot, applyStoreRemoved, applyStoreState, emptyFleet, sameStores, type Fleet } from '$lib/fleet/fleet.js';
 import { sortStores } from '$lib/fleet/sort.js';
 import { fleetCounts, type FleetCounts } from '$lib/fleet/counts.js';
 import { flushDelay } from '$lib/fleet/flush.js';
@@ -72,6 +72,9 @@ class LiveFleet {
       const prev = this.#fleet.stores.get(store.id);
       if (applyStoreState(this.#fleet, store, Date.now())) this.#scheduleFlush();
       for (const fn of this.#storeListeners) fn(store, prev);
+    });
+    socket.on('store:removed', (event) => {
+      if (applyStoreRemoved(this.#fleet, event.storeId, Date.now())) this.#scheduleFlush();
     });
     socket.on('till:state', (event) => {
       this.#fleet.heardAt = Date.now();

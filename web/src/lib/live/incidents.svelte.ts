@@ -1,5 +1,5 @@
 import type { HqCurrency, IncidentView, LostRevenueToday } from '@storepulse/protocol';
-import { applyIncident, applyIncidentsSnapshot, emptyIncidents, lossByStore, type StoreLoss } from '$lib/incidents/incidents.js';
+import { applyIncident, applyIncidentsSnapshot, dropStoreIncidents, emptyIncidents, lossByStore, type StoreLoss } from '$lib/incidents/incidents.js';
 import { liveFleet, type LiveSocket } from './fleet.svelte.js';
 
 export type IncidentChange = 'opened' | 'updated' | 'closed';
@@ -31,6 +31,9 @@ class LiveIncidents {
       socket.on('incident:opened', (i) => this.#apply(i, 'opened'));
       socket.on('incident:updated', (i) => this.#apply(i, 'updated'));
       socket.on('incident:closed', (i) => this.#apply(i, 'closed'));
+      socket.on('store:removed', (e) => {
+        if (dropStoreIncidents(this.#state, e.storeId)) this.#publish();
+      });
       socket.on('lostRevenue:today', (e) => {
         this.#state.today = e.today;
         this.today = e.today;
