@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/adapters/sqlite/database.js';
 import { IncidentRepository } from '../../src/adapters/sqlite/incident-repository.js';
 import { incident } from '../tickets/incidents.js';
@@ -42,6 +42,33 @@ describe('SQLite incident repository', () => {
     ]);
     expect(repo.figures({ ...span, storeIds: ['f2'] }).map((f) => f.storeId)).toEqual(['f2']);
     expect(repo.figures({ ...span, storeIds: [] })).toEqual([]);
+  });
+
+  it('reads the incidents open or ended since a moment through the ended_at index, as a list from that moment gives them', () => {
+    const since = '2026-11-22T20:00:00.000Z';
+    repo.upsertMany([
+      incident({ id: 'now_open', storeId: 'n1', startedAt: '2026-11-20T08:00:00.000Z' }),
+      incident({ id: 'now_ended', storeId: 'n2', status: 'closed', startedAt: '2026-11-22T19:00:00.000Z', endedAt: '2026-11-22T21:00:00.000Z' }),
+      incident({ id: 'now_yesterday', storeId: 'n1', status: 'closed', startedAt: '2026-11-22T10:00:00.000Z', endedAt: '2026-11-22T19:59:59.999Z' }),
+      incident({ id: 'now_other', storeId: 'n3', startedAt: '2026-11-23T08:00:00.000Z' }),
+    ]);
+    const ids = (list: { id: string }[]) => list.map((i) => i.id).filter((id) => id.startsWith('now_'));
+    expect(ids(repo.openOrEndedSince({ since, limit: 100 }))).toEqual(['now_other', 'now_ended', 'now_open']);
+    expect(ids(repo.openOrEndedSince({ since, storeIds: ['n1', 'n2'], limit: 100 }))).toEqual(['now_ended', 'now_open']);
+    expect(repo.openOrEndedSince({ since, storeIds: ['n1', 'n2'], limit: 100 })).toEqual(repo.list({ from: since, storeIds: ['n1', 'n2'], limit: 100 }));
+    expect(repo.openOrEndedSince({ since, storeIds: [], limit: 100 })).toEqual([]);
+
+    for (const storeIds of [undefined, ['n1']]) {
+      const prepare = vi.spyOn(db, 'prepare');
+      repo.openOrEndedSince({ since, limit: 100, ...(storeIds ? { storeIds } : {}) });
+      const sql = prepare.mock.calls.at(-1)![0];
+      prepare.mockRestore();
+      const args = storeIds ? [JSON.stringify(storeIds), since, JSON.stringify(storeIds), 100] : [since, 100];
+      const plan = db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...args).map((r) => r.detail);
+      // Open ones and lately ended ones each by a search of the index, never a walk over every incident.
+      expect(plan.filter((d) => /^SEARCH incidents USING (COVERING )?INDEX incidents_ended \(ended_at[=>]\?\)/.test(d))).toHaveLength(2);
+      expect(plan.filter((d) => /^SCAN incidents\b/.test(d))).toEqual([]);
+    }
   });
 
   it('keeps where an incident\'s resolution point went through later saves of the incident, and across a reopen', () => {

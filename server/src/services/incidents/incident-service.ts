@@ -189,7 +189,7 @@ export class IncidentService {
 
   lostToday(who: Principal): LostRevenueToday[] {
     const now = this.now();
-    const recent = this.deps.repo.list({ from: new Date(now - TODAY_LOOKBACK_MS).toISOString(), limit: 100_000, ...this.scope(who) });
+    const recent = this.deps.repo.openOrEndedSince({ since: new Date(now - TODAY_LOOKBACK_MS).toISOString(), limit: 100_000, ...this.scope(who) });
     return lostRevenueToday(recent, (id) => this.deps.fleet.stores.get(id)?.config, now);
   }
 
