@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -38,6 +39,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const VERSION = (JSON.parse(readFileSync(resolve(here, '../package.json'), 'utf8')) as { version: string }).version;
 const DEFAULT_WEB_DIR = resolve(here, '../../web/build');
 const TICK_MS = 5_000;
+/**
+ * Shutdown runs phase by phase, whatever the order things started in: agent data and requests stop coming in, state
+ * is saved, then network clients are let go (which can take seconds) and the database is closed.
+ */
+const PHASES = ['intake', 'save', 'network', 'database'] as const;
+type Phase = (typeof PHASES)[number];
+/** Inside Docker's default 10 s grace: a step still running then is left behind, so the ones after it still run. */
+const SHUTDOWN_DEADLINE_MS = 8_000;
+/** How long requests in flight at shutdown get before their connections are closed under them. */
+const HTTP_GRACE_MS = 2_000;
 
 export interface StartOptions {
   /** Environment variables (process.env in production; explicit values in tests). */
@@ -76,6 +87,32 @@ function openStateDatabase(dataDir: string) {
   }
 }
 
+/**
+ * Fastify's close waits for every keep-alive connection, up to its 72 s timeout: idle ones are closed as the requests
+ * on them end, and whatever is left at the grace deadline with them.
+ */
+async function closeHttp(app: { server: HttpServer; close(): PromiseLike<unknown> }, graceMs: number): Promise<void> {
+  const reap = setInterval(() => app.server.closeIdleConnections(), 100);
+  const force = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(reap);
+    clearTimeout(force);
+  }
+}
+
+/** Whether `work` settles before `deadline` (epoch ms). */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const loopback = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
 
 /** The composition root: validates config, wires every adapter to the domain, and starts listening. */
@@ -107,19 +144,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ingest = new Ingest({ fleet, bus, metrics, rejections: new RejectionLog(log.child({ component: 'ingest' })) });
   bus.on('store:removed', (id) => ingest.forgetStore(id));
 
-  const cleanups: (() => Promise<void> | void)[] = [() => void db.close()];
+  const steps: { phase: Phase; name: string; run: () => unknown }[] = [];
+  const onClose = (phase: Phase, name: string, run: () => unknown) => void steps.push({ phase, name, run });
+  onClose('database', 'state database', () => db.close());
   // One shutdown, however often it is asked for: a second call waits for the first rather than returning at once
   // (a second signal would otherwise exit while the first was still flushing).
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      for (const c of cleanups.splice(0).reverse()) {
-        // A failing step must not skip the ones after it: the database is closed last.
-        try {
-          await c();
-        } catch (err) {
-          log.error({ err }, 'a shutdown step failed');
-        }
+      const deadline = Date.now() + SHUTDOWN_DEADLINE_MS;
+      // The sort is stable: within a phase, steps run in reverse start order.
+      const ordered = steps.splice(0).reverse().sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+      for (const step of ordered) {
+        // A failing step must not skip the ones after it, nor a hanging one hold them past the deadline.
+        const done = Promise.resolve()
+          .then(step.run)
+          .catch((err: unknown) => log.error({ err, step: step.name }, 'a shutdown step failed'));
+        if (!(await beforeDeadline(done, deadline))) log.error({ step: step.name }, 'a shutdown step did not finish in time; going on without it');
       }
     })());
 
@@ -129,7 +170,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       log: log.child({ component: 'telemetry' }),
     });
     const sink = new TelemetrySink(telemetry, fleet, bus, log.child({ component: 'telemetry' }));
-    cleanups.push(() => sink.close());
+    onClose('save', 'telemetry flush', () => sink.close());
     TelemetrySink.registerMetrics(metrics.registry, () => telemetry.stats());
 
     // Listening before the incident service starts, so incidents it replays at start reach the tickets.
@@ -147,7 +188,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     bus.on('incident:updated', (incident) => tickets.onIncident('incident.updated', { incident }));
     bus.on('incident:closed', (incident) => tickets.onIncident('incident.closed', { incident }));
     bus.on('store:removed', (_id, config) => tickets.onStoreRemoved(config));
-    cleanups.push(() => tickets.stop());
+    // Sending is network work: it waits for the deliveries in flight, after the saves.
+    onClose('network', 'notification outbox', () => tickets.stop());
     tickets.start();
     access.useProviders(() => tickets.providerCoverage());
     access.useTicketHolders((storeId) => tickets.providersHoldingAt(storeId));
@@ -165,7 +207,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       fileWindows: file.maintenance,
       ticketOf: ticketOf(tickets),
     });
-    cleanups.push(() => incidents.close());
+    onClose('save', 'incident engine save', () => incidents.close());
     incidents.start();
     stores.useMaintenance((storeId) => incidents.maintenanceOf(storeId));
     const dropped = stores.announceDropped();
@@ -191,7 +233,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         knownTill: (storeId, tillId) => fleet.stores.get(storeId)?.tills.has(tillId) ?? false,
       });
       const b = broker;
-      cleanups.push(() => b.close());
+      onClose('intake', 'embedded MQTT broker', () => b.close());
       mqttUrl = `mqtt://${loopback(env.mqtt.host)}:${broker.port}`;
       ingestCredentials = serverUser;
       if (broker.fellBack) {
@@ -210,7 +252,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onMessage: (topic, payload, retained) => ingest.handle(topic, payload, retained),
       onSessionLost: () => metrics.mqttSessionsLost.inc(),
     });
-    cleanups.push(() => client.close());
+    onClose('intake', 'MQTT ingest client', () => client.close());
 
     const http = await buildHttpApp({
       log,
@@ -253,10 +295,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       resendIncidents: (providerId: string) => broadcaster.resendSnapshot(providerId),
       sees: (providerId: string, storeId: string) => live.providerSees(providerId, storeId),
     };
-    cleanups.push(attachTicketLive(ticketLive, tickets));
-    cleanups.push(() => http.close());
-    cleanups.push(() => live.close());
-    cleanups.push(() => broadcaster.close());
+    onClose('network', 'ticket live updates', attachTicketLive(ticketLive, tickets));
+    // New requests are refused from the start of the shutdown; those in flight are waited for with the network.
+    let httpClosed: Promise<void> | null = null;
+    onClose('network', 'HTTP server', () => httpClosed);
+    onClose('intake', 'HTTP requests', () => void (httpClosed = closeHttp(http, HTTP_GRACE_MS)));
+    onClose('network', 'socket.io', () => live.close());
+    onClose('network', 'incident broadcaster', () => broadcaster.close());
     await http.listen({ port: env.port, host: env.host }).catch((err: NodeJS.ErrnoException) => {
       throw listenConfigError(err, { name: 'PORT', value: env.port }, { name: 'HOST', value: env.host }) ?? err;
     });
@@ -270,7 +315,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       if (changes.length > 0) bus.emit('fleet:changes', changes);
     }, TICK_MS);
     ticker.unref();
-    cleanups.push(() => clearInterval(ticker));
+    onClose('intake', 'fleet ticker', () => clearInterval(ticker));
 
     return {
       url: `http://${loopback(env.host)}:${port}`,
