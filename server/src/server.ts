@@ -253,6 +253,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       onSessionLost: () => metrics.mqttSessionsLost.inc(),
     });
     onClose('intake', 'MQTT ingest client', () => client.close());
+    // Agents only while the server's client reads: taken in once it has subscribed, let go before it leaves.
+    if (broker) {
+      const b = broker;
+      b.acceptAgents();
+      onClose('intake', 'MQTT agents', () => b.closeToAgents());
+    }
 
     const http = await buildHttpApp({
       log,

@@ -60,6 +60,7 @@ beforeAll(async () => {
   server = await mqtt.connectAsync(url(), { ...serverUser, clientId: SERVER_CLIENT_ID, clean: false, reconnectPeriod: 0 });
   server.on('message', (topic, _payload, packet) => received.push({ topic, retain: packet.retain }));
   await server.subscribeAsync('#', { qos: 1 });
+  broker.acceptAgents();
 });
 afterAll(async () => {
   await Promise.all([...clients, server].map((c) => c?.endAsync(true)));
@@ -276,5 +277,40 @@ describe('embedded broker: failed sign-ins from one address', () => {
     clock = start + SIGN_IN_WINDOW_MS;
     expect(await signIn(AGENT_TOKEN)).toBe('connected');
     expect(await signIn('PASSWORD-MARK')).toBe('refused');
+  });
+});
+
+describe('embedded broker: agents only while the server reads', () => {
+  it('turns agents away until told to take them, and lets them go before the server leaves', async () => {
+    const own = await startEmbeddedBroker({
+      host: '127.0.0.1', port: 0, portExplicit: true, auth, serverUser, serverClientId: SERVER_CLIENT_ID,
+      knownTill: (storeId, tillId) => tills.has(`${storeId}/${tillId}`), bus, log: pino({ level: 'silent' }),
+    });
+    const at = `mqtt://127.0.0.1:${own.port}`;
+    /** An agent's try: connected, or dropped before any CONNACK (which agents retry). */
+    const tryAgent = () =>
+      new Promise<'connected' | 'dropped'>((resolve) => {
+        const c = mqtt.connect(at, { clientId: `S1/agent-${(agentsMade += 1)}`, username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+        clients.push(c);
+        c.once('connect', () => resolve('connected'));
+        c.once('close', () => resolve('dropped'));
+      });
+    try {
+      expect(await tryAgent()).toBe('dropped');
+      const reader = await mqtt.connectAsync(at, { ...serverUser, clientId: SERVER_CLIENT_ID, clean: false, reconnectPeriod: 0 });
+      clients.push(reader);
+      await reader.subscribeAsync('#', { qos: 1 });
+      own.acceptAgents();
+      const agent = await mqtt.connectAsync(at, { clientId: 'S1/T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+      clients.push(agent);
+
+      const agentClosed = new Promise<void>((resolve) => agent.once('close', () => resolve()));
+      own.closeToAgents();
+      await agentClosed;
+      expect(reader.connected).toBe(true);
+      await expect(mqtt.connectAsync(at, { clientId: 'S1/T9', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0, connectTimeout: 500 })).rejects.toThrow();
+    } finally {
+      await own.close();
+    }
   });
 });

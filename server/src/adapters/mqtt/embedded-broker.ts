@@ -67,6 +67,13 @@ export interface EmbeddedBroker {
   /** The port asked for was taken and another was used. */
   fellBack: boolean;
   connectedClients(): number;
+  /** Agents are turned away until then: what they publish before the server's client has subscribed reaches no one. */
+  acceptAgents(): void;
+  /**
+   * Ends every agent's connection and takes no new one, while the server's client stays: called before that client
+   * leaves, or agents' messages would be acknowledged into its session in memory and lost with the broker.
+   */
+  closeToAgents(): void;
   close(): Promise<void>;
 }
 
@@ -129,12 +136,15 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const now = opts.now ?? Date.now;
   const refusals = new RejectionLog(opts.log);
   const throttle = new AddressThrottle(now, SIGN_IN_WINDOW_MS);
+  let acceptingAgents = false;
   const broker = await Aedes.createBroker({
     id: 'storepulse-embedded',
     queueLimit: 100_000,
     // Before CONNACK on purpose: MQTT.js stops reconnecting for good after a refused CONNACK, whereas a closed socket
     // is retried, so a valid agent behind a throttled address gets in once the window has passed.
-    preConnect(client, _packet, done) {
+    preConnect(client, packet, done) {
+      // The server's client is told apart by its username only; authenticate() checks its password.
+      if (!acceptingAgents && packet.username !== opts.serverUser.username) return done(new Error('not taking agents now'), false);
       if (throttle.count(remoteAddress(client)) < MAX_FAILED_SIGN_INS) return done(null, true);
       opts.onAuthFailure?.();
       done(new Error('too many failed sign-ins from this address'), false);
@@ -235,6 +245,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     host: opts.host,
     fellBack,
     connectedClients: () => broker.connectedClients,
+    acceptAgents: () => void (acceptingAgents = true),
+    closeToAgents: () => {
+      acceptingAgents = false;
+      server.close();
+      for (const client of agents) client.close();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         opts.bus.off('token:revoked', onRevoked);
