@@ -38,29 +38,34 @@ export class StoreAccess {
   }
 
   providerIdsOf(store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): string[] {
-    const { list, byId, byCity } = this.coverage();
+    const city = store.city.trim().toLowerCase();
     const ids = new Set<string>(this.ticketHolders(store.id));
     if (store.provider) ids.add(store.provider);
-    const byName = byId.get(store.id) ?? [];
-    const byPlace = byCity.get(store.city.trim().toLowerCase()) ?? [];
-    const hits = [...byName, ...byPlace];
-    // In the providers' order, as reading every contract would find them.
-    if (byName.length > 0 && byPlace.length > 0) hits.sort((a, b) => a - b);
-    for (const i of hits) ids.add(list[i]!.id);
+    for (const [id, named] of this.coverage().named) if (named.ids.has(store.id) || named.cities.has(city)) ids.add(id);
     return [...ids];
   }
 
   /** The providers serving a store, by its config or their contracts; one named only by the store is shown by its id. */
   providersOf(store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): ProviderCoverage[] {
-    const { known } = this.coverage();
-    return this.providerIdsOf(store).map((id) => known.get(id) ?? { id, name: id, categories: 'all', stores: [store.id] });
+    const { named } = this.coverage();
+    return this.providerIdsOf(store).map((id) => named.get(id)?.provider ?? { id, name: id, categories: 'all', stores: [store.id] });
   }
 
-  /** Made again when the list is another; store configs are not in it (each check is given the store), nor ticket holders (TicketService indexes them). */
+  /**
+   * Made again when the list is another. Store configs are not in it (each check is given the store), nor ticket
+   * holders (TicketService keeps an index of its own, made again when tickets change).
+   */
   private coverage(): CoverageIndex {
     const list = this.providers();
     if (this.index?.list !== list) this.index = indexCoverage(list);
     return this.index;
+  }
+
+  /** Whether providerIdsOf(store) holds this provider, without making the list: scopes check every store of a fleet. */
+  private serves(providerId: string, store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): boolean {
+    if ((store.provider && store.provider === providerId) || this.ticketHolders(store.id).includes(providerId)) return true;
+    const named = this.coverage().named.get(providerId);
+    return named !== undefined && (named.ids.has(store.id) || named.cities.has(store.city.trim().toLowerCase()));
   }
 
   canSee(who: Principal, store: Pick<StoreConfig, 'id' | 'city' | 'provider'>): boolean {
@@ -69,35 +74,21 @@ export class StoreAccess {
       case 'hq-viewer':
         return true;
       case 'provider':
-        return who.providerId !== null && this.providerIdsOf(store).includes(who.providerId);
+        return who.providerId !== null && this.serves(who.providerId, store);
       case 'agent':
         return false;
     }
   }
 }
 
-/** Providers' contracts by what they name, so a store's providers are found without reading every contract. */
+/** What each provider's contract names, read once per provider list rather than for every store checked. */
 interface CoverageIndex {
   list: readonly ProviderCoverage[];
-  /** Positions in `list`, ascending: by store id as written, and by city name trimmed and lowercased. */
-  byId: Map<string, number[]>;
-  byCity: Map<string, number[]>;
-  known: Map<string, ProviderCoverage>;
+  /** By provider id, in the list's order: store ids as written, and city names trimmed and lowercased. */
+  named: Map<string, { provider: ProviderCoverage; ids: Set<string>; cities: Set<string> }>;
 }
 
 function indexCoverage(list: readonly ProviderCoverage[]): CoverageIndex {
-  const byId = new Map<string, number[]>();
-  const byCity = new Map<string, number[]>();
-  const add = (map: Map<string, number[]>, key: string, i: number) => {
-    const at = map.get(key);
-    if (!at) map.set(key, [i]);
-    else if (at[at.length - 1] !== i) at.push(i);
-  };
-  list.forEach((p, i) => {
-    for (const s of p.stores) {
-      add(byId, s, i);
-      add(byCity, s.trim().toLowerCase(), i);
-    }
-  });
-  return { list, byId, byCity, known: new Map(list.map((p) => [p.id, p])) };
+  const named = list.map((p) => [p.id, { provider: p, ids: new Set(p.stores), cities: new Set(p.stores.map((s) => s.trim().toLowerCase())) }] as const);
+  return { list, named: new Map(named) };
 }

@@ -45,7 +45,12 @@ describe('StoreAccess', () => {
       ['by-id', 'blank'],
       ['lower-id', 'by-id'],
     ]);
-    for (const s of stores) expect(access.providerIdsOf(s)).toEqual(byReadingEveryContract(providers, holders[s.id] ?? [], s));
+    for (const s of stores) {
+      expect(access.providerIdsOf(s)).toEqual(byReadingEveryContract(providers, holders[s.id] ?? [], s));
+      for (const id of ['holder', 'own', 'by-city', 'lower-id', 'by-id', 'blank', 'spaced-id']) {
+        expect(access.canSee(asProvider(id), s), `${id} at ${s.id}`).toBe(access.providerIdsOf(s).includes(id));
+      }
+    }
     expect(access.providersOf(stores[3]!).map((p) => p.stores)).toEqual([['S1', 'MADRID'], ['  ']]);
     expect(access.providersOf({ id: 'S9', city: 'x', provider: 'unlisted' })).toEqual([{ id: 'unlisted', name: 'unlisted', categories: 'all', stores: ['S9'] }]);
   });
