@@ -325,6 +325,47 @@ describe('HQ admin pages, end to end', () => {
     }
   });
 
+  it('does not keep a maintenance line on a store page whose window ended while the page was loading', async () => {
+    const now = Date.now();
+    const id = 'refit-brief';
+    const windowApi = (method: string, body?: unknown) =>
+      fetch(`${stack.server.url}/api/maintenance/${id}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await windowApi('PUT', { id, storeIds: ['S004'], start: new Date(now - 600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() })).status).toBe(201);
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      await page.goto(`${stack.server.url}/wall`);
+      const tile = page.locator('a.tile[data-store-id="S004"]');
+      await page.locator('a.tile[data-store-id="S004"][data-maintenance="refit-brief"]').waitFor();
+      // The store's page is read while the window still holds it; its answer is held back until the window is gone.
+      let fetched!: () => void;
+      const read = new Promise<void>((resolve) => (fetched = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/stores/S004', async (route) => {
+        const response = await route.fetch();
+        fetched();
+        await released;
+        await route.fulfill({ response });
+      });
+      await tile.click();
+      await read;
+      expect((await windowApi('DELETE')).status).toBe(204);
+      // The live fleet hears of it (the wall, still shown while the page loads, drops the wrench).
+      await page.locator('a.tile[data-store-id="S004"]:not([data-maintenance])').waitFor();
+      release();
+      await page.waitForURL('**/stores/S004');
+      await page.getByTestId('store-state').waitFor();
+      expect(await page.getByTestId('store-maintenance').count()).toBe(0);
+    } finally {
+      await context.close();
+      await windowApi('DELETE');
+    }
+  });
+
   it('marks the token this browser is signed in with, and revoking it signs this browser out', async () => {
     const own = await stack.issue('hq-admin', { label: 'HQ admin Bea' });
     const { context, page } = await stack.signedIn(own);

@@ -31,6 +31,8 @@ class LiveFleet {
   heardAt = $state<number | null>(null);
   /** Becomes true at the first snapshot, so pages can tell "no stores" from "not loaded yet". */
   loaded = $state(false);
+  /** A snapshot came since the socket last connected: the stores held are live, not the early prefetch or a lost connection's. */
+  synced = false;
 
   #fleet: Fleet = emptyFleet();
   #socket: LiveSocket | null = null;
@@ -55,6 +57,7 @@ class LiveFleet {
 
     socket.on('connect', () => (this.status = 'live'));
     socket.on('disconnect', (reason) => {
+      this.synced = false;
       this.status = 'reconnecting';
       this.heardAt = this.#fleet.heardAt;
       // The server closed us on purpose (e.g. restart): socket.io does not retry that case by itself.
@@ -131,6 +134,7 @@ class LiveFleet {
   #onSnapshot(snapshot: FleetSnapshot): void {
     const before = this.#fleet;
     this.#fleet = applySnapshot(before, snapshot, Date.now());
+    this.synced = true;
     this.status = 'live';
     // After the early stores, the socket's first snapshot mostly says the same: then nothing is sorted or drawn again.
     if (this.loaded && sameStores(before, this.#fleet)) this.heardAt = this.#fleet.heardAt;
