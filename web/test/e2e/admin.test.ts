@@ -323,7 +323,8 @@ describe('HQ admin pages, end to end', () => {
       await context.close();
       await windowApi('DELETE');
     }
-  });
+    // Eight page loads and live waits: a CI machine running every test file at once has taken longer than 30 s.
+  }, 60_000);
 
   it('does not keep a maintenance line on a store page whose window ended while the page was loading', async () => {
     const now = Date.now();
