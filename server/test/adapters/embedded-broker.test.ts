@@ -301,12 +301,18 @@ describe('embedded broker: agents only while the server reads', () => {
       clients.push(reader);
       await reader.subscribeAsync('#', { qos: 1 });
       own.acceptAgents();
-      const agent = await mqtt.connectAsync(at, { clientId: 'S1/T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0 });
+      const will = { topic: topics.online('S1', 'T1'), payload: Buffer.from('{"v":1,"online":false}'), qos: 1 as const, retain: true };
+      const agent = await mqtt.connectAsync(at, { clientId: 'S1/T1', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0, will });
       clients.push(agent);
+      const heard: string[] = [];
+      reader.on('message', (topic) => heard.push(topic));
 
       const agentClosed = new Promise<void>((resolve) => agent.once('close', () => resolve()));
       own.closeToAgents();
       await agentClosed;
+      // The server stopping is not the till going offline: its will is not passed on.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(heard).toEqual([]);
       expect(reader.connected).toBe(true);
       await expect(mqtt.connectAsync(at, { clientId: 'S1/T9', username: 'agent', password: AGENT_TOKEN, reconnectPeriod: 0, connectTimeout: 500 })).rejects.toThrow();
     } finally {

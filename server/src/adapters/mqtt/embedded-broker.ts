@@ -186,6 +186,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const w = client ? who.get(client) : undefined;
       if (!w) return callback(new Error('not signed in'));
       if (w.kind === 'server') return callback(null);
+      // Only while closing to agents: their wills, published as their connections end, would record the tills offline.
+      if (!acceptingAgents) return callback(new Error('the server is stopping'));
       // Parsed once here: every agent message passes through.
       const target = parseTopic(packet.topic);
       const refusal = refusalOf(w.principal, packet, target);
