@@ -19,7 +19,7 @@ describe('secret files', () => {
   });
 
   it('refuses an empty or blank file by name, rather than take an empty secret', async () => {
-    for (const [name, text] of [['empty', ''], ['blank', ' \n\t\n']]) {
+    for (const [name, text] of [['empty', ''], ['blank', ' \n\t\n']] as const) {
       await expect(readSecretFile(file(name, text)), name).rejects.toThrow(`${join(dir, name)} is empty: write the secret in it`);
     }
   });

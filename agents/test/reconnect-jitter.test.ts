@@ -32,7 +32,7 @@ describe('reconnect waits', () => {
   it('leave a client that should not reconnect alone', async () => {
     let drawn = 0;
     const client = connectBroker(url, { reconnectPeriod: 0 }, () => ++drawn);
-    await new Promise((r) => client.once('close', r));
+    await new Promise<void>((r) => client.once('close', r));
     await client.endAsync(true);
     expect(client.options.reconnectPeriod).toBe(0);
     expect(drawn).toBe(0);

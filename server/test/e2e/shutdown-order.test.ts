@@ -14,7 +14,7 @@ it('saves its state before letting network clients go, and does not wait on conn
   vi.spyOn(h.server.telemetry, 'close').mockImplementation(() => (order.push('telemetry flushed'), telemetryClose()));
 
   const live = io(h.server.url, { auth: { token: ADMIN_TOKEN }, transports: ['websocket'], reconnection: false });
-  await new Promise((resolve) => live.once('connect', resolve));
+  await new Promise<void>((resolve) => live.once('connect', resolve));
   live.once('disconnect', () => order.push('live client let go'));
   // A request that never ends: its headers are never finished.
   const stuck = connect(Number(port), '127.0.0.1');

@@ -340,7 +340,8 @@ describe('socket.io: authenticated, scoped, resynced', () => {
     io(h.server.url, { auth, extraHeaders: headers, transports: ['websocket'], reconnection: false }) as import('socket.io-client').Socket<ServerToClientEvents, ClientToServerEvents>;
 
   it('refuses a socket without a valid token', async () => {
-    for (const auth of [{}, { token: 'nope' }, { token: await h.issue('agent') }]) {
+    const auths: Record<string, string>[] = [{}, { token: 'nope' }, { token: await h.issue('agent') }];
+    for (const auth of auths) {
       const s = connect(auth);
       const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
       expect(err.message).toBe('unauthorized');

@@ -1,4 +1,5 @@
 import { StoreAccess } from '../../src/services/access.js';
+import type { IncidentService } from '../../src/services/incidents/incident-service.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,16 @@ import { ticketRoutes } from '../../src/http/routes/api/tickets.js';
 import { AuthService } from '../../src/services/auth-service.js';
 import { StoreService } from '../../src/services/store-service.js';
 import { StoreConfigView, TicketService, attachTicketLive, parseTicketSections } from '../../src/services/tickets/index.js';
+
+/** This node runs no incident engine: the lost-revenue report, which reads one, says so (the SLA report is the tickets'). */
+const noIncidentEngine: Pick<IncidentService, 'lossReport' | 'lossReportCsv'> = {
+  lossReport: () => {
+    throw new Error('this ticket node runs no incident engine');
+  },
+  lossReportCsv: () => {
+    throw new Error('this ticket node runs no incident engine');
+  },
+};
 
 export const everyDay = (spec: string | null) => ({ mon: spec, tue: spec, wed: spec, thu: spec, fri: spec, sat: spec, sun: spec });
 
@@ -130,7 +141,7 @@ export async function startTicketNode(opts: TicketNodeOptions) {
   await app.register(fastifySwagger, { openapi: { info: { title: 'storepulse API', version: 'test' } } });
   await app.register(authPlugin, { auth, onFailure: () => undefined });
   await app.register(ticketRoutes, { tickets });
-  await app.register(reportRoutes, { tickets });
+  await app.register(reportRoutes, { tickets, incidents: noIncidentEngine as IncidentService });
   await app.register(providerRoutes, { tickets });
   await app.ready();
   access.useProviders(() => tickets.providerCoverage());

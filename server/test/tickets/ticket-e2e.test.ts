@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifySensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -26,7 +26,7 @@ describe('till fault over MQTT → ticket → verified webhook → acknowledgeme
   let h: Harness;
   let desk: ReturnType<typeof helpdesk>;
   let tickets: TicketService;
-  let app: ReturnType<typeof Fastify>;
+  let app: FastifyInstance;
   let ticketsUrl: string;
   const clients: MqttClient[] = [];
   const seq = { T1: 0 };

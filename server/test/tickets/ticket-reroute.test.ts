@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketChangedEvent } from '@storepulse/protocol';
 import { freePort, waitFor } from '../../../test-support/ports.js';
+import type { ProviderConfig } from '../../src/domain/sla/providers.js';
 import { incident } from './incidents.js';
 import { providerConfigs, startTicketNode, tempDir, type TicketNode } from './harness.js';
 import { helpdesk } from './receiver.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   desk = helpdesk(await freePort(), { pilot: ['new-secret'], other: ['other-secret'], netline: ['net-secret'] });
   await desk.start();
   const [pilot, other] = providerConfigs((p) => desk.url(p));
-  const netline = { ...other!, id: 'netline', name: 'Netline', categories: ['network'], webhooks: [{ url: desk.url('netline'), secret: 'net-secret' }] };
+  const netline: ProviderConfig = { ...other!, id: 'netline', name: 'Netline', categories: ['network'], webhooks: [{ url: desk.url('netline'), secret: 'net-secret' }] };
   node = await startTicketNode({ dir: tempDir(), clock, providers: [pilot!, other!, netline] });
   const r = node.tickets.onIncident('incident.opened', { incident: incident({ id: 'inc_S002', storeId: 'S002' }) });
   ticketId = r.effects[0]!.ticket.id;

@@ -482,7 +482,7 @@ describe('missing counter data', () => {
 describe('the band', () => {
   it('widens with the basket spread the sales showed, and falls back to the default on an unusable one', () => {
     const rates = (basketCv: number | null) => ({ timezone: 'UTC', byHour: {}, store: null, tillPerQuarterP90: null, purchaseLagMs: 0, basketCv });
-    const band = (basketCv: number | null) => {
+    const band = (basketCv: number | null): [number, number] => {
       const e = estimateLoss(input({ rates: rates(basketCv) }));
       return [e.low, e.high];
     };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_LAG_OPTIONS,
   delayedEntries,
   estimateLoss,
   learnPurchaseLag,
@@ -73,7 +74,7 @@ describe('purchase lag', () => {
     const own = (c: { transactions: number; visitors: number }) => c.transactions / c.visitors;
     expect(own(table.byHour['1-09']!)).toBeCloseTo(0.25, 2);
     expect(table.byHour['1-09']!.conversion).toBeCloseTo(0.25, 2);
-    const naive = learnRates({ footfall: h.footfall, sales: h.sales, timezone: 'UTC', asOf: monday + 10 * 3600_000, open: h.open }, { lag: { maxLagMin: 0 } });
+    const naive = learnRates({ footfall: h.footfall, sales: h.sales, timezone: 'UTC', asOf: monday + 10 * 3600_000, open: h.open }, { lag: { ...DEFAULT_LAG_OPTIONS, maxLagMin: 0 } });
     expect(naive.purchaseLagMs).toBe(0);
     expect(own(naive.byHour['1-09']!)).toBeLessThan(0.22);
   });

@@ -20,7 +20,9 @@ providers:
 `;
 
 const H = 3_600_000;
-const example = () => structuredClone(parse(EXAMPLE).providers) as Record<string, unknown>[];
+/** A provider as the YAML reads, before it is checked. */
+type RawProvider = Record<string, unknown> & { webhooks: Record<string, unknown>[] };
+const example = () => structuredClone(parse(EXAMPLE).providers) as RawProvider[];
 
 describe('providers config', () => {
   it('loads the example of the issue as it is, durations parsed', () => {
@@ -73,7 +75,7 @@ describe('providers config', () => {
 
   it('refuses a webhook address with a user and password, without repeating the password', () => {
     const raw = example();
-    raw[0]!.webhooks[0].url = 'https://helpdesk:S3cretPass@helpdesk.example/hooks';
+    raw[0]!.webhooks[0]!.url = 'https://helpdesk:S3cretPass@helpdesk.example/hooks';
     const r = parseProviders(raw);
     expect(r).toEqual({ ok: false, errors: [expect.stringMatching(/^providers\/0\/webhooks\/0\/url must not carry a user or password/)] });
     expect(JSON.stringify(r)).not.toContain('S3cretPass');

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
 import { TicketEngine, emptyTicketsState, ticketIdFor, type TicketContext, type TicketsState } from '../../../src/domain/tickets/engine.js';
 import type { TicketIncident } from '../../../src/domain/tickets/incident.js';
+import type { StoreConfig } from '../../../src/domain/store.js';
 import { ticketSla, ticketSummary } from '../../../src/domain/tickets/sla-view.js';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityRule } from '../../../src/domain/tickets/priority.js';
 import { toProvider } from '../../../src/domain/sla/providers.js';
 import { H, M, at, pilot, pilotConfig, store } from './fixtures.js';
 
 // Tuesday 2026-11-10, Madrid (UTC+1): the store is open 09:00Z-21:00Z.
-const ctx = (over: Partial<TicketContext> = {}): TicketContext => ({
+/** The stores stay a Map the tests can drop a store from, as a config reload does. */
+type Ctx = TicketContext & { stores: Map<string, StoreConfig> };
+const ctx = (over: Partial<Ctx> = {}): Ctx => ({
   stores: new Map([
     ['S001', store()],
     ['S777', store({ id: 'S777', city: 'Bilbao' })],

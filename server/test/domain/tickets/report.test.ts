@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SlaReportRow } from '@storepulse/protocol';
 import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
 import { TicketEngine } from '../../../src/domain/tickets/engine.js';
 import { monthRange } from '../../../src/domain/month.js';
@@ -89,7 +90,7 @@ describe('SLA report', () => {
   });
 
   it('counts a provider\'s tickets once in CSV, on its first line, when its losses are in several currencies', () => {
-    const rows = [
+    const rows: SlaReportRow[] = [
       {
         providerId: null,
         tickets: { P1: 1, P2: 1, P3: 0, total: 2 },

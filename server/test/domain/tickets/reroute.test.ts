@@ -3,11 +3,11 @@ import { DEFAULT_TICKETS_CONFIG } from '../../../src/domain/tickets/config.js';
 import { TicketEngine, type TicketContext } from '../../../src/domain/tickets/engine.js';
 import type { TicketIncident } from '../../../src/domain/tickets/incident.js';
 import { slaReport } from '../../../src/domain/tickets/report.js';
-import { toProvider } from '../../../src/domain/sla/providers.js';
+import { toProvider, type ProviderConfig } from '../../../src/domain/sla/providers.js';
 import { at, pilotConfig, store } from './fixtures.js';
 
 // Tuesday 2026-11-10, Madrid (UTC+1): S001 is open 09:00Z-21:00Z. Tillcare fixes its tills, Netline its network.
-const provider = (id: string, categories: string[]) => toProvider({ ...pilotConfig, id, name: id, categories, stores: ['S001'], webhooks: [] });
+const provider = (id: string, categories: ProviderConfig['categories']) => toProvider({ ...pilotConfig, id, name: id, categories, stores: ['S001'], webhooks: [] });
 const ctx = (): TicketContext => ({
   stores: new Map([['S001', store()]]),
   providers: [provider('tillcare', ['pos', 'payment', 'printer']), provider('netline', ['network'])],
