@@ -367,6 +367,61 @@ describe('HQ admin pages, end to end', () => {
     }
   });
 
+  it('does not bring a maintenance line back with a store read that left before the window ended', async () => {
+    const now = Date.now();
+    const id = 'refit-reread';
+    const windowApi = (method: string, body?: unknown) =>
+      fetch(`${stack.server.url}/api/maintenance/${id}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await windowApi('PUT', { id, storeIds: ['S004'], start: new Date(now - 600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() })).status).toBe(201);
+    const { context, page } = await stack.signedIn(viewer);
+    try {
+      // The socket's first frames wait until the page shows the store, so its snapshot makes the page read the store again.
+      let connect!: () => void;
+      const connected = new Promise<void>((resolve) => (connect = resolve));
+      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        const held: (string | Buffer)[] = [];
+        let holding = true;
+        void connected.then(() => {
+          holding = false;
+          for (const frame of held.splice(0)) ws.send(frame);
+        });
+        server.onMessage((frame) => (holding ? held.push(frame) : ws.send(frame)));
+      });
+      // That second read is answered as the server saw it then, with the window, but only after the window is gone.
+      let reads = 0;
+      let reread!: () => void;
+      const rereadSent = new Promise<void>((resolve) => (reread = resolve));
+      let answer!: () => void;
+      const answered = new Promise<void>((resolve) => (answer = resolve));
+      await page.route('**/api/stores/S004', async (route) => {
+        const response = await route.fetch();
+        if (++reads < 2) return route.fulfill({ response });
+        reread();
+        await answered;
+        await route.fulfill({ response });
+      });
+      await page.goto(`${stack.server.url}/stores/S004`);
+      const banner = page.getByTestId('store-maintenance');
+      await banner.waitFor();
+      connect();
+      await rereadSent;
+      expect((await windowApi('DELETE')).status).toBe(204);
+      await banner.waitFor({ state: 'detached' });
+      answer();
+      await page.waitForResponse('**/api/stores/S004');
+      await page.waitForTimeout(300);
+      expect(await banner.count()).toBe(0);
+    } finally {
+      await context.close();
+      await windowApi('DELETE');
+    }
+  });
+
   it('marks the token this browser is signed in with, and revoking it signs this browser out', async () => {
     const own = await stack.issue('hq-admin', { label: 'HQ admin Bea' });
     const { context, page } = await stack.signedIn(own);
