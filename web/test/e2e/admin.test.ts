@@ -24,6 +24,13 @@ describe('HQ admin pages, end to end', () => {
   let stack: Stack;
   let admin: string;
   let viewer: string;
+  /** One maintenance window through the API, as HQ's admin. */
+  const maintenanceApi = (id: string, method: string, body?: unknown) =>
+    fetch(`${stack.server.url}/api/maintenance/${id}`, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
 
   /** Signs a browser with no session in through the sign-in page; true when the token was taken. */
   const signInWith = async (page: Page, token: string): Promise<boolean> => {
@@ -256,16 +263,11 @@ describe('HQ admin pages, end to end', () => {
   it('shows a store entering and leaving maintenance live, on the wall and on its page, and until when', async () => {
     const now = Date.now();
     const window = { id: 'refit-now', storeIds: ['S003'], start: new Date(now - 3_600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() };
-    const windowApi = (method: string, body?: unknown) =>
-      fetch(`${stack.server.url}/api/maintenance/refit-now`, {
-        method,
-        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
+    const windowApi = (method: string, body?: unknown) => maintenanceApi('refit-now', method, body);
     // The weekly windows the test above made cover S003 on some evenings: without them what this test sees does not
     // depend on the hour it runs at (204, or 404 when this test runs alone).
     for (const id of ['spain-nights', 'typo-nights']) {
-      const res = await fetch(`${stack.server.url}/api/maintenance/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+      const res = await maintenanceApi(id, 'DELETE');
       expect([204, 404]).toContain(res.status);
     }
     const { context, page } = await stack.signedIn(viewer);
@@ -329,12 +331,7 @@ describe('HQ admin pages, end to end', () => {
   it('does not keep a maintenance line on a store page whose window ended while the page was loading', async () => {
     const now = Date.now();
     const id = 'refit-brief';
-    const windowApi = (method: string, body?: unknown) =>
-      fetch(`${stack.server.url}/api/maintenance/${id}`, {
-        method,
-        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
+    const windowApi = (method: string, body?: unknown) => maintenanceApi(id, method, body);
     expect((await windowApi('PUT', { id, storeIds: ['S004'], start: new Date(now - 600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() })).status).toBe(201);
     const { context, page } = await stack.signedIn(viewer);
     try {
@@ -370,12 +367,7 @@ describe('HQ admin pages, end to end', () => {
   it('does not bring a maintenance line back with a store read that left before the window ended', async () => {
     const now = Date.now();
     const id = 'refit-reread';
-    const windowApi = (method: string, body?: unknown) =>
-      fetch(`${stack.server.url}/api/maintenance/${id}`, {
-        method,
-        headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
+    const windowApi = (method: string, body?: unknown) => maintenanceApi(id, method, body);
     expect((await windowApi('PUT', { id, storeIds: ['S004'], start: new Date(now - 600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() })).status).toBe(201);
     const { context, page } = await stack.signedIn(viewer);
     try {
