@@ -1,5 +1,5 @@
 import { decodePayload } from '@storepulse/protocol/validate';
-import { parseTopic, TOPIC_RULES, type FootfallPayload, type OnlinePayload, type SalesPayload, type StatusPayload, type TopicKind } from '@storepulse/protocol';
+import { parseTopic, TOPIC_RULES, type FootfallPayload, type ParsedTopic, type OnlinePayload, type SalesPayload, type StatusPayload, type TopicKind } from '@storepulse/protocol';
 import { applyOnline, applyStatus, touchTill, type Fleet, type FleetChange } from '../domain/fleet.js';
 import type { EventBus } from '../event-bus.js';
 import type { Metrics } from '../metrics.js';
@@ -52,11 +52,7 @@ export class Ingest {
     if (!decoded.ok) {
       // A negative or impossible count is refused like any bad figure, and the incident engine still hears of it.
       if (decoded.reason === 'bad_count') {
-        if (parsed.kind === 'footfall') {
-          bus.emit('ingest:refused-bin', { kind: 'footfall', storeId: parsed.storeId, sensorId: parsed.sensorId, payload: decoded.payload as FootfallPayload, at: now });
-        } else if (parsed.kind === 'sales' && store.tills.has(parsed.tillId)) {
-          bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: decoded.payload as SalesPayload, at: now });
-        }
+        if (parsed.kind === 'footfall' || (parsed.kind === 'sales' && store.tills.has(parsed.tillId))) this.refusedBin(parsed, decoded.payload, now);
       }
       return this.reject(decoded.reason, topic, decoded.message, now);
     }
@@ -66,7 +62,7 @@ export class Ingest {
       const bin = { sensorId: parsed.sensorId, binStart: Date.parse(p.binStart), binEnd: Date.parse(p.binEnd), visitors: p.in };
       const problem = footfallProblem(bin, now);
       if (problem) {
-        bus.emit('ingest:refused-bin', { kind: 'footfall', storeId: parsed.storeId, sensorId: parsed.sensorId, payload: p, at: now });
+        this.refusedBin(parsed, p, now);
         return this.reject(problem.reason, topic, problem.detail, now);
       }
       if (!this.admitSensor(parsed.storeId, parsed.sensorId)) {
@@ -107,7 +103,7 @@ export class Ingest {
         };
         const problem = salesProblem(bin, store.config, now);
         if (problem) {
-          bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: p, at: now });
+          this.refusedBin(parsed, p, now);
           return this.reject(problem.reason, topic, problem.detail, now);
         }
         if (!this.fresh('sales', key, p.seq, bin.binStart)) return 'duplicate';
@@ -124,6 +120,15 @@ export class Ingest {
   forgetStore(storeId: string): void {
     this.seq.forgetPrefix(`${storeId}/`);
     this.sensors.delete(storeId);
+  }
+
+  /** A bin refused for its content: kept out of state and telemetry, but the incident engine flags what it touches. */
+  private refusedBin(parsed: ParsedTopic, payload: unknown, at: number): void {
+    if (parsed.kind === 'footfall') {
+      this.deps.bus.emit('ingest:refused-bin', { kind: 'footfall', storeId: parsed.storeId, sensorId: parsed.sensorId, payload: payload as FootfallPayload, at });
+    } else if (parsed.kind === 'sales') {
+      this.deps.bus.emit('ingest:refused-bin', { kind: 'sales', storeId: parsed.storeId, tillId: parsed.tillId, payload: payload as SalesPayload, at });
+    }
   }
 
   private fresh(kind: TopicKind, key: string, seq: number, at: number): boolean {
